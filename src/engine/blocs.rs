@@ -1,0 +1,121 @@
+//! Structure of one state: the best two-bloc split and the frustration of its triads.
+
+use super::model::pair_index;
+
+/// A two-bloc split: bit i set means actor i is on the second side. Actor 0 is always on the
+/// first side, so each split has one code; 0 means "everyone in one bloc".
+pub type SplitMask = u32;
+
+/// The split minimising E = Σ_{i<j} w_i w_j a_ij d_ij (d_ij = 1 across the split), found exactly by
+/// visiting all 2^(n−1) splits in Gray-code order (each visit changes E by one actor's row).
+/// Ties go to the smaller mask. `alignments` is indexed by [`pair_index`].
+pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
+    let n = weights.len();
+    if n < 2 {
+        return 0;
+    }
+    let mut mask: SplitMask = 0;
+    let mut energy = 0.0;
+    let mut best = (0.0, 0 as SplitMask);
+    for step in 1u32..(1u32 << (n - 1)) {
+        // Gray code: flip actor 1 + (index of the lowest set bit of step).
+        let actor = step.trailing_zeros() as usize + 1;
+        let bit = 1 << actor;
+        let new_mask = mask ^ bit;
+        let new_side = new_mask & bit != 0;
+        let mut delta = 0.0;
+        for other in 0..n {
+            if other == actor {
+                continue;
+            }
+            let term = weights[actor] * weights[other] * alignments[pair_index(n, actor, other)];
+            let apart = ((new_mask >> other) & 1 != 0) != new_side;
+            delta += if apart { term } else { -term };
+        }
+        mask = new_mask;
+        energy += delta;
+        if energy < best.0 || (energy == best.0 && mask < best.1) {
+            best = (energy, mask);
+        }
+    }
+    best.1
+}
+
+/// Frustration: Σ |a_ij a_jk a_ki| over unbalanced triads (product < 0) divided by the same sum
+/// over all triads. 0 = perfectly balanced, 1 = every triad unbalanced; 0 when there is no triad
+/// or every product is zero.
+pub fn frustration(n: usize, alignments: &[f64]) -> f64 {
+    let mut unbalanced = 0.0;
+    let mut total = 0.0;
+    for i in 0..n {
+        for j in i + 1..n {
+            let a_ij = alignments[pair_index(n, i, j)];
+            for k in j + 1..n {
+                let product = a_ij * alignments[pair_index(n, j, k)] * alignments[pair_index(n, i, k)];
+                total += product.abs();
+                if product < 0.0 {
+                    unbalanced -= product;
+                }
+            }
+        }
+    }
+    if total > 0.0 {
+        unbalanced / total
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::model::pair_list;
+
+    fn energy(weights: &[f64], a: &[f64], mask: SplitMask) -> f64 {
+        let n = weights.len();
+        pair_list(n)
+            .into_iter()
+            .filter(|&(i, j)| ((mask >> i) & 1) != ((mask >> j) & 1))
+            .map(|(i, j)| weights[i] * weights[j] * a[pair_index(n, i, j)])
+            .sum()
+    }
+
+    #[test]
+    fn gray_code_search_finds_the_brute_force_minimum() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in 2..=8 {
+            for _ in 0..50 {
+                let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
+                let a: Vec<f64> = (0..n * (n - 1) / 2).map(|_| 2.0 * next() - 1.0).collect();
+                let brute = (0..1u32 << (n - 1))
+                    .map(|m| (m << 1, energy(&w, &a, m << 1)))
+                    .fold((0, f64::INFINITY), |best, (m, e)| if e < best.1 - 1e-12 { (m, e) } else { best });
+                let found = best_split(&w, &a);
+                assert!((energy(&w, &a, found) - brute.1).abs() < 1e-9, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_hostile_camps_are_found() {
+        // Actors 0,1 friends; 2,3 friends; hostile across.
+        let n = 4;
+        let mut a = vec![0.0; 6];
+        for (i, j) in pair_list(n) {
+            a[pair_index(n, i, j)] = if (i < 2) == (j < 2) { 0.8 } else { -0.7 };
+        }
+        assert_eq!(best_split(&[1.0; 4], &a), 0b1100);
+        assert_eq!(frustration(n, &a), 0.0);
+    }
+
+    #[test]
+    fn all_hostile_triangle_is_fully_frustrated() {
+        assert_eq!(frustration(3, &[-0.5, -0.5, -0.5]), 1.0);
+        assert_eq!(frustration(3, &[0.5, 0.5, 0.5]), 0.0);
+        assert_eq!(best_split(&[1.0; 3], &[0.5, 0.5, 0.5]), 0);
+    }
+}

@@ -1,0 +1,386 @@
+//! The Monte Carlo ensemble, month by month over a structure of arrays.
+//!
+//! State is one value per run per pair (`runs × pairs`, run-major so that one run's month is a
+//! contiguous slice). Each month every run is advanced by the steps (a)–(e) of DESIGN.md §3; the
+//! month's alignments are written pair-major into `record`, where the quantiles are taken, so no
+//! path is ever kept. Work can be done in chunks of runs ([`Ensemble::advance`]); the result does not
+//! depend on the chunk size, because every run has its own random stream.
+
+use super::blocs::{best_split, frustration, SplitMask};
+use super::model::{pair_index, pair_list, Model, Settings, When};
+use super::rng::RunRng;
+use super::stats::{mean, quantiles_in_place};
+use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
+
+/// Alignments are clamped here when an event moves them or their baseline.
+pub const ALIGNMENT_CLAMP: f64 = 0.995;
+
+/// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
+#[derive(Clone, Copy, Debug)]
+struct BalanceTerm {
+    pair_ik: u32,
+    pair_kj: u32,
+    weight: f64,
+}
+
+/// Constants derived once from the model.
+#[derive(Clone, Debug)]
+struct Prepared {
+    /// e^(−θ)
+    decay: f64,
+    /// σ_p · sqrt((1 − e^(−2θ)) / (2θ)), per pair.
+    noise: Vec<f64>,
+    /// Monthly hazard of each event.
+    hazards: Vec<f64>,
+    /// Balance terms of pair p are `terms[term_start[p]..term_start[p + 1]]`.
+    term_start: Vec<usize>,
+    terms: Vec<BalanceTerm>,
+}
+
+impl Prepared {
+    fn new(model: &Model) -> Self {
+        let n = model.actor_count();
+        let theta = core::f64::consts::LN_2 / model.half_life;
+        let decay = libm::exp(-theta);
+        let noise_factor = ((1.0 - libm::exp(-2.0 * theta)) / (2.0 * theta)).sqrt();
+        let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
+        let hazards = model.events.iter().map(|e| e.monthly_hazard()).collect();
+        let mut term_start = vec![0];
+        let mut terms = Vec::new();
+        for (i, j) in pair_list(n) {
+            let others = (0..n).filter(|&k| k != i && k != j);
+            let total: f64 = others.clone().map(|k| model.weights[k]).sum();
+            if total > 0.0 {
+                for k in others {
+                    terms.push(BalanceTerm {
+                        pair_ik: pair_index(n, i, k) as u32,
+                        pair_kj: pair_index(n, k, j) as u32,
+                        weight: model.weights[k] / total,
+                    });
+                }
+            }
+            term_start.push(terms.len());
+        }
+        Prepared { decay, noise, hazards, term_start, terms }
+    }
+}
+
+/// Where an ensemble has got to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Months fully computed (0..=T).
+    pub months_done: usize,
+    pub horizon: usize,
+    /// Runs of the month in progress already advanced.
+    pub runs_done: usize,
+}
+
+impl Progress {
+    pub fn fraction(&self) -> f64 {
+        if self.horizon == 0 {
+            return 1.0;
+        }
+        (self.months_done as f64 + 0.0) / self.horizon as f64
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.months_done >= self.horizon
+    }
+}
+
+/// An ensemble of N runs in progress.
+pub struct Ensemble {
+    model: Model,
+    settings: Settings,
+    prepared: Prepared,
+    pairs: usize,
+    /// The month being computed, 1..=T (T + 1 when done).
+    month: usize,
+    /// Runs of `month` already advanced.
+    next_run: usize,
+    rngs: Vec<RunRng>,
+    /// Latent scores z, runs × pairs.
+    latent: Vec<f64>,
+    /// Alignments a = tanh z at the end of the last month (the next month's snapshot), runs × pairs.
+    alignment: Vec<f64>,
+    /// Latent baselines m = atanh μ, runs × pairs (moved by baseline shifts).
+    latent_baseline: Vec<f64>,
+    /// Times each event has fired, runs × events.
+    firings: Vec<u32>,
+    /// Month each event first fired (0 = not yet), runs × events.
+    first_fired: Vec<u32>,
+    /// Whether each outcome holds so far, runs × outcomes.
+    outcome_state: Vec<bool>,
+    /// This month's alignments, pairs × runs (scratch for quantiles; reordered by them).
+    record: Vec<f64>,
+    bands: Vec<PairBands>,
+    /// At the horizon, per run.
+    splits: Vec<SplitMask>,
+    frustrations: Vec<f64>,
+    fired_now: Vec<usize>,
+}
+
+impl Ensemble {
+    pub fn new(model: Model, settings: Settings) -> Self {
+        let pairs = model.pair_count();
+        let runs = settings.runs;
+        let prepared = Prepared::new(&model);
+        let initial_latent: Vec<f64> = model.initial.iter().map(|&a| libm::atanh(a)).collect();
+        let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| libm::tanh(z)).collect();
+        let baseline_latent: Vec<f64> = model.baseline.iter().map(|&mu| libm::atanh(mu)).collect();
+        let repeat = |row: &[f64]| row.iter().copied().cycle().take(row.len() * runs).collect::<Vec<f64>>();
+        let outcome_start: Vec<bool> = model.outcomes.iter().map(|o| o.when == When::EveryMonth).collect();
+        let bands = model
+            .initial
+            .iter()
+            .map(|&a| PairBands { quantiles: vec![[a; 5]], mean: vec![a] })
+            .collect();
+        let events = model.events.len();
+        Ensemble {
+            rngs: (0..runs).map(|r| RunRng::new(settings.seed, r as u64)).collect(),
+            latent: repeat(&initial_latent),
+            alignment: repeat(&initial_alignment),
+            latent_baseline: repeat(&baseline_latent),
+            firings: vec![0; runs * events],
+            first_fired: vec![0; runs * events],
+            outcome_state: outcome_start.iter().copied().cycle().take(outcome_start.len() * runs).collect(),
+            record: vec![0.0; runs * pairs],
+            bands,
+            splits: vec![0; runs],
+            frustrations: vec![0.0; runs],
+            fired_now: Vec::with_capacity(events),
+            month: 1,
+            next_run: 0,
+            pairs,
+            prepared,
+            model,
+            settings,
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            months_done: (self.month - 1).min(self.settings.horizon),
+            horizon: self.settings.horizon,
+            runs_done: if self.month > self.settings.horizon { 0 } else { self.next_run },
+        }
+    }
+
+    /// The fan-chart bands of the months computed so far (month 0 first).
+    pub fn bands(&self) -> &[PairBands] {
+        &self.bands
+    }
+
+    /// Advances up to `max_runs` runs through the current month, closing the month when its last
+    /// run is done. Returns where the ensemble stands.
+    pub fn advance(&mut self, max_runs: usize) -> Progress {
+        let horizon = self.settings.horizon;
+        if self.month > horizon {
+            return self.progress();
+        }
+        let runs = self.settings.runs;
+        let end = (self.next_run + max_runs.max(1)).min(runs);
+        for run in self.next_run..end {
+            self.advance_run(run);
+        }
+        self.next_run = end;
+        if end == runs {
+            self.close_month();
+            self.month += 1;
+            self.next_run = 0;
+        }
+        self.progress()
+    }
+
+    /// Runs the whole ensemble and summarises it.
+    pub fn run(model: Model, settings: Settings) -> Summary {
+        let mut ensemble = Ensemble::new(model, settings);
+        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.summary()
+    }
+
+    /// Steps (a)–(e) of one month for one run.
+    fn advance_run(&mut self, run: usize) {
+        let pairs = self.pairs;
+        let month = self.month;
+        let state = run * pairs..(run + 1) * pairs;
+        let snapshot = &self.alignment[state.clone()];
+        let latent = &mut self.latent[state.clone()];
+        let baseline = &mut self.latent_baseline[state.clone()];
+        let rng = &mut self.rngs[run];
+        let prepared = &self.prepared;
+        let model = &self.model;
+        let event_count = model.events.len();
+
+        // (b) Events still eligible, in file order: window, once-only, condition on the snapshot.
+        self.fired_now.clear();
+        for (e, event) in model.events.iter().enumerate() {
+            let slot = run * event_count + e;
+            let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
+            if !in_window || (!event.repeatable && self.firings[slot] > 0) {
+                continue;
+            }
+            if !event.conditions.iter().all(|c| c.comparison.holds(snapshot[c.pair], c.threshold)) {
+                continue;
+            }
+            if rng.uniform() < prepared.hazards[e] {
+                self.fired_now.push(e);
+                self.firings[slot] += 1;
+                if self.first_fired[slot] == 0 {
+                    self.first_fired[slot] = month as u32;
+                }
+            }
+        }
+
+        // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.
+        let beta = model.balance;
+        for p in 0..pairs {
+            let m = baseline[p];
+            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * rng.normal();
+            if beta != 0.0 {
+                let terms = &prepared.terms[prepared.term_start[p]..prepared.term_start[p + 1]];
+                let pressure: f64 = terms
+                    .iter()
+                    .map(|t| t.weight * snapshot[t.pair_ik as usize] * snapshot[t.pair_kj as usize])
+                    .sum();
+                z += beta * pressure;
+            }
+            latent[p] = z;
+        }
+
+        // (d) Jumps of the events that fired, in file order, then their baseline shifts.
+        for &e in &self.fired_now {
+            for effect in &model.events[e].effects {
+                if effect.jump != 0.0 {
+                    let moved = (libm::tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    latent[effect.pair] = libm::atanh(moved);
+                }
+                if effect.shift != 0.0 {
+                    let mu = (libm::tanh(baseline[effect.pair]) + effect.shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    baseline[effect.pair] = libm::atanh(mu);
+                }
+            }
+        }
+
+        // (e) Record a = tanh z: the month's value and the next month's snapshot.
+        let runs = self.settings.runs;
+        let alignment = &mut self.alignment[state];
+        for p in 0..pairs {
+            let a = libm::tanh(latent[p]);
+            alignment[p] = a;
+            self.record[p * runs + run] = a;
+        }
+
+        let outcomes = &model.outcomes;
+        let horizon = month == self.settings.horizon;
+        for (o, outcome) in outcomes.iter().enumerate() {
+            let slot = &mut self.outcome_state[run * outcomes.len() + o];
+            match outcome.when {
+                When::AnyMonth => *slot |= outcome.holds(alignment),
+                When::EveryMonth => *slot &= outcome.holds(alignment),
+                When::Horizon if horizon => *slot = outcome.holds(alignment),
+                When::Horizon => {}
+            }
+        }
+        if horizon {
+            self.splits[run] = best_split(&model.weights, alignment);
+            self.frustrations[run] = frustration(model.actor_count(), alignment);
+        }
+    }
+
+    /// Quantiles and mean of every pair for the month just finished.
+    fn close_month(&mut self) {
+        let runs = self.settings.runs;
+        for (p, bands) in self.bands.iter_mut().enumerate() {
+            let values = &mut self.record[p * runs..(p + 1) * runs];
+            bands.mean.push(mean(values));
+            bands.quantiles.push(quantiles_in_place(values));
+        }
+    }
+
+    /// The outputs; call once [`Ensemble::advance`] reports the ensemble done.
+    pub fn summary(&self) -> Summary {
+        let runs = self.settings.runs;
+        let horizon = self.settings.horizon;
+        let outcome_count = self.model.outcomes.len();
+        let outcomes = (0..outcome_count)
+            .map(|o| Proportion::of((0..runs).filter(|r| self.outcome_state[r * outcome_count + o]).count(), runs))
+            .collect();
+
+        let event_count = self.model.events.len();
+        let events = (0..event_count)
+            .map(|e| {
+                let mut first: Vec<u32> =
+                    (0..runs).map(|r| self.first_fired[r * event_count + e]).filter(|&m| m > 0).collect();
+                let mut by_month = vec![0usize; horizon + 1];
+                for &m in &first {
+                    by_month[m as usize] += 1;
+                }
+                let mut cumulative = Vec::with_capacity(horizon + 1);
+                let mut so_far = 0;
+                for count in by_month {
+                    so_far += count;
+                    cumulative.push(so_far as f64 / runs as f64);
+                }
+                first.sort_unstable();
+                let first_month_quartiles = (!first.is_empty()).then(|| {
+                    let as_f64: Vec<f64> = first.iter().map(|&m| m as f64).collect();
+                    let q = quantiles_sorted(&as_f64, &[0.25, 0.5, 0.75]);
+                    [q[0], q[1], q[2]]
+                });
+                let total_firings: u64 = (0..runs).map(|r| self.firings[r * event_count + e] as u64).sum();
+                EventStats {
+                    fired: Proportion::of(first.len(), runs),
+                    cumulative,
+                    first_month_quartiles,
+                    mean_firings: total_firings as f64 / runs as f64,
+                }
+            })
+            .collect();
+
+        let mut masks = self.splits.clone();
+        masks.sort_unstable();
+        let mut counts: Vec<(usize, SplitMask)> = Vec::new();
+        for chunk in masks.chunk_by(|a, b| a == b) {
+            counts.push((chunk.len(), chunk[0]));
+        }
+        counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let blocs = counts
+            .into_iter()
+            .take(REPORTED_SPLITS)
+            .map(|(count, mask)| BlocShare { mask, share: Proportion::of(count, runs) })
+            .collect();
+
+        let mut frustrations = self.frustrations.clone();
+        let frustration_stats = FrustrationStats {
+            initial: frustration(self.model.actor_count(), &self.model.initial),
+            mean: mean(&frustrations),
+            quantiles: quantiles_in_place(&mut frustrations),
+        };
+
+        Summary {
+            settings: self.settings,
+            pairs: self.bands.clone(),
+            outcomes,
+            events,
+            blocs,
+            frustration: frustration_stats,
+        }
+    }
+}
+
+/// Type-7 quantiles of already sorted values.
+fn quantiles_sorted(sorted: &[f64], levels: &[f64]) -> Vec<f64> {
+    levels
+        .iter()
+        .map(|q| {
+            let h = (sorted.len() - 1) as f64 * q;
+            let i = h.floor() as usize;
+            let f = h - i as f64;
+            match sorted.get(i + 1) {
+                Some(next) if f > 0.0 => sorted[i] + f * (next - sorted[i]),
+                _ => sorted[i],
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,19 @@
+//! The alignment model of DESIGN.md §3: pure Rust, no web crates, deterministic to the bit.
+//!
+//! Build a [`Model`] (plain numbers), pick [`Settings`] (seed, runs, horizon), and either call
+//! [`Ensemble::run`] or drive an [`Ensemble`] chunk by chunk with [`Ensemble::advance`] (as the
+//! Web Worker does, to report progress and to stop when the user moves on).
+
+mod blocs;
+mod ensemble;
+mod model;
+mod rng;
+mod stats;
+mod summary;
+
+pub use blocs::{best_split, frustration, SplitMask};
+pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP};
+pub use model::{pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When};
+pub use rng::RunRng;
+pub use stats::{quantiles_in_place, QUANTILE_LEVELS};
+pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};

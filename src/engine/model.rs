@@ -1,0 +1,166 @@
+//! The model's inputs as plain numbers: what the engine needs, nothing about files or the web.
+
+use serde::{Deserialize, Serialize};
+
+/// Index of the unordered pair (i, j), i ≠ j, among `n` actors, in the order
+/// (0,1), (0,2), …, (0,n−1), (1,2), …: the order every per-pair vector uses.
+pub fn pair_index(n: usize, i: usize, j: usize) -> usize {
+    debug_assert!(i != j && i < n && j < n);
+    let (i, j) = if i < j { (i, j) } else { (j, i) };
+    i * (2 * n - i - 1) / 2 + (j - i - 1)
+}
+
+/// The actor indices of every pair, in [`pair_index`] order.
+pub fn pair_list(n: usize) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::with_capacity(n * n.saturating_sub(1) / 2);
+    for i in 0..n {
+        for j in i + 1..n {
+            pairs.push((i, j));
+        }
+    }
+    pairs
+}
+
+/// Comparison used by event conditions and outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Comparison {
+    #[serde(rename = ">")]
+    Above,
+    #[serde(rename = "<")]
+    Below,
+}
+
+impl Comparison {
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            Comparison::Above => left > right,
+            Comparison::Below => left < right,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Above => ">",
+            Comparison::Below => "<",
+        }
+    }
+}
+
+/// "Only while a(pair) ⋚ threshold", evaluated on the month's snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub pair: usize,
+    pub comparison: Comparison,
+    pub threshold: f64,
+}
+
+/// What an event does to one pair when it fires.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    pub pair: usize,
+    /// Added to the alignment a (then mapped back to latent space, clamped to ±0.995).
+    pub jump: f64,
+    /// Added to the baseline μ for the rest of the run (clamped to ±0.995).
+    pub shift: f64,
+}
+
+/// A discrete event with a yearly probability.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Probability of firing within one year while eligible, in [0, 1].
+    pub yearly_probability: f64,
+    /// First and last month (1-based, inclusive) in which it may fire.
+    pub window: (u32, u32),
+    /// May fire again after it has fired once.
+    pub repeatable: bool,
+    /// All must hold on the snapshot for the event to be eligible.
+    pub conditions: Vec<Condition>,
+    pub effects: Vec<Effect>,
+}
+
+impl Event {
+    /// Monthly hazard 1 − (1 − P)^(1/12).
+    pub fn monthly_hazard(&self) -> f64 {
+        let p = self.yearly_probability.clamp(0.0, 1.0);
+        1.0 - libm::pow(1.0 - p, 1.0 / 12.0)
+    }
+}
+
+/// When an outcome's test is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    /// At the horizon month T only.
+    Horizon,
+    /// In at least one of the months 1..=T.
+    AnyMonth,
+    /// In every one of the months 1..=T.
+    EveryMonth,
+}
+
+/// The right-hand side of an outcome's comparison.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Reference {
+    /// A fixed alignment level.
+    Level(f64),
+    /// The alignment of another pair in the same month.
+    Pair(usize),
+}
+
+/// A yes/no question asked of every run: "a(pair) ⋚ reference" at the time(s) `when`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub pair: usize,
+    pub comparison: Comparison,
+    pub reference: Reference,
+    pub when: When,
+}
+
+impl Outcome {
+    /// Whether the test holds for one month's alignments (indexed by pair).
+    pub fn holds(&self, alignments: &[f64]) -> bool {
+        let right = match self.reference {
+            Reference::Level(level) => level,
+            Reference::Pair(pair) => alignments[pair],
+        };
+        self.comparison.holds(alignments[self.pair], right)
+    }
+}
+
+/// Every input of the model of DESIGN.md §3, as numbers. Built from a scenario and the
+/// user's slider values; per-pair vectors are in [`pair_index`] order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// Capability weight w_i > 0 of each actor.
+    pub weights: Vec<f64>,
+    /// Alignment a⁰ at month 0, in (−1, 1).
+    pub initial: Vec<f64>,
+    /// Baseline μ the pair reverts to, in (−1, 1).
+    pub baseline: Vec<f64>,
+    /// Latent volatility σ per month, ≥ 0.
+    pub volatility: Vec<f64>,
+    /// Months for a deviation from the baseline to halve (θ = ln 2 / half-life).
+    pub half_life: f64,
+    /// Strength β of the balance (Heider) pressure; 0 switches it off.
+    pub balance: f64,
+    pub events: Vec<Event>,
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Model {
+    pub fn actor_count(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn pair_count(&self) -> usize {
+        self.initial.len()
+    }
+}
+
+/// How many runs, how many months, and from which seed: not assumptions, but part of the link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub seed: u64,
+    pub runs: usize,
+    pub horizon: usize,
+}
