@@ -11,3 +11,8 @@
 //! (`cli`, native only) are thin front ends over these.
 
 pub mod engine;
+pub mod link;
+pub mod scenario;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;

@@ -15,6 +15,11 @@ use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proport
 /// Alignments are clamped here when an event moves them or their baseline.
 pub const ALIGNMENT_CLAMP: f64 = 0.995;
 
+/// Latent scores are kept within ±this, so that a = tanh z stays strictly inside (−1, 1) in
+/// floating point (tanh rounds to exactly 1 beyond about 19.1). Only strongly saturated states, such
+/// as a very large balance strength, ever reach it, where a differs from ±1 by less than 1e-15.
+pub const LATENT_LIMIT: f64 = 18.0;
+
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
 struct BalanceTerm {
@@ -71,8 +76,9 @@ pub struct Progress {
     /// Months fully computed (0..=T).
     pub months_done: usize,
     pub horizon: usize,
-    /// Runs of the month in progress already advanced.
+    /// Runs of the month in progress already advanced, out of `runs`.
     pub runs_done: usize,
+    pub runs: usize,
 }
 
 impl Progress {
@@ -80,7 +86,7 @@ impl Progress {
         if self.horizon == 0 {
             return 1.0;
         }
-        (self.months_done as f64 + 0.0) / self.horizon as f64
+        (self.months_done as f64 + self.runs_done as f64 / self.runs.max(1) as f64) / self.horizon as f64
     }
 
     pub fn is_done(&self) -> bool {
@@ -163,7 +169,13 @@ impl Ensemble {
             months_done: (self.month - 1).min(self.settings.horizon),
             horizon: self.settings.horizon,
             runs_done: if self.month > self.settings.horizon { 0 } else { self.next_run },
+            runs: self.settings.runs,
         }
+    }
+
+    /// The latent scores z of every run after the last completed month (runs × pairs, run-major).
+    pub fn latent(&self) -> &[f64] {
+        &self.latent
     }
 
     /// The fan-chart bands of the months computed so far (month 0 first).
@@ -245,7 +257,7 @@ impl Ensemble {
                     .sum();
                 z += beta * pressure;
             }
-            latent[p] = z;
+            latent[p] = z.clamp(-LATENT_LIMIT, LATENT_LIMIT);
         }
 
         // (d) Jumps of the events that fired, in file order, then their baseline shifts.

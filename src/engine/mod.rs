@@ -12,7 +12,7 @@ mod stats;
 mod summary;
 
 pub use blocs::{best_split, frustration, SplitMask};
-pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP};
+pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use model::{pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When};
 pub use rng::RunRng;
 pub use stats::{quantiles_in_place, QUANTILE_LEVELS};

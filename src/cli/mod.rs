@@ -1,0 +1,199 @@
+//! The native command line: `validate`, `run`, `list`, `bench`.
+
+mod args;
+mod bench;
+mod report;
+
+pub use args::{parse_args, Command, Format, RunOptions, UsageError, USAGE};
+
+use std::process::ExitCode;
+
+use crate::engine::{Ensemble, Settings, Summary};
+use crate::link::{parse_link, resolve_link, LinkNote};
+use crate::scenario::{builtin, builtin_ids, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
+
+/// A failure to report to the user; the message says what and where.
+#[derive(Debug)]
+pub struct CliError(pub String);
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let command = match parse_args(std::env::args().skip(1)) {
+        Ok(command) => command,
+        Err(error) => {
+            eprintln!("error: {error}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match command {
+        Command::Help => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Command::Validate { files } => validate(&files),
+        Command::List => list(),
+        Command::Bench { quick } => {
+            bench::run(quick);
+            Ok(())
+        }
+        Command::Run(options) => run(&options).map(|output| print!("{output}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn validate(files: &[String]) -> Result<(), CliError> {
+    let mut failed = 0;
+    for file in files {
+        match std::fs::read_to_string(file) {
+            Err(e) => {
+                eprintln!("{file}: cannot read: {e}");
+                failed += 1;
+            }
+            Ok(text) => match parse_scenario(file, &text) {
+                Ok(s) => println!(
+                    "{file}: ok — `{}`, {} actors, {} events, {} outcomes, {} assumptions",
+                    s.id,
+                    s.actors.len(),
+                    s.events.len(),
+                    s.outcomes.len(),
+                    s.assumptions.len()
+                ),
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    failed += 1;
+                }
+            },
+        }
+    }
+    if failed > 0 {
+        return Err(CliError(format!("{failed} of {} files did not validate", files.len())));
+    }
+    Ok(())
+}
+
+fn list() -> Result<(), CliError> {
+    for id in builtin_ids() {
+        let scenario = load_builtin(id)?;
+        println!("{id}: {}", scenario.title);
+        for a in &scenario.assumptions {
+            println!("  {:<44} {:>8}  [{}, {}]  {}", a.id, a.default, a.range.0, a.range.1, a.label);
+        }
+    }
+    Ok(())
+}
+
+fn load_builtin(id: &str) -> Result<Scenario, CliError> {
+    match builtin(id) {
+        Some(Ok(scenario)) => Ok(scenario),
+        Some(Err(errors)) => Err(CliError(errors.to_string())),
+        None => Err(CliError(format!(
+            "`{id}` is neither a file nor a built-in scenario (built-in: {})",
+            builtin_ids().collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// A file path if it exists, else a built-in id.
+pub fn load_scenario(name: &str) -> Result<Scenario, CliError> {
+    let path = std::path::Path::new(name);
+    if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(|e| CliError(format!("{name}: cannot read: {e}")))?;
+        parse_scenario(name, &text).map_err(|e| CliError(e.to_string()))
+    } else {
+        load_builtin(name)
+    }
+}
+
+/// Everything `run` decided before running: the scenario, one value per assumption, settings.
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub values: Vec<f64>,
+    pub settings: Settings,
+    pub notes: Vec<LinkNote>,
+}
+
+/// Resolves the scenario, link and overrides of `run` into concrete inputs.
+pub fn prepare(options: &RunOptions) -> Result<Prepared, CliError> {
+    let link = options.link.as_deref().map(parse_link);
+    let name = match (&options.scenario, &link) {
+        (Some(name), _) => name.clone(),
+        (None, Some(link)) => link.scenario.clone().ok_or_else(|| CliError("the link names no scenario (`s=`)".into()))?,
+        (None, None) => return Err(CliError("no scenario given".into())),
+    };
+    let scenario = load_scenario(&name)?;
+    let (mut values, mut settings, notes) = match &link {
+        Some(link) => {
+            let resolved = resolve_link(link, &scenario);
+            (resolved.values, resolved.settings, resolved.notes)
+        }
+        None => (scenario.defaults(), scenario.default_settings(), Vec::new()),
+    };
+    if let Some(seed) = options.seed {
+        settings.seed = seed;
+    }
+    if let Some(runs) = options.runs {
+        if !(1..=MAX_RUNS).contains(&runs) {
+            return Err(CliError(format!("--runs must be between 1 and {MAX_RUNS}, not {runs}")));
+        }
+        settings.runs = runs;
+    }
+    if let Some(horizon) = options.horizon {
+        if !(1..=MAX_HORIZON).contains(&horizon) {
+            return Err(CliError(format!("--horizon must be between 1 and {MAX_HORIZON} months, not {horizon}")));
+        }
+        settings.horizon = horizon;
+    }
+    for (id, text) in &options.set {
+        let index = scenario.assumption_index(id).ok_or_else(|| {
+            CliError(format!("--set {id}: `{}` has no such assumption (see `alignment-sim list`)", scenario.id))
+        })?;
+        let assumption = &scenario.assumptions[index];
+        let value: f64 = text.parse().map_err(|_| CliError(format!("--set {id}: `{text}` is not a number")))?;
+        if !assumption.accepts(value) {
+            return Err(CliError(format!(
+                "--set {id}: {value} is outside the assumption's range [{}, {}]",
+                assumption.range.0, assumption.range.1
+            )));
+        }
+        values[index] = value;
+    }
+    Ok(Prepared { scenario, values, settings, notes })
+}
+
+/// Runs the ensemble for prepared inputs, `batch` runs per step.
+pub fn simulate(prepared: &Prepared, batch: Option<usize>) -> Summary {
+    let model = prepared.scenario.model(&prepared.values);
+    let mut ensemble = Ensemble::new(model, prepared.settings);
+    let batch = batch.unwrap_or(usize::MAX);
+    while !ensemble.advance(batch).is_done() {}
+    ensemble.summary()
+}
+
+/// `run`: the printed output.
+pub fn run(options: &RunOptions) -> Result<String, CliError> {
+    if options.batch == Some(0) {
+        return Err(CliError("--batch must be at least 1".into()));
+    }
+    let prepared = prepare(options)?;
+    for note in &prepared.notes {
+        eprintln!("link: {note}");
+    }
+    let summary = simulate(&prepared, options.batch);
+    Ok(match options.format.unwrap_or(Format::Table) {
+        Format::Table => report::table(&prepared, &summary),
+        Format::Json => report::json(&prepared, &summary),
+        Format::Csv => report::quantile_csv(&prepared.scenario, &summary),
+    })
+}

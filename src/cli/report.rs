@@ -1,0 +1,137 @@
+//! The three output formats of `run`: a table for people, JSON with everything, CSV of quantiles.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::Prepared;
+use crate::engine::Summary;
+use crate::scenario::Scenario;
+
+const NOTICE: &str = "Speculative model, not a forecast: every number below follows from adjustable assumptions.";
+
+fn pct(p: f64) -> String {
+    format!("{:.1}%", 100.0 * p)
+}
+
+pub fn table(prepared: &Prepared, summary: &Summary) -> String {
+    let s = &prepared.scenario;
+    let settings = summary.settings;
+    let horizon = settings.horizon;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    let _ = writeln!(out, "seed {}, {} runs, {} months\n", settings.seed, settings.runs, horizon);
+    let changed: Vec<_> = s.assumptions.iter().zip(&prepared.values).filter(|(a, v)| **v != a.default).collect();
+    if !changed.is_empty() {
+        let _ = writeln!(out, "Changed assumptions:");
+        for (a, v) in changed {
+            let _ = writeln!(out, "  {:<44} {} (default {})", a.id, v, a.default);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Outcomes (probability ± Monte Carlo standard error):");
+    for (spec, p) in s.outcomes.iter().zip(&summary.outcomes) {
+        let _ = writeln!(out, "  {:>6} ± {:<5} {}  [{}, {:?}]", pct(p.probability), pct(p.std_error), spec.label, spec.test, spec.outcome.when);
+    }
+    let _ = writeln!(out, "\nEvents (fired by month {horizon}; first month quartiles; mean firings):");
+    for (spec, e) in s.events.iter().zip(&summary.events) {
+        let timing = e.first_month_quartiles.map_or("never fired".to_string(), |q| format!("months {:.0}/{:.0}/{:.0}", q[0], q[1], q[2]));
+        let _ = writeln!(out, "  {:>6} ± {:<5} {:<40} {timing}; {:.2}", pct(e.fired.probability), pct(e.fired.std_error), spec.id, e.mean_firings);
+    }
+    let _ = writeln!(out, "\nAlignment at month {horizon} (5% / 25% / median / 75% / 95%; mean):");
+    for (p, bands) in summary.pairs.iter().enumerate() {
+        let q = bands.quantiles[horizon];
+        let _ = writeln!(
+            out,
+            "  {:<10} {:+.3} {:+.3} {:+.3} {:+.3} {:+.3}; {:+.3}",
+            s.pair_label(p),
+            q[0],
+            q[1],
+            q[2],
+            q[3],
+            q[4],
+            bands.mean[horizon]
+        );
+    }
+    let _ = writeln!(out, "\nMost frequent two-bloc splits at month {horizon}:");
+    for bloc in &summary.blocs {
+        let _ = writeln!(out, "  {:>6} ± {:<5} {}", pct(bloc.share.probability), pct(bloc.share.std_error), s.split_label(bloc.mask));
+    }
+    let f = &summary.frustration;
+    let _ = writeln!(
+        out,
+        "\nFrustration (0 balanced … 1 all triads unbalanced): month 0 {:.3}; month {horizon} mean {:.3}, median {:.3} (5–95%: {:.3}–{:.3})",
+        f.initial, f.mean, f.quantiles[2], f.quantiles[0], f.quantiles[4]
+    );
+    out
+}
+
+/// One object with every output.
+pub fn json(prepared: &Prepared, summary: &Summary) -> String {
+    let s = &prepared.scenario;
+    let assumptions: Vec<Value> = s
+        .assumptions
+        .iter()
+        .zip(&prepared.values)
+        .map(|(a, v)| json!({"id": a.id, "value": v, "default": a.default, "confidence": a.confidence.as_str(), "speculative": true}))
+        .collect();
+    let pairs: Vec<Value> = summary
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(p, b)| json!({"pair": s.pair_label(p).replace('–', "-"), "quantiles": b.quantiles, "mean": b.mean}))
+        .collect();
+    let outcomes: Vec<Value> = s
+        .outcomes
+        .iter()
+        .zip(&summary.outcomes)
+        .map(|(o, p)| json!({"id": o.id, "label": o.label, "test": o.test, "when": o.outcome.when, "probability": p.probability, "std_error": p.std_error, "count": p.count}))
+        .collect();
+    let events: Vec<Value> = s
+        .events
+        .iter()
+        .zip(&summary.events)
+        .map(|(e, st)| {
+            json!({"id": e.id, "label": e.label, "fired_probability": st.fired.probability, "std_error": st.fired.std_error,
+                   "first_month_quartiles": st.first_month_quartiles, "mean_firings": st.mean_firings, "cumulative": st.cumulative})
+        })
+        .collect();
+    let blocs: Vec<Value> = summary
+        .blocs
+        .iter()
+        .map(|b| {
+            let [first, second] = s.split_sides(b.mask);
+            let ids = |side: Vec<usize>| side.into_iter().map(|i| s.actors[i].id.clone()).collect::<Vec<_>>();
+            json!({"sides": [ids(first), ids(second)], "mask": b.mask, "share": b.share.probability, "std_error": b.share.std_error})
+        })
+        .collect();
+    let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
+    let object = json!({
+        "notice": NOTICE,
+        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash},
+        "settings": summary.settings,
+        "quantile_levels": crate::engine::QUANTILE_LEVELS,
+        "assumptions": assumptions,
+        "pairs": pairs,
+        "outcomes": outcomes,
+        "events": events,
+        "blocs": blocs,
+        "frustration": summary.frustration,
+        "link_notes": notes,
+    });
+    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
+    text.push('\n');
+    text
+}
+
+/// The per-pair quantile table: one row per pair and month.
+pub fn quantile_csv(scenario: &Scenario, summary: &Summary) -> String {
+    let mut out = String::from("pair,month,q05,q25,q50,q75,q95,mean\n");
+    for (p, bands) in summary.pairs.iter().enumerate() {
+        let pair = scenario.pair_label(p).replace('–', "-");
+        for (month, (q, mean)) in bands.quantiles.iter().zip(&bands.mean).enumerate() {
+            let _ = writeln!(out, "{pair},{month},{},{},{},{},{},{mean}", q[0], q[1], q[2], q[3], q[4]);
+        }
+    }
+    out
+}

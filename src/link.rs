@@ -1,0 +1,294 @@
+//! Share links (DESIGN.md §5): the whole state in a readable, versioned URL fragment.
+//!
+//! `#v=1&s=sino-russian-drift&sh=1a2b3c4d&seed=7&runs=2000&h=36&pair.RUS-CHN.baseline=0.2&view.pair=RUS-CHN`
+//!
+//! - `v` link format version, `s` scenario id, `sh` short hash of the scenario file's content;
+//! - `seed`, `runs`, `h` (horizon in months);
+//! - one `<assumption id>=<value>` for every assumption that differs from the scenario's default;
+//! - `view.*` keys for what the page shows (pair, tab, month), which never change the numbers.
+//!
+//! Decoding never fails: whatever cannot be used is left out and reported as a [`LinkNote`] that
+//! says what was ignored and why, and everything valid is kept.
+
+use crate::engine::Settings;
+use crate::scenario::{Scenario, MAX_HORIZON, MAX_RUNS};
+
+/// The link format this code writes.
+pub const LINK_VERSION: u32 = 1;
+/// Longer fragments are not read at all.
+pub const MAX_LINK_CHARS: usize = 64 * 1024;
+
+/// One thing in a link that was ignored, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkNote {
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for LinkNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "`{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+/// A link taken apart, before it is checked against a scenario.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParsedLink {
+    pub version: Option<u32>,
+    pub scenario: Option<String>,
+    pub scenario_hash: Option<String>,
+    pub seed: Option<String>,
+    pub runs: Option<String>,
+    pub horizon: Option<String>,
+    /// (assumption id, value text) in link order.
+    pub assumptions: Vec<(String, String)>,
+    /// (view key without `view.`, value).
+    pub view: Vec<(String, String)>,
+    pub notes: Vec<LinkNote>,
+}
+
+/// A link checked against its scenario: values to use and what was ignored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedLink {
+    /// One value per assumption of the scenario (defaults where the link said nothing usable).
+    pub values: Vec<f64>,
+    pub settings: Settings,
+    pub view: Vec<(String, String)>,
+    pub notes: Vec<LinkNote>,
+}
+
+fn note(key: &str, message: impl Into<String>) -> LinkNote {
+    LinkNote { key: key.to_string(), message: message.into() }
+}
+
+/// The part after `#` of a full URL, or the text itself when it has no `#`.
+pub fn fragment_of(url_or_fragment: &str) -> &str {
+    match url_or_fragment.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None => url_or_fragment,
+    }
+}
+
+/// Decodes `%XX` escapes and `+`; `None` when an escape is malformed or the bytes are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                let hex = std::str::from_utf8(hex).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Characters kept as they are in link values; everything else is %-escaped.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Shortens long user-supplied text before it is echoed in a note.
+fn shown(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// Takes a fragment apart. Never fails; problems become notes.
+pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
+    let mut link = ParsedLink::default();
+    let fragment = fragment_of(url_or_fragment.trim());
+    if fragment.len() > MAX_LINK_CHARS {
+        link.notes.push(note(
+            "",
+            format!("the link is {} characters long; links over {MAX_LINK_CHARS} are not read", fragment.len()),
+        ));
+        return link;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+        let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
+        let (Some(key), Some(value)) = (percent_decode(raw_key), percent_decode(raw_value)) else {
+            link.notes.push(note(&shown(raw_key), "badly escaped text; ignored"));
+            continue;
+        };
+        if !seen.insert(key.clone()) {
+            link.notes.push(note(&shown(&key), "appears more than once; the first is used"));
+            continue;
+        }
+        match key.as_str() {
+            "v" => match value.parse::<u32>() {
+                Ok(v) => link.version = Some(v),
+                Err(_) => link.notes.push(note("v", format!("`{}` is not a version number", shown(&value)))),
+            },
+            "s" => link.scenario = Some(value),
+            "sh" => link.scenario_hash = Some(value),
+            "seed" => link.seed = Some(value),
+            "runs" => link.runs = Some(value),
+            "h" => link.horizon = Some(value),
+            _ => {
+                if let Some(view_key) = key.strip_prefix("view.") {
+                    link.view.push((view_key.to_string(), value));
+                } else if key.contains('.') {
+                    link.assumptions.push((key, value));
+                } else {
+                    link.notes.push(note(&shown(&key), "is not something a link can set; ignored"));
+                }
+            }
+        }
+    }
+    match link.version {
+        None if !fragment.is_empty() => link.notes.push(note("v", "the link has no version; read as version 1")),
+        Some(v) if v > LINK_VERSION => link.notes.push(note(
+            "v",
+            format!("the link is version {v}, newer than this page (version {LINK_VERSION}); only what this version understands was used"),
+        )),
+        Some(0) => link.notes.push(note("v", "version 0 does not exist; read as version 1")),
+        _ => {}
+    }
+    link
+}
+
+fn parse_count(key: &str, text: &str, max: usize, default: usize, notes: &mut Vec<LinkNote>) -> usize {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => n,
+        Ok(n) => {
+            notes.push(note(key, format!("{n} is outside 1…{max}; the scenario's {default} is used")));
+            default
+        }
+        Err(_) => {
+            notes.push(note(key, format!("`{}` is not a whole number; the scenario's {default} is used", shown(text))));
+            default
+        }
+    }
+}
+
+/// Checks a parsed link against the scenario it names and produces the values to use.
+pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
+    let mut notes = link.notes.clone();
+    let defaults = scenario.default_settings();
+    if let Some(hash) = &link.scenario_hash {
+        if hash != &scenario.content_hash {
+            notes.push(note(
+                "sh",
+                "the scenario file has changed since this link was made; its values were applied to the current version, and numbers may differ",
+            ));
+        }
+    }
+    let seed = match &link.seed {
+        None => defaults.seed,
+        Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
+            notes.push(note("seed", format!("`{}` is not a seed (a whole number ≥ 0); the scenario's {} is used", shown(text), defaults.seed)));
+            defaults.seed
+        }),
+    };
+    let runs = link.runs.as_deref().map_or(defaults.runs, |t| parse_count("runs", t, MAX_RUNS, defaults.runs, &mut notes));
+    let horizon =
+        link.horizon.as_deref().map_or(defaults.horizon, |t| parse_count("h", t, MAX_HORIZON, defaults.horizon, &mut notes));
+    let mut values = scenario.defaults();
+    for (id, text) in &link.assumptions {
+        let Some(index) = scenario.assumption_index(id) else {
+            notes.push(note(&shown(id), format!("the scenario `{}` has no such assumption; ignored", scenario.id)));
+            continue;
+        };
+        let assumption = &scenario.assumptions[index];
+        match text.parse::<f64>() {
+            Ok(value) if assumption.accepts(value) => values[index] = value,
+            Ok(value) => notes.push(note(
+                id,
+                format!(
+                    "{value} is outside the slider's range [{}, {}]; the default {} is used",
+                    assumption.range.0, assumption.range.1, assumption.default
+                ),
+            )),
+            Err(_) => notes.push(note(id, format!("`{}` is not a number; the default {} is used", shown(text), assumption.default))),
+        }
+    }
+    ResolvedLink { values, settings: Settings { seed, runs, horizon }, view: link.view.clone(), notes }
+}
+
+/// The fragment (without `#`) for a state. Only assumptions that differ from their default are
+/// written; values are written in Rust's shortest round-trip form, so reading gives the same bits.
+pub fn encode_link(scenario: &Scenario, values: &[f64], settings: Settings, view: &[(String, String)]) -> String {
+    let mut parts = vec![
+        format!("v={LINK_VERSION}"),
+        format!("s={}", percent_encode(&scenario.id)),
+        format!("sh={}", scenario.content_hash),
+        format!("seed={}", settings.seed),
+        format!("runs={}", settings.runs),
+        format!("h={}", settings.horizon),
+    ];
+    for (assumption, value) in scenario.assumptions.iter().zip(values) {
+        if *value != assumption.default {
+            parts.push(format!("{}={}", percent_encode(&assumption.id), value));
+        }
+    }
+    for (key, value) in view {
+        parts.push(format!("view.{}={}", percent_encode(key), percent_encode(value)));
+    }
+    parts.join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_round_trip() {
+        for text in ["plain", "with space", "ünïcode–dash", "a&b=c#d"] {
+            assert_eq!(percent_decode(&percent_encode(text)).as_deref(), Some(text));
+        }
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%e"), None);
+    }
+
+    #[test]
+    fn fragments_are_taken_from_urls() {
+        assert_eq!(fragment_of("http://127.0.0.1:8080/#v=1&s=x"), "v=1&s=x");
+        assert_eq!(fragment_of("v=1&s=x"), "v=1&s=x");
+    }
+
+    #[test]
+    fn unknown_and_repeated_keys_become_notes() {
+        let link = parse_link("#v=1&s=a&bogus=1&s=b&seed=3");
+        assert_eq!(link.scenario.as_deref(), Some("a"));
+        assert_eq!(link.seed.as_deref(), Some("3"));
+        assert!(link.notes.iter().any(|n| n.key == "bogus"));
+        assert!(link.notes.iter().any(|n| n.key == "s" && n.message.contains("more than once")));
+    }
+
+    #[test]
+    fn future_versions_are_read_with_a_note() {
+        let link = parse_link("v=9&s=a&seed=4");
+        assert_eq!(link.version, Some(9));
+        assert_eq!(link.seed.as_deref(), Some("4"));
+        assert!(link.notes.iter().any(|n| n.key == "v" && n.message.contains("newer")));
+    }
+}

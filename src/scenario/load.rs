@@ -1,0 +1,609 @@
+//! Text → validated [`Scenario`], with every problem reported by file, line and field.
+
+use std::collections::HashSet;
+
+use toml::Spanned;
+
+use super::error::{line_of, ScenarioError, ScenarioErrors};
+use super::raw::{RawAssumption, RawOutcome, RawScenario, RawSourceRef};
+use super::{
+    Actor, Assumption, Confidence, ConditionSpec, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
+    Quantity, Scenario, Source, SourceKind, SourceRef,
+};
+use crate::engine::{pair_index, Comparison, Outcome, Reference, When};
+
+/// The scenario format this loader reads.
+pub const FORMAT_VERSION: i64 = 1;
+pub const MAX_ACTORS: usize = 16;
+pub const MAX_HORIZON: usize = 240;
+pub const MAX_RUNS: usize = 100_000;
+/// Larger files are refused before parsing.
+pub const MAX_FILE_BYTES: usize = 512 * 1024;
+const MAX_QUOTE_CHARS: usize = 600;
+const MAX_LABEL_CHARS: usize = 200;
+
+/// FNV-1a 64 of the text, as 8 hex digits: a short fingerprint of a scenario's content.
+pub fn content_hash(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", (hash >> 32) as u32 ^ hash as u32)
+}
+
+/// Parses and validates a scenario file. `file` names it in messages.
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(ScenarioErrors(vec![ScenarioError {
+            file: file.to_string(),
+            line: None,
+            field: String::new(),
+            message: format!(
+                "the file is {} KB; scenario files are limited to {} KB",
+                text.len() / 1024,
+                MAX_FILE_BYTES / 1024
+            ),
+        }]));
+    }
+    let raw = deserialize(file, text)?;
+    let mut checker = Checker { file, text, errors: Vec::new(), assumptions: Vec::new(), sources: Vec::new() };
+    let scenario = checker.scenario(raw, text);
+    if checker.errors.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ScenarioErrors(checker.errors))
+    }
+}
+
+/// TOML syntax and shape (types, missing and unknown keys), with the path of the failing field.
+fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
+    let error = |line, field: String, message: String| {
+        ScenarioErrors(vec![ScenarioError { file: file.to_string(), line, field, message }])
+    };
+    let deserializer = toml::de::Deserializer::parse(text)
+        .map_err(|e| error(e.span().map(|s| line_of(text, s.start)), String::new(), e.message().trim().to_string()))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        // Spanned<T> wrappers show up as a private segment of the path; they mean nothing to a reader.
+        let path = e.path().to_string().replace(".$__serde_spanned_private_value", "").replace("$__serde_spanned_private_value.", "");
+        let inner = e.into_inner();
+        let field = if path == "." { String::new() } else { path };
+        error(inner.span().map(|s| line_of(text, s.start)), field, inner.message().trim().to_string())
+    })
+}
+
+struct Checker<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<ScenarioError>,
+    assumptions: Vec<Assumption>,
+    sources: Vec<Source>,
+}
+
+fn is_actor_id(id: &str) -> bool {
+    (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn is_slug(id: &str) -> bool {
+    (1..=48).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}
+
+/// A "nice" slider step (1, 2 or 5 × 10^k) of about a 200th of the range.
+fn default_step(quantity: Quantity, range: (f64, f64)) -> f64 {
+    if quantity.is_integer() {
+        return 1.0;
+    }
+    let target = (range.1 - range.0) / 200.0;
+    if target <= 0.0 {
+        return 0.01;
+    }
+    let magnitude = 10f64.powi(target.log10().floor() as i32);
+    [5.0, 2.0, 1.0].into_iter().map(|m| m * magnitude).find(|&s| s <= target * 1.0000001).unwrap_or(magnitude)
+}
+
+impl<'a> Checker<'a> {
+    fn line<T>(&self, spanned: &Spanned<T>) -> usize {
+        line_of(self.text, spanned.span().start)
+    }
+
+    fn error(&mut self, line: usize, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(ScenarioError {
+            file: self.file.to_string(),
+            line: Some(line),
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    fn check_text(&mut self, line: usize, field: &str, value: &str, max_chars: Option<usize>) {
+        if value.trim().is_empty() {
+            self.error(line, field, "must not be empty");
+        } else if let Some(max) = max_chars {
+            if value.chars().count() > max {
+                self.error(line, field, format!("is longer than {max} characters"));
+            }
+        }
+    }
+
+    fn scenario(&mut self, raw: RawScenario, text: &str) -> Scenario {
+        if *raw.format.get_ref() != FORMAT_VERSION {
+            let line = self.line(&raw.format);
+            self.error(
+                line,
+                "format",
+                format!("format {} is not supported; this version reads format {FORMAT_VERSION}", raw.format.get_ref()),
+            );
+        }
+        let id = raw.id.get_ref().clone();
+        if !is_slug(&id) {
+            let line = self.line(&raw.id);
+            self.error(line, "id", "must be 1–48 characters of a–z, 0–9 and '-'");
+        }
+        let title_line = self.line(&raw.title);
+        self.check_text(title_line, "title", raw.title.get_ref(), Some(MAX_LABEL_CHARS));
+        let summary_line = self.line(&raw.summary);
+        self.check_text(summary_line, "summary", raw.summary.get_ref(), None);
+        let horizon = self.bounded_count(&raw.horizon, "horizon", MAX_HORIZON, "months");
+        let runs = raw.runs.as_ref().map_or(2000, |r| self.bounded_count(r, "runs", MAX_RUNS, "runs"));
+        let seed = match &raw.seed {
+            Some(s) if *s.get_ref() < 0 => {
+                let line = self.line(s);
+                self.error(line, "seed", "must not be negative");
+                0
+            }
+            Some(s) => *s.get_ref() as u64,
+            None => 1,
+        };
+
+        self.sources(&raw);
+        let actors = self.actors(&raw);
+        let parameters = ModelParameters {
+            volatility: self.assumption(&raw.model.volatility, "model.volatility", "model.volatility", Group::Model, Quantity::Volatility),
+            half_life: self.assumption(&raw.model.half_life, "model.half_life", "model.half_life", Group::Model, Quantity::HalfLife),
+            balance: self.assumption(&raw.model.balance, "model.balance", "model.balance", Group::Model, Quantity::Balance),
+        };
+        let pairs = self.pairs(&raw, &actors);
+        let events = self.events(&raw, &actors);
+        let outcomes = self.outcomes(&raw.outcomes, &actors);
+
+        Scenario {
+            id,
+            title: raw.title.into_inner(),
+            summary: raw.summary.into_inner(),
+            horizon,
+            runs,
+            seed,
+            sources: std::mem::take(&mut self.sources),
+            actors,
+            pairs,
+            parameters,
+            events,
+            outcomes,
+            assumptions: std::mem::take(&mut self.assumptions),
+            content_hash: content_hash(text),
+        }
+    }
+
+    fn bounded_count(&mut self, value: &Spanned<i64>, field: &str, max: usize, what: &str) -> usize {
+        let v = *value.get_ref();
+        if v < 1 || v as u64 > max as u64 {
+            let line = self.line(value);
+            self.error(line, field, format!("must be between 1 and {max} {what}, not {v}"));
+            return 1;
+        }
+        v as usize
+    }
+
+    fn sources(&mut self, raw: &RawScenario) {
+        let mut seen = HashSet::new();
+        for (i, spanned) in raw.sources.iter().enumerate() {
+            let source = spanned.get_ref();
+            let line = self.line(spanned);
+            let path = format!("sources[{i}]");
+            let id = source.id.get_ref();
+            if !is_slug(id) {
+                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
+            } else if !seen.insert(id.clone()) {
+                self.error(line, format!("{path}.id"), format!("source id `{id}` is used twice"));
+            }
+            let kind = match source.kind.get_ref().as_str() {
+                "document" => SourceKind::Document,
+                "dataset" => SourceKind::Dataset,
+                "judgement" => SourceKind::Judgement,
+                other => {
+                    self.error(line, format!("{path}.kind"), format!("`{other}` is not one of document, dataset, judgement"));
+                    SourceKind::Judgement
+                }
+            };
+            for (field, value) in [
+                ("title", &source.title),
+                ("date", &source.date),
+                ("description", &source.description),
+                ("reliability", &source.reliability),
+            ] {
+                self.check_text(line, &format!("{path}.{field}"), value, None);
+            }
+            if kind == SourceKind::Document && source.file.as_deref().is_none_or(|f| f.trim().is_empty()) {
+                self.error(line, format!("{path}.file"), "a document source must name its file");
+            }
+            self.sources.push(Source {
+                id: id.clone(),
+                title: source.title.clone(),
+                date: source.date.clone(),
+                kind,
+                description: source.description.clone(),
+                reliability: source.reliability.clone(),
+                file: source.file.clone(),
+            });
+        }
+        if self.sources.is_empty() {
+            self.error(1, "sources", "a scenario must declare at least one source");
+        }
+    }
+
+    fn actors(&mut self, raw: &RawScenario) -> Vec<Actor> {
+        if raw.actors.len() < 2 {
+            self.error(1, "actors", format!("a scenario needs at least 2 actors, not {}", raw.actors.len()));
+        }
+        if raw.actors.len() > MAX_ACTORS {
+            let line = self.line(&raw.actors[MAX_ACTORS]);
+            self.error(line, "actors", format!("{} actors declared; the limit is {MAX_ACTORS}", raw.actors.len()));
+        }
+        let mut actors: Vec<Actor> = Vec::new();
+        for (i, spanned) in raw.actors.iter().enumerate().take(MAX_ACTORS) {
+            let actor = spanned.get_ref();
+            let line = self.line(spanned);
+            let id = actor.id.get_ref().clone();
+            if !is_actor_id(&id) {
+                self.error(line, format!("actors[{i}].id"), format!("`{id}` must be 1–8 characters of A–Z and 0–9"));
+            } else if actors.iter().any(|a| a.id == id) {
+                self.error(line, format!("actors[{i}].id"), format!("actor id `{id}` is used twice"));
+            }
+            self.check_text(line, &format!("actors[{i}].name"), &actor.name, Some(MAX_LABEL_CHARS));
+            let weight = self.assumption(
+                &actor.weight,
+                &format!("actors[{i}].weight"),
+                &format!("actor.{id}.weight"),
+                Group::Actors,
+                Quantity::Weight,
+            );
+            actors.push(Actor { id, name: actor.name.clone(), weight });
+        }
+        actors
+    }
+
+    /// Resolves `["A", "B"]` to a pair index, reporting unknown or repeated actors.
+    fn pair(&mut self, between: &Spanned<[String; 2]>, field: &str, actors: &[Actor]) -> Option<usize> {
+        let line = self.line(between);
+        let [a, b] = between.get_ref();
+        let find = |id: &str| actors.iter().position(|actor| actor.id == id);
+        match (find(a), find(b)) {
+            (Some(i), Some(j)) if i != j => Some(pair_index(actors.len(), i, j)),
+            (Some(_), Some(_)) => {
+                self.error(line, field, format!("a pair needs two different actors, not `{a}` twice"));
+                None
+            }
+            (i, j) => {
+                let unknown = if i.is_none() { a } else { b };
+                let _ = j;
+                self.error(line, field, format!("`{unknown}` is not a declared actor"));
+                None
+            }
+        }
+    }
+
+    /// "RUS-CHN" in actor declaration order.
+    fn pair_key(actors: &[Actor], pair: usize) -> String {
+        let (i, j) = crate::engine::pair_list(actors.len())[pair];
+        format!("{}-{}", actors[i].id, actors[j].id)
+    }
+
+    fn pairs(&mut self, raw: &RawScenario, actors: &[Actor]) -> Vec<Pair> {
+        let n = actors.len();
+        let mut slots: Vec<Option<Pair>> = vec![None; n * n.saturating_sub(1) / 2];
+        for (i, spanned) in raw.pairs.iter().enumerate() {
+            let pair = spanned.get_ref();
+            let path = format!("pairs[{i}]");
+            let Some(index) = self.pair(&pair.between, &format!("{path}.between"), actors) else { continue };
+            if slots[index].is_some() {
+                let line = self.line(&pair.between);
+                let key = Self::pair_key(actors, index);
+                self.error(line, format!("{path}.between"), format!("the pair {key} is declared twice"));
+                continue;
+            }
+            let key = Self::pair_key(actors, index);
+            let (a, b) = crate::engine::pair_list(n)[index];
+            let initial = self.assumption(&pair.initial, &format!("{path}.initial"), &format!("pair.{key}.initial"), Group::Pairs, Quantity::Alignment);
+            let baseline = self.assumption(&pair.baseline, &format!("{path}.baseline"), &format!("pair.{key}.baseline"), Group::Pairs, Quantity::Alignment);
+            let volatility = pair.volatility.as_ref().map(|v| {
+                self.assumption(v, &format!("{path}.volatility"), &format!("pair.{key}.volatility"), Group::Pairs, Quantity::Volatility)
+            });
+            slots[index] = Some(Pair { actors: (a, b), initial, baseline, volatility });
+        }
+        let missing: Vec<String> =
+            (0..slots.len()).filter(|&p| slots[p].is_none()).map(|p| Self::pair_key(actors, p)).collect();
+        if !missing.is_empty() && self.errors.iter().all(|e| !e.field.starts_with("pairs")) {
+            self.error(
+                1,
+                "pairs",
+                format!("every pair of actors needs initial and baseline values; missing: {}", missing.join(", ")),
+            );
+        }
+        slots.into_iter().flatten().collect()
+    }
+
+    fn events(&mut self, raw: &RawScenario, actors: &[Actor]) -> Vec<EventSpec> {
+        let mut events: Vec<EventSpec> = Vec::new();
+        for (i, spanned) in raw.events.iter().enumerate() {
+            let event = spanned.get_ref();
+            let line = self.line(spanned);
+            let path = format!("events[{i}]");
+            let id = event.id.get_ref().clone();
+            if !is_slug(&id) {
+                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
+            } else if events.iter().any(|e| e.id == id) {
+                self.error(line, format!("{path}.id"), format!("event id `{id}` is used twice"));
+            }
+            self.check_text(line, &format!("{path}.label"), &event.label, Some(MAX_LABEL_CHARS));
+            self.check_text(line, &format!("{path}.description"), &event.description, None);
+            let probability = self.assumption(&event.probability, &format!("{path}.probability"), &format!("event.{id}.probability"), Group::Events, Quantity::Probability);
+            let opens = event.opens.as_ref().map(|a| self.assumption(a, &format!("{path}.opens"), &format!("event.{id}.opens"), Group::Events, Quantity::Month));
+            let closes = event.closes.as_ref().map(|a| self.assumption(a, &format!("{path}.closes"), &format!("event.{id}.closes"), Group::Events, Quantity::Month));
+            if let (Some(o), Some(c)) = (opens, closes) {
+                if self.assumptions[o].default > self.assumptions[c].default {
+                    self.error(line, format!("{path}.opens"), "the window opens after it closes");
+                }
+            }
+            let mut conditions: Vec<ConditionSpec> = Vec::new();
+            for (k, condition) in event.conditions.iter().enumerate() {
+                let condition = condition.get_ref();
+                let cpath = format!("{path}.conditions[{k}]");
+                let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else { continue };
+                let key = Self::pair_key(actors, pair);
+                if conditions.iter().any(|c| c.pair == pair) {
+                    let line = self.line(&condition.between);
+                    self.error(line, format!("{cpath}.between"), format!("a second condition on {key}; one per pair"));
+                    continue;
+                }
+                let comparison = self.comparison(&condition.op, &format!("{cpath}.op"));
+                let threshold = self.assumption(&condition.threshold, &format!("{cpath}.threshold"), &format!("event.{id}.if.{key}"), Group::Events, Quantity::Alignment);
+                conditions.push(ConditionSpec { pair, comparison, threshold });
+            }
+            let mut effects: Vec<EffectSpec> = Vec::new();
+            if event.effects.is_empty() {
+                self.error(line, format!("{path}.effects"), "an event needs at least one effect");
+            }
+            for (k, spanned_effect) in event.effects.iter().enumerate() {
+                let effect = spanned_effect.get_ref();
+                let epath = format!("{path}.effects[{k}]");
+                let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else { continue };
+                let key = Self::pair_key(actors, pair);
+                if effects.iter().any(|e| e.pair == pair) {
+                    let line = self.line(&effect.between);
+                    self.error(line, format!("{epath}.between"), format!("a second effect on {key}; combine them"));
+                    continue;
+                }
+                if effect.jump.is_none() && effect.shift.is_none() {
+                    let line = self.line(spanned_effect);
+                    self.error(line, epath.clone(), "an effect needs a `jump`, a `shift` or both");
+                }
+                let jump = effect.jump.as_ref().map(|a| self.assumption(a, &format!("{epath}.jump"), &format!("event.{id}.jump.{key}"), Group::Events, Quantity::Jump));
+                let shift = effect.shift.as_ref().map(|a| self.assumption(a, &format!("{epath}.shift"), &format!("event.{id}.shift.{key}"), Group::Events, Quantity::Shift));
+                effects.push(EffectSpec { pair, jump, shift });
+            }
+            events.push(EventSpec {
+                id,
+                label: event.label.clone(),
+                description: event.description.clone(),
+                repeatable: event.repeatable,
+                probability,
+                opens,
+                closes,
+                conditions,
+                effects,
+            });
+        }
+        events
+    }
+
+    fn comparison(&mut self, op: &Spanned<String>, field: &str) -> Comparison {
+        match op.get_ref().as_str() {
+            ">" => Comparison::Above,
+            "<" => Comparison::Below,
+            other => {
+                let line = self.line(op);
+                self.error(line, field, format!("`{other}` is not a comparison; use \">\" or \"<\""));
+                Comparison::Above
+            }
+        }
+    }
+
+    fn outcomes(&mut self, raw: &[Spanned<RawOutcome>], actors: &[Actor]) -> Vec<OutcomeSpec> {
+        if raw.is_empty() {
+            self.error(1, "outcomes", "a scenario needs at least one outcome");
+        }
+        let mut outcomes: Vec<OutcomeSpec> = Vec::new();
+        for (i, spanned) in raw.iter().enumerate() {
+            let outcome = spanned.get_ref();
+            let line = self.line(spanned);
+            let path = format!("outcomes[{i}]");
+            let id = outcome.id.get_ref().clone();
+            if !is_slug(&id) {
+                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
+            } else if outcomes.iter().any(|o| o.id == id) {
+                self.error(line, format!("{path}.id"), format!("outcome id `{id}` is used twice"));
+            }
+            self.check_text(line, &format!("{path}.label"), &outcome.label, Some(MAX_LABEL_CHARS));
+            let when = match outcome.when.get_ref().as_str() {
+                "horizon" => When::Horizon,
+                "any_month" => When::AnyMonth,
+                "every_month" => When::EveryMonth,
+                other => {
+                    let line = self.line(&outcome.when);
+                    self.error(line, format!("{path}.when"), format!("`{other}` is not one of horizon, any_month, every_month"));
+                    When::Horizon
+                }
+            };
+            let test_line = self.line(&outcome.test);
+            match parse_test(outcome.test.get_ref(), actors) {
+                Ok((pair, comparison, reference)) => outcomes.push(OutcomeSpec {
+                    id,
+                    label: outcome.label.clone(),
+                    description: outcome.description.clone(),
+                    test: outcome.test.get_ref().trim().to_string(),
+                    outcome: Outcome { pair, comparison, reference, when },
+                }),
+                Err(message) => self.error(test_line, format!("{path}.test"), message),
+            }
+        }
+        outcomes
+    }
+
+    /// Checks one assumption record and adds it to the list; returns its index.
+    fn assumption(
+        &mut self,
+        spanned: &Spanned<RawAssumption>,
+        field: &str,
+        id: &str,
+        group: Group,
+        quantity: Quantity,
+    ) -> usize {
+        let raw = spanned.get_ref();
+        let line = self.line(spanned);
+        let (lo, hi) = (raw.range[0], raw.range[1]);
+        let (min, max, open) = quantity.domain();
+        let inside = |x: f64| x.is_finite() && if open { x > min && x < max } else { x >= min && x <= max };
+        let domain = if open { format!("strictly between {min} and {max}") } else { format!("between {min} and {max}") };
+        let what = match quantity {
+            Quantity::Alignment => "an alignment",
+            Quantity::Probability => "a probability",
+            Quantity::Weight => "a capability weight",
+            Quantity::HalfLife => "a half-life in months",
+            Quantity::Volatility => "a volatility",
+            Quantity::Balance => "a balance strength",
+            Quantity::Month => "a month",
+            Quantity::Jump => "a jump",
+            Quantity::Shift => "a baseline shift",
+        };
+        if !inside(lo) || !inside(hi) {
+            self.error(line, format!("{field}.range"), format!("{what} must be {domain}; the range is [{lo}, {hi}]"));
+        } else if lo >= hi {
+            self.error(line, format!("{field}.range"), format!("the range [{lo}, {hi}] must run from low to high"));
+        }
+        if !inside(raw.value) {
+            self.error(line, format!("{field}.value"), format!("{what} must be {domain}, not {}", raw.value));
+        } else if raw.value < lo || raw.value > hi {
+            self.error(line, format!("{field}.value"), format!("{} lies outside its range [{lo}, {hi}]", raw.value));
+        }
+        let step = raw.step.unwrap_or_else(|| default_step(quantity, (lo, hi)));
+        if !(step > 0.0 && step.is_finite()) || (hi > lo && step > hi - lo) {
+            self.error(line, format!("{field}.step"), format!("the step {step} must be positive and no larger than the range"));
+        } else if quantity.is_integer() && (step.fract() != 0.0 || raw.value.fract() != 0.0 || lo.fract() != 0.0) {
+            self.error(line, format!("{field}.value"), "months are whole numbers (value, range and step)");
+        } else {
+            let k = (raw.value - lo) / step;
+            if (k - k.round()).abs() > 1e-6 {
+                self.error(
+                    line,
+                    format!("{field}.value"),
+                    format!("{} is not a slider position (range start {lo} plus a whole number of steps of {step}); round it or set `step`", raw.value),
+                );
+            }
+        }
+        self.check_text(line, &format!("{field}.label"), &raw.label, Some(MAX_LABEL_CHARS));
+        self.check_text(line, &format!("{field}.rationale"), &raw.rationale, None);
+        let confidence = match raw.confidence.get_ref().as_str() {
+            "low" => Confidence::Low,
+            "medium" => Confidence::Medium,
+            "high" => Confidence::High,
+            other => {
+                self.error(line, format!("{field}.confidence"), format!("`{other}` is not one of low, medium, high"));
+                Confidence::Low
+            }
+        };
+        if raw.sources.is_empty() {
+            self.error(line, format!("{field}.sources"), "every assumption needs at least one source (a document, a data set or \"judgement\")");
+        }
+        let sources = raw
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(k, r)| self.source_ref(r, &format!("{field}.sources[{k}]")))
+            .collect();
+        if self.assumptions.iter().any(|a| a.id == id) {
+            self.error(line, field, format!("assumption id `{id}` would be used twice"));
+        }
+        self.assumptions.push(Assumption {
+            id: id.to_string(),
+            group,
+            quantity,
+            default: raw.value,
+            range: (lo, hi),
+            step,
+            unit: raw.unit.clone(),
+            label: raw.label.clone(),
+            rationale: raw.rationale.clone(),
+            confidence,
+            sources,
+            line,
+        });
+        self.assumptions.len() - 1
+    }
+
+    fn source_ref(&mut self, raw: &RawSourceRef, field: &str) -> Option<SourceRef> {
+        let line = self.line(&raw.source);
+        let id = raw.source.get_ref();
+        let Some(index) = self.sources.iter().position(|s| &s.id == id) else {
+            self.error(line, format!("{field}.source"), format!("`{id}` is not a declared source"));
+            return None;
+        };
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|t| t.trim().is_empty());
+        match self.sources[index].kind {
+            SourceKind::Document if blank(&raw.quote) => {
+                self.error(line, format!("{field}.quote"), format!("`{id}` is a document: quote the passage the value rests on"))
+            }
+            SourceKind::Dataset if blank(&raw.note) => {
+                self.error(line, format!("{field}.note"), format!("`{id}` is a data set: say how the value was derived from it"))
+            }
+            _ => {}
+        }
+        if raw.quote.as_ref().is_some_and(|q| q.chars().count() > MAX_QUOTE_CHARS) {
+            self.error(line, format!("{field}.quote"), format!("quotes are limited to {MAX_QUOTE_CHARS} characters"));
+        }
+        Some(SourceRef { source: index, quote: raw.quote.clone(), note: raw.note.clone() })
+    }
+}
+
+/// Parses an outcome test: `"A-B < 0.3"` or `"A-B > A-C"`.
+fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Reference), String> {
+    let parts: Vec<&str> = test.split_whitespace().collect();
+    let [left, op, right] = parts.as_slice() else {
+        return Err(format!("`{test}` is not a test; write \"A-B > 0.3\" or \"A-B > A-C\" with actor ids"));
+    };
+    let pair = |text: &str| -> Result<usize, String> {
+        let (a, b) = text.split_once('-').ok_or_else(|| format!("`{text}` is not a pair; write two actor ids joined by '-'"))?;
+        let find = |id: &str| actors.iter().position(|x| x.id == id).ok_or_else(|| format!("`{id}` is not a declared actor"));
+        let (i, j) = (find(a)?, find(b)?);
+        if i == j {
+            return Err(format!("`{text}` names the same actor twice"));
+        }
+        Ok(pair_index(actors.len(), i, j))
+    };
+    let comparison = match *op {
+        ">" => Comparison::Above,
+        "<" => Comparison::Below,
+        other => return Err(format!("`{other}` is not a comparison; use > or <")),
+    };
+    let left = pair(left)?;
+    let reference = match right.parse::<f64>() {
+        Ok(level) if level.is_finite() && level > -1.0 && level < 1.0 => Reference::Level(level),
+        Ok(level) => return Err(format!("{level} is not an alignment level; it must lie strictly between -1 and 1")),
+        Err(_) => Reference::Pair(pair(right)?),
+    };
+    if reference == Reference::Pair(left) {
+        return Err("a pair compared with itself is never true".to_string());
+    }
+    Ok((left, comparison, reference))
+}

@@ -1,0 +1,359 @@
+//! Scenario files: the format, the loader with its checks, and the three built-in scenarios.
+//!
+//! A [`Scenario`] is a validated file: sources, actors, every pair, events and outcomes, plus the
+//! flat list of [`Assumption`]s, each numeric input of the model with its range, label, rationale,
+//! sources and confidence. [`Scenario::model`] turns the scenario and the current value of every
+//! assumption (the sliders) into an engine [`Model`].
+
+mod builtin;
+mod error;
+mod load;
+mod raw;
+
+
+pub use builtin::{builtin, builtin_ids, BUILTIN_FILES};
+pub use error::{line_of, ScenarioError, ScenarioErrors};
+pub use load::{content_hash, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+
+use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};
+
+/// How far the evidence carries an assumption.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// What a source is, which decides what a reference to it must carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A text (article, report); references quote a passage.
+    Document,
+    /// A named data set; references say how a value was derived.
+    Dataset,
+    /// The modeller's own judgement.
+    Judgement,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Document => "document",
+            SourceKind::Dataset => "dataset",
+            SourceKind::Judgement => "judgement",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub kind: SourceKind,
+    pub description: String,
+    pub reliability: String,
+    /// For documents: the file the quotes come from.
+    pub file: Option<String>,
+}
+
+/// Where an assumption's number comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceRef {
+    /// Index into [`Scenario::sources`].
+    pub source: usize,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Which panel of sliders an assumption belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Model,
+    Actors,
+    Pairs,
+    Events,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [Group::Actors, Group::Pairs, Group::Events, Group::Model];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Model => "Model",
+            Group::Actors => "Actors",
+            Group::Pairs => "Pairs",
+            Group::Events => "Events",
+        }
+    }
+}
+
+/// What kind of number an assumption is; decides its allowed domain and default step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// σ, latent volatility per month.
+    Volatility,
+    /// Months for a deviation to halve.
+    HalfLife,
+    /// β, balance-pressure strength.
+    Balance,
+    /// Capability weight.
+    Weight,
+    /// An alignment level in (−1, 1).
+    Alignment,
+    /// A yearly probability.
+    Probability,
+    /// A month of the run (event windows).
+    Month,
+    /// A jump added to an alignment.
+    Jump,
+    /// A shift added to a baseline.
+    Shift,
+}
+
+impl Quantity {
+    /// Closed bounds every value and range end must respect, and whether the bounds themselves
+    /// are excluded.
+    pub fn domain(self) -> (f64, f64, bool) {
+        match self {
+            Quantity::Volatility => (0.0, 2.0, false),
+            Quantity::HalfLife => (0.5, 1200.0, false),
+            Quantity::Balance => (-1.0, 1.0, false),
+            Quantity::Weight => (0.001, 1000.0, false),
+            Quantity::Alignment => (-1.0, 1.0, true),
+            Quantity::Probability => (0.0, 1.0, false),
+            Quantity::Month => (1.0, MAX_HORIZON as f64, false),
+            Quantity::Jump | Quantity::Shift => (-2.0, 2.0, false),
+        }
+    }
+
+    pub fn is_integer(self) -> bool {
+        matches!(self, Quantity::Month)
+    }
+}
+
+/// One numeric input of the model: speculative, sourced, adjustable.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assumption {
+    /// Stable id used in share links, e.g. `pair.RUS-CHN.baseline`.
+    pub id: String,
+    pub group: Group,
+    pub quantity: Quantity,
+    /// The scenario's default value.
+    pub default: f64,
+    pub range: (f64, f64),
+    pub step: f64,
+    pub unit: Option<String>,
+    pub label: String,
+    pub rationale: String,
+    pub confidence: Confidence,
+    pub sources: Vec<SourceRef>,
+    /// Line of the record in the file.
+    pub line: usize,
+}
+
+impl Assumption {
+    /// Whether `value` is a position the slider can take.
+    pub fn accepts(&self, value: f64) -> bool {
+        value.is_finite() && value >= self.range.0 - 1e-12 && value <= self.range.1 + 1e-12
+    }
+
+    /// The nearest slider position to `value`.
+    pub fn snap(&self, value: f64) -> f64 {
+        let steps = ((value - self.range.0) / self.step).round();
+        (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// Assumption index of the capability weight.
+    pub weight: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub actors: (usize, usize),
+    pub initial: usize,
+    pub baseline: usize,
+    pub volatility: Option<usize>,
+}
+
+/// Assumption indices of the global model parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelParameters {
+    pub volatility: usize,
+    pub half_life: usize,
+    pub balance: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConditionSpec {
+    pub pair: usize,
+    pub comparison: engine::Comparison,
+    pub threshold: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EffectSpec {
+    pub pair: usize,
+    pub jump: Option<usize>,
+    pub shift: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventSpec {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub repeatable: bool,
+    pub probability: usize,
+    pub opens: Option<usize>,
+    pub closes: Option<usize>,
+    pub conditions: Vec<ConditionSpec>,
+    pub effects: Vec<EffectSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeSpec {
+    pub id: String,
+    pub label: String,
+    pub description: Option<String>,
+    /// The test as written, e.g. `RUS-USA > RUS-CHN`.
+    pub test: String,
+    pub outcome: Outcome,
+}
+
+/// A validated scenario file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Default months simulated.
+    pub horizon: usize,
+    /// Default ensemble size.
+    pub runs: usize,
+    /// Default seed.
+    pub seed: u64,
+    pub sources: Vec<Source>,
+    pub actors: Vec<Actor>,
+    /// Every pair, in [`pair_index`] order.
+    pub pairs: Vec<Pair>,
+    pub parameters: ModelParameters,
+    pub events: Vec<EventSpec>,
+    pub outcomes: Vec<OutcomeSpec>,
+    pub assumptions: Vec<Assumption>,
+    /// Short hash of the file's text, to tell when a link was made with another version.
+    pub content_hash: String,
+}
+
+impl Scenario {
+    /// The default value of every assumption, in [`Scenario::assumptions`] order.
+    pub fn defaults(&self) -> Vec<f64> {
+        self.assumptions.iter().map(|a| a.default).collect()
+    }
+
+    /// Default seed, runs and horizon.
+    pub fn default_settings(&self) -> Settings {
+        Settings { seed: self.seed, runs: self.runs, horizon: self.horizon }
+    }
+
+    pub fn assumption_index(&self, id: &str) -> Option<usize> {
+        self.assumptions.iter().position(|a| a.id == id)
+    }
+
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    /// "RUS–CHN" for a pair index.
+    pub fn pair_label(&self, pair: usize) -> String {
+        let (i, j) = self.pairs[pair].actors;
+        format!("{}–{}", self.actors[i].id, self.actors[j].id)
+    }
+
+    /// "Russia–China" for a pair index.
+    pub fn pair_name(&self, pair: usize) -> String {
+        let (i, j) = self.pairs[pair].actors;
+        format!("{}–{}", self.actors[i].name, self.actors[j].name)
+    }
+
+    pub fn pair_of(&self, a: usize, b: usize) -> usize {
+        pair_index(self.actors.len(), a, b)
+    }
+
+    /// The engine's model for the given assumption values (one per assumption, in order).
+    pub fn model(&self, values: &[f64]) -> Model {
+        assert_eq!(values.len(), self.assumptions.len(), "one value per assumption");
+        let v = |index: usize| values[index];
+        let global_volatility = v(self.parameters.volatility);
+        Model {
+            weights: self.actors.iter().map(|a| v(a.weight)).collect(),
+            initial: self.pairs.iter().map(|p| v(p.initial)).collect(),
+            baseline: self.pairs.iter().map(|p| v(p.baseline)).collect(),
+            volatility: self.pairs.iter().map(|p| p.volatility.map_or(global_volatility, v)).collect(),
+            half_life: v(self.parameters.half_life),
+            balance: v(self.parameters.balance),
+            events: self
+                .events
+                .iter()
+                .map(|e| engine::Event {
+                    yearly_probability: v(e.probability),
+                    window: (
+                        e.opens.map_or(1, |i| v(i).round() as u32),
+                        e.closes.map_or(u32::MAX, |i| v(i).round() as u32),
+                    ),
+                    repeatable: e.repeatable,
+                    conditions: e
+                        .conditions
+                        .iter()
+                        .map(|c| Condition { pair: c.pair, comparison: c.comparison, threshold: v(c.threshold) })
+                        .collect(),
+                    effects: e
+                        .effects
+                        .iter()
+                        .map(|f| Effect {
+                            pair: f.pair,
+                            jump: f.jump.map_or(0.0, v),
+                            shift: f.shift.map_or(0.0, v),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            outcomes: self.outcomes.iter().map(|o| o.outcome.clone()).collect(),
+        }
+    }
+}
+
+impl Scenario {
+    /// The two sides of a bloc split, as actor indices (the second is empty for "one bloc").
+    pub fn split_sides(&self, mask: engine::SplitMask) -> [Vec<usize>; 2] {
+        let (first, second): (Vec<usize>, Vec<usize>) = (0..self.actors.len()).partition(|&i| (mask >> i) & 1 == 0);
+        [first, second]
+    }
+
+    /// "USA EU UKR | RUS CHN PRK", or "all in one bloc".
+    pub fn split_label(&self, mask: engine::SplitMask) -> String {
+        let [first, second] = self.split_sides(mask);
+        let ids = |side: &[usize]| side.iter().map(|&i| self.actors[i].id.as_str()).collect::<Vec<_>>().join(" ");
+        if second.is_empty() {
+            "all in one bloc".to_string()
+        } else {
+            format!("{} | {}", ids(&first), ids(&second))
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The scenario file as written (TOML 1.0), before validation. Unknown keys are errors.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub format: Spanned<i64>,
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub summary: Spanned<String>,
+    pub horizon: Spanned<i64>,
+    #[serde(default)]
+    pub runs: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub seed: Option<Spanned<i64>>,
+    pub sources: Vec<Spanned<RawSource>>,
+    pub model: RawModel,
+    pub actors: Vec<Spanned<RawActor>>,
+    pub pairs: Vec<Spanned<RawPair>>,
+    #[serde(default)]
+    pub events: Vec<Spanned<RawEvent>>,
+    pub outcomes: Vec<Spanned<RawOutcome>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub date: String,
+    pub kind: Spanned<String>,
+    pub description: String,
+    pub reliability: String,
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSourceRef {
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Every numeric input of the model is written as one of these.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssumption {
+    pub value: f64,
+    pub range: [f64; 2],
+    #[serde(default)]
+    pub step: Option<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    pub label: String,
+    pub rationale: String,
+    pub confidence: Spanned<String>,
+    pub sources: Vec<RawSourceRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    pub volatility: Spanned<RawAssumption>,
+    pub half_life: Spanned<RawAssumption>,
+    pub balance: Spanned<RawAssumption>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawActor {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub weight: Spanned<RawAssumption>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPair {
+    pub between: Spanned<[String; 2]>,
+    pub initial: Spanned<RawAssumption>,
+    pub baseline: Spanned<RawAssumption>,
+    #[serde(default)]
+    pub volatility: Option<Spanned<RawAssumption>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub id: Spanned<String>,
+    pub label: String,
+    pub description: String,
+    #[serde(default)]
+    pub repeatable: bool,
+    pub probability: Spanned<RawAssumption>,
+    #[serde(default)]
+    pub opens: Option<Spanned<RawAssumption>>,
+    #[serde(default)]
+    pub closes: Option<Spanned<RawAssumption>>,
+    #[serde(default)]
+    pub conditions: Vec<Spanned<RawCondition>>,
+    pub effects: Vec<Spanned<RawEffect>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub between: Spanned<[String; 2]>,
+    pub op: Spanned<String>,
+    pub threshold: Spanned<RawAssumption>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEffect {
+    pub between: Spanned<[String; 2]>,
+    #[serde(default)]
+    pub jump: Option<Spanned<RawAssumption>>,
+    #[serde(default)]
+    pub shift: Option<Spanned<RawAssumption>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    pub id: Spanned<String>,
+    pub label: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `"RUS-CHN < 0.3"` or `"RUS-USA > RUS-CHN"`.
+    pub test: Spanned<String>,
+    /// `horizon`, `any_month` or `every_month`.
+    pub when: Spanned<String>,
+}

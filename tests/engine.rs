@@ -1,0 +1,254 @@
+//! Properties of the model of DESIGN.md §3, checked on the engine alone.
+
+use alignment_sim::engine::{
+    frustration, pair_index, pair_list, Comparison, Effect, Ensemble, Event, Model, Outcome, Reference, Settings, When,
+};
+use alignment_sim::scenario::parse_scenario;
+
+fn fixture() -> alignment_sim::scenario::Scenario {
+    parse_scenario("minimal.toml", include_str!("fixtures/minimal.toml")).expect("fixture loads")
+}
+
+/// A model with no events and no balance pressure: independent OU processes.
+fn plain_model(n: usize, initial: f64, baseline: f64, sigma: f64, half_life: f64) -> Model {
+    let pairs = n * (n - 1) / 2;
+    Model {
+        weights: vec![1.0; n],
+        initial: vec![initial; pairs],
+        baseline: vec![baseline; pairs],
+        volatility: vec![sigma; pairs],
+        half_life,
+        balance: 0.0,
+        events: vec![],
+        outcomes: vec![],
+    }
+}
+
+#[test]
+fn same_seed_same_numbers_whatever_the_batch_size() {
+    let s = fixture();
+    let model = s.model(&s.defaults());
+    let settings = Settings { seed: 11, runs: 700, horizon: 24 };
+    let reference = Ensemble::run(model.clone(), settings);
+    for batch in [1, 7, 333, 699, 700] {
+        let mut e = Ensemble::new(model.clone(), settings);
+        while !e.advance(batch).is_done() {}
+        assert_eq!(e.summary(), reference, "batch {batch}");
+    }
+    assert_eq!(Ensemble::run(model.clone(), settings), reference, "a second run");
+    let other = Ensemble::run(model, Settings { seed: 12, ..settings });
+    assert_ne!(other.pairs, reference.pairs, "another seed gives other numbers");
+}
+
+#[test]
+fn a_run_draws_the_same_whatever_the_ensemble_size() {
+    // Run r's stream depends on (seed, r) only: the first 100 runs of a 300-run ensemble are the
+    // 100 runs of a 100-run ensemble, so their latent states agree exactly.
+    let s = fixture();
+    let model = s.model(&s.defaults());
+    let small = {
+        let mut e = Ensemble::new(model.clone(), Settings { seed: 5, runs: 100, horizon: 10 });
+        while !e.advance(64).is_done() {}
+        e.latent().to_vec()
+    };
+    let mut large = Ensemble::new(model, Settings { seed: 5, runs: 300, horizon: 10 });
+    while !large.advance(1000).is_done() {}
+    assert_eq!(&large.latent()[..small.len()], &small[..]);
+}
+
+#[test]
+fn alignments_stay_strictly_inside_and_pairs_are_symmetric() {
+    let s = fixture();
+    let mut values = s.defaults();
+    // Push hard: strongest balance pressure and volatility the sliders allow.
+    values[s.assumption_index("model.balance").unwrap()] = 0.2;
+    values[s.assumption_index("model.volatility").unwrap()] = 0.5;
+    let summary = Ensemble::run(s.model(&values), Settings { seed: 2, runs: 400, horizon: 60 });
+    for bands in &summary.pairs {
+        for q in bands.quantiles.iter().flatten().chain(&bands.mean) {
+            assert!(q.abs() < 1.0, "alignment {q} outside (-1, 1)");
+        }
+    }
+    // Even a balance strength far beyond the sliders keeps a strictly inside (−1, 1).
+    let mut extreme = plain_model(4, 0.5, 0.5, 0.1, 1000.0);
+    extreme.balance = 50.0;
+    let mut e = Ensemble::new(extreme, Settings { seed: 1, runs: 50, horizon: 24 });
+    while !e.advance(50).is_done() {}
+    assert!(e.latent().iter().all(|z| z.tanh().abs() < 1.0));
+
+    // A pair written as ["CCC", "AAA"] in the file is the same pair as ("AAA", "CCC").
+    assert_eq!(s.pair_of(0, 2), s.pair_of(2, 0));
+    let flipped = include_str!("fixtures/minimal.toml").replace(r#"between = ["CCC", "AAA"]"#, r#"between = ["AAA", "CCC"]"#);
+    let t = parse_scenario("flipped.toml", &flipped).unwrap();
+    let settings = Settings { seed: 4, runs: 300, horizon: 12 };
+    assert_eq!(Ensemble::run(t.model(&t.defaults()), settings), Ensemble::run(s.model(&s.defaults()), settings));
+}
+
+#[test]
+fn relabelling_actors_does_not_change_a_deterministic_run() {
+    // Without noise the model is deterministic; the balance term must treat i and j alike, so
+    // permuting the actors permutes the pairs and nothing else.
+    let n = 4;
+    let mut model = plain_model(n, 0.0, 0.1, 0.0, 24.0);
+    model.balance = 0.08;
+    model.weights = vec![1.0, 0.6, 0.8, 0.3];
+    let start = [0.5, -0.4, 0.2, 0.3, -0.6, 0.1];
+    model.initial = start.to_vec();
+    let permutation = [2, 0, 3, 1]; // actor i becomes actor permutation[i]
+    let mut permuted = model.clone();
+    for i in 0..n {
+        permuted.weights[permutation[i]] = model.weights[i];
+    }
+    for (i, j) in pair_list(n) {
+        permuted.initial[pair_index(n, permutation[i], permutation[j])] = model.initial[pair_index(n, i, j)];
+    }
+    let settings = Settings { seed: 1, runs: 1, horizon: 30 };
+    let a = Ensemble::run(model, settings);
+    let b = Ensemble::run(permuted, settings);
+    for (i, j) in pair_list(n) {
+        let x = &a.pairs[pair_index(n, i, j)].mean;
+        let y = &b.pairs[pair_index(n, permutation[i], permutation[j])].mean;
+        for (u, v) in x.iter().zip(y) {
+            assert!((u - v).abs() < 1e-12, "pair ({i},{j}): {u} vs {v}");
+        }
+    }
+}
+
+#[test]
+fn without_balance_or_events_latent_scores_follow_the_ou_formulas() {
+    // z_t ~ N(m + (z0 − m) e^(−θt), σ²(1 − e^(−2θt)) / (2θ)).
+    let (a0, mu, sigma, half_life) = (0.6, -0.2, 0.15, 9.0);
+    let runs = 40_000;
+    for horizon in [1usize, 6, 24] {
+        let mut e = Ensemble::new(plain_model(3, a0, mu, sigma, half_life), Settings { seed: 9, runs, horizon });
+        while !e.advance(usize::MAX).is_done() {}
+        let theta = std::f64::consts::LN_2 / half_life;
+        let (z0, m) = (f64::atanh(a0), f64::atanh(mu));
+        let t = horizon as f64;
+        let want_mean = m + (z0 - m) * (-theta * t).exp();
+        let want_var = sigma * sigma * (1.0 - (-2.0 * theta * t).exp()) / (2.0 * theta);
+        for pair in 0..3 {
+            let z: Vec<f64> = e.latent().chunks(3).map(|row| row[pair]).collect();
+            let mean = z.iter().sum::<f64>() / runs as f64;
+            let var = z.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
+            let se_mean = (want_var / runs as f64).sqrt();
+            let se_var = want_var * (2.0 / (runs - 1) as f64).sqrt();
+            assert!((mean - want_mean).abs() < 4.0 * se_mean, "t={horizon}: mean {mean} vs {want_mean}");
+            assert!((var - want_var).abs() < 4.0 * se_var, "t={horizon}: variance {var} vs {want_var}");
+        }
+    }
+}
+
+#[test]
+fn an_event_with_yearly_probability_p_has_fired_by_month_12_in_about_p_of_runs() {
+    for p in [0.1, 0.5, 0.9] {
+        let mut model = plain_model(3, 0.0, 0.0, 0.05, 12.0);
+        model.events.push(Event {
+            yearly_probability: p,
+            window: (1, u32::MAX),
+            repeatable: false,
+            conditions: vec![],
+            effects: vec![Effect { pair: 0, jump: 0.1, shift: 0.0 }],
+        });
+        let runs = 20_000;
+        let summary = Ensemble::run(model, Settings { seed: 3, runs, horizon: 24 });
+        let by_12 = summary.events[0].cumulative[12];
+        let se = (p * (1.0 - p) / runs as f64).sqrt();
+        assert!((by_12 - p).abs() < 4.0 * se, "P = {p}: fired by month 12 in {by_12}");
+        // And by month 24 in 1 − (1 − p)².
+        let by_24 = summary.events[0].cumulative[24];
+        let want = 1.0 - (1.0 - p) * (1.0 - p);
+        assert!((by_24 - want).abs() < 4.0 * (want * (1.0 - want) / runs as f64).sqrt() + 1e-12);
+    }
+}
+
+#[test]
+fn windows_conditions_and_repeats_are_respected() {
+    let mut model = plain_model(3, 0.0, 0.0, 0.0, 12.0);
+    model.events.push(Event {
+        yearly_probability: 1.0,
+        window: (5, 7),
+        repeatable: true,
+        conditions: vec![],
+        effects: vec![Effect { pair: 0, jump: 0.01, shift: 0.0 }],
+    });
+    // Never eligible: the condition asks for a(pair 1) > 0.5 and pair 1 stays at 0.
+    model.events.push(Event {
+        yearly_probability: 1.0,
+        window: (1, u32::MAX),
+        repeatable: false,
+        conditions: vec![alignment_sim::engine::Condition { pair: 1, comparison: Comparison::Above, threshold: 0.5 }],
+        effects: vec![Effect { pair: 1, jump: 0.5, shift: 0.0 }],
+    });
+    let summary = Ensemble::run(model, Settings { seed: 1, runs: 100, horizon: 12 });
+    let first = &summary.events[0];
+    assert_eq!(first.cumulative[4], 0.0);
+    assert_eq!(first.cumulative[5], 1.0);
+    assert_eq!(first.mean_firings, 3.0, "fires in months 5, 6, 7 with P = 1");
+    assert_eq!(summary.events[1].fired.probability, 0.0);
+}
+
+#[test]
+fn a_baseline_shift_moves_the_long_run_level() {
+    let mut model = plain_model(3, 0.0, 0.0, 0.0, 3.0);
+    model.events.push(Event {
+        yearly_probability: 1.0,
+        window: (1, 1),
+        repeatable: false,
+        conditions: vec![],
+        effects: vec![Effect { pair: 2, jump: 0.0, shift: 0.5 }],
+    });
+    let summary = Ensemble::run(model, Settings { seed: 1, runs: 10, horizon: 60 });
+    let end = summary.pairs[2].mean[60];
+    assert!((end - 0.5).abs() < 1e-6, "pair reverted to the shifted baseline 0.5, got {end}");
+    assert!(summary.pairs[0].mean[60].abs() < 1e-12);
+}
+
+#[test]
+fn strong_balance_from_a_random_four_actor_start_ends_in_two_balanced_blocs() {
+    // Random initial alignments, neutral baselines, slow reversion, strong balance pressure.
+    let n = 4;
+    let mut state = 2024u64;
+    let mut uniform = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut two_blocs = 0;
+    let starts = 20;
+    for _ in 0..starts {
+        let mut model = plain_model(n, 0.0, 0.0, 0.02, 120.0);
+        model.initial = (0..6).map(|_| 1.6 * uniform() - 0.8).collect();
+        model.balance = 0.3;
+        model.outcomes = vec![];
+        let summary = Ensemble::run(model.clone(), Settings { seed: 1, runs: 200, horizon: 120 });
+        assert!(summary.frustration.quantiles[4] < 0.02, "frustration at the end: {:?}", summary.frustration);
+        let top = &summary.blocs[0];
+        assert!(top.share.probability > 0.5);
+        if top.mask != 0 {
+            two_blocs += 1;
+            // The split found is the one the signs show: friends inside, enemies across.
+            let median: Vec<f64> = summary.pairs.iter().map(|b| b.quantiles[120][2]).collect();
+            for (i, j) in pair_list(n) {
+                let same_side = ((top.mask >> i) & 1) == ((top.mask >> j) & 1);
+                assert_eq!(median[pair_index(n, i, j)] > 0.0, same_side);
+            }
+        }
+        assert!(frustration(n, &summary.pairs.iter().map(|b| b.quantiles[120][2]).collect::<Vec<_>>()) < 0.02);
+    }
+    assert!(two_blocs >= starts / 2, "most random starts split into two camps ({two_blocs}/{starts})");
+}
+
+#[test]
+fn outcome_kinds_count_the_right_runs() {
+    let mut model = plain_model(3, 0.2, 0.2, 0.0, 12.0);
+    model.initial = vec![0.2, -0.1, 0.4];
+    model.baseline = model.initial.clone();
+    model.outcomes = vec![
+        Outcome { pair: 0, comparison: Comparison::Above, reference: Reference::Level(0.1), when: When::Horizon },
+        Outcome { pair: 0, comparison: Comparison::Above, reference: Reference::Pair(2), when: When::AnyMonth },
+        Outcome { pair: 1, comparison: Comparison::Below, reference: Reference::Level(0.0), when: When::EveryMonth },
+    ];
+    let summary = Ensemble::run(model, Settings { seed: 1, runs: 10, horizon: 12 });
+    let p: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
+    assert_eq!(p, vec![1.0, 0.0, 1.0]);
+}
