@@ -7,9 +7,10 @@
 //! depend on the chunk size, because every run has its own random stream.
 
 use super::blocs::{best_split, frustration, SplitMask};
+use super::fastmath::ExpTable;
 use super::model::{pair_index, pair_list, Model, Settings, When};
-use super::rng::RunRng;
-use super::stats::{mean, quantiles_in_place};
+use super::rng::{RunRng, Ziggurat};
+use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 
 /// Alignments are clamped here when an event moves them or their baseline.
@@ -40,6 +41,8 @@ struct Prepared {
     /// Balance terms of pair p are `terms[term_start[p]..term_start[p + 1]]`.
     term_start: Vec<usize>,
     terms: Vec<BalanceTerm>,
+    ziggurat: Ziggurat,
+    exp: ExpTable,
 }
 
 impl Prepared {
@@ -66,7 +69,7 @@ impl Prepared {
             }
             term_start.push(terms.len());
         }
-        Prepared { decay, noise, hazards, term_start, terms }
+        Prepared { decay, noise, hazards, term_start, terms, ziggurat: Ziggurat::new(), exp: ExpTable::new() }
     }
 }
 
@@ -117,8 +120,11 @@ pub struct Ensemble {
     first_fired: Vec<u32>,
     /// Whether each outcome holds so far, runs × outcomes.
     outcome_state: Vec<bool>,
-    /// This month's alignments, pairs × runs (scratch for quantiles; reordered by them).
+    /// This month's alignments, pairs × runs.
     record: Vec<f64>,
+    quantiles: Quantiles,
+    /// This month's sum of alignments per pair, added in run order (for the mean).
+    month_sum: Vec<f64>,
     bands: Vec<PairBands>,
     /// At the horizon, per run.
     splits: Vec<SplitMask>,
@@ -132,7 +138,7 @@ impl Ensemble {
         let runs = settings.runs;
         let prepared = Prepared::new(&model);
         let initial_latent: Vec<f64> = model.initial.iter().map(|&a| libm::atanh(a)).collect();
-        let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| libm::tanh(z)).collect();
+        let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| prepared.exp.tanh(z)).collect();
         let baseline_latent: Vec<f64> = model.baseline.iter().map(|&mu| libm::atanh(mu)).collect();
         let repeat = |row: &[f64]| row.iter().copied().cycle().take(row.len() * runs).collect::<Vec<f64>>();
         let outcome_start: Vec<bool> = model.outcomes.iter().map(|o| o.when == When::EveryMonth).collect();
@@ -151,6 +157,8 @@ impl Ensemble {
             first_fired: vec![0; runs * events],
             outcome_state: outcome_start.iter().copied().cycle().take(outcome_start.len() * runs).collect(),
             record: vec![0.0; runs * pairs],
+            quantiles: Quantiles::default(),
+            month_sum: vec![0.0; pairs],
             bands,
             splits: vec![0; runs],
             frustrations: vec![0.0; runs],
@@ -248,7 +256,7 @@ impl Ensemble {
         let beta = model.balance;
         for p in 0..pairs {
             let m = baseline[p];
-            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * rng.normal();
+            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * rng.normal(&prepared.ziggurat);
             if beta != 0.0 {
                 let terms = &prepared.terms[prepared.term_start[p]..prepared.term_start[p + 1]];
                 let pressure: f64 = terms
@@ -264,11 +272,11 @@ impl Ensemble {
         for &e in &self.fired_now {
             for effect in &model.events[e].effects {
                 if effect.jump != 0.0 {
-                    let moved = (libm::tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    let moved = (prepared.exp.tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                     latent[effect.pair] = libm::atanh(moved);
                 }
                 if effect.shift != 0.0 {
-                    let mu = (libm::tanh(baseline[effect.pair]) + effect.shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    let mu = (prepared.exp.tanh(baseline[effect.pair]) + effect.shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                     baseline[effect.pair] = libm::atanh(mu);
                 }
             }
@@ -278,9 +286,10 @@ impl Ensemble {
         let runs = self.settings.runs;
         let alignment = &mut self.alignment[state];
         for p in 0..pairs {
-            let a = libm::tanh(latent[p]);
+            let a = self.prepared.exp.tanh(latent[p]);
             alignment[p] = a;
             self.record[p * runs + run] = a;
+            self.month_sum[p] += a;
         }
 
         let outcomes = &model.outcomes;
@@ -304,9 +313,9 @@ impl Ensemble {
     fn close_month(&mut self) {
         let runs = self.settings.runs;
         for (p, bands) in self.bands.iter_mut().enumerate() {
-            let values = &mut self.record[p * runs..(p + 1) * runs];
-            bands.mean.push(mean(values));
-            bands.quantiles.push(quantiles_in_place(values));
+            bands.mean.push(self.month_sum[p] / runs as f64);
+            self.month_sum[p] = 0.0;
+            bands.quantiles.push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
         }
     }
 
@@ -363,11 +372,10 @@ impl Ensemble {
             .map(|(count, mask)| BlocShare { mask, share: Proportion::of(count, runs) })
             .collect();
 
-        let mut frustrations = self.frustrations.clone();
         let frustration_stats = FrustrationStats {
             initial: frustration(self.model.actor_count(), &self.model.initial),
-            mean: mean(&frustrations),
-            quantiles: quantiles_in_place(&mut frustrations),
+            mean: mean(&self.frustrations),
+            quantiles: quantiles(&self.frustrations),
         };
 
         Summary {

@@ -6,6 +6,7 @@
 
 mod blocs;
 mod ensemble;
+mod fastmath;
 mod model;
 mod rng;
 mod stats;
@@ -15,5 +16,5 @@ pub use blocs::{best_split, frustration, SplitMask};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use model::{pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When};
 pub use rng::RunRng;
-pub use stats::{quantiles_in_place, QUANTILE_LEVELS};
+pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};

@@ -4,9 +4,9 @@ use super::{parse_scenario, Scenario};
 
 /// (id, file text) of each built-in scenario, in the order the page lists them.
 pub const BUILTIN_FILES: [(&str, &str); 3] = [
-    ("us-russia-rapprochement", include_str!("../../tests/fixtures/minimal.toml")),
-    ("sino-russian-drift", include_str!("../../tests/fixtures/minimal.toml")),
-    ("russia-dprk-alignment", include_str!("../../tests/fixtures/minimal.toml")),
+    ("us-russia-rapprochement", include_str!("../../scenarios/us-russia-rapprochement.toml")),
+    ("sino-russian-drift", include_str!("../../scenarios/sino-russian-drift.toml")),
+    ("russia-dprk-alignment", include_str!("../../scenarios/russia-dprk-alignment.toml")),
 ];
 
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
