@@ -13,6 +13,11 @@
 pub mod engine;
 pub mod link;
 pub mod scenario;
+pub mod state;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -47,7 +47,7 @@ impl Comparison {
 }
 
 /// "Only while a(pair) ⋚ threshold", evaluated on the month's snapshot.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     pub pair: usize,
     pub comparison: Comparison,
@@ -55,7 +55,7 @@ pub struct Condition {
 }
 
 /// What an event does to one pair when it fires.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Effect {
     pub pair: usize,
     /// Added to the alignment a (then mapped back to latent space, clamped to ±0.995).
@@ -65,7 +65,7 @@ pub struct Effect {
 }
 
 /// A discrete event with a yearly probability.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Probability of firing within one year while eligible, in [0, 1].
     pub yearly_probability: f64,
@@ -99,7 +99,7 @@ pub enum When {
 }
 
 /// The right-hand side of an outcome's comparison.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Reference {
     /// A fixed alignment level.
     Level(f64),
@@ -108,7 +108,7 @@ pub enum Reference {
 }
 
 /// A yes/no question asked of every run: "a(pair) ⋚ reference" at the time(s) `when`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub pair: usize,
     pub comparison: Comparison,
@@ -129,7 +129,7 @@ impl Outcome {
 
 /// Every input of the model of DESIGN.md §3, as numbers. Built from a scenario and the
 /// user's slider values; per-pair vectors are in [`pair_index`] order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// Capability weight w_i > 0 of each actor.
     pub weights: Vec<f64>,

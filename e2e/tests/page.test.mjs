@@ -1,0 +1,182 @@
+// The page as a user meets it: loading, charts per scenario, sliders, links, copy, timings.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { BASE_URL, ARTIFACTS, SCENARIOS, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+for (const id of SCENARIOS) {
+  test(`${id}: loads without console errors and renders its charts`, async () => {
+    const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=${id}`);
+    await waitForResults(page);
+    assert.equal(await page.locator('#scenario-picker').inputValue(), id);
+    assert.ok(await page.locator('.notice').isVisible(), 'the speculative-model notice is visible');
+    assert.equal(await page.locator('.fan.large svg path.median').count(), 1, 'large fan chart');
+    const pairs = await page.locator('#pair-picker option').count();
+    assert.ok(pairs >= 15, `pairs: ${pairs}`);
+    assert.equal(await page.locator('.multiples .fan.small').count(), pairs, 'one small multiple per pair');
+    assert.equal(await page.locator('.network-svg line.edge').count(), pairs, 'one network edge per pair');
+    assert.ok(await page.locator('.outcomes tr[data-outcome]').count() >= 2);
+    assert.ok(await page.locator('.events tr[data-event]').count() >= 3);
+    assert.ok(await page.locator('.blocs li').count() >= 1);
+    // Every chart has a text alternative.
+    for (const svg of await page.locator('svg[role=img]').all()) {
+      assert.ok((await svg.getAttribute('aria-label'))?.length > 10);
+    }
+    // Every slider is labelled and speaks its value.
+    const sliders = page.locator('.assumption input[type=range]');
+    const count = await sliders.count();
+    assert.ok(count > 40, `sliders: ${count}`);
+    for (const slider of (await sliders.all()).slice(0, 10)) {
+      assert.ok((await slider.getAttribute('aria-valuetext'))?.length > 0);
+      const label = await page.locator(`label[for="${await slider.getAttribute('id')}"]`).textContent();
+      assert.ok(label.length > 3);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, `${id}.png`), fullPage: false });
+    await page.locator('.results').screenshot({ path: path.join(ARTIFACTS, `${id}-results.png`) });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
+test('a keyboard slider move changes the link and the numbers; the link reproduces them elsewhere and in the command line', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift`);
+  let generation = await waitForResults(page);
+  const before = await outcomeNumbers(page);
+  const urlBefore = page.url();
+
+  // Find the balance slider by its accessible name, as a user of assistive technology would.
+  const label = (await page.locator('label[for="a-model_balance"]').textContent()).trim();
+  const slider = page.getByRole('slider', { name: label, exact: true });
+  await slider.focus();
+  const started = Date.now();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  generation = await waitForResults(page, { after: generation });
+  const elapsed = Date.now() - started;
+  const value = await slider.inputValue();
+  const after = await outcomeNumbers(page);
+  assert.notDeepEqual(after, before, 'outcome numbers moved');
+  await page.waitForFunction((old) => location.href !== old, urlBefore);
+  const link = page.url();
+  assert.match(link, new RegExp(`model\\.balance=${value.replace('.', '\\.')}(&|$)`));
+  console.log(`# 20 key presses → results for the new value in ${elapsed} ms (includes the key presses)`);
+
+  // A fresh browser context (no shared state) opening the link shows the same values and numbers.
+  const fresh = await openPage(browser, link);
+  await waitForResults(fresh.page);
+  assert.equal(await fresh.page.getByRole('slider', { name: label, exact: true }).inputValue(), value);
+  assert.deepEqual(await outcomeNumbers(fresh.page), after);
+  assert.deepEqual(fresh.problems, []);
+  await fresh.context.close();
+
+  // The command line reads the same link and prints the same numbers, to the bit.
+  assert.deepEqual(cliOutcomes(link), after);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('slider move → chart redrawn: timed over repeated single steps (default ensemble)', async () => {
+  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift`);
+  let generation = await waitForResults(page);
+  const slider = page.locator('#a-model_balance');
+  await slider.focus();
+  const times = [];
+  for (let i = 0; i < 8; i++) {
+    const key = i % 2 ? 'ArrowLeft' : 'ArrowRight';
+    const t = await page.evaluate(() => performance.now());
+    await page.keyboard.press(key);
+    generation = await waitForResults(page, { after: generation });
+    // Wait for the next frame so that the redraw is painted.
+    const done = await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(performance.now()))));
+    times.push(done - t);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  console.log(`# slider step → redrawn and painted: median ${median.toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms over ${times.length}`);
+  assert.ok(median < 1000, `redraw took ${median} ms`);
+  await context.close();
+});
+
+test('100 000 runs: progress is shown and no main-thread task exceeds 50 ms', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement`);
+  const generation = await waitForResults(page);
+  // From here on, every main-thread task over 50 ms is recorded (the Long Tasks API).
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask' });
+  });
+  await page.locator('#runs').selectOption('100000');
+  await page.waitForSelector('.status progress', { timeout: 10000 });
+  const progressSeen = new Set();
+  const started = Date.now();
+  while (true) {
+    const value = await page.evaluate(() => document.querySelector('.status progress')?.getAttribute('value') ?? null);
+    if (value === null) break;
+    progressSeen.add(value);
+    await page.waitForTimeout(50);
+  }
+  await waitForResults(page, { after: generation, timeout: 120000 });
+  const seconds = (Date.now() - started) / 1000;
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  const worst = Math.max(0, ...longTasks);
+  console.log(`# 100 000 runs: finished in ${seconds.toFixed(1)} s with ${progressSeen.size} progress values seen; main-thread tasks over 50 ms: ${longTasks.length} (worst ${worst.toFixed(0)} ms)`);
+  assert.ok(progressSeen.size >= 2, 'progress moved');
+  assert.equal(longTasks.length, 0, `long tasks: ${longTasks.map((d) => d.toFixed(0)).join(', ')}`);
+  assert.match(page.url(), /runs=100000/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a garbage link opens the page with a message and keeps what was valid', async () => {
+  const { context, page, problems } = await openPage(browser,
+    `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=42&model.balance=banana&nonsense=1&runs=-5&%zz=1`);
+  await waitForResults(page);
+  const notices = page.locator('.link-notices');
+  await notices.waitFor();
+  const text = await notices.textContent();
+  assert.match(text, /model\.balance/);
+  assert.match(text, /nonsense/);
+  assert.match(text, /runs/);
+  assert.equal(await page.locator('#scenario-picker').inputValue(), 'russia-dprk-alignment');
+  assert.equal(await page.locator('#seed').inputValue(), '42', 'the valid seed was kept');
+  const pure = await openPage(browser, `${BASE_URL}#%%%garbage%%%&&==`);
+  await waitForResults(pure.page);
+  await pure.page.locator('.link-notices').waitFor();
+  assert.deepEqual(pure.problems, []);
+  await pure.context.close();
+  const future = await openPage(browser, `${BASE_URL}#v=99&s=sino-russian-drift&seed=9`);
+  await waitForResults(future.page);
+  assert.match(await future.page.locator('.link-notices').textContent(), /version 99/);
+  assert.equal(await future.page.locator('#seed').inputValue(), '9');
+  await future.context.close();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the copy button puts the link on the clipboard', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&seed=5`);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE_URL).origin });
+  await waitForResults(page);
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await page.locator('.copy-status', { hasText: 'copied' }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, await page.locator('#share-url').inputValue());
+  assert.match(copied, /seed=5/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('usable at 375 px wide and in dark mode', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment`,
+    { viewport: { width: 375, height: 800 }, colorScheme: 'dark' });
+  await waitForResults(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow} px wider than the screen`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'narrow-dark.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

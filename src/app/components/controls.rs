@@ -1,0 +1,156 @@
+//! All assumption sliders, grouped (actors, pairs, events, model), and the run settings.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::slider::AssumptionSlider;
+use crate::app::{Dispatch, Shared};
+use crate::engine::Settings;
+use crate::scenario::{Group, Scenario, MAX_HORIZON};
+use crate::state::{Action, RUN_CHOICES};
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub scenario: Shared<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
+    pub dispatch: Dispatch,
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let scenario = &props.scenario;
+    let changed = scenario.assumptions.iter().zip(props.values.iter()).filter(|(a, v)| **v != a.default).count();
+    let onresetall = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::ResetAll))
+    };
+    let slider = |index: usize| {
+        html! {
+            <AssumptionSlider key={index} scenario={props.scenario.clone()} {index}
+                value={props.values[index]} dispatch={props.dispatch.clone()} />
+        }
+    };
+    let in_group = |group: Group| -> Vec<usize> {
+        (0..scenario.assumptions.len()).filter(|&i| scenario.assumptions[i].group == group).collect()
+    };
+    html! {
+        <section class="controls" aria-labelledby="controls-heading">
+            <div class="controls-head">
+                <h2 id="controls-heading">{ "Assumptions" }</h2>
+                <button type="button" onclick={onresetall}>{ format!("Reset all ({changed} changed)") }</button>
+            </div>
+            <RunSettings settings={props.settings} dispatch={props.dispatch.clone()} />
+            <details open=true class="group">
+                <summary><h3>{ "Actors: capability weights" }</h3></summary>
+                { for in_group(Group::Actors).into_iter().map(slider) }
+            </details>
+            <details open=true class="group">
+                <summary><h3>{ "Pairs: starting alignment and baseline" }</h3></summary>
+                { for in_group(Group::Pairs).into_iter().map(slider) }
+            </details>
+            <details open=true class="group">
+                <summary><h3>{ "Events" }</h3></summary>
+                for event in scenario.events.iter() {
+                    <div class="event-block">
+                        <h4>{ event.label.clone() }{ if event.repeatable { " (repeatable)" } else { "" } }</h4>
+                        <p class="event-description">{ event.description.clone() }</p>
+                        { for event_assumptions(event).into_iter().map(slider) }
+                    </div>
+                }
+            </details>
+            <details open=true class="group">
+                <summary><h3>{ "Model" }</h3></summary>
+                { for in_group(Group::Model).into_iter().map(slider) }
+            </details>
+        </section>
+    }
+}
+
+/// An event's assumptions in reading order: probability, window, conditions, effects.
+fn event_assumptions(event: &crate::scenario::EventSpec) -> Vec<usize> {
+    let mut indices = vec![event.probability];
+    indices.extend(event.opens);
+    indices.extend(event.closes);
+    indices.extend(event.conditions.iter().map(|c| c.threshold));
+    for effect in &event.effects {
+        indices.extend(effect.jump);
+        indices.extend(effect.shift);
+    }
+    indices
+}
+
+#[derive(Properties, PartialEq)]
+struct RunSettingsProps {
+    settings: Settings,
+    dispatch: Dispatch,
+}
+
+/// Seed (with re-roll), number of runs and horizon: not assumptions, but part of the link.
+#[component]
+fn RunSettings(props: &RunSettingsProps) -> Html {
+    let settings = props.settings;
+    let onseed = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            if let Ok(seed) = input.value().trim().parse::<u64>() {
+                dispatch.dispatch(Action::SetSeed(seed));
+            }
+        })
+    };
+    let onreroll = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::RerollSeed))
+    };
+    let onruns = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Ok(runs) = select.value().parse::<usize>() {
+                dispatch.dispatch(Action::SetRuns(runs));
+            }
+        })
+    };
+    let onhorizon = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            if let Ok(horizon) = input.value().parse::<usize>() {
+                dispatch.dispatch(Action::SetHorizon(horizon));
+            }
+        })
+    };
+    let mut choices: Vec<usize> = RUN_CHOICES.to_vec();
+    if !choices.contains(&settings.runs) {
+        choices.push(settings.runs);
+        choices.sort_unstable();
+    }
+    html! {
+        <fieldset class="run-settings">
+            <legend>{ "Run settings (not assumptions)" }</legend>
+            <div class="setting">
+                <label for="seed">{ "Seed" }</label>
+                <input id="seed" type="number" min="0" step="1" value={settings.seed.to_string()} onchange={onseed} />
+                <button type="button" onclick={onreroll}>{ "Re-roll" }</button>
+            </div>
+            <div class="setting">
+                <label for="runs">{ "Runs" }</label>
+                <select id="runs" onchange={onruns}>
+                    for runs in choices {
+                        <option value={runs.to_string()} selected={runs == settings.runs}>{ runs.to_string() }</option>
+                    }
+                </select>
+            </div>
+            <div class="setting">
+                <label for="horizon">{ "Horizon" }</label>
+                <input id="horizon" type="range" min="1" max={MAX_HORIZON.to_string()} step="1"
+                    value={settings.horizon.to_string()} aria-valuetext={format!("{} months", settings.horizon)}
+                    oninput={onhorizon} />
+                <output for="horizon">{ format!("{} months", settings.horizon) }</output>
+            </div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,97 @@
+//! A fan chart of one pair over the months, as SVG with a text alternative.
+
+use yew::prelude::*;
+
+use crate::engine::PairBands;
+use crate::view::fan::{fan_paths, month_ticks, Frame};
+use crate::view::format;
+
+#[derive(Properties, PartialEq)]
+pub struct FanChartProps {
+    /// "Russia–China"
+    pub title: AttrValue,
+    pub bands: PairBands,
+    pub horizon: usize,
+    /// Large chart with axes and a data table, or a small multiple.
+    #[prop_or_default]
+    pub large: bool,
+}
+
+const LARGE: Frame = Frame { width: 640.0, height: 300.0, left: 44.0, right: 14.0, top: 12.0, bottom: 34.0 };
+const SMALL: Frame = Frame { width: 200.0, height: 110.0, left: 4.0, right: 4.0, top: 4.0, bottom: 4.0 };
+
+/// One sentence describing the chart for screen readers.
+fn describe(title: &str, bands: &PairBands) -> String {
+    match bands.quantiles.last() {
+        Some(q) => format!(
+            "{title}: at month {} the median alignment is {} ({}); 90 % of runs lie between {} and {}.",
+            bands.quantiles.len() - 1,
+            format::value(q[2], 0.01),
+            format::alignment_words(q[2]),
+            format::value(q[0], 0.01),
+            format::value(q[4], 0.01)
+        ),
+        None => format!("{title}: no results yet."),
+    }
+}
+
+#[component]
+pub fn FanChart(props: &FanChartProps) -> Html {
+    let frame = if props.large { LARGE } else { SMALL };
+    let paths = fan_paths(&props.bands, props.horizon, &frame);
+    let description = describe(&props.title, &props.bands);
+    let view_box = format!("0 0 {} {}", frame.width, frame.height);
+    let (x0, x1) = (frame.x(0, props.horizon), frame.x(props.horizon, props.horizon));
+    html! {
+        <figure class={classes!("fan", if props.large { "large" } else { "small" })}>
+            if !props.large {
+                <figcaption>{ props.title.clone() }</figcaption>
+            }
+            <svg viewBox={view_box} role="img" aria-label={description.clone()} preserveAspectRatio="none">
+                <title>{ description.clone() }</title>
+                <rect class="plot-area" x={x0.to_string()} y={frame.y(1.0).to_string()} width={(x1 - x0).to_string()}
+                    height={(frame.y(-1.0) - frame.y(1.0)).to_string()} />
+                <rect class="hostile-zone" x={x0.to_string()} y={frame.y(0.0).to_string()} width={(x1 - x0).to_string()}
+                    height={(frame.y(-1.0) - frame.y(0.0)).to_string()} />
+                if props.large {
+                    for level in [-1.0, -0.5, 0.0, 0.5, 1.0] {
+                        <line class="grid" x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(level).to_string()} y2={frame.y(level).to_string()} />
+                        <text class="tick" x={(x0 - 6.0).to_string()} y={(frame.y(level) + 4.0).to_string()} text-anchor="end">
+                            { format::value(level, 0.5) }
+                        </text>
+                    }
+                    for month in month_ticks(props.horizon) {
+                        <text class="tick" x={frame.x(month, props.horizon).to_string()} y={(frame.y(-1.0) + 15.0).to_string()} text-anchor="middle">
+                            { month.to_string() }
+                        </text>
+                    }
+                    <text class="axis-label" x={((x0 + x1) / 2.0).to_string()} y={(frame.height - 2.0).to_string()} text-anchor="middle">{ "month" }</text>
+                } else {
+                    <line class="zero" x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(0.0).to_string()} y2={frame.y(0.0).to_string()} />
+                }
+                <path class="band-outer" d={paths.outer} />
+                <path class="band-inner" d={paths.inner} />
+                <path class="median" d={paths.median} />
+            </svg>
+            if props.large {
+                <figcaption>{ description }</figcaption>
+                <details class="data-table">
+                    <summary>{ "Data table" }</summary>
+                    <table>
+                        <thead><tr><th scope="col">{ "month" }</th><th scope="col">{ "5 %" }</th><th scope="col">{ "25 %" }</th>
+                            <th scope="col">{ "median" }</th><th scope="col">{ "75 %" }</th><th scope="col">{ "95 %" }</th><th scope="col">{ "mean" }</th></tr></thead>
+                        <tbody>
+                            for (month, (q, mean)) in props.bands.quantiles.iter().zip(&props.bands.mean).enumerate() {
+                                <tr>
+                                    <th scope="row">{ month.to_string() }</th>
+                                    for v in q.iter() { <td>{ format::value(*v, 0.001) }</td> }
+                                    <td>{ format::value(*mean, 0.001) }</td>
+                                </tr>
+                            }
+                        </tbody>
+                    </table>
+                </details>
+            }
+        </figure>
+    }
+}

@@ -1,0 +1,52 @@
+//! The title, the always-visible notice that this is speculative, "how to read this", and any
+//! messages about the link that was opened.
+
+use yew::prelude::*;
+
+use crate::app::Dispatch;
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub notices: Vec<String>,
+    pub dispatch: Dispatch,
+}
+
+#[component]
+pub fn Header(props: &HeaderProps) -> Html {
+    let ondismiss = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
+    };
+    html! {
+        <header class="page-header">
+            <h1>{ "Great-power alignment: a scenario simulator" }</h1>
+            <p class="notice" role="note">
+                <strong>{ "Speculative model, not a forecast. " }</strong>
+                { "Every number that goes in is an assumption drawn from opinion pieces and unverified reports, shown with its rationale, sources and confidence. Move the sliders to see what the assumptions imply; nothing here predicts what will happen." }
+            </p>
+            <details class="how-to-read">
+                <summary>{ "How to read this" }</summary>
+                <ul>
+                    <li>{ "Alignment runs from −1 (hostile) through 0 (neutral) to +1 (aligned) for each pair of actors." }</li>
+                    <li>{ "Each run is one possible path: monthly drift toward a baseline, random shocks, events that may or may not happen, and a pull toward balanced triangles (\"the friend of my friend\")." }</li>
+                    <li>{ "Fan charts show the spread over all runs: the dark line is the median, the inner band holds the middle half of runs (25–75 %), the outer band 90 % of runs (5–95 %)." }</li>
+                    <li>{ "Probabilities are shares of runs, given these assumptions, with their Monte Carlo error (±, in percentage points). More runs shrink the error; they do not make the assumptions truer." }</li>
+                    <li>{ "Blocs: for each run, the split of the actors into two camps that best fits its alignments at the horizon." }</li>
+                </ul>
+            </details>
+            if !props.notices.is_empty() {
+                <div class="link-notices" role="alert">
+                    <p><strong>{ "Parts of the link could not be used:" }</strong></p>
+                    <ul>
+                        for notice in props.notices.iter() {
+                            <li>{ notice.clone() }</li>
+                        }
+                    </ul>
+                    <p>{ "Everything else in the link was applied." }</p>
+                    <button type="button" onclick={ondismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+        </header>
+    }
+}

@@ -1,0 +1,18 @@
+//! The page's components: each renders one part of the state and dispatches actions.
+
+mod blocs;
+mod controls;
+mod events;
+mod fan_chart;
+mod header;
+mod network;
+mod outcomes;
+mod results;
+mod scenario_panel;
+mod share;
+mod slider;
+
+pub use controls::Controls;
+pub use header::Header;
+pub use results::Results;
+pub use scenario_panel::ScenarioPanel;

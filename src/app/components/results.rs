@@ -1,0 +1,102 @@
+//! Everything computed from the ensemble: progress, fan charts, network, outcomes, events, blocs,
+//! and the share link.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::blocs::Blocs;
+use super::events::Events;
+use super::fan_chart::FanChart;
+use super::network::Network;
+use super::outcomes::Outcomes;
+use super::share::Share;
+use crate::app::Shared;
+use crate::state::{Action, State};
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub state: UseReducerHandle<State>,
+    pub link: AttrValue,
+}
+
+#[component]
+pub fn Results(props: &ResultsProps) -> Html {
+    let state = &props.state;
+    let scenario = Shared(state.scenario.clone());
+    let dispatch = state.dispatcher();
+    // Draw the partial fan of the running job, else the last finished one.
+    let summary = state.summary.clone().map(Shared);
+    let bands: Option<Shared<Vec<_>>> = match (&state.partial, &summary) {
+        (Some(partial), _) => Some(Shared(partial.clone())),
+        (None, Some(summary)) if summary.pairs.len() == scenario.pairs.len() => Some(Shared(Rc::new(summary.pairs.clone()))),
+        _ => None,
+    };
+    let fits = |s: &Shared<crate::engine::Summary>| s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len();
+    let summary = summary.filter(fits);
+    let onpair = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Ok(pair) = select.value().parse::<usize>() {
+                dispatch.dispatch(Action::SelectPair(pair));
+            }
+        })
+    };
+    let running = state.progress.is_some();
+    let status = match (state.progress, state.last_run_milliseconds) {
+        (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),
+        (None, Some(ms)) => format!("{} runs × {} months computed in {:.0} ms (seed {}).", state.settings.runs, state.settings.horizon, ms, state.settings.seed),
+        (None, None) => "Starting…".to_string(),
+    };
+    let horizon = state.settings.horizon;
+    let pair = state.view.pair;
+    html! {
+        <section class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
+            data-status={if running { "running" } else { "done" }} data-generation={state.generation.to_string()}>
+            <h2 id="results-heading" class="visually-hidden">{ "Results" }</h2>
+            <div class="status" role="status" aria-live="polite">
+                <span>{ status }</span>
+                if let Some(fraction) = state.progress {
+                    <progress max="1" value={fraction.to_string()} aria-label="Progress of the simulation" />
+                }
+            </div>
+            <section class="fan-main" aria-labelledby="fan-heading">
+                <div class="fan-head">
+                    <h2 id="fan-heading">{ "Alignment over time" }</h2>
+                    <label for="pair-picker">{ "Pair" }</label>
+                    <select id="pair-picker" onchange={onpair}>
+                        for p in 0..scenario.pairs.len() {
+                            <option value={p.to_string()} selected={p == pair}>{ scenario.pair_name(p) }</option>
+                        }
+                    </select>
+                </div>
+                if let Some(bands) = &bands {
+                    <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true />
+                }
+            </section>
+            if let Some(summary) = &summary {
+                <Outcomes scenario={scenario.clone()} summary={summary.clone()} />
+            }
+            if let Some(bands) = &bands {
+                <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
+            }
+            if let Some(summary) = &summary {
+                <Events scenario={scenario.clone()} summary={summary.clone()} />
+                <Blocs scenario={scenario.clone()} summary={summary.clone()} />
+            }
+            if let Some(bands) = &bands {
+                <section class="multiples" aria-labelledby="multiples-heading">
+                    <h2 id="multiples-heading">{ "All pairs" }</h2>
+                    <div class="grid">
+                        for p in 0..scenario.pairs.len() {
+                            <FanChart key={p} title={AttrValue::from(scenario.pair_label(p))} bands={bands[p].clone()} {horizon} />
+                        }
+                    </div>
+                </section>
+            }
+            <Share url={props.link.clone()} />
+        </section>
+    }
+}

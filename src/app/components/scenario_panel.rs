@@ -1,0 +1,58 @@
+//! Picking a scenario, and what it is based on: its summary and its sources with their
+//! reliability.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::app::{Dispatch, Shared};
+use crate::scenario::{builtin, builtin_ids, Scenario};
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPanelProps {
+    pub scenario: Shared<Scenario>,
+    pub dispatch: Dispatch,
+}
+
+#[component]
+pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
+    let scenario = &props.scenario;
+    let onchange = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            dispatch.dispatch(Action::SelectScenario(select.value()));
+        })
+    };
+    let titles: Vec<(String, String)> = builtin_ids()
+        .map(|id| {
+            let title = builtin(id).and_then(Result::ok).map_or_else(|| id.to_string(), |s| s.title);
+            (id.to_string(), title)
+        })
+        .collect();
+    html! {
+        <section class="scenario-panel" aria-labelledby="scenario-heading">
+            <h2 id="scenario-heading">{ "Scenario" }</h2>
+            <label for="scenario-picker" class="visually-hidden">{ "Scenario" }</label>
+            <select id="scenario-picker" {onchange}>
+                for (id, title) in titles {
+                    <option value={id.clone()} selected={id == scenario.id}>{ title }</option>
+                }
+            </select>
+            <p class="summary">{ scenario.summary.clone() }</p>
+            <details class="sources">
+                <summary>{ format!("Sources ({}) and how far to trust them", scenario.sources.len()) }</summary>
+                <ul>
+                    for source in scenario.sources.iter() {
+                        <li>
+                            <strong>{ source.title.clone() }</strong>
+                            { format!(" — {}, {} ({})", source.description, source.date, source.kind.as_str()) }
+                            <br/>
+                            <span class="reliability">{ "Reliability: " }{ source.reliability.clone() }</span>
+                        </li>
+                    }
+                </ul>
+            </details>
+        </section>
+    }
+}

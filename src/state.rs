@@ -1,0 +1,359 @@
+//! The page's state and every change a user can make to it, as plain data and pure functions
+//! (one `State`, one `Action` enum, `State::apply`): the page only renders this and dispatches
+//! actions; the tests drive it natively.
+
+use std::rc::Rc;
+
+use crate::engine::{PairBands, Settings, Summary};
+use crate::link::{encode_link, parse_link, resolve_link, LinkNote};
+use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
+
+/// What the page shows that does not change any number.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// The pair of the large fan chart.
+    pub pair: usize,
+    /// The month the network shows (clamped to the horizon).
+    pub month: usize,
+}
+
+/// Ensemble sizes offered in the page.
+pub const RUN_CHOICES: [usize; 8] = [250, 500, 1000, 2000, 5000, 10_000, 50_000, 100_000];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub scenario: Rc<Scenario>,
+    /// One value per assumption of the scenario.
+    pub values: Vec<f64>,
+    pub settings: Settings,
+    pub view: View,
+    /// What was ignored when the state was read from a link, and other messages to show.
+    pub notices: Vec<String>,
+    /// Increases whenever an input of the model changes; results carry the generation they
+    /// were computed for, so a late result of an old generation is never shown as current.
+    pub generation: u64,
+    /// Fraction done while a run is in progress.
+    pub progress: Option<f64>,
+    /// Bands of the months computed so far by the running job.
+    pub partial: Option<Rc<Vec<PairBands>>>,
+    /// The latest finished results, and the generation they belong to.
+    pub summary: Option<Rc<Summary>>,
+    pub summary_generation: u64,
+    /// Worker time of the last finished run.
+    pub last_run_milliseconds: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SelectScenario(String),
+    SetValue(usize, f64),
+    ResetValue(usize),
+    ResetAll,
+    SetSeed(u64),
+    RerollSeed,
+    SetRuns(usize),
+    SetHorizon(usize),
+    SelectPair(usize),
+    SetMonth(usize),
+    DismissNotices,
+    /// Replace everything with the state a link describes (back/forward, a pasted link).
+    OpenLink(String),
+    Progress { generation: u64, fraction: f64, bands: Rc<Vec<PairBands>> },
+    Finished { generation: u64, summary: Rc<Summary>, milliseconds: f64 },
+}
+
+/// SplitMix64: the next seed offered by "re-roll" (deterministic, so tests can follow it).
+fn next_seed(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) % 1_000_000
+}
+
+fn load_builtin(id: &str) -> Option<Scenario> {
+    builtin(id).and_then(Result::ok)
+}
+
+impl State {
+    /// A scenario at its defaults.
+    pub fn new(scenario: Scenario) -> Self {
+        let settings = scenario.default_settings();
+        State {
+            values: scenario.defaults(),
+            view: View { pair: 0, month: settings.horizon },
+            scenario: Rc::new(scenario),
+            settings,
+            notices: Vec::new(),
+            generation: 1,
+            // The first job starts as soon as the page is up.
+            progress: Some(0.0),
+            partial: None,
+            summary: None,
+            summary_generation: 0,
+            last_run_milliseconds: None,
+        }
+    }
+
+    /// The first built-in scenario at its defaults.
+    pub fn default_builtin() -> Self {
+        let first = builtin_ids().next().expect("at least one built-in scenario");
+        State::new(load_builtin(first).expect("built-in scenarios load (checked by the tests)"))
+    }
+
+    /// The state a link describes. Never fails: what cannot be used is listed in `notices`, and
+    /// every valid part is kept. An empty fragment gives the default state without notices.
+    pub fn from_link(fragment: &str) -> Self {
+        let link = parse_link(fragment);
+        // Problems found here; `resolve_link` reports the link's own.
+        let mut notes: Vec<LinkNote> = Vec::new();
+        let scenario = match &link.scenario {
+            Some(id) => match load_builtin(id) {
+                Some(s) => Some(s),
+                None => {
+                    notes.push(LinkNote {
+                        key: "s".into(),
+                        message: format!(
+                            "there is no built-in scenario `{}`; the first scenario is shown instead and the link's other settings were not applied",
+                            id.chars().take(60).collect::<String>()
+                        ),
+                    });
+                    None
+                }
+            },
+            None => {
+                if !fragment.trim().trim_start_matches('#').is_empty() {
+                    notes.push(LinkNote { key: "s".into(), message: "the link names no scenario; the first scenario is shown".into() });
+                }
+                None
+            }
+        };
+        let Some(scenario) = scenario else {
+            let mut state = State::default_builtin();
+            state.notices = link.notes.iter().chain(&notes).map(|n| n.to_string()).collect();
+            return state;
+        };
+        let resolved = resolve_link(&link, &scenario);
+        let mut state = State::new(scenario);
+        state.values = resolved.values;
+        state.settings = resolved.settings;
+        state.view.month = state.settings.horizon;
+        let mut notices: Vec<String> = resolved.notes.iter().chain(&notes).map(|n| n.to_string()).collect();
+        for (key, value) in &resolved.view {
+            match key.as_str() {
+                "pair" => match state.pair_by_key(value) {
+                    Some(pair) => state.view.pair = pair,
+                    None => notices.push(format!("`view.pair`: `{}` is not a pair of this scenario; ignored", value.chars().take(40).collect::<String>())),
+                },
+                "month" => match value.parse::<usize>() {
+                    Ok(month) if month <= state.settings.horizon => state.view.month = month,
+                    _ => notices.push(format!("`view.month`: `{}` is not a month of the run; ignored", value.chars().take(40).collect::<String>())),
+                },
+                other => notices.push(format!("`view.{}` is not a view setting; ignored", other.chars().take(40).collect::<String>())),
+            }
+        }
+        state.notices = notices;
+        state
+    }
+
+    /// "RUS-CHN" (either order) → pair index.
+    fn pair_by_key(&self, key: &str) -> Option<usize> {
+        let (a, b) = key.split_once('-')?;
+        let (i, j) = (self.scenario.actor_index(a)?, self.scenario.actor_index(b)?);
+        (i != j).then(|| self.scenario.pair_of(i, j))
+    }
+
+    /// The share-link fragment (without `#`) of this state.
+    pub fn link(&self) -> String {
+        let (i, j) = self.scenario.pairs[self.view.pair].actors;
+        let pair = format!("{}-{}", self.scenario.actors[i].id, self.scenario.actors[j].id);
+        let mut view = vec![("pair".to_string(), pair)];
+        if self.view.month != self.settings.horizon {
+            view.push(("month".to_string(), self.view.month.to_string()));
+        }
+        encode_link(&self.scenario, &self.values, self.settings, &view)
+    }
+
+    /// The results to draw: the finished summary if it is current.
+    pub fn current_summary(&self) -> Option<&Rc<Summary>> {
+        self.summary.as_ref().filter(|_| self.summary_generation == self.generation)
+    }
+
+    /// Whether the inputs changed since the results shown were computed.
+    pub fn is_stale(&self) -> bool {
+        self.summary_generation != self.generation
+    }
+
+    fn inputs_changed(&mut self) {
+        self.generation += 1;
+        self.progress = Some(0.0);
+        self.partial = None;
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SelectScenario(id) => {
+                if id != self.scenario.id {
+                    if let Some(scenario) = load_builtin(&id) {
+                        let generation = self.generation;
+                        *self = State::new(scenario);
+                        self.generation = generation;
+                        self.inputs_changed();
+                    }
+                }
+            }
+            Action::SetValue(index, value) => {
+                let Some(assumption) = self.scenario.assumptions.get(index) else { return };
+                if assumption.accepts(value) && self.values[index] != value {
+                    self.values[index] = value;
+                    self.inputs_changed();
+                }
+            }
+            Action::ResetValue(index) => {
+                if let Some(assumption) = self.scenario.assumptions.get(index) {
+                    if self.values[index] != assumption.default {
+                        self.values[index] = assumption.default;
+                        self.inputs_changed();
+                    }
+                }
+            }
+            Action::ResetAll => {
+                let defaults = self.scenario.defaults();
+                let settings = self.scenario.default_settings();
+                if self.values != defaults || self.settings != settings {
+                    self.values = defaults;
+                    self.settings = settings;
+                    self.view.month = self.view.month.min(settings.horizon);
+                    self.inputs_changed();
+                }
+            }
+            Action::SetSeed(seed) => {
+                if seed != self.settings.seed {
+                    self.settings.seed = seed;
+                    self.inputs_changed();
+                }
+            }
+            Action::RerollSeed => {
+                self.settings.seed = next_seed(self.settings.seed);
+                self.inputs_changed();
+            }
+            Action::SetRuns(runs) => {
+                if (1..=MAX_RUNS).contains(&runs) && runs != self.settings.runs {
+                    self.settings.runs = runs;
+                    self.inputs_changed();
+                }
+            }
+            Action::SetHorizon(horizon) => {
+                if (1..=MAX_HORIZON).contains(&horizon) && horizon != self.settings.horizon {
+                    let followed = self.view.month == self.settings.horizon;
+                    self.settings.horizon = horizon;
+                    self.view.month = if followed { horizon } else { self.view.month.min(horizon) };
+                    self.inputs_changed();
+                }
+            }
+            Action::SelectPair(pair) => {
+                if pair < self.scenario.pairs.len() {
+                    self.view.pair = pair;
+                }
+            }
+            Action::SetMonth(month) => self.view.month = month.min(self.settings.horizon),
+            Action::DismissNotices => self.notices.clear(),
+            Action::OpenLink(fragment) => {
+                let generation = self.generation;
+                let summary = (self.summary.clone(), self.summary_generation, self.last_run_milliseconds);
+                *self = State::from_link(&fragment);
+                (self.summary, self.summary_generation, self.last_run_milliseconds) = summary;
+                self.generation = generation;
+                self.inputs_changed();
+            }
+            Action::Progress { generation, fraction, bands } => {
+                if generation == self.generation {
+                    self.progress = Some(fraction);
+                    self.partial = Some(bands);
+                }
+            }
+            Action::Finished { generation, summary, milliseconds } => {
+                if generation == self.generation {
+                    self.summary = Some(summary);
+                    self.summary_generation = generation;
+                    self.progress = None;
+                    self.partial = None;
+                    self.last_run_milliseconds = Some(milliseconds);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_round_trips_through_the_state() {
+        let mut state = State::default_builtin();
+        state.apply(Action::SetValue(3, state.scenario.assumptions[3].range.0));
+        state.apply(Action::SetSeed(77));
+        state.apply(Action::SetRuns(500));
+        state.apply(Action::SelectPair(4));
+        state.apply(Action::SetMonth(12));
+        let reopened = State::from_link(&state.link());
+        assert_eq!(reopened.values, state.values);
+        assert_eq!(reopened.settings, state.settings);
+        assert_eq!(reopened.view, state.view);
+        assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+    }
+
+    #[test]
+    fn input_changes_start_a_new_generation_and_old_results_are_ignored() {
+        let mut state = State::default_builtin();
+        let before = state.generation;
+        state.apply(Action::SelectPair(2));
+        assert_eq!(state.generation, before, "the view does not change the numbers");
+        state.apply(Action::RerollSeed);
+        assert_eq!(state.generation, before + 1);
+        let summary = Rc::new(crate::engine::Ensemble::run(
+            state.scenario.model(&state.values),
+            Settings { runs: 10, ..state.settings },
+        ));
+        state.apply(Action::Finished { generation: before, summary: summary.clone(), milliseconds: 1.0 });
+        assert!(state.current_summary().is_none(), "a result for an older generation is not current");
+        state.apply(Action::Finished { generation: state.generation, summary, milliseconds: 1.0 });
+        assert!(state.current_summary().is_some());
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let mut state = State::default_builtin();
+        let (lo, _) = state.scenario.assumptions[0].range;
+        let before = state.values.clone();
+        state.apply(Action::SetValue(0, lo - 1.0));
+        state.apply(Action::SetValue(0, f64::NAN));
+        state.apply(Action::SetRuns(0));
+        state.apply(Action::SetHorizon(MAX_HORIZON + 1));
+        assert_eq!(state.values, before);
+    }
+
+    #[test]
+    fn a_bad_link_keeps_what_is_valid_and_says_what_was_ignored() {
+        let good = State::default_builtin();
+        let id = good.scenario.assumptions[0].id.clone();
+        let link = format!("v=1&s={}&seed=12&runs=lots&{id}=banana&view.pair=XX-YY", good.scenario.id);
+        let state = State::from_link(&link);
+        assert_eq!(state.settings.seed, 12);
+        assert_eq!(state.settings.runs, good.settings.runs);
+        assert_eq!(state.values, good.values);
+        assert_eq!(state.notices.len(), 3, "{:?}", state.notices);
+        assert!(State::from_link("v=1&s=no-such-scenario").notices.iter().any(|n| n.contains("no built-in scenario")));
+        assert!(State::from_link("").notices.is_empty());
+    }
+
+    #[test]
+    fn reset_all_restores_defaults() {
+        let mut state = State::default_builtin();
+        state.apply(Action::SetValue(0, state.scenario.assumptions[0].range.1));
+        state.apply(Action::SetHorizon(12));
+        state.apply(Action::ResetAll);
+        assert_eq!(state.values, state.scenario.defaults());
+        assert_eq!(state.settings, state.scenario.default_settings());
+    }
+}

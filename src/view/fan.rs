@@ -1,0 +1,103 @@
+//! Fan charts: the 5–95 % and 25–75 % bands and the median of one pair over the months.
+
+use crate::engine::PairBands;
+
+/// Where a chart is drawn, in SVG user units.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    pub width: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub bottom: f64,
+}
+
+impl Frame {
+    pub fn x(&self, month: usize, horizon: usize) -> f64 {
+        let span = self.width - self.left - self.right;
+        self.left + span * month as f64 / horizon.max(1) as f64
+    }
+
+    /// Alignment −1 at the bottom, +1 at the top.
+    pub fn y(&self, a: f64) -> f64 {
+        let span = self.height - self.top - self.bottom;
+        self.top + span * (1.0 - a.clamp(-1.0, 1.0)) / 2.0
+    }
+}
+
+/// SVG path data of one fan chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FanPaths {
+    /// Closed area between the 5 % and 95 % quantiles.
+    pub outer: String,
+    /// Closed area between the 25 % and 75 % quantiles.
+    pub inner: String,
+    /// Line through the medians.
+    pub median: String,
+}
+
+fn band(bands: &PairBands, horizon: usize, frame: &Frame, low: usize, high: usize) -> String {
+    let months = bands.quantiles.len();
+    let mut path = String::new();
+    for (t, q) in bands.quantiles.iter().enumerate() {
+        path.push_str(&format!("{}{:.1},{:.1}", if t == 0 { "M" } else { "L" }, frame.x(t, horizon), frame.y(q[high])));
+    }
+    for t in (0..months).rev() {
+        path.push_str(&format!("L{:.1},{:.1}", frame.x(t, horizon), frame.y(bands.quantiles[t][low])));
+    }
+    path.push('Z');
+    path
+}
+
+/// Paths for the months available so far (a partial result draws a shorter fan), on an x axis
+/// running to `horizon`.
+pub fn fan_paths(bands: &PairBands, horizon: usize, frame: &Frame) -> FanPaths {
+    if bands.quantiles.is_empty() {
+        return FanPaths { outer: String::new(), inner: String::new(), median: String::new() };
+    }
+    let median = bands
+        .quantiles
+        .iter()
+        .enumerate()
+        .map(|(t, q)| format!("{}{:.1},{:.1}", if t == 0 { "M" } else { "L" }, frame.x(t, horizon), frame.y(q[2])))
+        .collect();
+    FanPaths { outer: band(bands, horizon, frame, 0, 4), inner: band(bands, horizon, frame, 1, 3), median }
+}
+
+/// Month ticks: every 6, 12 or 24 months, so that there are at most about 8.
+pub fn month_ticks(horizon: usize) -> Vec<usize> {
+    let step = [6, 12, 24, 48].into_iter().find(|s| horizon / s <= 8).unwrap_or(60);
+    (0..=horizon).step_by(step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRAME: Frame = Frame { width: 200.0, height: 100.0, left: 10.0, right: 10.0, top: 0.0, bottom: 0.0 };
+
+    #[test]
+    fn axes_map_the_ranges() {
+        assert_eq!(FRAME.x(0, 36), 10.0);
+        assert_eq!(FRAME.x(36, 36), 190.0);
+        assert_eq!(FRAME.y(1.0), 0.0);
+        assert_eq!(FRAME.y(-1.0), 100.0);
+        assert_eq!(FRAME.y(0.0), 50.0);
+    }
+
+    #[test]
+    fn bands_go_out_along_the_top_and_back_along_the_bottom() {
+        let bands = PairBands { quantiles: vec![[-0.5, -0.25, 0.0, 0.25, 0.5]; 3], mean: vec![0.0; 3] };
+        let paths = fan_paths(&bands, 2, &FRAME);
+        assert_eq!(paths.outer, "M10.0,25.0L100.0,25.0L190.0,25.0L190.0,75.0L100.0,75.0L10.0,75.0Z");
+        assert_eq!(paths.median, "M10.0,50.0L100.0,50.0L190.0,50.0");
+        assert!(paths.inner.starts_with("M10.0,37.5"));
+    }
+
+    #[test]
+    fn ticks() {
+        assert_eq!(month_ticks(36), vec![0, 6, 12, 18, 24, 30, 36]);
+        assert_eq!(month_ticks(240).len(), 6);
+    }
+}

@@ -1,0 +1,92 @@
+//! Numbers as people read them.
+
+use crate::scenario::{Assumption, Quantity};
+
+/// Decimals needed to show multiples of `step` exactly (0.01 → 2, 0.005 → 3, 1 → 0).
+pub fn decimals_for_step(step: f64) -> usize {
+    let mut decimals = 0;
+    let mut scaled = step;
+    while decimals < 6 && (scaled - scaled.round()).abs() > 1e-9 {
+        scaled *= 10.0;
+        decimals += 1;
+    }
+    decimals
+}
+
+/// A slider value at its step's precision, with a real minus sign for negatives.
+pub fn value(v: f64, step: f64) -> String {
+    let text = format!("{:.*}", decimals_for_step(step), v);
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().any(|c| c != '0' && c != '.') => format!("−{rest}"),
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+/// "42.3 %" for a probability.
+pub fn percent(p: f64) -> String {
+    if p > 0.0 && p < 0.001 {
+        return "< 0.1 %".to_string();
+    }
+    format!("{:.1} %", 100.0 * p)
+}
+
+/// "42.3 % ± 1.1" (the error in percentage points).
+pub fn percent_with_error(p: f64, std_error: f64) -> String {
+    format!("{} ± {:.1}", percent(p), 100.0 * std_error)
+}
+
+/// Words for an alignment level, for screen readers and tooltips.
+pub fn alignment_words(a: f64) -> &'static str {
+    match a {
+        a if a <= -0.6 => "strongly hostile",
+        a if a <= -0.2 => "hostile",
+        a if a < 0.2 => "neutral",
+        a if a < 0.6 => "aligned",
+        _ => "strongly aligned",
+    }
+}
+
+/// What a screen reader says for a slider: the value with its unit or meaning.
+pub fn value_text(assumption: &Assumption, v: f64) -> String {
+    let shown = value(v, assumption.step);
+    let default_note = if v == assumption.default { ", the scenario's default" } else { "" };
+    let meaning = match assumption.quantity {
+        Quantity::Alignment => format!("{shown} ({})", alignment_words(v)),
+        Quantity::Probability => format!("{shown} per year ({})", percent(v)),
+        Quantity::HalfLife => format!("{shown} months"),
+        Quantity::Month => format!("month {shown}"),
+        _ => match &assumption.unit {
+            Some(unit) => format!("{shown} {unit}"),
+            None => shown,
+        },
+    };
+    format!("{meaning}{default_note}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_give_decimals() {
+        assert_eq!(decimals_for_step(0.01), 2);
+        assert_eq!(decimals_for_step(0.005), 3);
+        assert_eq!(decimals_for_step(1.0), 0);
+        assert_eq!(decimals_for_step(0.05), 2);
+    }
+
+    #[test]
+    fn values_use_a_true_minus_and_no_negative_zero() {
+        assert_eq!(value(-0.25, 0.01), "−0.25");
+        assert_eq!(value(-0.0001, 0.01), "0.00");
+        assert_eq!(value(3.0, 1.0), "3");
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(0.4234), "42.3 %");
+        assert_eq!(percent(0.0002), "< 0.1 %");
+        assert_eq!(percent_with_error(0.5, 0.0112), "50.0 % ± 1.1");
+    }
+}
