@@ -252,3 +252,23 @@ fn outcome_kinds_count_the_right_runs() {
     let p: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
     assert_eq!(p, vec![1.0, 0.0, 1.0]);
 }
+
+#[test]
+fn outcomes_only_ensembles_give_the_same_outcomes_and_events() {
+    let s = fixture();
+    let model = s.model(&s.defaults());
+    let settings = Settings { seed: 8, runs: 600, horizon: 24 };
+    let full = Ensemble::run(model.clone(), settings);
+    let mut light = Ensemble::outcomes_only(model, settings);
+    while !light.advance(100).is_done() {}
+    let light_summary = light.summary();
+    assert_eq!(light_summary.outcomes, full.outcomes);
+    assert_eq!(light_summary.events, full.events);
+    assert!(light_summary.pairs.is_empty());
+    // The per-run indicators add up to the reported counts.
+    let per_outcome = light.outcome_states().len() / settings.runs;
+    for (o, p) in full.outcomes.iter().enumerate() {
+        let count = light.outcome_states().chunks(per_outcome).filter(|row| row[o]).count();
+        assert_eq!(count, p.count);
+    }
+}

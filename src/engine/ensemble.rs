@@ -130,10 +130,25 @@ pub struct Ensemble {
     splits: Vec<SplitMask>,
     frustrations: Vec<f64>,
     fired_now: Vec<usize>,
+    /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
+    /// only read outcomes and events, such as the sensitivity tornado).
+    full: bool,
 }
 
 impl Ensemble {
+    /// An ensemble computing every output.
     pub fn new(model: Model, settings: Settings) -> Self {
+        Self::with_outputs(model, settings, true)
+    }
+
+    /// An ensemble computing only outcomes and event statistics: its summary has empty `pairs`
+    /// and `blocs` and a zero frustration. The runs themselves (and so the outcomes) are exactly
+    /// those of [`Ensemble::new`].
+    pub fn outcomes_only(model: Model, settings: Settings) -> Self {
+        Self::with_outputs(model, settings, false)
+    }
+
+    fn with_outputs(model: Model, settings: Settings, full: bool) -> Self {
         let pairs = model.pair_count();
         let runs = settings.runs;
         let prepared = Prepared::new(&model);
@@ -156,13 +171,14 @@ impl Ensemble {
             firings: vec![0; runs * events],
             first_fired: vec![0; runs * events],
             outcome_state: outcome_start.iter().copied().cycle().take(outcome_start.len() * runs).collect(),
-            record: vec![0.0; runs * pairs],
+            record: if full { vec![0.0; runs * pairs] } else { Vec::new() },
             quantiles: Quantiles::default(),
             month_sum: vec![0.0; pairs],
             bands,
             splits: vec![0; runs],
             frustrations: vec![0.0; runs],
             fired_now: Vec::with_capacity(events),
+            full,
             month: 1,
             next_run: 0,
             pairs,
@@ -179,6 +195,13 @@ impl Ensemble {
             runs_done: if self.month > self.settings.horizon { 0 } else { self.next_run },
             runs: self.settings.runs,
         }
+    }
+
+    /// Whether each outcome held in each run so far (runs × outcomes, run-major): the per-run
+    /// indicators behind the outcome probabilities, for paired comparisons between ensembles that
+    /// share their random streams.
+    pub fn outcome_states(&self) -> &[bool] {
+        &self.outcome_state
     }
 
     /// The latent scores z of every run after the last completed month (runs × pairs, run-major).
@@ -286,10 +309,13 @@ impl Ensemble {
         let runs = self.settings.runs;
         let alignment = &mut self.alignment[state];
         for p in 0..pairs {
-            let a = self.prepared.exp.tanh(latent[p]);
-            alignment[p] = a;
-            self.record[p * runs + run] = a;
-            self.month_sum[p] += a;
+            alignment[p] = self.prepared.exp.tanh(latent[p]);
+        }
+        if self.full {
+            for p in 0..pairs {
+                self.record[p * runs + run] = alignment[p];
+                self.month_sum[p] += alignment[p];
+            }
         }
 
         let outcomes = &model.outcomes;
@@ -303,7 +329,7 @@ impl Ensemble {
                 When::Horizon => {}
             }
         }
-        if horizon {
+        if horizon && self.full {
             self.splits[run] = best_split(&model.weights, alignment);
             self.frustrations[run] = frustration(model.actor_count(), alignment);
         }
@@ -311,6 +337,9 @@ impl Ensemble {
 
     /// Quantiles and mean of every pair for the month just finished.
     fn close_month(&mut self) {
+        if !self.full {
+            return;
+        }
         let runs = self.settings.runs;
         for (p, bands) in self.bands.iter_mut().enumerate() {
             bands.mean.push(self.month_sum[p] / runs as f64);
@@ -359,7 +388,7 @@ impl Ensemble {
             })
             .collect();
 
-        let mut masks = self.splits.clone();
+        let mut masks = if self.full { self.splits.clone() } else { Vec::new() };
         masks.sort_unstable();
         let mut counts: Vec<(usize, SplitMask)> = Vec::new();
         for chunk in masks.chunk_by(|a, b| a == b) {
@@ -372,15 +401,19 @@ impl Ensemble {
             .map(|(count, mask)| BlocShare { mask, share: Proportion::of(count, runs) })
             .collect();
 
-        let frustration_stats = FrustrationStats {
-            initial: frustration(self.model.actor_count(), &self.model.initial),
-            mean: mean(&self.frustrations),
-            quantiles: quantiles(&self.frustrations),
+        let frustration_stats = if self.full {
+            FrustrationStats {
+                initial: frustration(self.model.actor_count(), &self.model.initial),
+                mean: mean(&self.frustrations),
+                quantiles: quantiles(&self.frustrations),
+            }
+        } else {
+            FrustrationStats { initial: 0.0, mean: 0.0, quantiles: [0.0; 5] }
         };
 
         Summary {
             settings: self.settings,
-            pairs: self.bands.clone(),
+            pairs: if self.full { self.bands.clone() } else { Vec::new() },
             outcomes,
             events,
             blocs,
