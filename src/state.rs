@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use crate::engine::{PairBands, Settings, Summary};
-use crate::link::{encode_link, parse_link, resolve_link, LinkNote};
+use crate::link::{encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -23,6 +23,8 @@ pub const RUN_CHOICES: [usize; 8] = [250, 500, 1000, 2000, 5000, 10_000, 50_000,
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub scenario: Rc<Scenario>,
+    /// The file text of a scenario the user loaded (not built in): links carry it.
+    pub carried: Option<Rc<String>>,
     /// One value per assumption of the scenario.
     pub values: Vec<f64>,
     pub settings: Settings,
@@ -46,6 +48,8 @@ pub struct State {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     SelectScenario(String),
+    /// A scenario the user loaded from a file or pasted, already validated, with its text.
+    UseScenario(Rc<Scenario>, Rc<String>),
     SetValue(usize, f64),
     ResetValue(usize),
     ResetAll,
@@ -82,6 +86,7 @@ impl State {
             values: scenario.defaults(),
             view: View { pair: 0, month: settings.horizon },
             scenario: Rc::new(scenario),
+            carried: None,
             settings,
             notices: Vec::new(),
             generation: 1,
@@ -104,40 +109,33 @@ impl State {
     /// every valid part is kept. An empty fragment gives the default state without notices.
     pub fn from_link(fragment: &str) -> Self {
         let link = parse_link(fragment);
-        // Problems found here; `resolve_link` reports the link's own.
-        let mut notes: Vec<LinkNote> = Vec::new();
-        let scenario = match &link.scenario {
-            Some(id) => match load_builtin(id) {
-                Some(s) => Some(s),
-                None => {
-                    notes.push(LinkNote {
-                        key: "s".into(),
-                        message: format!(
-                            "there is no built-in scenario `{}`; the first scenario is shown instead and the link's other settings were not applied",
-                            id.chars().take(60).collect::<String>()
-                        ),
-                    });
-                    None
+        let (scenario, carried) = match linked_scenario(&link) {
+            LinkedScenario::Builtin(scenario) => (scenario, None),
+            LinkedScenario::Carried(scenario, text) => (scenario, Some(Rc::new(text))),
+            unusable => {
+                let mut notes: Vec<LinkNote> = link.notes.clone();
+                match unusable {
+                    LinkedScenario::Unusable(note) => notes.push(LinkNote {
+                        key: note.key,
+                        message: format!("{}; the first built-in scenario is shown and the link's other settings were not applied", note.message),
+                    }),
+                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => {
+                        notes.push(LinkNote { key: "s".into(), message: "the link names no scenario; the first scenario is shown".into() })
+                    }
+                    _ => {}
                 }
-            },
-            None => {
-                if !fragment.trim().trim_start_matches('#').is_empty() {
-                    notes.push(LinkNote { key: "s".into(), message: "the link names no scenario; the first scenario is shown".into() });
-                }
-                None
+                let mut state = State::default_builtin();
+                state.notices = notes.iter().map(|n| n.to_string()).collect();
+                return state;
             }
-        };
-        let Some(scenario) = scenario else {
-            let mut state = State::default_builtin();
-            state.notices = link.notes.iter().chain(&notes).map(|n| n.to_string()).collect();
-            return state;
         };
         let resolved = resolve_link(&link, &scenario);
         let mut state = State::new(scenario);
+        state.carried = carried;
         state.values = resolved.values;
         state.settings = resolved.settings;
         state.view.month = state.settings.horizon;
-        let mut notices: Vec<String> = resolved.notes.iter().chain(&notes).map(|n| n.to_string()).collect();
+        let mut notices: Vec<String> = resolved.notes.iter().map(|n| n.to_string()).collect();
         for (key, value) in &resolved.view {
             match key.as_str() {
                 "pair" => match state.pair_by_key(value) {
@@ -170,7 +168,10 @@ impl State {
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
         }
-        encode_link(&self.scenario, &self.values, self.settings, &view)
+        match &self.carried {
+            Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
+            None => encode_link(&self.scenario, &self.values, self.settings, &view),
+        }
     }
 
     /// The results to draw: the finished summary if it is current.
@@ -192,7 +193,7 @@ impl State {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::SelectScenario(id) => {
-                if id != self.scenario.id {
+                if id != self.scenario.id || self.carried.is_some() {
                     if let Some(scenario) = load_builtin(&id) {
                         let generation = self.generation;
                         *self = State::new(scenario);
@@ -200,6 +201,13 @@ impl State {
                         self.inputs_changed();
                     }
                 }
+            }
+            Action::UseScenario(scenario, text) => {
+                let generation = self.generation;
+                *self = State::new((*scenario).clone());
+                self.carried = Some(text);
+                self.generation = generation;
+                self.inputs_changed();
             }
             Action::SetValue(index, value) => {
                 let Some(assumption) = self.scenario.assumptions.get(index) else { return };
@@ -345,6 +353,33 @@ mod tests {
         assert_eq!(state.notices.len(), 3, "{:?}", state.notices);
         assert!(State::from_link("v=1&s=no-such-scenario").notices.iter().any(|n| n.contains("no built-in scenario")));
         assert!(State::from_link("").notices.is_empty());
+    }
+
+    #[test]
+    fn a_loaded_scenario_travels_inside_the_link() {
+        let builtin = State::default_builtin();
+        let mut text = crate::scenario::scenario_to_toml(&builtin.scenario, &builtin.values, builtin.settings);
+        text = text.replacen(&format!("title = \"{}\"", builtin.scenario.title), "title = \"My own variant\"", 1);
+        let scenario = crate::scenario::parse_scenario("mine.toml", &text).unwrap();
+        let mut state = State::default_builtin();
+        state.apply(Action::UseScenario(Rc::new(scenario), Rc::new(text.clone())));
+        state.apply(Action::SetValue(1, state.scenario.assumptions[1].range.0));
+        let link = state.link();
+        assert!(link.contains("&c="), "the link carries the file");
+        let reopened = State::from_link(&link);
+        assert_eq!(reopened.scenario.title, "My own variant");
+        assert_eq!(reopened.values, state.values);
+        assert_eq!(reopened.carried.as_deref(), Some(&text));
+        assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+        // Choosing a built-in again drops the carried file.
+        state.apply(Action::SelectScenario(builtin.scenario.id.clone()));
+        assert!(state.carried.is_none() && !state.link().contains("&c="));
+    }
+
+    #[test]
+    fn a_damaged_carried_scenario_is_reported() {
+        let state = State::from_link("v=1&s=x&c=AAAA");
+        assert!(state.notices.iter().any(|n| n.contains("damaged")), "{:?}", state.notices);
     }
 
     #[test]

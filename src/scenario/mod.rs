@@ -9,10 +9,12 @@ mod builtin;
 mod error;
 mod load;
 mod raw;
+mod write;
 
 
 pub use builtin::{builtin, builtin_ids, BUILTIN_FILES};
 pub use error::{line_of, ScenarioError, ScenarioErrors};
+pub use write::scenario_to_toml;
 pub use load::{content_hash, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
 
 use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};

@@ -5,13 +5,21 @@
 //! - `v` link format version, `s` scenario id, `sh` short hash of the scenario file's content;
 //! - `seed`, `runs`, `h` (horizon in months);
 //! - one `<assumption id>=<value>` for every assumption that differs from the scenario's default;
-//! - `view.*` keys for what the page shows (pair, tab, month), which never change the numbers.
+//! - `view.*` keys for what the page shows (pair, month), which never change the numbers;
+//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]).
+//!
+//! Each link format version has its own decoder (`decode_v1`); a link without a version is read
+//! as version 1, and a newer one is read with the newest decoder known, with a note.
 //!
 //! Decoding never fails: whatever cannot be used is left out and reported as a [`LinkNote`] that
 //! says what was ignored and why, and everything valid is kept.
 
+mod payload;
+
+pub use payload::{decode_scenario_text, encode_scenario_text};
+
 use crate::engine::Settings;
-use crate::scenario::{Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{builtin, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// The link format this code writes.
 pub const LINK_VERSION: u32 = 1;
@@ -48,7 +56,48 @@ pub struct ParsedLink {
     pub assumptions: Vec<(String, String)>,
     /// (view key without `view.`, value).
     pub view: Vec<(String, String)>,
+    /// A scenario file carried in the link, still encoded.
+    pub carried: Option<String>,
     pub notes: Vec<LinkNote>,
+}
+
+/// The scenario a link is about.
+#[derive(Debug)]
+pub enum LinkedScenario {
+    /// A built-in scenario, named by `s`.
+    Builtin(Scenario),
+    /// A scenario file carried in the link (`c`), with its text, to write into links again.
+    Carried(Scenario, String),
+    /// The link names a scenario that cannot be used; the note says why.
+    Unusable(LinkNote),
+    /// The link names no scenario.
+    Missing,
+}
+
+/// Finds and loads the scenario a link is about: the carried file if there is one, else the
+/// named built-in.
+pub fn linked_scenario(link: &ParsedLink) -> LinkedScenario {
+    if let Some(encoded) = &link.carried {
+        let text = match decode_scenario_text(encoded) {
+            Ok(text) => text,
+            Err(reason) => return LinkedScenario::Unusable(note("c", reason)),
+        };
+        return match parse_scenario("the scenario in the link", &text) {
+            Ok(scenario) => LinkedScenario::Carried(scenario, text),
+            Err(errors) => LinkedScenario::Unusable(note("c", format!("the scenario in the link does not load: {errors}"))),
+        };
+    }
+    match &link.scenario {
+        None => LinkedScenario::Missing,
+        Some(id) => match builtin(id) {
+            Some(Ok(scenario)) => LinkedScenario::Builtin(scenario),
+            Some(Err(errors)) => LinkedScenario::Unusable(note("s", errors.to_string())),
+            None => LinkedScenario::Unusable(note(
+                "s",
+                format!("there is no built-in scenario `{}`", shown(id)),
+            )),
+        },
+    }
 }
 
 /// A link checked against its scenario: values to use and what was ignored.
@@ -132,6 +181,7 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
         ));
         return link;
     }
+    let mut pairs: Vec<(String, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for part in fragment.split('&').filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
@@ -143,16 +193,50 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
             link.notes.push(note(&shown(&key), "appears more than once; the first is used"));
             continue;
         }
+        pairs.push((key, value));
+    }
+    let version = match pairs.iter().find(|(k, _)| k == "v") {
+        None if pairs.is_empty() => return link,
+        None => {
+            link.notes.push(note("v", "the link has no version; read as version 1"));
+            1
+        }
+        Some((_, text)) => match text.parse::<u32>() {
+            Ok(0) => {
+                link.notes.push(note("v", "version 0 does not exist; read as version 1"));
+                1
+            }
+            Ok(v) => v,
+            Err(_) => {
+                link.notes.push(note("v", format!("`{}` is not a version number; read as version 1", shown(text))));
+                1
+            }
+        },
+    };
+    link.version = Some(version);
+    if version > LINK_VERSION {
+        link.notes.push(note(
+            "v",
+            format!("the link is version {version}, newer than this page (version {LINK_VERSION}); only what this version understands was used"),
+        ));
+    }
+    // One decoder per version; version 1 is the only one so far, and versions newer than this
+    // page are read by the newest decoder it has.
+    decode_v1(pairs, &mut link);
+    link
+}
+
+/// Version 1: flat keys, assumption ids as keys, `view.*`, and `c` for a carried scenario.
+fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
+    for (key, value) in pairs {
         match key.as_str() {
-            "v" => match value.parse::<u32>() {
-                Ok(v) => link.version = Some(v),
-                Err(_) => link.notes.push(note("v", format!("`{}` is not a version number", shown(&value)))),
-            },
+            "v" => {}
             "s" => link.scenario = Some(value),
             "sh" => link.scenario_hash = Some(value),
             "seed" => link.seed = Some(value),
             "runs" => link.runs = Some(value),
             "h" => link.horizon = Some(value),
+            "c" => link.carried = Some(value),
             _ => {
                 if let Some(view_key) = key.strip_prefix("view.") {
                     link.view.push((view_key.to_string(), value));
@@ -164,16 +248,6 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
             }
         }
     }
-    match link.version {
-        None if !fragment.is_empty() => link.notes.push(note("v", "the link has no version; read as version 1")),
-        Some(v) if v > LINK_VERSION => link.notes.push(note(
-            "v",
-            format!("the link is version {v}, newer than this page (version {LINK_VERSION}); only what this version understands was used"),
-        )),
-        Some(0) => link.notes.push(note("v", "version 0 does not exist; read as version 1")),
-        _ => {}
-    }
-    link
 }
 
 fn parse_count(key: &str, text: &str, max: usize, default: usize, notes: &mut Vec<LinkNote>) -> usize {
@@ -254,6 +328,18 @@ pub fn encode_link(scenario: &Scenario, values: &[f64], settings: Settings, view
         parts.push(format!("view.{}={}", percent_encode(key), percent_encode(value)));
     }
     parts.join("&")
+}
+
+/// As [`encode_link`], with the scenario file itself carried in the link (for a scenario the
+/// user loaded, which the reader of the link does not have).
+pub fn encode_link_carrying(
+    scenario: &Scenario,
+    text: &str,
+    values: &[f64],
+    settings: Settings,
+    view: &[(String, String)],
+) -> String {
+    format!("{}&c={}", encode_link(scenario, values, settings, view), encode_scenario_text(text))
 }
 
 #[cfg(test)]

@@ -1,0 +1,93 @@
+//! A whole scenario file inside a link: raw deflate, then base64url without padding.
+
+use crate::scenario::MAX_FILE_BYTES;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        let symbols = chunk.len() + 1;
+        for i in 0..symbols {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
+    let value = |c: u8| -> Result<u32, String> {
+        ALPHABET
+            .iter()
+            .position(|&a| a == c)
+            .map(|v| v as u32)
+            .ok_or_else(|| format!("`{}` is not a base64url character", c as char))
+    };
+    let bytes = text.trim_end_matches('=').as_bytes();
+    if bytes.len() % 4 == 1 {
+        return Err("the text is cut short (its length is not possible for base64url)".into());
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+    }
+    Ok(out)
+}
+
+/// The link form of a scenario file's text.
+pub fn encode_scenario_text(text: &str) -> String {
+    base64url_encode(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9))
+}
+
+/// The scenario file's text back from its link form; the error says why it cannot be read.
+/// Never inflates beyond the scenario file size limit.
+pub fn decode_scenario_text(encoded: &str) -> Result<String, String> {
+    let compressed = base64url_decode(encoded)?;
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_FILE_BYTES).map_err(|e| {
+        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+            format!("the scenario in the link would be larger than {} KB", MAX_FILE_BYTES / 1024)
+        } else {
+            "the scenario in the link is damaged (it does not decompress)".to_string()
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|_| "the scenario in the link is not text (UTF-8)".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_round_trips_every_length() {
+        for len in 0..40 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = base64url_encode(&bytes);
+            assert!(text.bytes().all(|b| ALPHABET.contains(&b)));
+            assert_eq!(base64url_decode(&text).unwrap(), bytes, "length {len}");
+        }
+        assert!(base64url_decode("abc!").is_err());
+        assert!(base64url_decode("abcde").is_err());
+    }
+
+    #[test]
+    fn scenario_text_round_trips_and_shrinks() {
+        let text = include_str!("../../scenarios/sino-russian-drift.toml");
+        let encoded = encode_scenario_text(text);
+        assert!(encoded.len() < text.len() / 2, "{} vs {}", encoded.len(), text.len());
+        assert_eq!(decode_scenario_text(&encoded).unwrap(), text);
+    }
+
+    #[test]
+    fn damaged_or_oversized_payloads_are_refused_with_a_reason() {
+        assert!(decode_scenario_text("!!!").unwrap_err().contains("base64url"));
+        assert!(decode_scenario_text("AAAA").unwrap_err().contains("damaged"));
+        let huge = "x".repeat(MAX_FILE_BYTES + 10);
+        assert!(decode_scenario_text(&encode_scenario_text(&huge)).unwrap_err().contains("larger"));
+    }
+}
