@@ -43,6 +43,12 @@ pub struct State {
     pub summary_generation: u64,
     /// Worker time of the last finished run.
     pub last_run_milliseconds: Option<f64>,
+    /// Why the simulation worker stopped answering, if it did.
+    pub worker_failure: Option<String>,
+    /// Incremented to start a fresh worker after a failure.
+    pub worker_attempt: u32,
+    /// A link saved from the last session, offered when the page is opened without one.
+    pub restore_offer: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -60,6 +66,13 @@ pub enum Action {
     SelectPair(usize),
     SetMonth(usize),
     DismissNotices,
+    /// The worker stopped answering; the page keeps its last results and offers a retry.
+    WorkerFailed(String),
+    RetryWorker,
+    /// Offer to restore the last session (the page opened without a link).
+    OfferRestore(String),
+    AcceptRestore,
+    DeclineRestore,
     /// Replace everything with the state a link describes (back/forward, a pasted link).
     OpenLink(String),
     Progress { generation: u64, fraction: f64, bands: Rc<Vec<PairBands>> },
@@ -96,6 +109,9 @@ impl State {
             summary: None,
             summary_generation: 0,
             last_run_milliseconds: None,
+            worker_failure: None,
+            worker_attempt: 0,
+            restore_offer: None,
         }
     }
 
@@ -186,6 +202,7 @@ impl State {
 
     fn inputs_changed(&mut self) {
         self.generation += 1;
+        self.worker_failure = None;
         self.progress = Some(0.0);
         self.partial = None;
     }
@@ -265,11 +282,30 @@ impl State {
             }
             Action::SetMonth(month) => self.view.month = month.min(self.settings.horizon),
             Action::DismissNotices => self.notices.clear(),
+            Action::WorkerFailed(reason) => {
+                if self.progress.is_some() {
+                    self.worker_failure = Some(reason);
+                    self.progress = None;
+                    self.partial = None;
+                }
+            }
+            Action::RetryWorker => {
+                self.worker_failure = None;
+                self.worker_attempt += 1;
+                self.progress = Some(0.0);
+            }
+            Action::OfferRestore(link) => self.restore_offer = Some(link),
+            Action::AcceptRestore => {
+                if let Some(link) = self.restore_offer.take() {
+                    self.apply(Action::OpenLink(link));
+                }
+            }
+            Action::DeclineRestore => self.restore_offer = None,
             Action::OpenLink(fragment) => {
+                let kept = (self.summary.clone(), self.summary_generation, self.last_run_milliseconds, self.worker_attempt);
                 let generation = self.generation;
-                let summary = (self.summary.clone(), self.summary_generation, self.last_run_milliseconds);
                 *self = State::from_link(&fragment);
-                (self.summary, self.summary_generation, self.last_run_milliseconds) = summary;
+                (self.summary, self.summary_generation, self.last_run_milliseconds, self.worker_attempt) = kept;
                 self.generation = generation;
                 self.inputs_changed();
             }
@@ -374,6 +410,31 @@ mod tests {
         // Choosing a built-in again drops the carried file.
         state.apply(Action::SelectScenario(builtin.scenario.id.clone()));
         assert!(state.carried.is_none() && !state.link().contains("&c="));
+    }
+
+    #[test]
+    fn a_worker_failure_keeps_the_page_usable_and_a_retry_restarts() {
+        let mut state = State::default_builtin();
+        state.apply(Action::WorkerFailed("no answer".into()));
+        assert_eq!(state.worker_failure.as_deref(), Some("no answer"));
+        assert!(state.progress.is_none());
+        state.apply(Action::RetryWorker);
+        assert!(state.worker_failure.is_none() && state.progress.is_some() && state.worker_attempt == 1);
+        // Moving a slider after a failure starts a new job (and clears the message).
+        state.apply(Action::WorkerFailed("again".into()));
+        state.apply(Action::RerollSeed);
+        assert!(state.worker_failure.is_none() && state.progress.is_some());
+    }
+
+    #[test]
+    fn the_last_session_is_offered_and_restored() {
+        let mut before = State::default_builtin();
+        before.apply(Action::SetSeed(31));
+        let mut state = State::default_builtin();
+        state.apply(Action::OfferRestore(before.link()));
+        state.apply(Action::AcceptRestore);
+        assert_eq!(state.settings.seed, 31);
+        assert!(state.restore_offer.is_none());
     }
 
     #[test]

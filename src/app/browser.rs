@@ -31,3 +31,59 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
         .map(|_| ())
         .map_err(|e| e.as_string().unwrap_or_else(|| "the browser did not allow it".to_string()))
 }
+
+/// Adds a history entry for a new fragment (the scenario changed), so Back returns to the last one.
+pub fn push_fragment(fragment: &str) {
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
+    }
+}
+
+const SAVED_LINK_KEY: &str = "alignment-sim.last-link";
+
+/// Keeps the latest link for the next visit (silently does nothing where storage is refused).
+pub fn save_link(fragment: &str) {
+    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
+        let _ = storage.set_item(SAVED_LINK_KEY, fragment);
+    }
+}
+
+/// The link saved by the last visit, if any.
+pub fn saved_link() -> Option<String> {
+    let storage = gloo::utils::window().local_storage().ok()??;
+    storage.get_item(SAVED_LINK_KEY).ok()?.filter(|link| !link.is_empty())
+}
+
+/// Offers `text` as a file download named `file_name`.
+pub fn download(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "could not make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not make the file")?;
+    let document = gloo::utils::document();
+    let anchor: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "could not offer the file")?.dyn_into().map_err(|_| "could not offer the file")?;
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// A text file from this page's own origin.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    let response = wasm_bindgen_futures::JsFuture::from(gloo::utils::window().fetch_with_str(url))
+        .await
+        .map_err(|_| "no answer".to_string())?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "no answer".to_string())?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|_| "unreadable".to_string())?)
+        .await
+        .map_err(|_| "unreadable".to_string())?;
+    text.as_string().ok_or_else(|| "not text".to_string())
+}

@@ -1,15 +1,18 @@
 //! The page (wasm only): Yew function components over [`crate::state`].
 //!
 //! One reducer holds the [`State`]; components render it and dispatch [`Action`]s. The engine
-//! runs in a Web Worker ([`worker`]); the share link is rewritten (debounced) on every change.
+//! runs in a Web Worker ([`worker`]); the share link is rewritten (debounced) on every change,
+//! saved for the next visit, and read back on back/forward.
 
 mod browser;
 mod components;
+mod failure;
 pub mod worker;
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::worker::Spawnable;
+use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::state::{Action, State};
@@ -54,67 +57,139 @@ impl<T> std::ops::Deref for Shared<T> {
 
 /// Debounce of the link written to the address bar.
 const LINK_DEBOUNCE_MILLISECONDS: u32 = 250;
+/// A running job that sends nothing for this long is taken as a failed worker (a job reports at
+/// least every 30 ms of work).
+const WORKER_SILENCE_MILLISECONDS: f64 = 6000.0;
+
+fn spawn_worker(dispatch: Dispatch, last_report: Rc<Cell<f64>>) -> WorkerBridge<SimWorker> {
+    SimWorker::spawner()
+        .callback(move |report: Report| {
+            last_report.set(js_sys::Date::now());
+            dispatch.dispatch(match report {
+                Report::Progress { id, fraction, bands } => Action::Progress { generation: id, fraction, bands: Rc::new(bands) },
+                Report::Finished { id, summary, milliseconds } => {
+                    Action::Finished { generation: id, summary: Rc::new(summary), milliseconds }
+                }
+            })
+        })
+        .spawn_with_loader("./worker_loader.js")
+}
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::from_link(&browser::current_fragment()));
+    let state = use_reducer(|| {
+        let fragment = browser::current_fragment();
+        let mut state = State::from_link(&fragment);
+        if fragment.is_empty() {
+            if let Some(saved) = browser::saved_link().filter(|saved| *saved != state.link()) {
+                state.apply(Action::OfferRestore(saved));
+            }
+        }
+        state
+    });
 
-    // The worker, spawned once; its reports become actions.
+    // The worker; replaced by a fresh one when the user retries after a failure.
+    let last_report: Rc<Cell<f64>> = use_memo((), |_| Cell::new(js_sys::Date::now()));
     let bridge = {
         let dispatch = state.dispatcher();
-        use_memo((), move |_| {
-            SimWorker::spawner()
-                .callback(move |report: Report| {
-                    dispatch.dispatch(match report {
-                        Report::Progress { id, fraction, bands } => Action::Progress { generation: id, fraction, bands: Rc::new(bands) },
-                        Report::Finished { id, summary, milliseconds } => {
-                            Action::Finished { generation: id, summary: Rc::new(summary), milliseconds }
-                        }
-                    })
-                })
-                .spawn_with_loader("./worker_loader.js")
-        })
+        let last_report = last_report.clone();
+        use_mut_ref(move || spawn_worker(dispatch, last_report))
     };
 
-    // A new job whenever an input of the model changes; it replaces the running one.
+    // A new job whenever an input of the model changes (it replaces the running one), or on retry.
     {
         let bridge = bridge.clone();
         let job_state = state.clone();
-        use_effect_with(state.generation, move |generation| {
-            bridge.send(Job {
-                id: *generation,
+        let dispatch = state.dispatcher();
+        let last_report = last_report.clone();
+        let attempt = state.worker_attempt;
+        let spawned_for = use_mut_ref(|| 0u32);
+        use_effect_with((state.generation, attempt), move |_| {
+            if *spawned_for.borrow() != attempt {
+                *bridge.borrow_mut() = spawn_worker(dispatch, last_report.clone());
+                *spawned_for.borrow_mut() = attempt;
+            }
+            last_report.set(js_sys::Date::now());
+            bridge.borrow().send(Job {
+                id: job_state.generation,
                 model: job_state.scenario.model(&job_state.values),
                 settings: job_state.settings,
             });
         });
     }
 
-    // The link follows the state, debounced; editing the address bar (or back/forward to an
-    // entry with another fragment) opens that link.
+    // Watchdog: a running job whose worker has gone silent is reported, and the page stays usable.
+    let running = use_mut_ref(|| false);
+    *running.borrow_mut() = state.progress.is_some();
+    {
+        let dispatch = state.dispatcher();
+        let running = running.clone();
+        let last_report = last_report.clone();
+        use_effect_with((), move |_| {
+            let interval = gloo::timers::callback::Interval::new(1000, move || {
+                if *running.borrow() && js_sys::Date::now() - last_report.get() > WORKER_SILENCE_MILLISECONDS {
+                    dispatch.dispatch(Action::WorkerFailed(
+                        "the simulation worker stopped answering (it may have failed to load or crashed)".into(),
+                    ));
+                }
+            });
+            move || drop(interval)
+        });
+    }
+
+    // The link follows the state: a new history entry when the scenario changes, otherwise the
+    // current entry is rewritten (debounced). It is also saved for the next visit.
     let link = state.link();
-    let written = use_mut_ref(String::new);
+    let written = use_mut_ref(browser::current_fragment);
+    let scenario_key = format!("{}#{}", state.scenario.id, state.scenario.content_hash);
+    let written_scenario = use_mut_ref(|| scenario_key.clone());
     {
         let written = written.clone();
-        use_effect_with(link.clone(), move |link| {
+        use_effect_with((link.clone(), scenario_key), move |(link, scenario_key)| {
+            let new_scenario = *written_scenario.borrow() != *scenario_key;
+            *written_scenario.borrow_mut() = scenario_key.clone();
             let link = link.clone();
-            let timeout = gloo::timers::callback::Timeout::new(LINK_DEBOUNCE_MILLISECONDS, move || {
-                browser::replace_fragment(&link);
-                *written.borrow_mut() = link;
-            });
+            let write = move || {
+                if *written.borrow() != link {
+                    if new_scenario {
+                        browser::push_fragment(&link);
+                    } else {
+                        browser::replace_fragment(&link);
+                    }
+                    *written.borrow_mut() = link.clone();
+                }
+                browser::save_link(&link);
+            };
+            let timeout = if new_scenario {
+                write();
+                None
+            } else {
+                Some(gloo::timers::callback::Timeout::new(LINK_DEBOUNCE_MILLISECONDS, write))
+            };
             move || drop(timeout)
         });
     }
+    // Back/forward and edits of the address bar open the link found there.
     {
         let dispatch = state.dispatcher();
         let written = written.clone();
         use_effect_with((), move |_| {
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            let window = gloo::utils::window();
+            let on_navigation = Rc::new(move || {
                 let fragment = browser::current_fragment();
                 if *written.borrow() != fragment {
+                    *written.borrow_mut() = fragment.clone();
                     dispatch.dispatch(Action::OpenLink(fragment));
                 }
             });
-            move || drop(listener)
+            let listeners: Vec<gloo::events::EventListener> = ["popstate", "hashchange"]
+                .into_iter()
+                .map(|event| {
+                    let on_navigation = on_navigation.clone();
+                    gloo::events::EventListener::new(&window, event, move |_| on_navigation())
+                })
+                .collect();
+            move || drop(listeners)
         });
     }
 
@@ -122,10 +197,10 @@ pub fn App() -> Html {
     let scenario = Shared(state.scenario.clone());
     html! {
         <>
-            <Header notices={state.notices.clone()} dispatch={dispatch.clone()} />
+            <Header state={state.clone()} />
             <main class="layout">
                 <aside class="inputs" aria-label="Assumptions and settings">
-                    <ScenarioPanel scenario={scenario.clone()} dispatch={dispatch.clone()} />
+                    <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
                     <Controls
                         scenario={scenario.clone()}
                         values={Rc::new(state.values.clone())}
@@ -139,7 +214,29 @@ pub fn App() -> Html {
     }
 }
 
-/// Mounts the page on `<body>`.
+/// Fetches the built-in scenario files, then mounts the page on `<body>`; a panic hook shows
+/// what happened instead of a dead page.
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    failure::install_panic_banner();
+    if browser::current_fragment().split('&').any(|part| part == "debug.panic=1") {
+        // Lets the browser tests check the banner; a user can only crash their own page with it.
+        panic!("a panic was requested by the link (debug.panic=1)");
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        let mut missing = Vec::new();
+        for id in crate::scenario::BUILTIN_IDS {
+            match browser::fetch_text(&format!("./scenarios/{id}.toml")).await {
+                Ok(text) => crate::scenario::provide_builtin_text(id, text),
+                Err(reason) => missing.push(format!("{id} ({reason})")),
+            }
+        }
+        if crate::scenario::builtin_ids().next().is_none() {
+            failure::show_message(&format!(
+                "The built-in scenario files could not be loaded: {}. Check the connection to this page's server and reload.",
+                missing.join(", ")
+            ));
+            return;
+        }
+        yew::Renderer::<App>::new().render();
+    });
 }

@@ -12,7 +12,11 @@ mod raw;
 mod write;
 
 
-pub use builtin::{builtin, builtin_ids, BUILTIN_FILES};
+#[cfg(target_arch = "wasm32")]
+pub use builtin::provide_builtin_text;
+#[cfg(not(target_arch = "wasm32"))]
+pub use builtin::BUILTIN_FILES;
+pub use builtin::{builtin, builtin_ids, BUILTIN_IDS};
 pub use error::{line_of, ScenarioError, ScenarioErrors};
 pub use write::scenario_to_toml;
 pub use load::{content_hash, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};

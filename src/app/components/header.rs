@@ -1,22 +1,23 @@
-//! The title, the always-visible notice that this is speculative, "how to read this", and any
-//! messages about the link that was opened.
+//! The title, the always-visible notice that this is speculative, "how to read this", and the
+//! messages the page has for the user: parts of a link it could not use, a failed worker, and
+//! the offer to restore the last session.
 
 use yew::prelude::*;
 
-use crate::app::Dispatch;
-use crate::state::Action;
+use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
-    pub notices: Vec<String>,
-    pub dispatch: Dispatch,
+    pub state: UseReducerHandle<State>,
 }
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
-    let ondismiss = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::DismissNotices))
+    let state = &props.state;
+    let dispatch = state.dispatcher();
+    let on = |action: Action| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
     };
     html! {
         <header class="page-header">
@@ -35,16 +36,31 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <li>{ "Blocs: for each run, the split of the actors into two camps that best fits its alignments at the horizon." }</li>
                 </ul>
             </details>
-            if !props.notices.is_empty() {
-                <div class="link-notices" role="alert">
+            if let Some(reason) = &state.worker_failure {
+                <div class="message failure" role="alert">
+                    <p><strong>{ "The simulation did not finish: " }</strong>{ reason.clone() }
+                        { ". The sliders still work; the numbers shown are from the last finished run." }</p>
+                    <button type="button" onclick={on(Action::RetryWorker)}>{ "Retry" }</button>
+                </div>
+            }
+            if state.restore_offer.is_some() {
+                <div class="message restore" role="region" aria-label="Restore last session">
+                    <p>{ "You have a saved session from your last visit. Restore it?" }</p>
+                    <button type="button" onclick={on(Action::AcceptRestore)}>{ "Restore last session" }</button>
+                    { " " }
+                    <button type="button" onclick={on(Action::DeclineRestore)}>{ "Start fresh" }</button>
+                </div>
+            }
+            if !state.notices.is_empty() {
+                <div class="message link-notices" role="alert">
                     <p><strong>{ "Parts of the link could not be used:" }</strong></p>
                     <ul>
-                        for notice in props.notices.iter() {
+                        for notice in state.notices.iter() {
                             <li>{ notice.clone() }</li>
                         }
                     </ul>
                     <p>{ "Everything else in the link was applied." }</p>
-                    <button type="button" onclick={ondismiss}>{ "Dismiss" }</button>
+                    <button type="button" onclick={on(Action::DismissNotices)}>{ "Dismiss" }</button>
                 </div>
             }
         </header>

@@ -2,6 +2,7 @@
 
 mod blocs;
 mod controls;
+mod custom;
 mod events;
 mod fan_chart;
 mod header;

@@ -96,7 +96,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                     </div>
                 </section>
             }
-            <Share url={props.link.clone()} />
+            <Share url={props.link.clone()} scenario={scenario.clone()} values={Rc::new(state.values.clone())} settings={state.settings} />
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::custom::ScenarioLoader;
 use crate::app::{Dispatch, Shared};
 use crate::scenario::{builtin, builtin_ids, Scenario};
 use crate::state::Action;
@@ -11,6 +12,8 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPanelProps {
     pub scenario: Shared<Scenario>,
+    /// The scenario was loaded by the user (not built in).
+    pub carried: bool,
     pub dispatch: Dispatch,
 }
 
@@ -35,10 +38,16 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             <h2 id="scenario-heading">{ "Scenario" }</h2>
             <label for="scenario-picker" class="visually-hidden">{ "Scenario" }</label>
             <select id="scenario-picker" {onchange}>
+                if props.carried {
+                    <option value="" selected=true disabled=true>{ format!("Your scenario: {}", scenario.title) }</option>
+                }
                 for (id, title) in titles {
-                    <option value={id.clone()} selected={id == scenario.id}>{ title }</option>
+                    <option value={id.clone()} selected={!props.carried && id == scenario.id}>{ title }</option>
                 }
             </select>
+            if props.carried {
+                <p class="caption">{ format!("“{}” was loaded from a file; it is not one of the built-in scenarios. Its text travels inside the share link.", scenario.title) }</p>
+            }
             <p class="summary">{ scenario.summary.clone() }</p>
             <details class="sources">
                 <summary>{ format!("Sources ({}) and how far to trust them", scenario.sources.len()) }</summary>
@@ -53,6 +62,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     }
                 </ul>
             </details>
+            <ScenarioLoader dispatch={props.dispatch.clone()} />
         </section>
     }
 }

@@ -1,12 +1,24 @@
 //! The share link: a copy button, and the link itself in a field anyone can select.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use super::custom::DownloadScenario;
 use crate::app::browser::copy_to_clipboard;
+use crate::app::Shared;
+use crate::engine::Settings;
+use crate::scenario::Scenario;
+
+/// Links longer than this may not survive e-mail, chat or older browsers.
+const LONG_LINK: usize = 8000;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub url: AttrValue,
+    pub scenario: Shared<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
 }
 
 #[component]
@@ -39,6 +51,15 @@ pub fn Share(props: &ShareProps) -> Html {
             </div>
             <label for="share-url">{ format!("Link ({} characters): opening it reproduces these sliders and numbers", props.url.len()) }</label>
             <input id="share-url" type="text" readonly=true value={props.url.clone()} {onfocus} />
+            if props.url.len() > LONG_LINK {
+                <p class="message long-link" role="note">
+                    { format!("This link is {} characters long, because it carries your scenario file; some mail and chat programs cut links over about {LONG_LINK} characters. To be safe, send the file instead:", props.url.len()) }
+                </p>
+            }
+            <p>
+                <DownloadScenario scenario={props.scenario.clone()} values={props.values.clone()} settings={props.settings} />
+                <span class="caption">{ " The file's defaults are the current slider values; loading it gives the same numbers." }</span>
+            </p>
         </section>
     }
 }

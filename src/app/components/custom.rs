@@ -1,0 +1,149 @@
+//! Bringing your own scenario: upload a file or paste its text; problems are listed by line and
+//! field, and a valid scenario replaces the current one (and travels inside the share link).
+//! Also: download the current state as a scenario file whose defaults are the slider values.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::app::browser::download;
+use crate::app::{Dispatch, Shared};
+use crate::engine::Settings;
+use crate::scenario::{parse_scenario, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES};
+use crate::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct LoaderProps {
+    pub dispatch: Dispatch,
+}
+
+/// Validates `text` and either uses it or returns its problems.
+fn try_load(name: &str, text: String, dispatch: &Dispatch) -> Vec<ScenarioError> {
+    match parse_scenario(name, &text) {
+        Ok(scenario) => {
+            dispatch.dispatch(Action::UseScenario(Rc::new(scenario), Rc::new(text)));
+            Vec::new()
+        }
+        Err(errors) => errors.0,
+    }
+}
+
+fn too_large(name: &str, bytes: f64) -> ScenarioError {
+    ScenarioError {
+        file: name.to_string(),
+        line: None,
+        field: String::new(),
+        message: format!("the file is {:.0} KB; scenario files are limited to {} KB", bytes / 1024.0, MAX_FILE_BYTES / 1024),
+    }
+}
+
+#[component]
+pub fn ScenarioLoader(props: &LoaderProps) -> Html {
+    let errors = use_state(Vec::<ScenarioError>::new);
+    let pasted = use_node_ref();
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+
+    let onfile = {
+        let errors = errors.clone();
+        let dispatch = props.dispatch.clone();
+        let reader = reader.clone();
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            let name = file.name();
+            if file.size() > MAX_FILE_BYTES as f64 {
+                errors.set(vec![too_large(&name, file.size())]);
+                return;
+            }
+            let errors = errors.clone();
+            let dispatch = dispatch.clone();
+            let file = gloo::file::File::from(file);
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
+                Ok(text) => errors.set(try_load(&name, text, &dispatch)),
+                Err(_) => errors.set(vec![ScenarioError {
+                    file: name.clone(),
+                    line: None,
+                    field: String::new(),
+                    message: "the file could not be read as text (UTF-8)".into(),
+                }]),
+            }));
+            input.set_value("");
+        })
+    };
+    let onpaste = {
+        let errors = errors.clone();
+        let dispatch = props.dispatch.clone();
+        let pasted = pasted.clone();
+        Callback::from(move |_| {
+            let Some(area) = pasted.cast::<HtmlTextAreaElement>() else { return };
+            let text = area.value();
+            if text.len() > MAX_FILE_BYTES {
+                errors.set(vec![too_large("pasted text", text.len() as f64)]);
+                return;
+            }
+            let problems = try_load("pasted text", text, &dispatch);
+            if problems.is_empty() {
+                area.set_value("");
+            }
+            errors.set(problems);
+        })
+    };
+    html! {
+        <details class="loader">
+            <summary>{ "Use your own scenario file" }</summary>
+            <p class="caption">{ "A scenario file (TOML, format 1) as described in the README. It stays in your browser; the share link carries it, compressed." }</p>
+            <label for="scenario-file">{ "Upload a file" }</label>
+            <input id="scenario-file" type="file" accept=".toml,text/plain" onchange={onfile} />
+            <label for="scenario-text">{ "or paste its text" }</label>
+            <textarea id="scenario-text" rows="6" ref={pasted} spellcheck="false" />
+            <button type="button" onclick={onpaste}>{ "Load pasted scenario" }</button>
+            if !errors.is_empty() {
+                <div class="message load-errors" role="alert">
+                    <p><strong>{ format!("The scenario was not loaded ({} problem{}):", errors.len(), if errors.len() == 1 { "" } else { "s" }) }</strong></p>
+                    <ul>
+                        for error in errors.iter() {
+                            <li>
+                                if let Some(line) = error.line { <span class="where">{ format!("line {line}") }</span>{ " " } }
+                                if !error.field.is_empty() { <code>{ error.field.clone() }</code>{ ": " } }
+                                { error.message.clone() }
+                            </li>
+                        }
+                    </ul>
+                    <p>{ "Nothing else changed: the current scenario and your settings are as they were." }</p>
+                </div>
+            }
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DownloadProps {
+    pub scenario: Shared<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
+}
+
+/// "Download as a scenario file": the current slider values become the file's defaults.
+#[component]
+pub fn DownloadScenario(props: &DownloadProps) -> Html {
+    let status = use_state(String::new);
+    let onclick = {
+        let (scenario, values, settings, status) = (props.scenario.clone(), props.values.clone(), props.settings, status.clone());
+        Callback::from(move |_| {
+            let text = scenario_to_toml(&scenario, &values, settings);
+            match download(&format!("{}.toml", scenario.id), &text, "application/toml") {
+                Ok(()) => status.set(String::new()),
+                Err(reason) => status.set(format!("The download did not start: {reason}.")),
+            }
+        })
+    };
+    html! {
+        <span class="download">
+            <button type="button" {onclick}>{ props.label.clone().unwrap_or_else(|| "Download as a scenario file".into()) }</button>
+            if !status.is_empty() { <span role="status">{ (*status).clone() }</span> }
+        </span>
+    }
+}
