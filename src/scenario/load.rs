@@ -19,7 +19,7 @@ pub const MAX_HORIZON: usize = 240;
 pub const MAX_RUNS: usize = 100_000;
 /// Larger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 512 * 1024;
-const MAX_QUOTE_CHARS: usize = 600;
+const MAX_QUOTE_CHARS: usize = 300;
 const MAX_LABEL_CHARS: usize = 200;
 
 /// FNV-1a 64 of the text, as 8 hex digits: a short fingerprint of a scenario's content.
@@ -47,7 +47,8 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
         }]));
     }
     let raw = deserialize(file, text)?;
-    let mut checker = Checker { file, text, errors: Vec::new(), assumptions: Vec::new(), sources: Vec::new() };
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let mut checker = Checker { file, line_starts, errors: Vec::new(), assumptions: Vec::new(), sources: Vec::new() };
     let scenario = checker.scenario(raw, text);
     if checker.errors.is_empty() {
         Ok(scenario)
@@ -74,7 +75,8 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
 
 struct Checker<'a> {
     file: &'a str,
-    text: &'a str,
+    /// Byte offset of the start of each line, for line numbers in O(log n).
+    line_starts: Vec<usize>,
     errors: Vec<ScenarioError>,
     assumptions: Vec<Assumption>,
     sources: Vec<Source>,
@@ -105,7 +107,7 @@ fn default_step(quantity: Quantity, range: (f64, f64)) -> f64 {
 
 impl<'a> Checker<'a> {
     fn line<T>(&self, spanned: &Spanned<T>) -> usize {
-        line_of(self.text, spanned.span().start)
+        self.line_starts.partition_point(|&start| start <= spanned.span().start)
     }
 
     fn error(&mut self, line: usize, field: impl Into<String>, message: impl Into<String>) {
@@ -117,12 +119,15 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// Non-empty text; with a length limit, also a single line (labels, names, titles).
     fn check_text(&mut self, line: usize, field: &str, value: &str, max_chars: Option<usize>) {
         if value.trim().is_empty() {
             self.error(line, field, "must not be empty");
         } else if let Some(max) = max_chars {
             if value.chars().count() > max {
                 self.error(line, field, format!("is longer than {max} characters"));
+            } else if value.contains(['\n', '\r']) {
+                self.error(line, field, "must be a single line");
             }
         }
     }
@@ -275,9 +280,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves `["A", "B"]` to a pair index, reporting unknown or repeated actors.
-    fn pair(&mut self, between: &Spanned<[String; 2]>, field: &str, actors: &[Actor]) -> Option<usize> {
+    fn pair(&mut self, between: &Spanned<Vec<String>>, field: &str, actors: &[Actor]) -> Option<usize> {
         let line = self.line(between);
-        let [a, b] = between.get_ref();
+        let [a, b] = between.get_ref().as_slice() else {
+            self.error(line, field, format!("a pair is two actor ids, e.g. [\"RUS\", \"CHN\"]; this has {}", between.get_ref().len()));
+            return None;
+        };
         let find = |id: &str| actors.iter().position(|actor| actor.id == id);
         match (find(a), find(b)) {
             (Some(i), Some(j)) if i != j => Some(pair_index(actors.len(), i, j)),
@@ -472,7 +480,14 @@ impl<'a> Checker<'a> {
     ) -> usize {
         let raw = spanned.get_ref();
         let line = self.line(spanned);
-        let (lo, hi) = (raw.range[0], raw.range[1]);
+        let (lo, hi) = match raw.range.get_ref().as_slice() {
+            [lo, hi] => (*lo, *hi),
+            other => {
+                let range_line = self.line(&raw.range);
+                self.error(range_line, format!("{field}.range"), format!("a range is two numbers, [low, high]; this has {}", other.len()));
+                (raw.value, raw.value)
+            }
+        };
         let (min, max, open) = quantity.domain();
         let inside = |x: f64| x.is_finite() && if open { x > min && x < max } else { x >= min && x <= max };
         let domain = if open { format!("strictly between {min} and {max}") } else { format!("between {min} and {max}") };
@@ -487,7 +502,9 @@ impl<'a> Checker<'a> {
             Quantity::Jump => "a jump",
             Quantity::Shift => "a baseline shift",
         };
-        if !inside(lo) || !inside(hi) {
+        if raw.range.get_ref().len() != 2 {
+            // Already reported.
+        } else if !inside(lo) || !inside(hi) {
             self.error(line, format!("{field}.range"), format!("{what} must be {domain}; the range is [{lo}, {hi}]"));
         } else if lo >= hi {
             self.error(line, format!("{field}.range"), format!("the range [{lo}, {hi}] must run from low to high"));

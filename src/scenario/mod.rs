@@ -175,10 +175,13 @@ impl Assumption {
         value.is_finite() && value >= self.range.0 - 1e-12 && value <= self.range.1 + 1e-12
     }
 
-    /// The nearest slider position to `value`.
+    /// The nearest slider position to `value`, as the number its decimal form reads as (so that
+    /// snapping 0.6 gives exactly the 0.6 a file or a link holds, not 0.6000000000000001).
     pub fn snap(&self, value: f64) -> f64 {
         let steps = ((value - self.range.0) / self.step).round();
-        (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1)
+        let snapped = (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1);
+        let decimals = crate::view::format::decimals_for_step(self.step).max(crate::view::format::decimals_for_step(self.range.0));
+        format!("{snapped:.decimals$}").parse().unwrap_or(snapped)
     }
 }
 

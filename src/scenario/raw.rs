@@ -52,7 +52,8 @@ pub struct RawSourceRef {
 #[serde(deny_unknown_fields)]
 pub struct RawAssumption {
     pub value: f64,
-    pub range: [f64; 2],
+    /// Exactly two numbers (checked by the loader, which names the field when not).
+    pub range: Spanned<Vec<f64>>,
     #[serde(default)]
     pub step: Option<f64>,
     #[serde(default)]
@@ -82,7 +83,7 @@ pub struct RawActor {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPair {
-    pub between: Spanned<[String; 2]>,
+    pub between: Spanned<Vec<String>>,
     pub initial: Spanned<RawAssumption>,
     pub baseline: Spanned<RawAssumption>,
     #[serde(default)]
@@ -110,7 +111,7 @@ pub struct RawEvent {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCondition {
-    pub between: Spanned<[String; 2]>,
+    pub between: Spanned<Vec<String>>,
     pub op: Spanned<String>,
     pub threshold: Spanned<RawAssumption>,
 }
@@ -118,7 +119,7 @@ pub struct RawCondition {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEffect {
-    pub between: Spanned<[String; 2]>,
+    pub between: Spanned<Vec<String>>,
     #[serde(default)]
     pub jump: Option<Spanned<RawAssumption>>,
     #[serde(default)]

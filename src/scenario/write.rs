@@ -188,8 +188,9 @@ mod tests {
     #[test]
     fn text_with_quotes_backslashes_and_markup_survives() {
         let mut s = builtin("russia-dprk-alignment").unwrap().unwrap();
-        s.title = "A \"quoted\" <script>alert('x')</script> \\ title\nwith a newline".to_string();
+        s.title = "A \"quoted\" <script>alert('x')</script> \\ title".to_string();
+        s.summary = "A summary\nover two lines, with a tab\there".to_string();
         let back = parse_scenario("w.toml", &scenario_to_toml(&s, &s.defaults(), s.default_settings())).unwrap();
-        assert_eq!(back.title, s.title);
+        assert_eq!((back.title, back.summary), (s.title, s.summary));
     }
 }

@@ -1,0 +1,558 @@
+//! Fuzzing the two doors untrusted text comes in by: scenario files and share links.
+//!
+//! Properties: nothing panics; a rejected file always carries at least one error with a message
+//! (and a line, when it has one, that exists); a link never loses a valid part silently, and every
+//! part it ignores is reported in a note.
+//!
+//! The normal test run keeps the case counts modest (256 per property). For a long run:
+//!
+//!     FUZZ_CASES=100000 cargo test --release --test fuzz
+//!
+//! Hangs show up as a test that does not finish; `pathological_inputs_finish_quickly` checks the
+//! obvious slow paths (deep nesting, very many records, long lines) at the 512 KB size limit.
+
+use std::time::{Duration, Instant};
+
+use alignment_sim::engine::{Ensemble, Settings};
+use alignment_sim::link::{
+    encode_link, encode_link_carrying, fragment_of, linked_scenario, parse_link, resolve_link, LinkedScenario, ParsedLink,
+    MAX_LINK_CHARS,
+};
+use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario, Scenario, ScenarioErrors, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+const FIXTURE: &str = include_str!("fixtures/minimal.toml");
+const REAL: &str = include_str!("../scenarios/sino-russian-drift.toml");
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+}
+
+fn config() -> Config {
+    Config { cases: cases(), failure_persistence: None, ..Config::default() }
+}
+
+fn scenarios() -> Vec<Scenario> {
+    builtin_ids().map(|id| builtin(id).unwrap().unwrap()).collect()
+}
+
+/// What every parse result must satisfy; runs the engine briefly on whatever is accepted.
+fn check_parse(text: &str) {
+    match parse_scenario("fuzz.toml", text) {
+        Ok(s) => {
+            // Whatever validates must also run.
+            let settings = Settings { seed: 1, runs: 3, horizon: s.horizon.min(6) };
+            let summary = Ensemble::run(s.model(&s.defaults()), settings);
+            assert_eq!(summary.outcomes.len(), s.outcomes.len());
+        }
+        Err(errors) => check_errors(text, &errors),
+    }
+}
+
+fn check_errors(text: &str, errors: &ScenarioErrors) {
+    assert!(!errors.0.is_empty(), "Err without errors");
+    let lines = text.split('\n').count();
+    for e in &errors.0 {
+        assert!(!e.message.trim().is_empty(), "an error without a message: {e:?}");
+        assert_eq!(e.file, "fuzz.toml");
+        if let Some(line) = e.line {
+            assert!(line >= 1 && line <= lines, "line {line} of a {lines}-line text: {e}");
+        }
+    }
+    // Display never panics and shows every error.
+    assert!(errors.to_string().lines().count() >= errors.0.len());
+}
+
+/// One edit of a text.
+#[derive(Clone, Debug)]
+enum Mutation {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    ReplaceChar(usize, char),
+    Truncate(usize),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    // Replacement characters favour those that mean something in TOML.
+    let special = prop::sample::select(vec!['=', '[', ']', '{', '}', '"', '\'', ',', '.', '#', '\n', ' ', '-', '0', '9', 'x', 'é', '–', '\\']);
+    let replacement = prop_oneof![3 => special, 1 => any::<char>()];
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::DeleteLine),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        (any::<usize>(), replacement).prop_map(|(i, c)| Mutation::ReplaceChar(i, c)),
+        any::<usize>().prop_map(Mutation::Truncate),
+    ]
+}
+
+fn apply(text: &str, m: &Mutation) -> String {
+    match *m {
+        Mutation::DeleteLine(i) | Mutation::DuplicateLine(i) => {
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            let i = i % lines.len();
+            if matches!(m, Mutation::DeleteLine(_)) {
+                lines.remove(i);
+            } else {
+                lines.insert(i, lines[i]);
+            }
+            lines.join("\n")
+        }
+        Mutation::ReplaceChar(i, c) => {
+            let count = text.chars().count();
+            if count == 0 {
+                return c.to_string();
+            }
+            let i = i % count;
+            text.chars().enumerate().map(|(k, x)| if k == i { c } else { x }).collect()
+        }
+        Mutation::Truncate(i) => {
+            let mut end = i % (text.len() + 1);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text[..end].to_string()
+        }
+    }
+}
+
+/// Text made of TOML-ish pieces: reaches the validator far more often than random characters.
+fn tomlish() -> impl Strategy<Value = String> {
+    let pieces = vec![
+        "\n", " ", "=", "[", "]", "[[", "]]", "{", "}", ",", ".", "\"", "'", "#", "-",
+        "format = 1\n", "id = \"x\"\n", "title = \"t\"\n", "summary = \"s\"\n", "horizon = 12\n", "runs = 10\n",
+        "[[sources]]\n", "[[actors]]\n", "[[pairs]]\n", "[[events]]\n", "[[outcomes]]\n", "[model.volatility]\n",
+        "[actors.weight]\n", "[pairs.initial]\n", "[events.probability]\n", "[[events.effects]]\n",
+        "value = 0.1\n", "value = nan\n", "value = inf\n", "value = -1e308\n", "range = [0.0, 1.0]\n", "step = 0.0\n",
+        "label = \"l\"\n", "rationale = \"r\"\n", "confidence = \"low\"\n", "sources = [{ source = \"j\" }]\n",
+        "between = [\"AAA\", \"BBB\"]\n", "test = \"AAA-BBB > 0.1\"\n", "when = \"horizon\"\n", "kind = \"judgement\"\n",
+        "123", "0.5", "-0.5", "true", "\"\"\"", "'''", "é", "–",
+    ];
+    prop::collection::vec(prop::sample::select(pieces), 0..80).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_loader(text in any::<String>()) {
+        check_parse(&text);
+    }
+
+    #[test]
+    fn arbitrary_printable_text_never_panics_the_loader(text in "\\PC{0,400}") {
+        check_parse(&text);
+    }
+
+    #[test]
+    fn toml_like_text_never_panics_the_loader(text in tomlish()) {
+        check_parse(&text);
+    }
+
+    #[test]
+    fn mutated_fixture_never_panics_the_loader(edits in prop::collection::vec(mutation(), 1..4)) {
+        let text = edits.iter().fold(FIXTURE.to_string(), |t, m| apply(&t, m));
+        check_parse(&text);
+    }
+
+    #[test]
+    fn mutated_real_scenario_never_panics_the_loader(edits in prop::collection::vec(mutation(), 1..4)) {
+        let text = edits.iter().fold(REAL.to_string(), |t, m| apply(&t, m));
+        check_parse(&text);
+    }
+
+    #[test]
+    fn a_valid_file_mutated_at_one_char_is_rejected_or_still_sound(i in any::<usize>(), c in any::<char>()) {
+        // A one-character change either keeps a file that validates (and runs) or produces errors
+        // that each carry a line, since the text exists and the change is somewhere in it.
+        let text = apply(FIXTURE, &Mutation::ReplaceChar(i, c));
+        if let Err(errors) = parse_scenario("fuzz.toml", &text) {
+            check_errors(&text, &errors);
+            prop_assert!(errors.0.iter().any(|e| e.line.is_some()), "no error has a line: {}", errors);
+        } else {
+            check_parse(&text);
+        }
+    }
+}
+
+// ---- Links -------------------------------------------------------------------------------------
+
+/// Checks what parse_link and resolve_link return for `link` against every built-in scenario, and
+/// what the link's own scenario (named by `s` or carried in `c`) turns out to be.
+fn check_link(link: &str, scenarios: &[Scenario]) {
+    let parsed = parse_link(link);
+    check_parsed(link, &parsed);
+    for s in scenarios {
+        check_resolved(&parsed, s);
+    }
+    match linked_scenario(&parsed) {
+        LinkedScenario::Builtin(s) => {
+            assert!(parsed.carried.is_none());
+            assert_eq!(Some(&s.id), parsed.scenario.as_ref());
+            check_resolved(&parsed, &s);
+        }
+        LinkedScenario::Carried(s, text) => {
+            assert!(parsed.carried.is_some());
+            assert_eq!(parse_scenario("again.toml", &text).map(|t| t.content_hash).ok(), Some(s.content_hash.clone()));
+            check_resolved(&parsed, &s);
+        }
+        LinkedScenario::Unusable(note) => {
+            assert!(note.key == "c" || note.key == "s", "{note:?}");
+            assert!(!note.message.trim().is_empty());
+        }
+        LinkedScenario::Missing => assert!(parsed.scenario.is_none() && parsed.carried.is_none()),
+    }
+}
+
+/// Every non-empty `&` part is either used or noted.
+fn check_parsed(link: &str, parsed: &ParsedLink) {
+    let fragment = fragment_of(link.trim());
+    if fragment.len() > MAX_LINK_CHARS {
+        assert!(!parsed.notes.is_empty(), "an over-long link was dropped silently");
+        return;
+    }
+    let parts = fragment.split('&').filter(|p| !p.is_empty()).count();
+    let used = [&parsed.scenario, &parsed.scenario_hash, &parsed.seed, &parsed.runs, &parsed.horizon, &parsed.carried]
+        .iter()
+        .filter(|x| x.is_some())
+        .count()
+        + parsed.version.is_some() as usize
+        + parsed.assumptions.len()
+        + parsed.view.len();
+    assert!(
+        used + parsed.notes.len() >= parts,
+        "{parts} parts but only {used} used and {} noted: {link:?} → {parsed:?}",
+        parsed.notes.len()
+    );
+    for n in &parsed.notes {
+        assert!(!n.message.trim().is_empty(), "a note without a message: {n:?}");
+    }
+}
+
+/// Every assumption and setting the link carries is applied exactly, or there is a note for it.
+fn check_resolved(parsed: &ParsedLink, s: &Scenario) {
+    let resolved = resolve_link(parsed, s);
+    let mut ignored = 0;
+    let mut expected = s.defaults();
+    for (id, text) in &parsed.assumptions {
+        match (s.assumption_index(id), text.parse::<f64>()) {
+            (Some(i), Ok(v)) if s.assumptions[i].accepts(v) => expected[i] = v,
+            _ => ignored += 1,
+        }
+    }
+    for (i, (got, want)) in resolved.values.iter().zip(&expected).enumerate() {
+        assert_eq!(got.to_bits(), want.to_bits(), "`{}`: {got} vs {want} for {parsed:?}", s.assumptions[i].id);
+    }
+    assert_eq!(resolved.values.len(), s.assumptions.len());
+    for (a, v) in s.assumptions.iter().zip(&resolved.values) {
+        assert!(a.accepts(*v), "`{}` = {v} outside its range", a.id);
+    }
+    let defaults = s.default_settings();
+    let count = |text: &Option<String>, max: usize, default: usize, ignored: &mut usize| match text {
+        None => default,
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) if (1..=max).contains(&n) => n,
+            _ => {
+                *ignored += 1;
+                default
+            }
+        },
+    };
+    let seed = match &parsed.seed {
+        None => defaults.seed,
+        Some(t) => t.parse::<u64>().unwrap_or_else(|_| {
+            ignored += 1;
+            defaults.seed
+        }),
+    };
+    let runs = count(&parsed.runs, MAX_RUNS, defaults.runs, &mut ignored);
+    let horizon = count(&parsed.horizon, MAX_HORIZON, defaults.horizon, &mut ignored);
+    assert_eq!(resolved.settings, Settings { seed, runs, horizon }, "{parsed:?}");
+    if parsed.scenario_hash.as_ref().is_some_and(|h| *h != s.content_hash) {
+        ignored += 1;
+    }
+    assert!(
+        resolved.notes.len() >= parsed.notes.len() + ignored,
+        "{ignored} things ignored but only {} new notes: {parsed:?} → {:?}",
+        resolved.notes.len() - parsed.notes.len(),
+        resolved.notes
+    );
+    assert_eq!(resolved.view, parsed.view);
+    for n in &resolved.notes {
+        assert!(!n.message.trim().is_empty(), "a note without a message: {n:?}");
+    }
+}
+
+#[derive(Clone, Debug)]
+enum LinkEdit {
+    DeleteChar(usize),
+    InsertChar(usize, char),
+    DuplicatePart(usize),
+    DropPart(usize),
+    SwapParts(usize, usize),
+    Truncate(usize),
+}
+
+fn link_edit() -> impl Strategy<Value = LinkEdit> {
+    let chars = prop_oneof![
+        3 => prop::sample::select(vec!['&', '=', '%', '#', '.', '-', '+', '0', '1', '9', 'e', 'x', ' ', 'é']),
+        1 => any::<char>(),
+    ];
+    prop_oneof![
+        any::<usize>().prop_map(LinkEdit::DeleteChar),
+        (any::<usize>(), chars).prop_map(|(i, c)| LinkEdit::InsertChar(i, c)),
+        any::<usize>().prop_map(LinkEdit::DuplicatePart),
+        any::<usize>().prop_map(LinkEdit::DropPart),
+        (any::<usize>(), any::<usize>()).prop_map(|(i, j)| LinkEdit::SwapParts(i, j)),
+        any::<usize>().prop_map(LinkEdit::Truncate),
+    ]
+}
+
+fn edit_link(link: &str, edit: &LinkEdit) -> String {
+    let boundary = |i: usize| {
+        let mut i = i % (link.len() + 1);
+        while !link.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut parts: Vec<String> = link.split('&').map(String::from).collect();
+    let n = parts.len();
+    match *edit {
+        LinkEdit::DeleteChar(i) => {
+            let i = boundary(i);
+            let mut s = link.to_string();
+            if i < s.len() {
+                s.remove(i);
+            }
+            s
+        }
+        LinkEdit::InsertChar(i, c) => {
+            let mut s = link.to_string();
+            s.insert(boundary(i), c);
+            s
+        }
+        LinkEdit::DuplicatePart(i) => {
+            let p = parts[i % n].clone();
+            parts.push(p);
+            parts.join("&")
+        }
+        LinkEdit::DropPart(i) => {
+            parts.remove(i % n);
+            parts.join("&")
+        }
+        LinkEdit::SwapParts(i, j) => {
+            parts.swap(i % n, j % n);
+            parts.join("&")
+        }
+        LinkEdit::Truncate(i) => link[..boundary(i)].to_string(),
+    }
+}
+
+/// A valid link for built-in scenario `which` with about a third of its assumptions moved.
+fn valid_link(scenarios: &[Scenario], which: usize, seed: u64, pick: u64) -> String {
+    let s = &scenarios[which % scenarios.len()];
+    let values: Vec<f64> = s
+        .assumptions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if (pick >> (i % 64)) & 1 == 1 && i % 3 == 0 { a.range.0 + (a.range.1 - a.range.0) * 0.25 } else { a.default })
+        .collect();
+    let settings = Settings { seed, runs: 1 + (seed % 5000) as usize, horizon: 1 + (seed % 240) as usize };
+    encode_link(s, &values, settings, &[("pair".into(), "RUS-CHN".into()), ("tab".into(), "fan".into())])
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_link_reader(text in any::<String>()) {
+        check_link(&text, &scenarios());
+    }
+
+    #[test]
+    fn link_like_text_never_panics_the_link_reader(
+        text in "(#|https://x/#)?((v|s|sh|seed|runs|h|view\\.pair|model\\.balance|pair\\.RUS-CHN\\.initial|event\\.[a-z-]{1,12}\\.probability|%[0-9A-Fa-f]{0,2}|[a-z.%+]{0,6})(=[-+0-9.eEa-z%&#]{0,12})?&){0,12}"
+    ) {
+        check_link(&text, &scenarios());
+    }
+
+    #[test]
+    fn mutated_valid_links_keep_what_is_valid_and_note_the_rest(
+        which in any::<usize>(),
+        seed in any::<u64>(),
+        pick in any::<u64>(),
+        edits in prop::collection::vec(link_edit(), 0..4),
+    ) {
+        let all = scenarios();
+        let link = valid_link(&all, which, seed, pick);
+        let mutated = edits.iter().fold(link, |l, e| edit_link(&l, e));
+        check_link(&mutated, &all);
+        check_link(&format!("https://example.org/page#{mutated}"), &all);
+    }
+}
+
+/// Edits inside the carried scenario (`c=`) of a link: a damaged payload must be refused with a
+/// note, never panic, and never load as something else than a scenario that validates.
+#[derive(Clone, Debug)]
+enum PayloadEdit {
+    Replace(usize, char),
+    Delete(usize),
+    Truncate(usize),
+}
+
+fn payload_edit() -> impl Strategy<Value = PayloadEdit> {
+    let chars = prop_oneof![3 => prop::sample::select(vec!['A', 'z', '0', '-', '_', '=', '%', '+', '/', '&']), 1 => any::<char>()];
+    prop_oneof![
+        (any::<usize>(), chars).prop_map(|(i, c)| PayloadEdit::Replace(i, c)),
+        any::<usize>().prop_map(PayloadEdit::Delete),
+        any::<usize>().prop_map(PayloadEdit::Truncate),
+    ]
+}
+
+fn carrying_link() -> String {
+    let s = parse_scenario("minimal.toml", FIXTURE).unwrap();
+    let mut values = s.defaults();
+    values[s.parameters.balance] = 0.05;
+    encode_link_carrying(&s, FIXTURE, &values, Settings { seed: 9, runs: 100, horizon: 12 }, &[])
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn damaged_carried_scenarios_are_refused_with_a_note(edits in prop::collection::vec(payload_edit(), 1..4)) {
+        let link = carrying_link();
+        let at = link.find("&c=").unwrap() + 3;
+        let (head, mut payload) = (link[..at].to_string(), link[at..].to_string());
+        for edit in &edits {
+            let len = payload.chars().count().max(1);
+            payload = match *edit {
+                PayloadEdit::Replace(i, c) => payload.chars().enumerate().map(|(k, x)| if k == i % len { c } else { x }).collect(),
+                PayloadEdit::Delete(i) => payload.chars().enumerate().filter(|(k, _)| *k != i % len).map(|(_, x)| x).collect(),
+                PayloadEdit::Truncate(i) => payload.chars().take(i % len).collect(),
+            };
+        }
+        check_link(&format!("{head}{payload}"), &scenarios());
+    }
+}
+
+#[test]
+fn unmutated_valid_links_have_no_notes() {
+    // The carried scenario comes back whole.
+    let link = carrying_link();
+    match linked_scenario(&parse_link(&link)) {
+        LinkedScenario::Carried(s, text) => {
+            assert_eq!(text, FIXTURE);
+            let resolved = resolve_link(&parse_link(&link), &s);
+            assert!(resolved.notes.is_empty(), "{:?}", resolved.notes);
+            assert_eq!(resolved.values[s.parameters.balance], 0.05);
+        }
+        other => panic!("the carried scenario did not load: {other:?}"),
+    }
+    // The baseline for the property above: without edits a link is read back without a note.
+    let all = scenarios();
+    for which in 0..all.len() {
+        for (seed, pick) in [(0, 0), (7, u64::MAX), (u64::MAX, 0x5555_5555_5555_5555)] {
+            let link = valid_link(&all, which, seed, pick);
+            let resolved = resolve_link(&parse_link(&link), &all[which]);
+            assert!(resolved.notes.is_empty(), "{link}: {:?}", resolved.notes);
+        }
+    }
+}
+
+// ---- Time bounds -------------------------------------------------------------------------------
+
+/// Inputs at the size limit built to reach slow paths.
+fn pathological_inputs() -> Vec<(&'static str, String)> {
+    let limit = MAX_FILE_BYTES - 64;
+    let fill = |unit: &str| unit.repeat(limit / unit.len());
+    let outcome = |i: usize| format!("[[outcomes]]\nid = \"o{i}\"\nlabel = \"l\"\ntest = \"AAA-BBB > 0\"\nwhen = \"horizon\"\n");
+    let many_outcomes = {
+        let mut t = FIXTURE.to_string();
+        let mut i = 0;
+        while t.len() + 100 < limit {
+            t.push_str(&outcome(i));
+            i += 1;
+        }
+        t
+    };
+    let many_bad_outcomes = {
+        let mut t = FIXTURE.to_string();
+        while t.len() + 100 < limit {
+            t.push_str("[[outcomes]]\nid = \"X\"\nlabel = \"\"\ntest = \"a\"\nwhen = \"w\"\n");
+        }
+        t
+    };
+    vec![
+        ("nested arrays", format!("a = {}", fill("["))),
+        ("nested arrays, closed", format!("a = {}{}", "[".repeat(limit / 2 - 4), "]".repeat(limit / 2 - 4))),
+        ("nested inline tables", format!("a = {}", fill("{b="))),
+        ("dotted key", format!("{}a = 1", fill("a."))),
+        ("table header", format!("[{}a]", fill("a."))),
+        ("array of tables header", format!("[[{}a]]", fill("a."))),
+        ("quotes", fill("\"")),
+        ("many array tables", fill("[[x]]\n")),
+        ("many keys", (0..limit / 12).map(|i| format!("k{i:06} = 1\n")).collect()),
+        ("one long string", format!("title = \"{}\"", "x".repeat(limit - 20))),
+        ("one long comment", format!("#{}", "x".repeat(limit - 2))),
+        ("newlines", fill("\n")),
+        ("nul bytes", fill("\0")),
+        ("multi-line string opened", format!("summary = \"\"\"{}", fill("a\\\n"))),
+        ("many valid outcomes", many_outcomes),
+        ("many invalid outcomes", many_bad_outcomes),
+    ]
+}
+
+#[test]
+fn pathological_inputs_finish_quickly() {
+    // A generous bound: this is about hangs and blow-ups, not speed (see the ignored test below).
+    let bound = Duration::from_secs(20);
+    for (name, text) in pathological_inputs() {
+        assert!(text.len() <= MAX_FILE_BYTES, "{name}: {} bytes", text.len());
+        let start = Instant::now();
+        let result = parse_scenario("fuzz.toml", &text);
+        let took = start.elapsed();
+        if let Err(errors) = &result {
+            check_errors(&text, errors);
+        }
+        eprintln!("{name}: {} KB in {took:?}", text.len() / 1024);
+        assert!(took < bound, "{name}: {took:?}");
+    }
+    // Over the limit: refused at once, whatever the content.
+    let start = Instant::now();
+    let errors = parse_scenario("fuzz.toml", &"[".repeat(MAX_FILE_BYTES + 1)).expect_err("over the limit");
+    assert!(start.elapsed() < Duration::from_millis(100));
+    assert!(errors.0[0].message.contains("KB"));
+}
+
+#[test]
+fn pathological_links_finish_quickly() {
+    let all = scenarios();
+    let near = MAX_LINK_CHARS - 16;
+    let links = [
+        "&".repeat(near),
+        "a=1&".repeat(near / 4),
+        "%".repeat(near),
+        "%41".repeat(near / 3),
+        format!("v=1&s=x&{}", "model.balance=0.1&".repeat(near / 20)),
+        (0..near / 12).map(|i| format!("k{i:06}.x=1&")).collect::<String>(),
+        format!("view.{}", "x".repeat(near)),
+        "#".repeat(near),
+        "x".repeat(MAX_LINK_CHARS * 4),
+    ];
+    for link in &links {
+        let start = Instant::now();
+        check_link(link, &all);
+        assert!(start.elapsed() < Duration::from_secs(10), "{} chars took {:?}", link.len(), start.elapsed());
+    }
+}
+
+#[test]
+fn validation_time_is_about_linear_in_the_file_size() {
+    for (name, text) in pathological_inputs().into_iter().filter(|(name, _)| name.contains("outcomes")) {
+        let start = Instant::now();
+        let _ = parse_scenario("fuzz.toml", &text);
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(300), "{name}: {} KB took {took:?}", text.len() / 1024);
+    }
+}
