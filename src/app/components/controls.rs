@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::slider::AssumptionSlider;
+use super::synced_select::use_synced_select;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
 use crate::scenario::{Group, Scenario, MAX_HORIZON};
@@ -123,6 +124,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
             }
         })
     };
+    let runs_picker = use_synced_select(settings.runs.to_string());
     let mut choices: Vec<usize> = RUN_CHOICES.to_vec();
     if !choices.contains(&settings.runs) {
         choices.push(settings.runs);
@@ -138,7 +140,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
             </div>
             <div class="setting">
                 <label for="runs">{ "Runs" }</label>
-                <select id="runs" onchange={onruns}>
+                <select id="runs" ref={runs_picker} onchange={onruns}>
                     for runs in choices {
                         <option value={runs.to_string()} selected={runs == settings.runs}>{ runs.to_string() }</option>
                     }

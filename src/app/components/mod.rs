@@ -12,6 +12,7 @@ mod results;
 mod scenario_panel;
 mod share;
 mod slider;
+mod synced_select;
 
 pub use controls::Controls;
 pub use header::Header;

@@ -12,6 +12,7 @@ use super::fan_chart::FanChart;
 use super::network::Network;
 use super::outcomes::Outcomes;
 use super::share::Share;
+use super::synced_select::use_synced_select;
 use crate::app::Shared;
 use crate::state::{Action, State};
 
@@ -52,6 +53,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let horizon = state.settings.horizon;
     let pair = state.view.pair;
+    let pair_picker = use_synced_select(pair.to_string());
     html! {
         <section class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
             data-status={if running { "running" } else { "done" }} data-generation={state.generation.to_string()}>
@@ -66,7 +68,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 <div class="fan-head">
                     <h2 id="fan-heading">{ "Alignment over time" }</h2>
                     <label for="pair-picker">{ "Pair" }</label>
-                    <select id="pair-picker" onchange={onpair}>
+                    <select id="pair-picker" ref={pair_picker} onchange={onpair}>
                         for p in 0..scenario.pairs.len() {
                             <option value={p.to_string()} selected={p == pair}>{ scenario.pair_name(p) }</option>
                         }

@@ -5,6 +5,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::custom::ScenarioLoader;
+use super::synced_select::use_synced_select;
 use crate::app::{Dispatch, Shared};
 use crate::scenario::{builtin, builtin_ids, Scenario};
 use crate::state::Action;
@@ -27,6 +28,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             dispatch.dispatch(Action::SelectScenario(select.value()));
         })
     };
+    let picker = use_synced_select(if props.carried { String::new() } else { scenario.id.clone() });
     let titles: Vec<(String, String)> = builtin_ids()
         .map(|id| {
             let title = builtin(id).and_then(Result::ok).map_or_else(|| id.to_string(), |s| s.title);
@@ -37,7 +39,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         <section class="scenario-panel" aria-labelledby="scenario-heading">
             <h2 id="scenario-heading">{ "Scenario" }</h2>
             <label for="scenario-picker" class="visually-hidden">{ "Scenario" }</label>
-            <select id="scenario-picker" {onchange}>
+            <select id="scenario-picker" ref={picker} {onchange}>
                 if props.carried {
                     <option value="" selected=true disabled=true>{ format!("Your scenario: {}", scenario.title) }</option>
                 }
