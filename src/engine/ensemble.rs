@@ -9,7 +9,7 @@
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::model::{pair_index, pair_list, Model, Settings, When};
-use super::rng::{RunRng, Ziggurat};
+use super::rng::{RunRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 
@@ -107,7 +107,9 @@ pub struct Ensemble {
     month: usize,
     /// Runs of `month` already advanced.
     next_run: usize,
-    rngs: Vec<RunRng>,
+    /// Per run: the stream of the pairs' shocks and the stream of the events' draws.
+    noise: Vec<RunRng>,
+    event_draws: Vec<RunRng>,
     /// Latent scores z, runs × pairs.
     latent: Vec<f64>,
     /// Alignments a = tanh z at the end of the last month (the next month's snapshot), runs × pairs.
@@ -164,7 +166,8 @@ impl Ensemble {
             .collect();
         let events = model.events.len();
         Ensemble {
-            rngs: (0..runs).map(|r| RunRng::new(settings.seed, r as u64)).collect(),
+            noise: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise)).collect(),
+            event_draws: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events)).collect(),
             latent: repeat(&initial_latent),
             alignment: repeat(&initial_alignment),
             latent_baseline: repeat(&baseline_latent),
@@ -250,14 +253,18 @@ impl Ensemble {
         let snapshot = &self.alignment[state.clone()];
         let latent = &mut self.latent[state.clone()];
         let baseline = &mut self.latent_baseline[state.clone()];
-        let rng = &mut self.rngs[run];
+        let rng = &mut self.noise[run];
+        let event_rng = &mut self.event_draws[run];
         let prepared = &self.prepared;
         let model = &self.model;
         let event_count = model.events.len();
 
         // (b) Events still eligible, in file order: window, once-only, condition on the snapshot.
+        // Every event draws its uniform every month, eligible or not, so that the draws of later
+        // months do not depend on earlier eligibility (common random numbers stay aligned).
         self.fired_now.clear();
         for (e, event) in model.events.iter().enumerate() {
+            let draw = event_rng.uniform();
             let slot = run * event_count + e;
             let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
             if !in_window || (!event.repeatable && self.firings[slot] > 0) {
@@ -266,7 +273,7 @@ impl Ensemble {
             if !event.conditions.iter().all(|c| c.comparison.holds(snapshot[c.pair], c.threshold)) {
                 continue;
             }
-            if rng.uniform() < prepared.hazards[e] {
+            if draw < prepared.hazards[e] {
                 self.fired_now.push(e);
                 self.firings[slot] += 1;
                 if self.first_fired[slot] == 0 {

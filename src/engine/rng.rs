@@ -1,9 +1,10 @@
 //! One random stream per run, derived from (seed, run index) only.
 //!
-//! Xoshiro256++ (64-bit integer operations only: fast natively and in wasm), with run r's state
-//! taken from SplitMix64 outputs 4r+1…4r+4 counted from a base derived from the seed. SplitMix64
-//! is a bijection of its counter, so every run of a seed starts from its own distinct state, and
-//! run r draws the same numbers whatever the batch size, worker count or platform. Normals use the Marsaglia–Tsang
+//! Xoshiro256++ (64-bit integer operations only: fast natively and in wasm), with stream s's state
+//! taken from SplitMix64 outputs 4s+1…4s+4 counted from a base derived from the seed; run r uses
+//! streams 2r (shocks) and 2r+1 (events). SplitMix64 is a bijection of its counter, so every stream
+//! of a seed starts from its own distinct state, and run r draws the same numbers whatever the batch
+//! size, worker count or platform. Normals use the Marsaglia–Tsang
 //! ziggurat (128 layers, Doornik's ZIGNOR formulation) with tables and tail computed by `libm`, so
 //! the page (wasm) and the command line (native) agree to the bit.
 
@@ -57,6 +58,17 @@ impl Default for Ziggurat {
     }
 }
 
+/// What a run's random numbers are for: each purpose has its own stream, so that a change to one
+/// (say an event that becomes eligible) never shifts the draws of the other. That keeps common
+/// random numbers common when two ensembles differ only in some assumptions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// The monthly shocks ε of every pair.
+    Noise = 0,
+    /// One uniform per event per month, drawn whether or not the event is eligible.
+    Events = 1,
+}
+
 /// The random source of one run.
 #[derive(Clone, Debug)]
 pub struct RunRng {
@@ -64,11 +76,17 @@ pub struct RunRng {
 }
 
 impl RunRng {
-    pub fn new(seed: u64, run: u64) -> Self {
+    /// Run `run`'s stream for `purpose`: stream number 2·run + purpose of the seed.
+    pub fn for_run(seed: u64, run: u64, purpose: Stream) -> Self {
+        Self::new(seed, run.wrapping_mul(2).wrapping_add(purpose as u64))
+    }
+
+    /// Stream number `stream` of `seed`.
+    pub fn new(seed: u64, stream: u64) -> Self {
         let mut base = seed;
         let base = splitmix64(&mut base);
-        // Advance the counter to run r's four outputs (the increment is added once per output).
-        let mut state = base.wrapping_add(run.wrapping_mul(4).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        // Advance the counter to stream s's four outputs (the increment is added once per output).
+        let mut state = base.wrapping_add(stream.wrapping_mul(4).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let mut bytes = [0u8; 32];
         for chunk in bytes.chunks_exact_mut(8) {
             chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
