@@ -10,6 +10,7 @@
 //! encodes the whole state in a share link. The page (`app`, wasm only) and the command line
 //! (`cli`, native only) are thin front ends over these.
 
+pub mod analysis;
 pub mod engine;
 pub mod link;
 pub mod scenario;

@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Settings, Summary};
 use crate::link::{encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
@@ -40,6 +41,8 @@ pub struct State {
     pub partial: Option<Rc<Vec<PairBands>>>,
     /// The latest finished results, and the generation they belong to.
     pub summary: Option<Rc<Summary>>,
+    /// Whether each outcome held in each run of that ensemble (convergence, comparisons).
+    pub indicators: Option<Rc<OutcomeRuns>>,
     pub summary_generation: u64,
     /// Worker time of the last finished run.
     pub last_run_milliseconds: Option<f64>,
@@ -76,7 +79,7 @@ pub enum Action {
     /// Replace everything with the state a link describes (back/forward, a pasted link).
     OpenLink(String),
     Progress { generation: u64, fraction: f64, bands: Rc<Vec<PairBands>> },
-    Finished { generation: u64, summary: Rc<Summary>, milliseconds: f64 },
+    Finished { generation: u64, summary: Rc<Summary>, indicators: Rc<OutcomeRuns>, milliseconds: f64 },
 }
 
 /// SplitMix64: the next seed offered by "re-roll" (deterministic, so tests can follow it).
@@ -107,6 +110,7 @@ impl State {
             progress: Some(0.0),
             partial: None,
             summary: None,
+            indicators: None,
             summary_generation: 0,
             last_run_milliseconds: None,
             worker_failure: None,
@@ -302,10 +306,10 @@ impl State {
             }
             Action::DeclineRestore => self.restore_offer = None,
             Action::OpenLink(fragment) => {
-                let kept = (self.summary.clone(), self.summary_generation, self.last_run_milliseconds, self.worker_attempt);
+                let kept = (self.summary.clone(), self.indicators.clone(), self.summary_generation, self.last_run_milliseconds, self.worker_attempt);
                 let generation = self.generation;
                 *self = State::from_link(&fragment);
-                (self.summary, self.summary_generation, self.last_run_milliseconds, self.worker_attempt) = kept;
+                (self.summary, self.indicators, self.summary_generation, self.last_run_milliseconds, self.worker_attempt) = kept;
                 self.generation = generation;
                 self.inputs_changed();
             }
@@ -315,9 +319,10 @@ impl State {
                     self.partial = Some(bands);
                 }
             }
-            Action::Finished { generation, summary, milliseconds } => {
+            Action::Finished { generation, summary, indicators, milliseconds } => {
                 if generation == self.generation {
                     self.summary = Some(summary);
+                    self.indicators = Some(indicators);
                     self.summary_generation = generation;
                     self.progress = None;
                     self.partial = None;
@@ -355,13 +360,12 @@ mod tests {
         assert_eq!(state.generation, before, "the view does not change the numbers");
         state.apply(Action::RerollSeed);
         assert_eq!(state.generation, before + 1);
-        let summary = Rc::new(crate::engine::Ensemble::run(
-            state.scenario.model(&state.values),
-            Settings { runs: 10, ..state.settings },
-        ));
-        state.apply(Action::Finished { generation: before, summary: summary.clone(), milliseconds: 1.0 });
+        let settings = Settings { runs: 10, ..state.settings };
+        let summary = Rc::new(crate::engine::Ensemble::run(state.scenario.model(&state.values), settings));
+        let indicators = Rc::new(OutcomeRuns::simulate(state.scenario.model(&state.values), settings));
+        state.apply(Action::Finished { generation: before, summary: summary.clone(), indicators: indicators.clone(), milliseconds: 1.0 });
         assert!(state.current_summary().is_none(), "a result for an older generation is not current");
-        state.apply(Action::Finished { generation: state.generation, summary, milliseconds: 1.0 });
+        state.apply(Action::Finished { generation: state.generation, summary, indicators, milliseconds: 1.0 });
         assert!(state.current_summary().is_some());
     }
 

@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::state::{Action, State};
 use components::{Controls, Header, Results, ScenarioPanel};
-use worker::{Job, Report, SimWorker};
+use worker::{Job, Report, SimWorker, Task};
 
 impl Reducible for State {
     type Action = Action;
@@ -67,9 +67,11 @@ fn spawn_worker(dispatch: Dispatch, last_report: Rc<Cell<f64>>) -> WorkerBridge<
             last_report.set(js_sys::Date::now());
             dispatch.dispatch(match report {
                 Report::Progress { id, fraction, bands } => Action::Progress { generation: id, fraction, bands: Rc::new(bands) },
-                Report::Finished { id, summary, milliseconds } => {
-                    Action::Finished { generation: id, summary: Rc::new(summary), milliseconds }
+                Report::Finished { id, summary, indicators, milliseconds } => {
+                    Action::Finished { generation: id, summary: Rc::new(summary), indicators: Rc::new(indicators), milliseconds }
                 }
+                // The main worker is only given ensembles.
+                Report::BatchProgress { .. } | Report::BatchFinished { .. } => return,
             })
         })
         .spawn_with_loader("./worker_loader.js")
@@ -112,7 +114,7 @@ pub fn App() -> Html {
             last_report.set(js_sys::Date::now());
             bridge.borrow().send(Job {
                 id: job_state.generation,
-                model: job_state.scenario.model(&job_state.values),
+                task: Task::Ensemble(job_state.scenario.model(&job_state.values)),
                 settings: job_state.settings,
             });
         });

@@ -1,13 +1,18 @@
 //! The Web Worker that runs the engine off the UI thread.
 //!
-//! The page sends a [`Job`]; the worker advances the ensemble in slices of about
-//! [`SLICE_MILLISECONDS`], reporting progress (with the fan-chart bands so far) after each, and
-//! yields to its event loop between slices so that a newer job, which replaces the running one,
-//! is seen at once. Numbers are those of `Ensemble::run` for the same model and settings.
+//! The page sends a [`Job`]; the worker advances it in slices of about [`SLICE_MILLISECONDS`],
+//! reporting progress after each, and yields to its event loop between slices so that a newer job,
+//! which replaces the running one, is seen at once. Numbers are those of `Ensemble::run` (and of the
+//! command line) for the same model and settings.
+//!
+//! Two kinds of task: the main ensemble (fan-chart bands as it goes, then the summary and the
+//! per-run outcome indicators), and a batch of outcomes-only ensembles (the sensitivity tornado,
+//! spread over several workers), which returns each ensemble's indicators.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::OutcomeRuns;
 use crate::engine::{Ensemble, Model, PairBands, Settings, Summary};
 
 /// Work done between two looks at the message queue.
@@ -16,11 +21,19 @@ pub const SLICE_MILLISECONDS: f64 = 30.0;
 /// Runs advanced per call between clock checks.
 const RUNS_PER_STEP: usize = 500;
 
-/// A request from the page: run this model. A newer id replaces any job still running.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Task {
+    /// One full ensemble.
+    Ensemble(Model),
+    /// Outcomes-only ensembles, in order.
+    Outcomes(Vec<Model>),
+}
+
+/// A request from the page. A newer job replaces any job still running in this worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Job {
     pub id: u64,
-    pub model: Model,
+    pub task: Task,
     pub settings: Settings,
 }
 
@@ -28,16 +41,25 @@ pub struct Job {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Report {
     Progress { id: u64, fraction: f64, bands: Vec<PairBands> },
-    Finished { id: u64, summary: Summary, milliseconds: f64 },
+    Finished { id: u64, summary: Summary, indicators: OutcomeRuns, milliseconds: f64 },
+    BatchProgress { id: u64, done: usize, total: usize },
+    BatchFinished { id: u64, results: Vec<OutcomeRuns>, milliseconds: f64 },
 }
 
 pub enum Step {
     Continue,
 }
 
+enum Work {
+    Ensemble(Ensemble),
+    /// `current` is `None` once every model is done.
+    Batch { pending: std::vec::IntoIter<Model>, current: Option<Ensemble>, total: usize, results: Vec<OutcomeRuns> },
+}
+
 struct Running {
     id: u64,
-    ensemble: Ensemble,
+    settings: Settings,
+    work: Work,
     requester: HandlerId,
     started: f64,
 }
@@ -60,6 +82,47 @@ impl SimWorker {
     }
 }
 
+/// Advances a job for one slice; returns the report to send and whether the job is done.
+fn slice(job: &mut Running) -> (Option<Report>, bool) {
+    let slice_start = now();
+    loop {
+        match &mut job.work {
+            Work::Ensemble(ensemble) => {
+                let progress = ensemble.advance(RUNS_PER_STEP);
+                if progress.is_done() {
+                    let report = Report::Finished {
+                        id: job.id,
+                        summary: ensemble.summary(),
+                        indicators: OutcomeRuns::from_ensemble(ensemble),
+                        milliseconds: now() - job.started,
+                    };
+                    return (Some(report), true);
+                }
+                if now() - slice_start >= SLICE_MILLISECONDS {
+                    let report = Report::Progress { id: job.id, fraction: progress.fraction(), bands: ensemble.bands().to_vec() };
+                    return (Some(report), false);
+                }
+            }
+            Work::Batch { pending, current, total, results } => {
+                if let Some(ensemble) = current {
+                    if ensemble.advance(RUNS_PER_STEP).is_done() {
+                        results.push(OutcomeRuns::from_ensemble(ensemble));
+                        *current = pending.next().map(|model| Ensemble::outcomes_only(model, job.settings));
+                    }
+                }
+                if current.is_none() {
+                    let report =
+                        Report::BatchFinished { id: job.id, results: std::mem::take(results), milliseconds: now() - job.started };
+                    return (Some(report), true);
+                }
+                if now() - slice_start >= SLICE_MILLISECONDS {
+                    return (Some(Report::BatchProgress { id: job.id, done: results.len(), total: *total }), false);
+                }
+            }
+        }
+    }
+}
+
 impl Worker for SimWorker {
     type Message = Step;
     type Input = Job;
@@ -71,27 +134,30 @@ impl Worker for SimWorker {
 
     fn update(&mut self, scope: &WorkerScope<Self>, Step::Continue: Step) {
         let Some(job) = self.running.as_mut() else { return };
-        let slice_start = now();
-        loop {
-            let progress = job.ensemble.advance(RUNS_PER_STEP);
-            if progress.is_done() {
-                let job = self.running.take().expect("a running job");
-                let milliseconds = now() - job.started;
-                scope.respond(job.requester, Report::Finished { id: job.id, summary: job.ensemble.summary(), milliseconds });
-                return;
-            }
-            if now() - slice_start >= SLICE_MILLISECONDS {
-                let report = Report::Progress { id: job.id, fraction: progress.fraction(), bands: job.ensemble.bands().to_vec() };
-                scope.respond(job.requester, report);
-                Self::schedule(scope);
-                return;
-            }
+        let (report, done) = slice(job);
+        let requester = job.requester;
+        if done {
+            self.running = None;
+        } else {
+            Self::schedule(scope);
+        }
+        if let Some(report) = report {
+            scope.respond(requester, report);
         }
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
-        self.running = Some(Running { id: job.id, ensemble: Ensemble::new(job.model, job.settings), requester, started: now() });
+        let work = match job.task {
+            Task::Ensemble(model) => Work::Ensemble(Ensemble::new(model, job.settings)),
+            Task::Outcomes(models) => {
+                let total = models.len();
+                let mut pending = models.into_iter();
+                let current = pending.next().map(|model| Ensemble::outcomes_only(model, job.settings));
+                Work::Batch { pending, current, total, results: Vec::with_capacity(total) }
+            }
+        };
+        self.running = Some(Running { id: job.id, settings: job.settings, work, requester, started: now() });
         if idle {
             // Start now, in this task; a running job already has its next slice scheduled.
             self.update(scope, Step::Continue);

@@ -1,13 +1,24 @@
-//! The native command line: `validate`, `run`, `list`, `bench`.
+//! The native command line: `validate`, `run`, `list`, `bench`, and the analyses `sensitivity`,
+//! `sweep`, `compare` and `export` (thin front ends over [`crate::analysis`]).
 
 mod args;
 mod bench;
+mod compare;
+mod export;
+mod parallel;
 mod report;
+mod sensitivity;
+mod sweep;
 
-pub use args::{parse_args, Command, Format, RunOptions, UsageError, USAGE};
+pub use args::{
+    parse_args, Command, CompareOptions, ExportKind, ExportOptions, Format, RunOptions, SensitivityOptions, StateOptions,
+    SweepOptions, UsageError, Vary, USAGE,
+};
 
+use std::fmt::Write;
 use std::process::ExitCode;
 
+use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
 use crate::link::{parse_link, resolve_link, LinkNote};
 use crate::scenario::{builtin, builtin_ids, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
@@ -33,16 +44,20 @@ pub fn main() -> ExitCode {
     };
     let result = match command {
         Command::Help => {
-            print!("{USAGE}");
+            emit(USAGE);
             Ok(())
         }
         Command::Validate { files } => validate(&files),
-        Command::List => list(),
+        Command::List => list().map(|output| emit(&output)),
         Command::Bench { quick } => {
             bench::run(quick);
             Ok(())
         }
-        Command::Run(options) => run(&options).map(|output| print!("{output}")),
+        Command::Run(options) => run(&options).map(|output| emit(&output)),
+        Command::Sensitivity(options) => sensitivity::run(&options).map(|output| emit(&output)),
+        Command::Sweep(options) => sweep::run(&options).map(|output| emit(&output)),
+        Command::Compare(options) => compare::run(&options).map(|output| emit(&output)),
+        Command::Export(options) => export::run(&options).map(|output| emit(&output)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,15 +98,28 @@ fn validate(files: &[String]) -> Result<(), CliError> {
     Ok(())
 }
 
-fn list() -> Result<(), CliError> {
+fn list() -> Result<String, CliError> {
+    let mut out = String::new();
     for id in builtin_ids() {
         let scenario = load_builtin(id)?;
-        println!("{id}: {}", scenario.title);
+        let _ = writeln!(out, "{id}: {}", scenario.title);
         for a in &scenario.assumptions {
-            println!("  {:<44} {:>8}  [{}, {}]  {}", a.id, a.default, a.range.0, a.range.1, a.label);
+            let _ = writeln!(out, "  {:<44} {:>8}  [{}, {}]  {}", a.id, a.default, a.range.0, a.range.1, a.label);
         }
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Writes a command's output to stdout. A reader that stops early (`| head`) is not an error:
+/// the rest is dropped quietly instead of panicking on the closed pipe.
+fn emit(output: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {error}");
+        }
+    }
 }
 
 fn load_builtin(id: &str) -> Result<Scenario, CliError> {
@@ -116,16 +144,19 @@ pub fn load_scenario(name: &str) -> Result<Scenario, CliError> {
     }
 }
 
-/// Everything `run` decided before running: the scenario, one value per assumption, settings.
+/// Everything decided before running: the scenario, one value per assumption, settings.
 pub struct Prepared {
     pub scenario: Scenario,
     pub values: Vec<f64>,
     pub settings: Settings,
+    /// The link's `view.*` keys (which pair the page showed, …), for commands that draw.
+    pub view: Vec<(String, String)>,
     pub notes: Vec<LinkNote>,
 }
 
-/// Resolves the scenario, link and overrides of `run` into concrete inputs.
-pub fn prepare(options: &RunOptions) -> Result<Prepared, CliError> {
+/// Resolves the scenario, link and overrides shared by every simulating command into concrete
+/// inputs.
+pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
     let link = options.link.as_deref().map(parse_link);
     let name = match (&options.scenario, &link) {
         (Some(name), _) => name.clone(),
@@ -133,12 +164,12 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared, CliError> {
         (None, None) => return Err(CliError("no scenario given".into())),
     };
     let scenario = load_scenario(&name)?;
-    let (mut values, mut settings, notes) = match &link {
+    let (mut values, mut settings, view, notes) = match &link {
         Some(link) => {
             let resolved = resolve_link(link, &scenario);
-            (resolved.values, resolved.settings, resolved.notes)
+            (resolved.values, resolved.settings, resolved.view, resolved.notes)
         }
-        None => (scenario.defaults(), scenario.default_settings(), Vec::new()),
+        None => (scenario.defaults(), scenario.default_settings(), Vec::new(), Vec::new()),
     };
     if let Some(seed) = options.seed {
         settings.seed = seed;
@@ -169,7 +200,7 @@ pub fn prepare(options: &RunOptions) -> Result<Prepared, CliError> {
         }
         values[index] = value;
     }
-    Ok(Prepared { scenario, values, settings, notes })
+    Ok(Prepared { scenario, values, settings, view, notes })
 }
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.
@@ -186,14 +217,25 @@ pub fn run(options: &RunOptions) -> Result<String, CliError> {
     if options.batch == Some(0) {
         return Err(CliError("--batch must be at least 1".into()));
     }
-    let prepared = prepare(options)?;
-    for note in &prepared.notes {
-        eprintln!("link: {note}");
-    }
+    let prepared = prepare(&options.state)?;
+    report_notes(&prepared);
     let summary = simulate(&prepared, options.batch);
     Ok(match options.format.unwrap_or(Format::Table) {
         Format::Table => report::table(&prepared, &summary),
         Format::Json => report::json(&prepared, &summary),
-        Format::Csv => report::quantile_csv(&prepared.scenario, &summary),
+        Format::Csv => quantiles_csv(&prepared.scenario, &summary),
+        Format::Svg => return Err(CliError("run has no svg output; see `export --what svg`".into())),
     })
+}
+
+/// Tells the user on stderr what the link said that was not used.
+fn report_notes(prepared: &Prepared) {
+    for note in &prepared.notes {
+        eprintln!("link: {note}");
+    }
+}
+
+/// The worker threads to use: as asked, else every core.
+fn thread_count(asked: Option<usize>) -> usize {
+    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }

@@ -1,16 +1,16 @@
-//! The three output formats of `run`: a table for people, JSON with everything, CSV of quantiles.
+//! Two output formats of `run`: a table for people and JSON with everything (the third, the CSV of
+//! quantiles, is [`crate::analysis::export::quantiles_csv`], shared with the page).
 
 use std::fmt::Write;
 
 use serde_json::{json, Value};
 
 use super::Prepared;
+use crate::analysis::NOTICE;
 use crate::engine::Summary;
-use crate::scenario::Scenario;
 
-const NOTICE: &str = "Speculative model, not a forecast: every number below follows from adjustable assumptions.";
-
-fn pct(p: f64) -> String {
+/// "42.3%": a probability as the tables print it.
+pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
@@ -122,16 +122,4 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
     let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
     text.push('\n');
     text
-}
-
-/// The per-pair quantile table: one row per pair and month.
-pub fn quantile_csv(scenario: &Scenario, summary: &Summary) -> String {
-    let mut out = String::from("pair,month,q05,q25,q50,q75,q95,mean\n");
-    for (p, bands) in summary.pairs.iter().enumerate() {
-        let pair = scenario.pair_label(p).replace('–', "-");
-        for (month, (q, mean)) in bands.quantiles.iter().zip(&bands.mean).enumerate() {
-            let _ = writeln!(out, "{pair},{month},{},{},{},{},{},{mean}", q[0], q[1], q[2], q[3], q[4]);
-        }
-    }
-    out
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use toml::Spanned;
 
 use super::error::{line_of, ScenarioError, ScenarioErrors};
+use super::field_path::field_path_at;
 use super::raw::{RawAssumption, RawOutcome, RawScenario, RawSourceRef};
 use super::{
     Actor, Assumption, Confidence, ConditionSpec, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
@@ -64,12 +65,12 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
     };
     let deserializer = toml::de::Deserializer::parse(text)
         .map_err(|e| error(e.span().map(|s| line_of(text, s.start)), String::new(), e.message().trim().to_string()))?;
-    serde_path_to_error::deserialize(deserializer).map_err(|e| {
-        // Spanned<T> wrappers show up as a private segment of the path; they mean nothing to a reader.
-        let path = e.path().to_string().replace(".$__serde_spanned_private_value", "").replace("$__serde_spanned_private_value.", "");
-        let inner = e.into_inner();
-        let field = if path == "." { String::new() } else { path };
-        error(inner.span().map(|s| line_of(text, s.start)), field, inner.message().trim().to_string())
+    serde::Deserialize::deserialize(deserializer).map_err(|e: toml::de::Error| {
+        let message = e.message().trim().to_string();
+        // A missing field is reported at its table; anything else at the offending key.
+        let key_on_line = !message.starts_with("missing field");
+        let field = e.span().map(|s| field_path_at(text, s.start, key_on_line)).unwrap_or_default();
+        error(e.span().map(|s| line_of(text, s.start)), field, message)
     })
 }
 

@@ -7,6 +7,7 @@
 
 mod builtin;
 mod error;
+mod field_path;
 mod load;
 mod raw;
 mod write;

@@ -1,15 +1,18 @@
 //! The page's components: each renders one part of the state and dispatches actions.
 
 mod blocs;
+mod compare;
 mod controls;
 mod custom;
 mod events;
+mod exports;
 mod fan_chart;
 mod header;
 mod network;
 mod outcomes;
 mod results;
 mod scenario_panel;
+mod sensitivity;
 mod share;
 mod slider;
 mod synced_select;

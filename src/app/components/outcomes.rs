@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::analysis::convergence::{too_noisy, trace, TracePoint};
+use crate::analysis::OutcomeRuns;
 use crate::app::Shared;
 use crate::engine::{Summary, When};
 use crate::scenario::Scenario;
@@ -11,10 +13,44 @@ use crate::view::format;
 pub struct OutcomesProps {
     pub scenario: Shared<Scenario>,
     pub summary: Shared<Summary>,
+    /// Per-run indicators of the same ensemble, for the convergence traces.
+    pub indicators: Option<Shared<OutcomeRuns>>,
 }
 
-/// Above this standard error (in probability) a number is flagged as too noisy to read.
-const NOISY: f64 = 0.03;
+/// How the estimate settled as runs accumulated: the estimate after the first k runs, with a band
+/// of ± 2 standard errors, k on a log scale.
+fn convergence(points: &[TracePoint]) -> Html {
+    let (Some(first), Some(last)) = (points.first(), points.last()) else { return html! {} };
+    let (w, h) = (120.0, 28.0);
+    let (k0, k1) = ((first.runs as f64).ln(), (last.runs as f64).ln().max((first.runs as f64).ln() + 1e-9));
+    let x = |k: usize| w * ((k as f64).ln() - k0) / (k1 - k0);
+    // Zoomed to the band, so that its narrowing shows whatever the level.
+    let (low, high) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+        let (p, e) = (t.estimate.probability, 2.0 * t.estimate.std_error);
+        (lo.min(p - e), hi.max(p + e))
+    });
+    let (low, high) = (low.max(0.0), high.min(1.0).max(low.max(0.0) + 0.01));
+    let y = |p: f64| h - h * ((p - low) / (high - low)).clamp(0.0, 1.0);
+    let line: String = points.iter().enumerate().map(|(i, t)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(t.runs), y(t.estimate.probability))).collect();
+    let upper = points.iter().enumerate().map(|(i, t)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(t.runs), y(t.estimate.probability + 2.0 * t.estimate.std_error)));
+    let lower = points.iter().rev().map(|t| format!("L{:.1},{:.1}", x(t.runs), y(t.estimate.probability - 2.0 * t.estimate.std_error)));
+    let band: String = upper.chain(lower).collect::<String>() + "Z";
+    let description = format!(
+        "After {} runs: {}; after {} runs: {} ± {:.1} points.",
+        first.runs,
+        format::percent(first.estimate.probability),
+        last.runs,
+        format::percent(last.estimate.probability),
+        100.0 * last.estimate.std_error
+    );
+    html! {
+        <svg class="convergence" viewBox={format!("0 0 {w} {h}")} role="img" aria-label={format!("Convergence: {description}")}>
+            <title>{ format!("Convergence: {description}") }</title>
+            <path class="convergence-band" d={band} />
+            <path class="convergence-line" d={line} />
+        </svg>
+    }
+}
 
 fn when_words(when: When) -> &'static str {
     match when {
@@ -31,9 +67,9 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             <h2 id="outcomes-heading">{ "Outcomes" }</h2>
             <p class="caption">{ "Share of runs in which each outcome happens under the current assumptions (± Monte Carlo standard error, in points). Not a forecast." }</p>
             <table>
-                <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ "Probability" }</th></tr></thead>
+                <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ "Probability" }</th><th scope="col">{ "As runs accumulate" }</th></tr></thead>
                 <tbody>
-                    for (spec, p) in props.scenario.outcomes.iter().zip(&props.summary.outcomes) {
+                    for (o, (spec, p)) in props.scenario.outcomes.iter().zip(&props.summary.outcomes).enumerate() {
                         <tr data-outcome={spec.id.clone()} data-probability={p.probability.to_string()} data-std-error={p.std_error.to_string()}>
                             <th scope="row">
                                 { spec.label.clone() }
@@ -45,8 +81,13 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                                     <rect class="bar-track" width="100" height="6" />
                                     <rect class="bar-fill" width={format!("{:.1}", 100.0 * p.probability)} height="6" />
                                 </svg>
-                                if p.std_error > NOISY {
-                                    <span class="noisy">{ "too few runs to read closely" }</span>
+                                if too_noisy(p.std_error) {
+                                    <span class="noisy">{ "too few runs to read closely: the error is over 3 points" }</span>
+                                }
+                            </td>
+                            <td>
+                                if let Some(runs) = &props.indicators {
+                                    { convergence(&trace(runs, o)) }
                                 }
                             </td>
                         </tr>

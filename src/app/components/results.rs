@@ -7,6 +7,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::blocs::Blocs;
+use super::compare::Compare;
+use super::exports::Exports;
+use super::sensitivity::Sensitivity;
 use super::events::Events;
 use super::fan_chart::FanChart;
 use super::network::Network;
@@ -36,6 +39,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let fits = |s: &Shared<crate::engine::Summary>| s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len();
     let summary = summary.filter(fits);
+    let indicators = state.indicators.clone().filter(|_| !state.is_stale()).map(Shared);
     let onpair = {
         let dispatch = dispatch.clone();
         Callback::from(move |event: Event| {
@@ -53,6 +57,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let horizon = state.settings.horizon;
     let pair = state.view.pair;
+    let values = Rc::new(state.values.clone());
     let pair_picker = use_synced_select(pair.to_string());
     html! {
         <section class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
@@ -79,7 +84,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 }
             </section>
             if let Some(summary) = &summary {
-                <Outcomes scenario={scenario.clone()} summary={summary.clone()} />
+                <Outcomes scenario={scenario.clone()} summary={summary.clone()} indicators={indicators.clone()} />
             }
             if let Some(bands) = &bands {
                 <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
@@ -98,7 +103,13 @@ pub fn Results(props: &ResultsProps) -> Html {
                     </div>
                 </section>
             }
-            <Share url={props.link.clone()} scenario={scenario.clone()} values={Rc::new(state.values.clone())} settings={state.settings} />
+            <Sensitivity scenario={scenario.clone()} values={values.clone()} settings={state.settings} generation={state.generation} />
+            <Compare scenario={scenario.clone()} values={values.clone()} settings={state.settings} generation={state.generation}
+                summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair} />
+            if let Some(summary) = &summary {
+                <Exports scenario={scenario.clone()} values={values.clone()} summary={summary.clone()} {pair} />
+            }
+            <Share url={props.link.clone()} scenario={scenario.clone()} values={values.clone()} settings={state.settings} />
         </section>
     }
 }

@@ -1,0 +1,32 @@
+//! Analyses over many ensembles: which assumptions matter (sensitivity tornado), what a change
+//! does (paired comparison), how far the Monte Carlo estimates can be trusted (convergence), and
+//! how outcomes move along a grid of values (sweep); plus the exports (CSV, Markdown, SVG).
+//!
+//! Pure functions over the engine, no threads and no web crates: each analysis is described as a
+//! list of independent jobs (plain data, serialisable) that the caller runs however it likes (the
+//! page in Web Workers, the command line on threads) and then assembles. Every job of one analysis
+//! uses the same [`Settings`](crate::engine::Settings), so run r draws from the same random stream
+//! (seed, r) in every job: *common random numbers*. Differences between jobs are then estimated from
+//! per-run paired differences ([`paired`]), whose standard error is far smaller than that of two
+//! independent estimates. The engine keeps the streams aligned whatever the assumptions (each run
+//! has one stream for the shocks and one for the events, and every event draws every month), so
+//! two jobs' runs differ only where the changed assumption makes their paths differ. In the
+//! built-in scenarios the median paired error of a tornado swing is 15–45 % of the unpaired one
+//! (2 000 runs then read like 10 000 to 90 000 independent ones). The paired standard error
+//! measures whatever noise is left, so it stays honest either way.
+//!
+//! Nothing here is a forecast: every number follows from the scenario's speculative assumptions.
+
+pub mod compare;
+pub mod convergence;
+pub mod export;
+pub mod indicators;
+pub mod paired;
+pub mod sensitivity;
+pub mod sweep;
+
+pub use indicators::OutcomeRuns;
+pub use paired::PairedDifference;
+
+/// The line every report of an analysis opens with.
+pub const NOTICE: &str = "Speculative model, not a forecast: every number below follows from adjustable assumptions.";

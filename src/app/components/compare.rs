@@ -1,0 +1,191 @@
+//! Two states side by side on the same random draws: the current one against the scenario's
+//! defaults (or another built-in scenario over the same actors), with outcome differences and
+//! their paired standard errors, and the fan charts overlaid.
+
+use std::rc::Rc;
+
+use gloo::worker::{Spawnable, WorkerBridge};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::synced_select::use_synced_select;
+use crate::analysis::compare::{check_same_actors, compare_runs, StateComparison};
+use crate::analysis::OutcomeRuns;
+use crate::app::worker::{Job, Report, SimWorker, Task};
+use crate::app::Shared;
+use crate::engine::{PairBands, Settings, Summary};
+use crate::scenario::{builtin, builtin_ids, Scenario};
+use crate::view::fan::{fan_paths, Frame};
+use crate::view::format;
+
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    pub scenario: Shared<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
+    pub generation: u64,
+    /// The current state's finished results (same generation), if any.
+    pub summary: Option<Shared<Summary>>,
+    pub indicators: Option<Shared<OutcomeRuns>>,
+    pub pair: usize,
+}
+
+/// The reference state's finished ensemble.
+#[derive(Clone)]
+struct Reference {
+    id: u64,
+    label: String,
+    scenario: Rc<Scenario>,
+    settings: Settings,
+    generation: u64,
+    result: Option<(Rc<Summary>, Rc<OutcomeRuns>)>,
+}
+
+const DEFAULTS: &str = "";
+
+#[component]
+pub fn Compare(props: &CompareProps) -> Html {
+    let choice = use_state(|| DEFAULTS.to_string());
+    let reference = use_state(|| None::<Reference>);
+    let latest = use_mut_ref(|| None::<Reference>);
+    *latest.borrow_mut() = (*reference).clone();
+    let worker: Rc<WorkerBridge<SimWorker>> = {
+        let (reference, latest) = (reference.clone(), latest.clone());
+        use_memo((), move |_| {
+            SimWorker::spawner()
+                .callback(move |report: Report| {
+                    let Report::Finished { id, summary, indicators, .. } = report else { return };
+                    let Some(mut current) = latest.borrow().clone() else { return };
+                    if current.id != id {
+                        return;
+                    }
+                    current.result = Some((Rc::new(summary), Rc::new(indicators)));
+                    *latest.borrow_mut() = Some(current.clone());
+                    reference.set(Some(current));
+                })
+                .spawn_with_loader("./worker_loader.js")
+        })
+    };
+    let scenario = &props.scenario;
+    // Built-in scenarios over the same actors (in the same order) can be compared run by run.
+    let others: Vec<(String, String)> = builtin_ids()
+        .filter(|id| *id != scenario.id)
+        .filter_map(|id| builtin(id)?.ok())
+        .filter(|other| check_same_actors(scenario, other).is_ok())
+        .map(|other| (other.id.clone(), other.title.clone()))
+        .collect();
+    let onchoice = {
+        let choice = choice.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            choice.set(select.value());
+        })
+    };
+    let picker = use_synced_select((*choice).clone());
+    let onrun = {
+        let (scenario, settings, generation, choice) = (props.scenario.clone(), props.settings, props.generation, choice.clone());
+        let (reference, latest, worker) = (reference.clone(), latest.clone(), worker.clone());
+        Callback::from(move |_| {
+            let (reference_scenario, label) = if choice.is_empty() {
+                (Rc::new((*scenario.0).clone()), "the scenario's defaults".to_string())
+            } else {
+                match builtin(&choice).and_then(Result::ok) {
+                    Some(other) => {
+                        let title = other.title.clone();
+                        (Rc::new(other), format!("“{title}” at its defaults"))
+                    }
+                    None => return,
+                }
+            };
+            let id = latest.borrow().as_ref().map_or(1, |r| r.id + 1);
+            let model = reference_scenario.model(&reference_scenario.defaults());
+            worker.send(Job { id, task: Task::Ensemble(model), settings });
+            let fresh = Reference { id, label, scenario: reference_scenario, settings, generation, result: None };
+            *latest.borrow_mut() = Some(fresh.clone());
+            reference.set(Some(fresh));
+        })
+    };
+
+    let comparison: Option<(StateComparison, Rc<Summary>, String)> = match (&*reference, &props.indicators) {
+        (Some(r), Some(current)) if r.settings == props.settings => r.result.as_ref().map(|(summary, runs)| {
+            (compare_runs(&r.scenario, runs, scenario, current, props.settings), summary.clone(), r.label.clone())
+        }),
+        _ => None,
+    };
+    let running = reference.as_ref().is_some_and(|r| r.result.is_none());
+    let stale = reference.as_ref().is_some_and(|r| r.generation != props.generation);
+    html! {
+        <section class="compare" aria-labelledby="compare-heading">
+            <h2 id="compare-heading">{ "Compare" }</h2>
+            <p class="caption">{ "The current state against a reference, run on the same random draws (same seed): differences are effects of the changed assumptions, with their paired standard error." }</p>
+            <div class="setting">
+                <label for="compare-with">{ "Against" }</label>
+                <select id="compare-with" ref={picker} onchange={onchoice}>
+                    <option value={DEFAULTS} selected={choice.is_empty()}>{ "this scenario's defaults" }</option>
+                    for (id, title) in others {
+                        <option value={id.clone()} selected={*choice == id}>{ title }</option>
+                    }
+                </select>
+                <button type="button" id="run-compare" onclick={onrun} disabled={running}>{ "Compare" }</button>
+            </div>
+            if running {
+                <p class="status" role="status">{ "Running the reference…" }</p>
+            }
+            if stale && !running {
+                <p class="status" role="status"><strong>{ "The inputs have changed since the reference was run: compare again to update." }</strong></p>
+            }
+            if let Some((comparison, reference_summary, label)) = comparison {
+                <table data-compare-status="done">
+                    <caption>{ format!("Reference: {label}; current: your settings.") }</caption>
+                    <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ "reference" }</th><th scope="col">{ "current" }</th><th scope="col">{ "difference (± paired SE)" }</th></tr></thead>
+                    <tbody>
+                        for delta in comparison.outcomes.iter() {
+                            <tr data-outcome={delta.id.clone()} data-delta={delta.difference.delta.to_string()} data-std-error={delta.difference.std_error.to_string()}>
+                                <th scope="row">{ delta.label.clone() }{ if delta.tests_differ { " (tests differ)" } else { "" } }</th>
+                                <td>{ format::percent(delta.a.probability) }</td>
+                                <td>{ format::percent(delta.b.probability) }</td>
+                                <td>{ format!("{:+.1} ± {:.1} points", 100.0 * delta.difference.delta, 100.0 * delta.difference.std_error) }</td>
+                            </tr>
+                        }
+                    </tbody>
+                </table>
+                if !comparison.only_in_a.is_empty() || !comparison.only_in_b.is_empty() {
+                    <p class="caption">{ format!("Outcomes only in the reference: {}; only in the current scenario: {}.",
+                        comparison.only_in_a.join(", "), comparison.only_in_b.join(", ")) }</p>
+                }
+                if let Some(current) = &props.summary {
+                    if let (Some(reference_bands), Some(current_bands)) = (reference_summary.pairs.get(props.pair), current.pairs.get(props.pair)) {
+                        { overlay(&scenario.pair_name(props.pair), reference_bands, current_bands, props.settings.horizon) }
+                    }
+                }
+            }
+        </section>
+    }
+}
+
+/// The reference's fan (outlined, dashed) over the current one (filled), for one pair.
+fn overlay(pair_name: &str, reference: &PairBands, current: &PairBands, horizon: usize) -> Html {
+    let frame = Frame { width: 640.0, height: 260.0, left: 10.0, right: 10.0, top: 10.0, bottom: 10.0 };
+    let (r, c) = (fan_paths(reference, horizon, &frame), fan_paths(current, horizon, &frame));
+    let describe = |b: &PairBands| b.quantiles.last().map_or(String::new(), |q| format::value(q[2], 0.01));
+    let description = format!(
+        "{pair_name}: median at month {horizon} is {} now and {} in the reference.",
+        describe(current),
+        describe(reference)
+    );
+    html! {
+        <figure class="fan large overlay">
+            <svg viewBox="0 0 640 260" role="img" aria-label={description.clone()}>
+                <title>{ description.clone() }</title>
+                <rect class="plot-area" x="10" y="10" width="620" height="240" />
+                <line class="zero" x1="10" x2="630" y1={frame.y(0.0).to_string()} y2={frame.y(0.0).to_string()} />
+                <path class="band-outer" d={c.outer} />
+                <path class="band-inner" d={c.inner} />
+                <path class="median" d={c.median} />
+                <path class="reference-band" d={r.outer} />
+                <path class="reference-median" d={r.median} />
+            </svg>
+            <figcaption>{ format!("{description} Filled: current; dashed: reference.") }</figcaption>
+        </figure>
+    }
+}

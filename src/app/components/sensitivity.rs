@@ -1,0 +1,309 @@
+//! Which assumptions matter: the sensitivity tornado of one outcome, computed off the UI thread on
+//! several workers with common random numbers (every ensemble uses the page's seed, so run r draws
+//! the same numbers at both ends of every range and the bars are effects, not sampling noise).
+
+use std::rc::Rc;
+
+use gloo::worker::{Spawnable, WorkerBridge};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::synced_select::use_synced_select;
+use crate::analysis::export::{tornado_csv, tornado_svg};
+use crate::analysis::sensitivity::{assemble, tornado_jobs, JobResult, Probe, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::app::browser::download;
+use crate::app::worker::{Job, Report, SimWorker, Task};
+use crate::app::Shared;
+use crate::engine::Settings;
+use crate::scenario::Scenario;
+use crate::view::format;
+
+/// Bars shown before "show all".
+const SHOWN_BARS: usize = 15;
+
+#[derive(Properties, PartialEq)]
+pub struct SensitivityProps {
+    pub scenario: Shared<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
+    /// Changes whenever an input changes: a tornado of older inputs is marked as such.
+    pub generation: u64,
+}
+
+/// One run of the tornado: what was asked, and what has come back.
+#[derive(Clone, PartialEq)]
+struct Run {
+    id: u64,
+    generation: u64,
+    settings: Settings,
+    values: Rc<Vec<f64>>,
+    /// Per worker: the probes of the models it was given, in order.
+    probes: Vec<Vec<Probe>>,
+    /// Per worker: its results once finished.
+    results: Vec<Option<Vec<JobResult>>>,
+    /// Per worker: ensembles done so far.
+    done: Vec<usize>,
+    total: usize,
+    started: f64,
+    milliseconds: Option<f64>,
+}
+
+impl Run {
+    fn finished(&self) -> Option<Vec<JobResult>> {
+        let mut all = Vec::new();
+        for results in &self.results {
+            all.extend(results.clone()?);
+        }
+        Some(all)
+    }
+}
+
+fn worker_count() -> usize {
+    let cores = gloo::utils::window().navigator().hardware_concurrency();
+    (cores as usize).clamp(1, 4)
+}
+
+#[component]
+pub fn Sensitivity(props: &SensitivityProps) -> Html {
+    let outcome = use_state(|| 0usize);
+    let run = use_state(|| None::<Run>);
+    let show_all = use_state(|| false);
+    // Reports arrive here as (worker, report); the latest `run` is read through a shared cell.
+    let latest = use_mut_ref(|| None::<Run>);
+    *latest.borrow_mut() = (*run).clone();
+    let workers: Rc<Vec<WorkerBridge<SimWorker>>> = {
+        let run = run.clone();
+        let latest = latest.clone();
+        use_memo((), move |_| {
+            (0..worker_count())
+                .map(|w| {
+                    let run = run.clone();
+                    let latest = latest.clone();
+                    SimWorker::spawner()
+                        .callback(move |report: Report| {
+                            let Some(mut current) = latest.borrow().clone() else { return };
+                            match report {
+                                Report::BatchProgress { id, done, .. } if id == current.id => current.done[w] = done,
+                                Report::BatchFinished { id, results, .. } if id == current.id => {
+                                    current.done[w] = results.len();
+                                    let probes = current.probes[w].clone();
+                                    current.results[w] = Some(
+                                        probes.into_iter().zip(results).map(|(probe, runs)| JobResult { probe, runs }).collect(),
+                                    );
+                                    if current.finished().is_some() {
+                                        current.milliseconds = Some(js_sys::Date::now() - current.started);
+                                    }
+                                }
+                                _ => return,
+                            }
+                            *latest.borrow_mut() = Some(current.clone());
+                            run.set(Some(current));
+                        })
+                        .spawn_with_loader("./worker_loader.js")
+                })
+                .collect()
+        })
+    };
+
+    let onrun = {
+        let (scenario, values, settings, generation) = (props.scenario.clone(), props.values.clone(), props.settings, props.generation);
+        let (run, latest, workers) = (run.clone(), latest.clone(), workers.clone());
+        Callback::from(move |_| {
+            let jobs = tornado_jobs(&scenario, &values);
+            let n = workers.len();
+            let id = latest.borrow().as_ref().map_or(1, |r| r.id + 1);
+            let mut probes = vec![Vec::new(); n];
+            let mut models = vec![Vec::new(); n];
+            // Interleaved, so every worker gets a similar share of the work.
+            for (k, job) in jobs.iter().enumerate() {
+                probes[k % n].push(job.probe);
+                models[k % n].push(job.model(&scenario));
+            }
+            let started = js_sys::Date::now();
+            for (worker, models) in workers.iter().zip(models) {
+                worker.send(Job { id, task: Task::Outcomes(models), settings });
+            }
+            let fresh = Run {
+                id,
+                generation,
+                settings,
+                values: values.clone(),
+                probes,
+                results: vec![None; n],
+                done: vec![0; n],
+                total: jobs.len(),
+                started,
+                milliseconds: None,
+            };
+            *latest.borrow_mut() = Some(fresh.clone());
+            run.set(Some(fresh));
+        })
+    };
+    let onoutcome = {
+        let outcome = outcome.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Ok(index) = select.value().parse::<usize>() {
+                outcome.set(index);
+            }
+        })
+    };
+    let picker = use_synced_select(outcome.to_string());
+    let scenario = &props.scenario;
+    let outcome_index = (*outcome).min(scenario.outcomes.len().saturating_sub(1));
+
+    let tornado: Option<Tornado> = run.as_ref().and_then(|r| {
+        let results = r.finished()?;
+        assemble(scenario, &r.values, r.settings, &results, outcome_index).ok()
+    });
+    let running = run.as_ref().is_some_and(|r| r.milliseconds.is_none());
+    let stale = run.as_ref().is_some_and(|r| r.generation != props.generation);
+
+    let downloads = tornado.as_ref().map(|t| {
+        let (scenario, t1, t2) = (scenario.clone(), t.clone(), t.clone());
+        let scenario2 = scenario.clone();
+        let id = scenario.outcomes[t.outcome].id.clone();
+        let (id1, id2) = (id.clone(), id);
+        (
+            Callback::from(move |_| {
+                let _ = download(&format!("tornado-{id1}.csv"), &tornado_csv(&scenario, &t1), "text/csv");
+            }),
+            Callback::from(move |_| {
+                let _ = download(&format!("tornado-{id2}.svg"), &tornado_svg(&scenario2, &t2, usize::MAX), "image/svg+xml");
+            }),
+        )
+    });
+
+    html! {
+        <section class="sensitivity" aria-labelledby="sensitivity-heading">
+            <h2 id="sensitivity-heading">{ "Which assumptions matter" }</h2>
+            <p class="caption">{ format!(
+                "Each assumption set to the low and to the high end of its range, everything else as it is now, {} runs each on the same random draws. Bars ranked by how far they move the outcome; ★ marks assumptions that matter (a swing of at least {:.0} points and {} paired standard errors) and rest on low confidence: where better evidence would matter most.",
+                props.settings.runs, 100.0 * INFLUENTIAL_SWING, NOISE_MULTIPLE
+            ) }</p>
+            <div class="setting">
+                <label for="tornado-outcome">{ "Outcome" }</label>
+                <select id="tornado-outcome" ref={picker} onchange={onoutcome}>
+                    for (i, o) in scenario.outcomes.iter().enumerate() {
+                        <option value={i.to_string()} selected={i == outcome_index}>{ o.label.clone() }</option>
+                    }
+                </select>
+                <button type="button" id="run-sensitivity" onclick={onrun} disabled={running}>
+                    { if run.is_some() { "Recompute sensitivity" } else { "Compute sensitivity" } }
+                </button>
+            </div>
+            if let Some(r) = run.as_ref() {
+                <p class="status" role="status" data-tornado-status={if running { "running" } else { "done" }}>
+                    if running {
+                        { format!("Computing {} ensembles on {} workers… ", r.total, r.done.len()) }
+                        <progress max={r.total.to_string()} value={r.done.iter().sum::<usize>().to_string()} aria-label="Progress of the sensitivity analysis" />
+                    } else if let Some(ms) = r.milliseconds {
+                        <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total, r.settings.runs, ms / 1000.0, r.done.len()) }</span>
+                    }
+                    if stale {
+                        <strong>{ " The inputs have changed since: recompute to update." }</strong>
+                    }
+                </p>
+            }
+            if let Some(t) = &tornado {
+                { tornado_chart(scenario, t, if *show_all { usize::MAX } else { SHOWN_BARS }) }
+                <p>
+                    if t.bars.len() > SHOWN_BARS {
+                        <button type="button" onclick={let show_all = show_all.clone(); Callback::from(move |_| show_all.set(!*show_all))}>
+                            { if *show_all { "Show the top 15".to_string() } else { format!("Show all {}", t.bars.len()) } }
+                        </button>
+                        { " " }
+                    }
+                    if let Some((csv, svg)) = downloads {
+                        <button type="button" onclick={csv}>{ "Tornado as CSV" }</button>{ " " }
+                        <button type="button" onclick={svg}>{ "Tornado as SVG" }</button>
+                    }
+                </p>
+            }
+        </section>
+    }
+}
+
+/// The tornado: one row per assumption, a bar from p(low end) to p(high end) around the
+/// current probability.
+fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Html {
+    const WIDTH: f64 = 640.0;
+    const LABEL: f64 = 290.0;
+    const ROW: f64 = 22.0;
+    let bars: Vec<_> = tornado.bars.iter().take(max_bars).collect();
+    let height = ROW * bars.len() as f64 + 30.0;
+    let x = |p: f64| LABEL + (WIDTH - LABEL - 20.0) * p.clamp(0.0, 1.0);
+    let base = tornado.base.probability;
+    let outcome = &scenario.outcomes[tornado.outcome];
+    let description = format!(
+        "Sensitivity of “{}” (now {}): the most influential assumption is {}.",
+        outcome.label,
+        format::percent(base),
+        bars.first().map_or("none".to_string(), |b| scenario.assumptions[b.assumption].label.clone())
+    );
+    html! {
+        <figure class="tornado">
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-label={description.clone()}>
+                <title>{ description.clone() }</title>
+                for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+                    <line class="grid" x1={x(tick).to_string()} x2={x(tick).to_string()} y1="0" y2={(height - 18.0).to_string()} />
+                    <text class="tick" x={x(tick).to_string()} y={(height - 4.0).to_string()} text-anchor="middle">{ format!("{:.0} %", 100.0 * tick) }</text>
+                }
+                <line class="base" x1={x(base).to_string()} x2={x(base).to_string()} y1="0" y2={(height - 18.0).to_string()} />
+                for (row, bar) in bars.iter().enumerate() {
+                    {{
+                        let y = ROW * row as f64 + 4.0;
+                        let label = &scenario.assumptions[bar.assumption].label;
+                        let (lo, hi) = (bar.low.probability, bar.high.probability);
+                        html! {
+                            <g class={classes!("bar-row", bar.flagged.then_some("flagged"))} data-assumption={scenario.assumptions[bar.assumption].id.clone()}>
+                                <text class="bar-label" x={(LABEL - 6.0).to_string()} y={(y + 13.0).to_string()} text-anchor="end">
+                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 42)) }
+                                </text>
+                                <rect class="low-end" x={x(lo.min(base)).to_string()} y={y.to_string()} width={(x(lo.max(base)) - x(lo.min(base))).max(1.0).to_string()} height="16" />
+                                <rect class="high-end" x={x(hi.min(base)).to_string()} y={y.to_string()} width={(x(hi.max(base)) - x(hi.min(base))).max(1.0).to_string()} height="16" />
+                                <title>{ format!(
+                                    "{label}: {} at the low end ({}), {} at the high end ({}); change {} ± {} points{}",
+                                    format::percent(lo), bar.low_value, format::percent(hi), bar.high_value,
+                                    format!("{:+.1}", 100.0 * bar.change.delta), format!("{:.1}", 100.0 * bar.change.std_error),
+                                    if bar.flagged { "; influential and low confidence" } else { "" }
+                                ) }</title>
+                            </g>
+                        }
+                    }}
+                }
+            </svg>
+            <figcaption>
+                <span class="swatch low-end"></span>{ " low end of the range  " }
+                <span class="swatch high-end"></span>{ " high end; the line is the current value. " }
+                { description }
+            </figcaption>
+            <details class="data-table">
+                <summary>{ "Table" }</summary>
+                <table>
+                    <thead><tr><th scope="col">{ "Assumption" }</th><th scope="col">{ "low end" }</th><th scope="col">{ "high end" }</th>
+                        <th scope="col">{ "change (± paired SE)" }</th><th scope="col">{ "confidence" }</th></tr></thead>
+                    <tbody>
+                        for bar in bars.iter() {
+                            <tr data-assumption={scenario.assumptions[bar.assumption].id.clone()} data-swing={bar.swing.to_string()}>
+                                <th scope="row">{ format!("{}{}", if bar.flagged { "★ " } else { "" }, scenario.assumptions[bar.assumption].label) }</th>
+                                <td>{ format::percent(bar.low.probability) }</td>
+                                <td>{ format::percent(bar.high.probability) }</td>
+                                <td>{ format!("{:+.1} ± {:.1}", 100.0 * bar.change.delta, 100.0 * bar.change.std_error) }</td>
+                                <td>{ scenario.assumptions[bar.assumption].confidence.as_str() }</td>
+                            </tr>
+                        }
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
+    }
+}

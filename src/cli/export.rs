@@ -1,0 +1,45 @@
+//! `export`: the files the page offers for download, written to stdout.
+
+use super::{prepare, report_notes, simulate, CliError, ExportKind, ExportOptions, Prepared};
+use crate::analysis::export::{assumptions_markdown, fan_chart_svg, outcomes_csv, quantiles_csv};
+use crate::engine::Ensemble;
+
+/// "RUS-CHN" (either order) → pair index.
+fn pair_by_key(prepared: &Prepared, key: &str) -> Option<usize> {
+    let scenario = &prepared.scenario;
+    let (a, b) = key.split_once('-')?;
+    let (i, j) = (scenario.actor_index(a)?, scenario.actor_index(b)?);
+    (i != j).then(|| scenario.pair_of(i, j))
+}
+
+/// `--pair`, else the link's `view.pair`, else the first pair.
+fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliError> {
+    if let Some(key) = asked {
+        return pair_by_key(prepared, key).ok_or_else(|| {
+            let actors: Vec<&str> = prepared.scenario.actors.iter().map(|a| a.id.as_str()).collect();
+            CliError(format!("--pair {key}: write two actor ids of `{}` as A-B (actors: {})", prepared.scenario.id, actors.join(", ")))
+        });
+    }
+    let from_link = prepared.view.iter().find(|(key, _)| key == "pair").and_then(|(_, value)| pair_by_key(prepared, value));
+    Ok(from_link.unwrap_or(0))
+}
+
+pub fn run(options: &ExportOptions) -> Result<String, CliError> {
+    let prepared = prepare(&options.state)?;
+    report_notes(&prepared);
+    let scenario = &prepared.scenario;
+    Ok(match options.what {
+        ExportKind::Quantiles => quantiles_csv(scenario, &simulate(&prepared, None)),
+        ExportKind::Outcomes => {
+            // The outcomes need no fan-chart bands: same runs, same numbers, less work.
+            let mut ensemble = Ensemble::outcomes_only(scenario.model(&prepared.values), prepared.settings);
+            while !ensemble.advance(usize::MAX).is_done() {}
+            outcomes_csv(scenario, &ensemble.summary())
+        }
+        ExportKind::Assumptions => assumptions_markdown(scenario, &prepared.values),
+        ExportKind::Svg => {
+            let pair = chosen_pair(&prepared, options.pair.as_deref())?;
+            fan_chart_svg(scenario, &simulate(&prepared, None), pair)
+        }
+    })
+}
