@@ -21,6 +21,10 @@ pub const SLICE_MILLISECONDS: f64 = 30.0;
 /// Runs advanced per call between clock checks.
 const RUNS_PER_STEP: usize = 500;
 
+/// A batch reports its progress at most this often: the page's thread shares the cores with the
+/// workers, so fewer messages leave more time for the work.
+const BATCH_REPORT_MILLISECONDS: f64 = 250.0;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Task {
     /// One full ensemble.
@@ -62,6 +66,7 @@ struct Running {
     work: Work,
     requester: HandlerId,
     started: f64,
+    last_report: f64,
 }
 
 /// The worker's state: at most one job.
@@ -115,7 +120,12 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                         Report::BatchFinished { id: job.id, results: std::mem::take(results), milliseconds: now() - job.started };
                     return (Some(report), true);
                 }
-                if now() - slice_start >= SLICE_MILLISECONDS {
+                let time = now();
+                if time - slice_start >= SLICE_MILLISECONDS {
+                    if time - job.last_report < BATCH_REPORT_MILLISECONDS {
+                        return (None, false);
+                    }
+                    job.last_report = time;
                     return (Some(Report::BatchProgress { id: job.id, done: results.len(), total: *total }), false);
                 }
             }
@@ -157,7 +167,8 @@ impl Worker for SimWorker {
                 Work::Batch { pending, current, total, results: Vec::with_capacity(total) }
             }
         };
-        self.running = Some(Running { id: job.id, settings: job.settings, work, requester, started: now() });
+        let started = now();
+        self.running = Some(Running { id: job.id, settings: job.settings, work, requester, started, last_report: started });
         if idle {
             // Start now, in this task; a running job already has its next slice scheduled.
             self.update(scope, Step::Continue);

@@ -1,0 +1,104 @@
+// Sensitivity tornado, comparison on common random numbers, convergence, and exports.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults } from './browser.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const cli = (args) => execFileSync(path.join(ROOT, 'target', 'release', 'alignment-sim'), args, { encoding: 'utf8' });
+
+test('the tornado in the page equals the command line for the same link, and its time is reported', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&seed=21&model.balance=0.03`);
+  await waitForResults(page);
+  await page.waitForFunction(() => location.hash.includes('seed=21'));
+  const link = page.url();
+  const outcomeLabel = await page.locator('#tornado-outcome option').nth(1).textContent();
+  await page.locator('#tornado-outcome').selectOption({ index: 1 });
+  const clicked = Date.now();
+  await page.click('#run-sensitivity');
+  await page.waitForSelector('[data-tornado-status=done]', { timeout: 120000 });
+  const wall = Date.now() - clicked;
+  const workerMs = Number(await page.locator('[data-milliseconds]').getAttribute('data-milliseconds'));
+  const ensembles = (await page.locator('[data-tornado-status]').textContent()).match(/(\d+) ensembles/)[1];
+  console.log(`# sensitivity: ${ensembles} ensembles × 2000 runs in ${workerMs} ms on the page's workers (${wall} ms click → drawn)`);
+  await page.locator('.sensitivity').screenshot({ path: path.join(ARTIFACTS, 'tornado.png') });
+  assert.ok(await page.locator('.tornado svg .bar-row').count() >= 10);
+  // The whole table, in rank order.
+  const showAll = page.getByRole('button', { name: /Show all/ });
+  if (await showAll.count()) await showAll.click();
+  const rows = await page.$$eval('.tornado tbody tr', (trs) => trs.map((tr) => [tr.dataset.assumption, Number(tr.dataset.swing)]));
+
+  const outcomeId = JSON.parse(cli(['run', '--link', link, '--format', 'json'])).outcomes[1].id;
+  const fromCli = JSON.parse(cli(['sensitivity', '--link', link, '--outcome', outcomeId, '--format', 'json']));
+  assert.deepEqual(rows, fromCli.bars.map((b) => [b.id, b.swing]), `tornado of “${outcomeLabel}”: page and command line`);
+  assert.ok(await page.locator('.tornado .flagged').count() >= 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('compare: the current state against the defaults on the same draws, with deltas, errors and the overlay', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift`);
+  let generation = await waitForResults(page);
+  // Unchanged: every difference is exactly zero, with zero error (same draws).
+  await page.click('#run-compare');
+  await page.waitForSelector('[data-compare-status=done]', { timeout: 60000 });
+  const same = await page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [Number(tr.dataset.delta), Number(tr.dataset.stdError)]));
+  assert.ok(same.length >= 2 && same.every(([d, se]) => d === 0 && se === 0), JSON.stringify(same));
+
+  // Changed: the deltas follow, with paired errors; they agree with the command line.
+  await page.locator('#a-model_balance').focus();
+  for (let i = 0; i < 15; i++) await page.keyboard.press('ArrowRight');
+  generation = await waitForResults(page, { after: generation });
+  await page.click('#run-compare');
+  await page.waitForFunction(() => document.querySelector('.compare [data-compare-status=done]') && !document.querySelector('.compare .status'));
+  const rows = await page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [tr.dataset.outcome, Number(tr.dataset.delta), Number(tr.dataset.stdError)]));
+  assert.ok(rows.some(([, d]) => d !== 0), 'a change shows');
+  await page.waitForFunction(() => location.hash.includes('model.balance'));
+  const fromCli = JSON.parse(cli(['compare', '--link', page.url(), '--format', 'json']));
+  const cliRows = fromCli.outcomes.map((o) => [o.id, o.difference ?? o.delta, o.std_error]);
+  assert.deepEqual(rows.map(([id, d]) => [id, d]), cliRows.map(([id, d]) => [id, d]));
+  assert.equal(await page.locator('.compare .overlay svg path.reference-median').count(), 1);
+  await page.locator('.compare').screenshot({ path: path.join(ARTIFACTS, 'compare.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('convergence traces and the noisy-estimate warning', async () => {
+  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&runs=100`);
+  await waitForResults(page);
+  assert.ok(await page.locator('.outcomes svg.convergence').count() >= 2);
+  assert.ok(await page.locator('.outcomes .noisy').count() >= 1, 'with 100 runs some outcome is too noisy to read');
+  const label = await page.locator('.outcomes svg.convergence').first().getAttribute('aria-label');
+  assert.match(label, /After \d+ runs/);
+  await context.close();
+});
+
+test('exports download from the page and read back', async () => {
+  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=3`);
+  await waitForResults(page);
+  const grab = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    const file = path.join(ARTIFACTS, download.suggestedFilename());
+    await download.saveAs(file);
+    return readFileSync(file, 'utf8');
+  };
+  const quantiles = await grab('Quantiles (CSV)');
+  assert.match(quantiles, /^pair,month,q05,q25,q50,q75,q95,mean\n/);
+  assert.equal(quantiles.trim().split('\n').length, 1 + 15 * 37);
+  const fromCli = cli(['export', '--link', page.url(), '--what', 'quantiles']);
+  assert.equal(quantiles, fromCli, 'the page and the command line export the same quantiles');
+  const outcomes = await grab('Outcomes (CSV)');
+  assert.ok(outcomes.split('\n').length >= 3);
+  const report = await grab('Assumptions report (Markdown)');
+  for (const id of ['model.balance', 'pair.RUS-PRK.baseline']) assert.ok(report.includes(id), id);
+  assert.match(report, /speculative/i);
+  const svg = await grab('Fan chart of this pair (SVG)');
+  assert.match(svg, /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg, /<title[ >]/);
+  await context.close();
+});
