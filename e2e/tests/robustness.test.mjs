@@ -24,7 +24,11 @@ async function paste(page, text) {
 test('an uploaded scenario runs, travels in the link, and the link reproduces it elsewhere', async () => {
   const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement`);
   let generation = await waitForResults(page);
-  const text = builtinText('russia-dprk-alignment').replace(/^title = .*$/m, 'title = "My uploaded variant"');
+  // A variant with its own title and a different default, so that only the carried file gives these numbers.
+  const text = builtinText('russia-dprk-alignment')
+    .replace(/^title = .*$/m, 'title = "My uploaded variant"')
+    .replace('[model.balance]\nvalue = 0.02', '[model.balance]\nvalue = 0.06');
+  assert.ok(text.includes('value = 0.06'));
   const file = path.join(ARTIFACTS, 'uploaded.toml');
   writeFileSync(file, text);
   await openLoader(page);

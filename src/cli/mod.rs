@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
-use crate::link::{parse_link, resolve_link, LinkNote};
+use crate::link::{linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
 use crate::scenario::{builtin, builtin_ids, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// A failure to report to the user; the message says what and where.
@@ -158,19 +158,34 @@ pub struct Prepared {
 /// inputs.
 pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
     let link = options.link.as_deref().map(parse_link);
-    let name = match (&options.scenario, &link) {
-        (Some(name), _) => name.clone(),
-        (None, Some(link)) => link.scenario.clone().ok_or_else(|| CliError("the link names no scenario (`s=`)".into()))?,
+    let mut own_notes = Vec::new();
+    let scenario = match (&options.scenario, &link) {
+        (Some(name), link) => {
+            let scenario = load_scenario(name)?;
+            if let Some(named) = link.as_ref().and_then(|l| l.scenario.as_ref()).filter(|named| **named != scenario.id) {
+                own_notes.push(LinkNote {
+                    key: "s".into(),
+                    message: format!("the link is about `{named}`; its settings were applied to `{name}`, given on the command line"),
+                });
+            }
+            scenario
+        }
+        // A link names a built-in (never a local file) or carries its scenario.
+        (None, Some(link)) => match linked_scenario(link) {
+            LinkedScenario::Builtin(scenario) | LinkedScenario::Carried(scenario, _) => scenario,
+            LinkedScenario::Unusable(note) => return Err(CliError(format!("the link's scenario cannot be used: {note}"))),
+            LinkedScenario::Missing => return Err(CliError("the link names no scenario (`s=`)".into())),
+        },
         (None, None) => return Err(CliError("no scenario given".into())),
     };
-    let scenario = load_scenario(&name)?;
-    let (mut values, mut settings, view, notes) = match &link {
+    let (mut values, mut settings, view, mut notes) = match &link {
         Some(link) => {
             let resolved = resolve_link(link, &scenario);
             (resolved.values, resolved.settings, resolved.view, resolved.notes)
         }
         None => (scenario.defaults(), scenario.default_settings(), Vec::new(), Vec::new()),
     };
+    notes.extend(own_notes);
     if let Some(seed) = options.seed {
         settings.seed = seed;
     }

@@ -31,7 +31,7 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(out, "Outcomes (probability ± Monte Carlo standard error):");
     for (spec, p) in s.outcomes.iter().zip(&summary.outcomes) {
-        let _ = writeln!(out, "  {:>6} ± {:<5} {}  [{}, {:?}]", pct(p.probability), pct(p.std_error), spec.label, spec.test, spec.outcome.when);
+        let _ = writeln!(out, "  {:>6} ± {:<5} {}  [{}, {}]", pct(p.probability), pct(p.std_error), spec.label, spec.test, spec.outcome.when.keyword());
     }
     let _ = writeln!(out, "\nEvents (fired by month {horizon}; first month quartiles; mean firings):");
     for (spec, e) in s.events.iter().zip(&summary.events) {

@@ -98,6 +98,17 @@ pub enum When {
     EveryMonth,
 }
 
+impl When {
+    /// The word scenario files use.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            When::Horizon => "horizon",
+            When::AnyMonth => "any_month",
+            When::EveryMonth => "every_month",
+        }
+    }
+}
+
 /// The right-hand side of an outcome's comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Reference {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{Assumption, Scenario};
-use crate::engine::{Settings, When};
+use crate::engine::Settings;
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
 fn quoted(text: &str) -> String {
@@ -132,11 +132,7 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
         out.push('\n');
     }
     for outcome in &scenario.outcomes {
-        let when = match outcome.outcome.when {
-            When::Horizon => "horizon",
-            When::AnyMonth => "any_month",
-            When::EveryMonth => "every_month",
-        };
+        let when = outcome.outcome.when.keyword();
         let _ = writeln!(out, "[[outcomes]]\nid = {}\nlabel = {}", quoted(&outcome.id), quoted(&outcome.label));
         if let Some(description) = &outcome.description {
             let _ = writeln!(out, "description = {}", quoted(description));
