@@ -14,6 +14,15 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
     if n < 2 {
         return 0;
     }
+    // w_i w_j a_ij as a full matrix (at most 16 × 16), so each visit reads one row.
+    let mut coupling = [[0.0f64; 16]; 16];
+    for i in 0..n {
+        for j in i + 1..n {
+            let c = weights[i] * weights[j] * alignments[pair_index(n, i, j)];
+            coupling[i][j] = c;
+            coupling[j][i] = c;
+        }
+    }
     let mut mask: SplitMask = 0;
     let mut energy = 0.0;
     let mut best = (0.0, 0 as SplitMask);
@@ -24,11 +33,10 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
         let new_mask = mask ^ bit;
         let new_side = new_mask & bit != 0;
         let mut delta = 0.0;
-        for other in 0..n {
+        for (other, &term) in coupling[actor][..n].iter().enumerate() {
             if other == actor {
                 continue;
             }
-            let term = weights[actor] * weights[other] * alignments[pair_index(n, actor, other)];
             let apart = ((new_mask >> other) & 1 != 0) != new_side;
             delta += if apart { term } else { -term };
         }

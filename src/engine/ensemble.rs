@@ -24,10 +24,15 @@ pub const LATENT_LIMIT: f64 = 18.0;
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
 struct BalanceTerm {
-    pair_ik: u32,
-    pair_kj: u32,
+    /// Pair indices, below [`MAX_PAIRS`]: as `u8` into a `[f64; 256]` snapshot they need no
+    /// bounds check in the hot loop.
+    pair_ik: u8,
+    pair_kj: u8,
     weight: f64,
 }
+
+/// Pairs of at most 16 actors, the scenario limit.
+const MAX_PAIRS: usize = 16 * 15 / 2;
 
 /// Constants derived once from the model.
 #[derive(Clone, Debug)]
@@ -61,8 +66,8 @@ impl Prepared {
             if total > 0.0 {
                 for k in others {
                     terms.push(BalanceTerm {
-                        pair_ik: pair_index(n, i, k) as u32,
-                        pair_kj: pair_index(n, k, j) as u32,
+                        pair_ik: pair_index(n, i, k) as u8,
+                        pair_kj: pair_index(n, k, j) as u8,
                         weight: model.weights[k] / total,
                     });
                 }
@@ -132,6 +137,8 @@ pub struct Ensemble {
     splits: Vec<SplitMask>,
     frustrations: Vec<f64>,
     fired_now: Vec<usize>,
+    /// Scratch: one run's snapshot, padded to 256 entries (see [`BalanceTerm`]).
+    snapshot: Box<[f64; 256]>,
     /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
     /// only read outcomes and events, such as the sensitivity tornado).
     full: bool,
@@ -165,6 +172,7 @@ impl Ensemble {
             .map(|&a| PairBands { quantiles: vec![[a; 5]], mean: vec![a] })
             .collect();
         let events = model.events.len();
+        assert!(pairs <= MAX_PAIRS, "at most 16 actors");
         Ensemble {
             noise: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise)).collect(),
             event_draws: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events)).collect(),
@@ -181,6 +189,7 @@ impl Ensemble {
             splits: vec![0; runs],
             frustrations: vec![0.0; runs],
             fired_now: Vec::with_capacity(events),
+            snapshot: Box::new([0.0; 256]),
             full,
             month: 1,
             next_run: 0,
@@ -250,7 +259,10 @@ impl Ensemble {
         let pairs = self.pairs;
         let month = self.month;
         let state = run * pairs..(run + 1) * pairs;
-        let snapshot = &self.alignment[state.clone()];
+        // The month's snapshot, copied where the balance terms can index it without checks.
+        let snapshot = &mut *self.snapshot;
+        snapshot[..pairs].copy_from_slice(&self.alignment[state.clone()]);
+        let snapshot = &*snapshot;
         let latent = &mut self.latent[state.clone()];
         let baseline = &mut self.latent_baseline[state.clone()];
         let rng = &mut self.noise[run];

@@ -15,6 +15,8 @@ fn quantile_position(n: usize, q: f64) -> (usize, f64) {
 #[derive(Clone, Debug, Default)]
 pub struct Quantiles {
     counts: Vec<u32>,
+    /// Each value's bucket, from the counting pass, for the gathering pass.
+    bucket_of: Vec<u16>,
     /// For each bucket: which needed bucket it is (or `NOT_NEEDED`).
     slot_of_bucket: Vec<u8>,
     gathered: Vec<Vec<f64>>,
@@ -38,12 +40,18 @@ impl Quantiles {
             return [min; 5];
         }
         let buckets = (n / 2).clamp(16, 4096);
-        let scale = buckets as f64 / (max - min);
-        let bucket = |v: f64| (((v - min) * scale) as usize).min(buckets - 1);
+        // Bucket = (v − min)·scale rounded to nearest, by adding and removing 1.5·2^52 (monotone in
+        // v, which is all the method needs; cheaper than a checked float-to-integer cast). The
+        // largest value lands in bucket `buckets − 1` (or rounds up one more, which is allowed for).
+        let scale = (buckets - 1) as f64 / (max - min);
+        const ROUNDER: f64 = 6755399441055744.0;
+        let bucket = |v: f64| (((v - min) * scale + ROUNDER).to_bits() as u32 as usize).min(buckets);
         self.counts.clear();
-        self.counts.resize(buckets, 0);
-        for &v in values {
-            self.counts[bucket(v)] += 1;
+        self.counts.resize(buckets + 1, 0);
+        self.bucket_of.clear();
+        self.bucket_of.extend(values.iter().map(|&v| bucket(v) as u16));
+        for &b in &self.bucket_of {
+            self.counts[b as usize] += 1;
         }
         // Ranks needed: each level's order statistic and the next one (for interpolation).
         let mut ranks: Vec<usize> = positions.iter().flat_map(|&(i, _)| [i, (i + 1).min(n - 1)]).collect();
@@ -61,7 +69,7 @@ impl Quantiles {
             located.push((rank, b, before));
         }
         self.slot_of_bucket.clear();
-        self.slot_of_bucket.resize(buckets, NOT_NEEDED);
+        self.slot_of_bucket.resize(buckets + 1, NOT_NEEDED);
         let mut slots = 0;
         for &(_, b, _) in &located {
             if self.slot_of_bucket[b] == NOT_NEEDED {
@@ -75,8 +83,8 @@ impl Quantiles {
         for g in &mut self.gathered {
             g.clear();
         }
-        for &v in values {
-            let slot = self.slot_of_bucket[bucket(v)];
+        for (&v, &b) in values.iter().zip(&self.bucket_of) {
+            let slot = self.slot_of_bucket[b as usize];
             if slot != NOT_NEEDED {
                 self.gathered[slot as usize].push(v);
             }
