@@ -272,3 +272,30 @@ fn outcomes_only_ensembles_give_the_same_outcomes_and_events() {
         assert_eq!(count, p.count);
     }
 }
+
+#[test]
+fn a_random_tape_gives_exactly_the_numbers_the_streams_give() {
+    use alignment_sim::engine::RandomTape;
+    use std::sync::Arc;
+    let s = fixture();
+    let settings = Settings { seed: 17, runs: 300, horizon: 20 };
+    let tape = Arc::new(RandomTape::draw(&s.model(&s.defaults()), settings).expect("a small tape fits"));
+    // Other values of the assumptions: the same tape serves every model of this shape.
+    let mut values = s.defaults();
+    values[s.assumption_index("model.balance").unwrap()] = 0.15;
+    values[s.assumption_index("event.summit.probability").unwrap()] = 0.9;
+    for values in [s.defaults(), values] {
+        let run = |mut e: Ensemble| {
+            while !e.advance(64).is_done() {}
+            (e.summary(), e.outcome_states().to_vec())
+        };
+        let from_streams = run(Ensemble::outcomes_only(s.model(&values), settings));
+        let from_tape = run(Ensemble::outcomes_only_from_tape(s.model(&values), settings, tape.clone()));
+        assert_eq!(from_tape, from_streams);
+    }
+    // A tape of other settings is not used (and the result is still right).
+    let other = Settings { seed: 18, ..settings };
+    let mut e = Ensemble::outcomes_only_from_tape(s.model(&s.defaults()), other, tape);
+    while !e.advance(1000).is_done() {}
+    assert_eq!(e.summary().outcomes, Ensemble::run(s.model(&s.defaults()), other).outcomes);
+}

@@ -13,7 +13,9 @@ use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::OutcomeRuns;
-use crate::engine::{Ensemble, Model, PairBands, Settings, Summary};
+use std::sync::Arc;
+
+use crate::engine::{Ensemble, Model, PairBands, RandomTape, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -56,8 +58,15 @@ pub enum Step {
 
 enum Work {
     Ensemble(Ensemble),
-    /// `current` is `None` once every model is done.
-    Batch { pending: std::vec::IntoIter<Model>, current: Option<Ensemble>, total: usize, results: Vec<OutcomeRuns> },
+    /// `current` is `None` once every model is done. The models share one scenario, so they
+    /// share their random numbers: drawn once onto `tape` (when it fits) and read by each.
+    Batch {
+        pending: std::vec::IntoIter<Model>,
+        current: Option<Ensemble>,
+        tape: Option<Arc<RandomTape>>,
+        total: usize,
+        results: Vec<OutcomeRuns>,
+    },
 }
 
 struct Running {
@@ -108,11 +117,11 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     return (Some(report), false);
                 }
             }
-            Work::Batch { pending, current, total, results } => {
+            Work::Batch { pending, current, tape, total, results } => {
                 if let Some(ensemble) = current {
                     if ensemble.advance(RUNS_PER_STEP).is_done() {
                         results.push(OutcomeRuns::from_ensemble(ensemble));
-                        *current = pending.next().map(|model| Ensemble::outcomes_only(model, job.settings));
+                        *current = pending.next().map(|model| batch_ensemble(model, job.settings, tape));
                     }
                 }
                 if current.is_none() {
@@ -130,6 +139,14 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                 }
             }
         }
+    }
+}
+
+/// An outcomes-only ensemble of a batch, reading the batch's tape when there is one.
+fn batch_ensemble(model: Model, settings: Settings, tape: &Option<Arc<RandomTape>>) -> Ensemble {
+    match tape {
+        Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
+        None => Ensemble::outcomes_only(model, settings),
     }
 }
 
@@ -162,9 +179,10 @@ impl Worker for SimWorker {
             Task::Ensemble(model) => Work::Ensemble(Ensemble::new(model, job.settings)),
             Task::Outcomes(models) => {
                 let total = models.len();
+                let tape = models.first().and_then(|model| RandomTape::draw(model, job.settings)).map(Arc::new);
                 let mut pending = models.into_iter();
-                let current = pending.next().map(|model| Ensemble::outcomes_only(model, job.settings));
-                Work::Batch { pending, current, total, results: Vec::with_capacity(total) }
+                let current = pending.next().map(|model| batch_ensemble(model, job.settings, &tape));
+                Work::Batch { pending, current, tape, total, results: Vec::with_capacity(total) }
             }
         };
         let started = now();

@@ -6,10 +6,13 @@
 //! path is ever kept. Work can be done in chunks of runs ([`Ensemble::advance`]); the result does not
 //! depend on the chunk size, because every run has its own random stream.
 
+use std::sync::Arc;
+
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::model::{pair_index, pair_list, Model, Settings, When};
 use super::rng::{RunRng, Stream, Ziggurat};
+use super::tape::RandomTape;
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 
@@ -78,6 +81,54 @@ impl Prepared {
     }
 }
 
+/// The random numbers of an ensemble: drawn as the runs go, or read from a shared tape.
+enum Draws {
+    /// Per run: the stream of the pairs' shocks and the stream of the events' draws.
+    Streams { noise: Vec<RunRng>, events: Vec<RunRng> },
+    Tape(Arc<RandomTape>),
+}
+
+/// One run's random numbers for one month, in the order the steps use them. The month's step is
+/// compiled once per source, so drawing as we go costs nothing extra for the tape's sake.
+trait MonthDraws {
+    fn shock(&mut self, pair: usize, ziggurat: &Ziggurat) -> f64;
+    fn event_draw(&mut self, event: usize) -> f64;
+}
+
+struct FromStreams<'a> {
+    noise: &'a mut RunRng,
+    events: &'a mut RunRng,
+}
+
+impl MonthDraws for FromStreams<'_> {
+    #[inline]
+    fn shock(&mut self, _pair: usize, ziggurat: &Ziggurat) -> f64 {
+        self.noise.normal(ziggurat)
+    }
+
+    #[inline]
+    fn event_draw(&mut self, _event: usize) -> f64 {
+        self.events.uniform()
+    }
+}
+
+struct FromTape<'a> {
+    shocks: &'a [f64],
+    events: &'a [f64],
+}
+
+impl MonthDraws for FromTape<'_> {
+    #[inline]
+    fn shock(&mut self, pair: usize, _ziggurat: &Ziggurat) -> f64 {
+        self.shocks[pair]
+    }
+
+    #[inline]
+    fn event_draw(&mut self, event: usize) -> f64 {
+        self.events[event]
+    }
+}
+
 /// Where an ensemble has got to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
@@ -112,9 +163,8 @@ pub struct Ensemble {
     month: usize,
     /// Runs of `month` already advanced.
     next_run: usize,
-    /// Per run: the stream of the pairs' shocks and the stream of the events' draws.
-    noise: Vec<RunRng>,
-    event_draws: Vec<RunRng>,
+    /// Where the random numbers come from (taken out while a chunk of runs is advanced).
+    draws: Option<Draws>,
     /// Latent scores z, runs × pairs.
     latent: Vec<f64>,
     /// Alignments a = tanh z at the end of the last month (the next month's snapshot), runs × pairs.
@@ -157,6 +207,17 @@ impl Ensemble {
         Self::with_outputs(model, settings, false)
     }
 
+    /// As [`Ensemble::outcomes_only`], reading its random numbers from `tape` (the same numbers
+    /// it would draw) when the tape fits this model and these settings.
+    pub fn outcomes_only_from_tape(model: Model, settings: Settings, tape: Arc<RandomTape>) -> Self {
+        let fits = tape.fits(&model, settings);
+        let mut ensemble = Self::with_outputs(model, settings, false);
+        if fits {
+            ensemble.draws = Some(Draws::Tape(tape));
+        }
+        ensemble
+    }
+
     fn with_outputs(model: Model, settings: Settings, full: bool) -> Self {
         let pairs = model.pair_count();
         let runs = settings.runs;
@@ -174,8 +235,11 @@ impl Ensemble {
         let events = model.events.len();
         assert!(pairs <= MAX_PAIRS, "at most 16 actors");
         Ensemble {
-            noise: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise)).collect(),
-            event_draws: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events)).collect(),
+            draws: Some(Draws::Streams {
+                noise: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise)).collect(),
+                events: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events)).collect(),
+            }),
+
             latent: repeat(&initial_latent),
             alignment: repeat(&initial_alignment),
             latent_baseline: repeat(&baseline_latent),
@@ -235,9 +299,21 @@ impl Ensemble {
         }
         let runs = self.settings.runs;
         let end = (self.next_run + max_runs.max(1)).min(runs);
-        for run in self.next_run..end {
-            self.advance_run(run);
+        let mut draws = self.draws.take().expect("draws are put back after every chunk");
+        let month = self.month;
+        match &mut draws {
+            Draws::Streams { noise, events } => {
+                for run in self.next_run..end {
+                    self.advance_run(run, FromStreams { noise: &mut noise[run], events: &mut events[run] });
+                }
+            }
+            Draws::Tape(tape) => {
+                for run in self.next_run..end {
+                    self.advance_run(run, FromTape { shocks: tape.shocks(run, month), events: tape.event_draws(run, month) });
+                }
+            }
         }
+        self.draws = Some(draws);
         self.next_run = end;
         if end == runs {
             self.close_month();
@@ -255,7 +331,7 @@ impl Ensemble {
     }
 
     /// Steps (a)–(e) of one month for one run.
-    fn advance_run(&mut self, run: usize) {
+    fn advance_run(&mut self, run: usize, mut draws: impl MonthDraws) {
         let pairs = self.pairs;
         let month = self.month;
         let state = run * pairs..(run + 1) * pairs;
@@ -265,8 +341,6 @@ impl Ensemble {
         let snapshot = &*snapshot;
         let latent = &mut self.latent[state.clone()];
         let baseline = &mut self.latent_baseline[state.clone()];
-        let rng = &mut self.noise[run];
-        let event_rng = &mut self.event_draws[run];
         let prepared = &self.prepared;
         let model = &self.model;
         let event_count = model.events.len();
@@ -276,7 +350,7 @@ impl Ensemble {
         // months do not depend on earlier eligibility (common random numbers stay aligned).
         self.fired_now.clear();
         for (e, event) in model.events.iter().enumerate() {
-            let draw = event_rng.uniform();
+            let draw = draws.event_draw(e);
             let slot = run * event_count + e;
             let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
             if !in_window || (!event.repeatable && self.firings[slot] > 0) {
@@ -298,7 +372,7 @@ impl Ensemble {
         let beta = model.balance;
         for p in 0..pairs {
             let m = baseline[p];
-            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * rng.normal(&prepared.ziggurat);
+            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * draws.shock(p, &prepared.ziggurat);
             if beta != 0.0 {
                 let terms = &prepared.terms[prepared.term_start[p]..prepared.term_start[p + 1]];
                 let pressure: f64 = terms
