@@ -385,3 +385,44 @@ fn a_damaged_or_oversized_carried_scenario_is_refused_with_a_note() {
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: {:?}", started.elapsed());
     }
 }
+
+/// Links as version 1 of the page wrote them (and a version-less one). Later versions must keep
+/// opening them with these values: a decoder per version, and these literals as its contract.
+#[test]
+fn old_links_keep_their_meaning() {
+    use alignment_sim::link::{linked_scenario, parse_link, resolve_link, LinkedScenario};
+    let cases: [(&str, &str, u64, usize, usize, &[(&str, f64)]); 3] = [
+        (
+            "v=1&s=sino-russian-drift&sh=00000000&seed=7&runs=500&h=24&model.balance=0.03&view.pair=RUS-CHN",
+            "sino-russian-drift",
+            7,
+            500,
+            24,
+            &[("model.balance", 0.03)],
+        ),
+        ("s=us-russia-rapprochement&seed=12&model.balance=0.01", "us-russia-rapprochement", 12, 2000, 36, &[("model.balance", 0.01)]),
+        (
+            "v=1&s=russia-dprk-alignment&seed=2&runs=1000&h=12&model.half_life=12&model.volatility=0.1",
+            "russia-dprk-alignment",
+            2,
+            1000,
+            12,
+            &[("model.half_life", 12.0), ("model.volatility", 0.1)],
+        ),
+    ];
+    for (fragment, id, seed, runs, horizon, values) in cases {
+        let link = parse_link(fragment);
+        let LinkedScenario::Builtin(scenario) = linked_scenario(&link) else { panic!("{fragment}: scenario") };
+        assert_eq!(scenario.id, id);
+        let resolved = resolve_link(&link, &scenario);
+        assert_eq!((resolved.settings.seed, resolved.settings.runs, resolved.settings.horizon), (seed, runs, horizon), "{fragment}");
+        for (assumption, value) in values {
+            let index = scenario.assumption_index(assumption).unwrap();
+            assert_eq!(resolved.values[index], *value, "{fragment}: {assumption}");
+        }
+        // Everything else stays at the defaults, and only the expected notes appear.
+        let changed = resolved.values.iter().zip(scenario.defaults()).filter(|(v, d)| **v != *d).count();
+        assert!(changed <= values.len(), "{fragment}");
+        assert!(resolved.notes.iter().all(|n| n.key == "v" || n.key == "sh"), "{fragment}: {:?}", resolved.notes);
+    }
+}
