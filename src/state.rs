@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use crate::analysis::OutcomeRuns;
-use crate::engine::{PairBands, Settings, Summary};
+use crate::engine::{PairBands, Proportion, Settings, Summary};
 use crate::link::{encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
 
@@ -39,6 +39,8 @@ pub struct State {
     pub progress: Option<f64>,
     /// Bands of the months computed so far by the running job.
     pub partial: Option<Rc<Vec<PairBands>>>,
+    /// Outcomes of the running job's first runs (number of runs, outcomes), before it finishes.
+    pub preliminary: Option<(usize, Rc<Vec<Proportion>>)>,
     /// The latest finished results, and the generation they belong to.
     pub summary: Option<Rc<Summary>>,
     /// Whether each outcome held in each run of that ensemble (convergence, comparisons).
@@ -79,6 +81,7 @@ pub enum Action {
     /// Replace everything with the state a link describes (back/forward, a pasted link).
     OpenLink(String),
     Progress { generation: u64, fraction: f64, bands: Rc<Vec<PairBands>> },
+    Preliminary { generation: u64, runs: usize, outcomes: Rc<Vec<Proportion>> },
     Finished { generation: u64, summary: Rc<Summary>, indicators: Rc<OutcomeRuns>, milliseconds: f64 },
 }
 
@@ -98,9 +101,11 @@ impl State {
     /// A scenario at its defaults.
     pub fn new(scenario: Scenario) -> Self {
         let settings = scenario.default_settings();
+        // Open on the pair the scenario's first question is about.
+        let pair = scenario.outcomes.first().map_or(0, |o| o.outcome.pair);
         State {
             values: scenario.defaults(),
-            view: View { pair: 0, month: settings.horizon },
+            view: View { pair, month: settings.horizon },
             scenario: Rc::new(scenario),
             carried: None,
             settings,
@@ -109,6 +114,7 @@ impl State {
             // The first job starts as soon as the page is up.
             progress: Some(0.0),
             partial: None,
+            preliminary: None,
             summary: None,
             indicators: None,
             summary_generation: 0,
@@ -209,6 +215,7 @@ impl State {
         self.worker_failure = None;
         self.progress = Some(0.0);
         self.partial = None;
+        self.preliminary = None;
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -319,8 +326,14 @@ impl State {
                     self.partial = Some(bands);
                 }
             }
+            Action::Preliminary { generation, runs, outcomes } => {
+                if generation == self.generation {
+                    self.preliminary = Some((runs, outcomes));
+                }
+            }
             Action::Finished { generation, summary, indicators, milliseconds } => {
                 if generation == self.generation {
+                    self.preliminary = None;
                     self.summary = Some(summary);
                     self.indicators = Some(indicators);
                     self.summary_generation = generation;
@@ -367,6 +380,18 @@ mod tests {
         assert!(state.current_summary().is_none(), "a result for an older generation is not current");
         state.apply(Action::Finished { generation: state.generation, summary, indicators, milliseconds: 1.0 });
         assert!(state.current_summary().is_some());
+    }
+
+    #[test]
+    fn preliminary_outcomes_show_until_the_run_finishes() {
+        let mut state = State::default_builtin();
+        let outcomes = Rc::new(vec![crate::engine::Proportion::of(5, 10); state.scenario.outcomes.len()]);
+        state.apply(Action::Preliminary { generation: state.generation - 1, runs: 10, outcomes: outcomes.clone() });
+        assert!(state.preliminary.is_none(), "an old job's preliminary numbers are ignored");
+        state.apply(Action::Preliminary { generation: state.generation, runs: 10, outcomes });
+        assert_eq!(state.preliminary.as_ref().map(|p| p.0), Some(10));
+        state.apply(Action::RerollSeed);
+        assert!(state.preliminary.is_none(), "new inputs drop them");
     }
 
     #[test]

@@ -67,6 +67,7 @@ fn spawn_worker(dispatch: Dispatch, last_report: Rc<Cell<f64>>) -> WorkerBridge<
             last_report.set(js_sys::Date::now());
             dispatch.dispatch(match report {
                 Report::Progress { id, fraction, bands } => Action::Progress { generation: id, fraction, bands: Rc::new(bands) },
+                Report::Preliminary { id, runs, outcomes } => Action::Preliminary { generation: id, runs, outcomes: Rc::new(outcomes) },
                 Report::Finished { id, summary, indicators, milliseconds } => {
                     Action::Finished { generation: id, summary: Rc::new(summary), indicators: Rc::new(indicators), milliseconds }
                 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::OutcomeRuns;
 use std::sync::Arc;
 
-use crate::engine::{Ensemble, Model, PairBands, RandomTape, Settings, Summary};
+use crate::engine::{Ensemble, Model, PairBands, Proportion, RandomTape, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -47,6 +47,8 @@ pub struct Job {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Report {
     Progress { id: u64, fraction: f64, bands: Vec<PairBands> },
+    /// The outcomes of the first `runs` runs, while the rest are computed.
+    Preliminary { id: u64, runs: usize, outcomes: Vec<Proportion> },
     Finished { id: u64, summary: Summary, indicators: OutcomeRuns, milliseconds: f64 },
     BatchProgress { id: u64, done: usize, total: usize },
     BatchFinished { id: u64, results: Vec<OutcomeRuns>, milliseconds: f64 },
@@ -56,8 +58,15 @@ pub enum Step {
     Continue,
 }
 
+/// Ensembles of at least this many runs first report the outcomes of their first
+/// [`PRELIMINARY_RUNS`] runs (exactly an ensemble of that size), so the numbers refine as runs
+/// accumulate instead of appearing only at the end.
+const PRELIMINARY_FROM: usize = 5000;
+const PRELIMINARY_RUNS: usize = 1000;
+
 enum Work {
-    Ensemble(Ensemble),
+    /// The full ensemble, and before it, for large ones, its first runs (outcomes only).
+    Ensemble { full: Ensemble, first: Option<Ensemble> },
     /// `current` is `None` once every model is done. The models share one scenario, so they
     /// share their random numbers: drawn once onto `tape` (when it fits) and read by each.
     Batch {
@@ -101,7 +110,18 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
     let slice_start = now();
     loop {
         match &mut job.work {
-            Work::Ensemble(ensemble) => {
+            Work::Ensemble { first: first @ Some(_), .. } => {
+                let ensemble = first.as_mut().expect("matched Some");
+                if ensemble.advance(RUNS_PER_STEP).is_done() {
+                    let report = Report::Preliminary { id: job.id, runs: PRELIMINARY_RUNS, outcomes: ensemble.summary().outcomes };
+                    *first = None;
+                    return (Some(report), false);
+                }
+                if now() - slice_start >= SLICE_MILLISECONDS {
+                    return (None, false);
+                }
+            }
+            Work::Ensemble { full: ensemble, first: None } => {
                 let progress = ensemble.advance(RUNS_PER_STEP);
                 if progress.is_done() {
                     let report = Report::Finished {
@@ -176,7 +196,11 @@ impl Worker for SimWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
         let work = match job.task {
-            Task::Ensemble(model) => Work::Ensemble(Ensemble::new(model, job.settings)),
+            Task::Ensemble(model) => {
+                let first = (job.settings.runs >= PRELIMINARY_FROM)
+                    .then(|| Ensemble::outcomes_only(model.clone(), Settings { runs: PRELIMINARY_RUNS, ..job.settings }));
+                Work::Ensemble { full: Ensemble::new(model, job.settings), first }
+            }
             Task::Outcomes(models) => {
                 let total = models.len();
                 let tape = models.first().and_then(|model| RandomTape::draw(model, job.settings)).map(Arc::new);

@@ -5,15 +5,22 @@ use yew::prelude::*;
 use crate::analysis::convergence::{too_noisy, trace, TracePoint};
 use crate::analysis::OutcomeRuns;
 use crate::app::Shared;
-use crate::engine::{Summary, When};
+use std::rc::Rc;
+
+use crate::engine::{Proportion, When};
 use crate::scenario::Scenario;
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
 pub struct OutcomesProps {
     pub scenario: Shared<Scenario>,
-    pub summary: Shared<Summary>,
+    /// One per outcome of the scenario.
+    pub outcomes: Rc<Vec<Proportion>>,
+    /// Set while these are the outcomes of the first runs only: how many.
+    #[prop_or_default]
+    pub preliminary_runs: Option<usize>,
     /// Per-run indicators of the same ensemble, for the convergence traces.
+    #[prop_or_default]
     pub indicators: Option<Shared<OutcomeRuns>>,
 }
 
@@ -66,10 +73,13 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
         <section class="outcomes" aria-labelledby="outcomes-heading">
             <h2 id="outcomes-heading">{ "Outcomes" }</h2>
             <p class="caption">{ "Share of runs in which each outcome happens under the current assumptions (± Monte Carlo standard error, in points). Not a forecast." }</p>
-            <table>
+            if let Some(runs) = props.preliminary_runs {
+                <p class="caption preliminary" role="status">{ format!("From the first {runs} runs; refining as the rest are computed.") }</p>
+            }
+            <table data-preliminary={props.preliminary_runs.is_some().to_string()}>
                 <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ "Probability" }</th><th scope="col">{ "As runs accumulate" }</th></tr></thead>
                 <tbody>
-                    for (o, (spec, p)) in props.scenario.outcomes.iter().zip(&props.summary.outcomes).enumerate() {
+                    for (o, (spec, p)) in props.scenario.outcomes.iter().zip(props.outcomes.iter()).enumerate() {
                         <tr data-outcome={spec.id.clone()} data-probability={p.probability.to_string()} data-std-error={p.std_error.to_string()}>
                             <th scope="row">
                                 { spec.label.clone() }

@@ -83,8 +83,10 @@ pub fn Results(props: &ResultsProps) -> Html {
                     <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true />
                 }
             </section>
-            if let Some(summary) = &summary {
-                <Outcomes scenario={scenario.clone()} summary={summary.clone()} indicators={indicators.clone()} />
+            if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
+                <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} preliminary_runs={Some(*runs)} />
+            } else if let Some(summary) = &summary {
+                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} indicators={indicators.clone()} />
             }
             if let Some(bands) = &bands {
                 <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
