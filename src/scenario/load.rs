@@ -120,6 +120,15 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// An id of lower-case letters, digits and '-', not used before by another `kind`.
+    fn check_slug_id(&mut self, line: usize, field: String, kind: &str, id: &str, already_used: bool) {
+        if !is_slug(id) {
+            self.error(line, field, "must be 1–48 characters of a–z, 0–9 and '-'");
+        } else if already_used {
+            self.error(line, field, format!("{kind} id `{id}` is used twice"));
+        }
+    }
+
     /// Non-empty text; with a length limit, also a single line (labels, names, titles).
     fn check_text(&mut self, line: usize, field: &str, value: &str, max_chars: Option<usize>) {
         if value.trim().is_empty() {
@@ -143,10 +152,8 @@ impl<'a> Checker<'a> {
             );
         }
         let id = raw.id.get_ref().clone();
-        if !is_slug(&id) {
-            let line = self.line(&raw.id);
-            self.error(line, "id", "must be 1–48 characters of a–z, 0–9 and '-'");
-        }
+        let id_line = self.line(&raw.id);
+        self.check_slug_id(id_line, "id".to_string(), "scenario", &id, false);
         let title_line = self.line(&raw.title);
         self.check_text(title_line, "title", raw.title.get_ref(), Some(MAX_LABEL_CHARS));
         let summary_line = self.line(&raw.summary);
@@ -209,11 +216,8 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let path = format!("sources[{i}]");
             let id = source.id.get_ref();
-            if !is_slug(id) {
-                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
-            } else if !seen.insert(id.clone()) {
-                self.error(line, format!("{path}.id"), format!("source id `{id}` is used twice"));
-            }
+            let used = !seen.insert(id.clone());
+            self.check_slug_id(line, format!("{path}.id"), "source", id, used);
             let kind = match source.kind.get_ref().as_str() {
                 "document" => SourceKind::Document,
                 "dataset" => SourceKind::Dataset,
@@ -350,11 +354,7 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let path = format!("events[{i}]");
             let id = event.id.get_ref().clone();
-            if !is_slug(&id) {
-                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
-            } else if events.iter().any(|e| e.id == id) {
-                self.error(line, format!("{path}.id"), format!("event id `{id}` is used twice"));
-            }
+            self.check_slug_id(line, format!("{path}.id"), "event", &id, events.iter().any(|e| e.id == id));
             self.check_text(line, &format!("{path}.label"), &event.label, Some(MAX_LABEL_CHARS));
             self.check_text(line, &format!("{path}.description"), &event.description, None);
             let probability = self.assumption(&event.probability, &format!("{path}.probability"), &format!("event.{id}.probability"), Group::Events, Quantity::Probability);
@@ -439,11 +439,7 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let path = format!("outcomes[{i}]");
             let id = outcome.id.get_ref().clone();
-            if !is_slug(&id) {
-                self.error(line, format!("{path}.id"), "must be 1–48 characters of a–z, 0–9 and '-'");
-            } else if outcomes.iter().any(|o| o.id == id) {
-                self.error(line, format!("{path}.id"), format!("outcome id `{id}` is used twice"));
-            }
+            self.check_slug_id(line, format!("{path}.id"), "outcome", &id, outcomes.iter().any(|o| o.id == id));
             self.check_text(line, &format!("{path}.label"), &outcome.label, Some(MAX_LABEL_CHARS));
             let when = match outcome.when.get_ref().as_str() {
                 "horizon" => When::Horizon,
