@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::slider::AssumptionSlider;
 use super::synced_select::use_synced_select;
+use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
 use crate::scenario::{Group, Scenario, MAX_HORIZON};
@@ -93,37 +94,13 @@ struct RunSettingsProps {
 #[component]
 fn RunSettings(props: &RunSettingsProps) -> Html {
     let settings = props.settings;
-    let onseed = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |event: Event| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(seed) = input.value().trim().parse::<u64>() {
-                dispatch.dispatch(Action::SetSeed(seed));
-            }
-        })
-    };
+    let onseed = on_value::<Event, HtmlInputElement, u64>(&props.dispatch, Action::SetSeed);
     let onreroll = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::RerollSeed))
     };
-    let onruns = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            if let Ok(runs) = select.value().parse::<usize>() {
-                dispatch.dispatch(Action::SetRuns(runs));
-            }
-        })
-    };
-    let onhorizon = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(horizon) = input.value().parse::<usize>() {
-                dispatch.dispatch(Action::SetHorizon(horizon));
-            }
-        })
-    };
+    let onruns = on_value::<Event, HtmlSelectElement, usize>(&props.dispatch, Action::SetRuns);
+    let onhorizon = on_value::<InputEvent, HtmlInputElement, usize>(&props.dispatch, Action::SetHorizon);
     let runs_picker = use_synced_select(settings.runs.to_string());
     let mut choices: Vec<usize> = RUN_CHOICES.to_vec();
     if !choices.contains(&settings.runs) {

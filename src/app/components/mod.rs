@@ -16,6 +16,7 @@ mod sensitivity;
 mod share;
 mod slider;
 mod synced_select;
+mod value_input;
 
 pub use controls::Controls;
 pub use header::Header;

@@ -4,6 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::engine::PairBands;
 use crate::scenario::Scenario;
@@ -29,15 +30,7 @@ pub fn Network(props: &NetworkProps) -> Html {
     let month = props.month.min(months_available.saturating_sub(1));
     let positions = circle_layout(scenario.actors.len(), SIZE / 2.0, SIZE / 2.0, SIZE / 2.0 - 44.0);
     let median = |pair: usize| props.bands[pair].quantiles[month][2];
-    let onmonth = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(month) = input.value().parse::<usize>() {
-                dispatch.dispatch(Action::SetMonth(month));
-            }
-        })
-    };
+    let onmonth = on_value::<InputEvent, HtmlInputElement, usize>(&props.dispatch, Action::SetMonth);
     let mut ranked: Vec<usize> = (0..scenario.pairs.len()).collect();
     ranked.sort_by(|&a, &b| median(b).total_cmp(&median(a)));
     let description = format!("Network of {} actors at month {month}; the list below gives every pair's median alignment.", scenario.actors.len());

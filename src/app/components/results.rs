@@ -16,6 +16,7 @@ use super::network::Network;
 use super::outcomes::Outcomes;
 use super::share::Share;
 use super::synced_select::use_synced_select;
+use super::value_input::on_value;
 use crate::app::Shared;
 use crate::state::{Action, State};
 
@@ -40,15 +41,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     let fits = |s: &Shared<crate::engine::Summary>| s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len();
     let summary = summary.filter(fits);
     let indicators = state.indicators.clone().filter(|_| !state.is_stale()).map(Shared);
-    let onpair = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            if let Ok(pair) = select.value().parse::<usize>() {
-                dispatch.dispatch(Action::SelectPair(pair));
-            }
-        })
-    };
+    let onpair = on_value::<Event, HtmlSelectElement, usize>(&dispatch, Action::SelectPair);
     let running = state.progress.is_some();
     let status = match (state.progress, state.last_run_milliseconds) {
         (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),

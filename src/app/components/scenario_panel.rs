@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::custom::ScenarioLoader;
 use super::synced_select::use_synced_select;
+use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::scenario::{builtin, builtin_ids, Scenario};
 use crate::state::Action;
@@ -21,13 +22,7 @@ pub struct ScenarioPanelProps {
 #[component]
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let scenario = &props.scenario;
-    let onchange = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            dispatch.dispatch(Action::SelectScenario(select.value()));
-        })
-    };
+    let onchange = on_value::<Event, HtmlSelectElement, String>(&props.dispatch, Action::SelectScenario);
     let picker = use_synced_select(if props.carried { String::new() } else { scenario.id.clone() });
     let titles: Vec<(String, String)> = builtin_ids()
         .map(|id| {

@@ -4,6 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::scenario::{Scenario, SourceKind};
 use crate::state::Action;
@@ -27,16 +28,8 @@ pub fn AssumptionSlider(props: &SliderProps) -> Html {
     let assumption = &props.scenario.assumptions[props.index];
     let id = input_id(&assumption.id);
     let at_default = props.value == assumption.default;
-    let oninput = {
-        let dispatch = props.dispatch.clone();
-        let index = props.index;
-        Callback::from(move |event: InputEvent| {
-            let input: HtmlInputElement = event.target_unchecked_into();
-            if let Ok(value) = input.value().parse::<f64>() {
-                dispatch.dispatch(Action::SetValue(index, value));
-            }
-        })
-    };
+    let index = props.index;
+    let oninput = on_value::<InputEvent, HtmlInputElement, f64>(&props.dispatch, move |value| Action::SetValue(index, value));
     let onreset = {
         let dispatch = props.dispatch.clone();
         let index = props.index;
