@@ -401,13 +401,13 @@ impl Ensemble {
         // (e) Record a = tanh z: the month's value and the next month's snapshot.
         let runs = self.settings.runs;
         let alignment = &mut self.alignment[state];
-        for p in 0..pairs {
-            alignment[p] = self.prepared.exp.tanh(latent[p]);
+        for (a, &z) in alignment.iter_mut().zip(latent.iter()) {
+            *a = self.prepared.exp.tanh(z);
         }
         if self.full {
-            for p in 0..pairs {
-                self.record[p * runs + run] = alignment[p];
-                self.month_sum[p] += alignment[p];
+            for (p, (&a, sum)) in alignment.iter().zip(self.month_sum.iter_mut()).enumerate() {
+                self.record[p * runs + run] = a;
+                *sum += a;
             }
         }
 

@@ -36,7 +36,8 @@ impl Quantiles {
         assert!(n > 0, "quantiles of no values");
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
         let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        if !(max > min) {
+        // All equal (or NaN, which the engine never produces): every quantile is that value.
+        if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) {
             return [min; 5];
         }
         let buckets = (n / 2).clamp(16, 4096);
