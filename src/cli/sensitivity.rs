@@ -56,7 +56,7 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
     let _ = writeln!(out, "seed {}, {} runs, {} months\n", settings.seed, settings.runs, settings.horizon);
-    let _ = writeln!(out, "Sensitivity of: {}  [{}, {:?}]", spec.label, spec.test, spec.outcome.when);
+    let _ = writeln!(out, "Sensitivity of: {}  [{}, {}]", spec.label, spec.test, spec.outcome.when.keyword());
     let _ = writeln!(out, "At the current values: {} ± {}", pct(tornado.base.probability), pct(tornado.base.std_error));
     let _ = writeln!(
         out,
