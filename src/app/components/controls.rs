@@ -59,6 +59,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <div class="event-block">
                         <h4>{ event.label.clone() }{ if event.repeatable { " (repeatable)" } else { "" } }</h4>
                         <p class="event-description">{ event.description.clone() }</p>
+                        if let (Some(opens), Some(closes)) = (event.opens, event.closes) {
+                            if props.values[opens] > props.values[closes] {
+                                <p class="message" role="status">{ "The window now opens after it closes: this event cannot fire." }</p>
+                            }
+                        }
                         { for event_assumptions(event).into_iter().map(slider) }
                     </div>
                 }
