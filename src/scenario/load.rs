@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
-use super::raw::{RawAssumption, RawOutcome, RawScenario, RawSourceRef};
+use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef};
 use super::{
     Actor, Assumption, Confidence, ConditionSpec, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
     Quantity, Scenario, Source, SourceKind, SourceRef,
@@ -365,43 +365,11 @@ impl<'a> Checker<'a> {
                     self.error(line, format!("{path}.opens"), "the window opens after it closes");
                 }
             }
-            let mut conditions: Vec<ConditionSpec> = Vec::new();
-            for (k, condition) in event.conditions.iter().enumerate() {
-                let condition = condition.get_ref();
-                let cpath = format!("{path}.conditions[{k}]");
-                let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else { continue };
-                let key = Self::pair_key(actors, pair);
-                if conditions.iter().any(|c| c.pair == pair) {
-                    let line = self.line(&condition.between);
-                    self.error(line, format!("{cpath}.between"), format!("a second condition on {key}; one per pair"));
-                    continue;
-                }
-                let comparison = self.comparison(&condition.op, &format!("{cpath}.op"));
-                let threshold = self.assumption(&condition.threshold, &format!("{cpath}.threshold"), &format!("event.{id}.if.{key}"), Group::Events, Quantity::Alignment);
-                conditions.push(ConditionSpec { pair, comparison, threshold });
-            }
-            let mut effects: Vec<EffectSpec> = Vec::new();
+            let conditions = self.event_conditions(event, &path, &id, actors);
             if event.effects.is_empty() {
                 self.error(line, format!("{path}.effects"), "an event needs at least one effect");
             }
-            for (k, spanned_effect) in event.effects.iter().enumerate() {
-                let effect = spanned_effect.get_ref();
-                let epath = format!("{path}.effects[{k}]");
-                let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else { continue };
-                let key = Self::pair_key(actors, pair);
-                if effects.iter().any(|e| e.pair == pair) {
-                    let line = self.line(&effect.between);
-                    self.error(line, format!("{epath}.between"), format!("a second effect on {key}; combine them"));
-                    continue;
-                }
-                if effect.jump.is_none() && effect.shift.is_none() {
-                    let line = self.line(spanned_effect);
-                    self.error(line, epath.clone(), "an effect needs a `jump`, a `shift` or both");
-                }
-                let jump = effect.jump.as_ref().map(|a| self.assumption(a, &format!("{epath}.jump"), &format!("event.{id}.jump.{key}"), Group::Events, Quantity::Jump));
-                let shift = effect.shift.as_ref().map(|a| self.assumption(a, &format!("{epath}.shift"), &format!("event.{id}.shift.{key}"), Group::Events, Quantity::Shift));
-                effects.push(EffectSpec { pair, jump, shift });
-            }
+            let effects = self.event_effects(event, &path, &id, actors);
             events.push(EventSpec {
                 id,
                 label: event.label.clone(),
@@ -415,6 +383,50 @@ impl<'a> Checker<'a> {
             });
         }
         events
+    }
+
+    /// An event's conditions: one per pair, each with its threshold assumption.
+    fn event_conditions(&mut self, event: &RawEvent, path: &str, id: &str, actors: &[Actor]) -> Vec<ConditionSpec> {
+        let mut conditions: Vec<ConditionSpec> = Vec::new();
+        for (k, condition) in event.conditions.iter().enumerate() {
+            let condition = condition.get_ref();
+            let cpath = format!("{path}.conditions[{k}]");
+            let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else { continue };
+            let key = Self::pair_key(actors, pair);
+            if conditions.iter().any(|c| c.pair == pair) {
+                let line = self.line(&condition.between);
+                self.error(line, format!("{cpath}.between"), format!("a second condition on {key}; one per pair"));
+                continue;
+            }
+            let comparison = self.comparison(&condition.op, &format!("{cpath}.op"));
+            let threshold = self.assumption(&condition.threshold, &format!("{cpath}.threshold"), &format!("event.{id}.if.{key}"), Group::Events, Quantity::Alignment);
+            conditions.push(ConditionSpec { pair, comparison, threshold });
+    }
+        conditions
+    }
+
+    /// An event's effects: one per pair, each with a jump, a shift or both.
+    fn event_effects(&mut self, event: &RawEvent, path: &str, id: &str, actors: &[Actor]) -> Vec<EffectSpec> {
+        let mut effects: Vec<EffectSpec> = Vec::new();
+        for (k, spanned_effect) in event.effects.iter().enumerate() {
+            let effect = spanned_effect.get_ref();
+            let epath = format!("{path}.effects[{k}]");
+            let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else { continue };
+            let key = Self::pair_key(actors, pair);
+            if effects.iter().any(|e| e.pair == pair) {
+                let line = self.line(&effect.between);
+                self.error(line, format!("{epath}.between"), format!("a second effect on {key}; combine them"));
+                continue;
+            }
+            if effect.jump.is_none() && effect.shift.is_none() {
+                let line = self.line(spanned_effect);
+                self.error(line, epath.clone(), "an effect needs a `jump`, a `shift` or both");
+            }
+            let jump = effect.jump.as_ref().map(|a| self.assumption(a, &format!("{epath}.jump"), &format!("event.{id}.jump.{key}"), Group::Events, Quantity::Jump));
+            let shift = effect.shift.as_ref().map(|a| self.assumption(a, &format!("{epath}.shift"), &format!("event.{id}.shift.{key}"), Group::Events, Quantity::Shift));
+            effects.push(EffectSpec { pair, jump, shift });
+    }
+        effects
     }
 
     fn comparison(&mut self, op: &Spanned<String>, field: &str) -> Comparison {
