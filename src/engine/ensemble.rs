@@ -46,8 +46,9 @@ struct Prepared {
     noise: Vec<f64>,
     /// Monthly hazard of each event.
     hazards: Vec<f64>,
-    /// Balance terms of pair p are `terms[term_start[p]..term_start[p + 1]]`.
-    term_start: Vec<usize>,
+    /// Every pair has the same number of balance terms (one per third actor, n − 2): those of
+    /// pair p are `terms[p * terms_per_pair..(p + 1) * terms_per_pair]`.
+    terms_per_pair: usize,
     terms: Vec<BalanceTerm>,
     ziggurat: Ziggurat,
     exp: ExpTable,
@@ -61,23 +62,21 @@ impl Prepared {
         let noise_factor = ((1.0 - libm::exp(-2.0 * theta)) / (2.0 * theta)).sqrt();
         let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
         let hazards = model.events.iter().map(|e| e.monthly_hazard()).collect();
-        let mut term_start = vec![0];
         let mut terms = Vec::new();
         for (i, j) in pair_list(n) {
             let others = (0..n).filter(|&k| k != i && k != j);
             let total: f64 = others.clone().map(|k| model.weights[k]).sum();
-            if total > 0.0 {
-                for k in others {
-                    terms.push(BalanceTerm {
-                        pair_ik: pair_index(n, i, k) as u8,
-                        pair_kj: pair_index(n, k, j) as u8,
-                        weight: model.weights[k] / total,
-                    });
-                }
+            for k in others {
+                terms.push(BalanceTerm {
+                    pair_ik: pair_index(n, i, k) as u8,
+                    pair_kj: pair_index(n, k, j) as u8,
+                    // Weights are positive in any valid scenario; a zero total means no pressure.
+                    weight: if total > 0.0 { model.weights[k] / total } else { 0.0 },
+                });
             }
-            term_start.push(terms.len());
         }
-        Prepared { decay, noise, hazards, term_start, terms, ziggurat: Ziggurat::new(), exp: ExpTable::new() }
+        let terms_per_pair = n.saturating_sub(2);
+        Prepared { decay, noise, hazards, terms_per_pair, terms, ziggurat: Ziggurat::new(), exp: ExpTable::new() }
     }
 }
 
@@ -370,11 +369,12 @@ impl Ensemble {
 
         // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.
         let beta = model.balance;
+        let per_pair = prepared.terms_per_pair;
         for p in 0..pairs {
             let m = baseline[p];
             let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * draws.shock(p, &prepared.ziggurat);
             if beta != 0.0 {
-                let terms = &prepared.terms[prepared.term_start[p]..prepared.term_start[p + 1]];
+                let terms = &prepared.terms[p * per_pair..(p + 1) * per_pair];
                 let pressure: f64 = terms
                     .iter()
                     .map(|t| t.weight * snapshot[t.pair_ik as usize] * snapshot[t.pair_kj as usize])
