@@ -139,18 +139,36 @@ impl State {
             LinkedScenario::Builtin(scenario) => (scenario, None),
             LinkedScenario::Carried(scenario, text) => (scenario, Some(Rc::new(text))),
             unusable => {
-                let mut notes: Vec<LinkNote> = link.notes.clone();
+                // Assumption values belong to the scenario they were written for, so they are not
+                // applied to another; the seed, runs and horizon are kept.
+                let mut state = State::default_builtin();
+                let mut settings_only = link.clone();
+                let dropped = std::mem::take(&mut settings_only.assumptions).len();
+                settings_only.view.clear();
+                settings_only.scenario_hash = None;
+                let resolved = resolve_link(&settings_only, &state.scenario);
+                state.settings = resolved.settings;
+                state.view.month = state.settings.horizon;
+                let mut notes: Vec<LinkNote> = resolved.notes;
+                let what_else = if dropped > 0 {
+                    format!(
+                        "; its seed, runs and horizon were kept, its {dropped} assumption value{} not (they belong to that scenario)",
+                        if dropped == 1 { " was" } else { "s were" }
+                    )
+                } else {
+                    "; its seed, runs and horizon were kept".to_string()
+                };
                 match unusable {
                     LinkedScenario::Unusable(note) => notes.push(LinkNote {
                         key: note.key,
-                        message: format!("{}; the first built-in scenario is shown and the link's other settings were not applied", note.message),
+                        message: format!("{}; the first built-in scenario is shown{what_else}", note.message),
                     }),
-                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => {
-                        notes.push(LinkNote { key: "s".into(), message: "the link names no scenario; the first scenario is shown".into() })
-                    }
+                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => notes.push(LinkNote {
+                        key: "s".into(),
+                        message: format!("the link names no scenario; the first scenario is shown{what_else}"),
+                    }),
                     _ => {}
                 }
-                let mut state = State::default_builtin();
                 state.notices = notes.iter().map(|n| n.to_string()).collect();
                 return state;
             }
@@ -416,7 +434,10 @@ mod tests {
         assert_eq!(state.settings.runs, good.settings.runs);
         assert_eq!(state.values, good.values);
         assert_eq!(state.notices.len(), 3, "{:?}", state.notices);
-        assert!(State::from_link("v=1&s=no-such-scenario").notices.iter().any(|n| n.contains("no built-in scenario")));
+        let unknown = State::from_link("v=1&s=no-such-scenario&seed=44&runs=500&model.balance=0.1");
+        assert!(unknown.notices.iter().any(|n| n.contains("no built-in scenario") && n.contains("1 assumption value was not")), "{:?}", unknown.notices);
+        assert_eq!((unknown.settings.seed, unknown.settings.runs), (44, 500), "scenario-independent settings are kept");
+        assert_eq!(unknown.values, unknown.scenario.defaults());
         assert!(State::from_link("").notices.is_empty());
     }
 
