@@ -453,7 +453,7 @@ impl Ensemble {
         let event_count = self.model.events.len();
         let events = (0..event_count)
             .map(|e| {
-                let mut first: Vec<u32> =
+                let first: Vec<u32> =
                     (0..runs).map(|r| self.first_fired[r * event_count + e]).filter(|&m| m > 0).collect();
                 let mut by_month = vec![0usize; horizon + 1];
                 for &m in &first {
@@ -465,11 +465,10 @@ impl Ensemble {
                     so_far += count;
                     cumulative.push(so_far as f64 / runs as f64);
                 }
-                first.sort_unstable();
                 let first_month_quartiles = (!first.is_empty()).then(|| {
                     let as_f64: Vec<f64> = first.iter().map(|&m| m as f64).collect();
-                    let q = quantiles_sorted(&as_f64, &[0.25, 0.5, 0.75]);
-                    [q[0], q[1], q[2]]
+                    let [_, q25, q50, q75, _] = quantiles(&as_f64);
+                    [q25, q50, q75]
                 });
                 let total_firings: u64 = (0..runs).map(|r| self.firings[r * event_count + e] as u64).sum();
                 EventStats {
@@ -513,20 +512,4 @@ impl Ensemble {
             frustration: frustration_stats,
         }
     }
-}
-
-/// Type-7 quantiles of already sorted values.
-fn quantiles_sorted(sorted: &[f64], levels: &[f64]) -> Vec<f64> {
-    levels
-        .iter()
-        .map(|q| {
-            let h = (sorted.len() - 1) as f64 * q;
-            let i = h.floor() as usize;
-            let f = h - i as f64;
-            match sorted.get(i + 1) {
-                Some(next) if f > 0.0 => sorted[i] + f * (next - sorted[i]),
-                _ => sorted[i],
-            }
-        })
-        .collect()
 }

@@ -10,6 +10,19 @@ pub fn pair_index(n: usize, i: usize, j: usize) -> usize {
     i * (2 * n - i - 1) / 2 + (j - i - 1)
 }
 
+/// The actors (i, j), i < j, of pair number `pair` among `n` actors: the inverse of [`pair_index`].
+pub fn pair_actors(n: usize, pair: usize) -> (usize, usize) {
+    let mut first = pair;
+    for i in 0..n {
+        let row = n - i - 1;
+        if first < row {
+            return (i, i + 1 + first);
+        }
+        first -= row;
+    }
+    panic!("pair {pair} of {n} actors does not exist")
+}
+
 /// The actor indices of every pair, in [`pair_index`] order.
 pub fn pair_list(n: usize) -> Vec<(usize, usize)> {
     let mut pairs = Vec::with_capacity(n * n.saturating_sub(1) / 2);
@@ -174,4 +187,19 @@ pub struct Settings {
     pub seed: u64,
     pub runs: usize,
     pub horizon: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_actors_inverts_pair_index() {
+        for n in 2..=16 {
+            for (p, (i, j)) in pair_list(n).into_iter().enumerate() {
+                assert_eq!(pair_index(n, i, j), p);
+                assert_eq!(pair_actors(n, p), (i, j));
+            }
+        }
+    }
 }

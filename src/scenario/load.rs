@@ -309,7 +309,7 @@ impl<'a> Checker<'a> {
 
     /// "RUS-CHN" in actor declaration order.
     fn pair_key(actors: &[Actor], pair: usize) -> String {
-        let (i, j) = crate::engine::pair_list(actors.len())[pair];
+        let (i, j) = crate::engine::pair_actors(actors.len(), pair);
         format!("{}-{}", actors[i].id, actors[j].id)
     }
 
@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let key = Self::pair_key(actors, index);
-            let (a, b) = crate::engine::pair_list(n)[index];
+            let (a, b) = crate::engine::pair_actors(n, index);
             let initial = self.assumption(&pair.initial, &format!("{path}.initial"), &format!("pair.{key}.initial"), Group::Pairs, Quantity::Alignment);
             let baseline = self.assumption(&pair.baseline, &format!("{path}.baseline"), &format!("pair.{key}.baseline"), Group::Pairs, Quantity::Alignment);
             let volatility = pair.volatility.as_ref().map(|v| {
