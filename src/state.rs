@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
-use crate::link::{encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
+use crate::link::{
+    encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario,
+};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -80,9 +82,22 @@ pub enum Action {
     DeclineRestore,
     /// Replace everything with the state a link describes (back/forward, a pasted link).
     OpenLink(String),
-    Progress { generation: u64, fraction: f64, bands: Rc<Vec<PairBands>> },
-    Preliminary { generation: u64, runs: usize, outcomes: Rc<Vec<Proportion>> },
-    Finished { generation: u64, summary: Rc<Summary>, indicators: Rc<OutcomeRuns>, milliseconds: f64 },
+    Progress {
+        generation: u64,
+        fraction: f64,
+        bands: Rc<Vec<PairBands>>,
+    },
+    Preliminary {
+        generation: u64,
+        runs: usize,
+        outcomes: Rc<Vec<Proportion>>,
+    },
+    Finished {
+        generation: u64,
+        summary: Rc<Summary>,
+        indicators: Rc<OutcomeRuns>,
+        milliseconds: f64,
+    },
 }
 
 /// SplitMix64: the next seed offered by "re-roll" (deterministic, so tests can follow it).
@@ -105,7 +120,10 @@ impl State {
         let pair = scenario.outcomes.first().map_or(0, |o| o.outcome.pair);
         State {
             values: scenario.defaults(),
-            view: View { pair, month: settings.horizon },
+            view: View {
+                pair,
+                month: settings.horizon,
+            },
             scenario: Rc::new(scenario),
             carried: None,
             settings,
@@ -163,10 +181,12 @@ impl State {
                         key: note.key,
                         message: format!("{}; the first built-in scenario is shown{what_else}", note.message),
                     }),
-                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => notes.push(LinkNote {
-                        key: "s".into(),
-                        message: format!("the link names no scenario; the first scenario is shown{what_else}"),
-                    }),
+                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => {
+                        notes.push(LinkNote {
+                            key: "s".into(),
+                            message: format!("the link names no scenario; the first scenario is shown{what_else}"),
+                        })
+                    }
                     _ => {}
                 }
                 state.notices = notes.iter().map(|n| n.to_string()).collect();
@@ -184,13 +204,22 @@ impl State {
             match key.as_str() {
                 "pair" => match state.pair_by_key(value) {
                     Some(pair) => state.view.pair = pair,
-                    None => notices.push(format!("`view.pair`: `{}` is not a pair of this scenario; ignored", value.chars().take(40).collect::<String>())),
+                    None => notices.push(format!(
+                        "`view.pair`: `{}` is not a pair of this scenario; ignored",
+                        value.chars().take(40).collect::<String>()
+                    )),
                 },
                 "month" => match value.parse::<usize>() {
                     Ok(month) if month <= state.settings.horizon => state.view.month = month,
-                    _ => notices.push(format!("`view.month`: `{}` is not a month of the run; ignored", value.chars().take(40).collect::<String>())),
+                    _ => notices.push(format!(
+                        "`view.month`: `{}` is not a month of the run; ignored",
+                        value.chars().take(40).collect::<String>()
+                    )),
                 },
-                other => notices.push(format!("`view.{}` is not a view setting; ignored", other.chars().take(40).collect::<String>())),
+                other => notices.push(format!(
+                    "`view.{}` is not a view setting; ignored",
+                    other.chars().take(40).collect::<String>()
+                )),
             }
         }
         state.notices = notices;
@@ -220,7 +249,9 @@ impl State {
 
     /// The results to draw: the finished summary if it is current.
     pub fn current_summary(&self) -> Option<&Rc<Summary>> {
-        self.summary.as_ref().filter(|_| self.summary_generation == self.generation)
+        self.summary
+            .as_ref()
+            .filter(|_| self.summary_generation == self.generation)
     }
 
     /// Whether the inputs changed since the results shown were computed.
@@ -256,7 +287,9 @@ impl State {
                 self.inputs_changed();
             }
             Action::SetValue(index, value) => {
-                let Some(assumption) = self.scenario.assumptions.get(index) else { return };
+                let Some(assumption) = self.scenario.assumptions.get(index) else {
+                    return;
+                };
                 if assumption.accepts(value) && self.values[index] != value {
                     self.values[index] = value;
                     self.inputs_changed();
@@ -300,7 +333,11 @@ impl State {
                 if (1..=MAX_HORIZON).contains(&horizon) && horizon != self.settings.horizon {
                     let followed = self.view.month == self.settings.horizon;
                     self.settings.horizon = horizon;
-                    self.view.month = if followed { horizon } else { self.view.month.min(horizon) };
+                    self.view.month = if followed {
+                        horizon
+                    } else {
+                        self.view.month.min(horizon)
+                    };
                     self.inputs_changed();
                 }
             }
@@ -331,25 +368,50 @@ impl State {
             }
             Action::DeclineRestore => self.restore_offer = None,
             Action::OpenLink(fragment) => {
-                let kept = (self.summary.clone(), self.indicators.clone(), self.summary_generation, self.last_run_milliseconds, self.worker_attempt);
+                let kept = (
+                    self.summary.clone(),
+                    self.indicators.clone(),
+                    self.summary_generation,
+                    self.last_run_milliseconds,
+                    self.worker_attempt,
+                );
                 let generation = self.generation;
                 *self = State::from_link(&fragment);
-                (self.summary, self.indicators, self.summary_generation, self.last_run_milliseconds, self.worker_attempt) = kept;
+                (
+                    self.summary,
+                    self.indicators,
+                    self.summary_generation,
+                    self.last_run_milliseconds,
+                    self.worker_attempt,
+                ) = kept;
                 self.generation = generation;
                 self.inputs_changed();
             }
-            Action::Progress { generation, fraction, bands } => {
+            Action::Progress {
+                generation,
+                fraction,
+                bands,
+            } => {
                 if generation == self.generation {
                     self.progress = Some(fraction);
                     self.partial = Some(bands);
                 }
             }
-            Action::Preliminary { generation, runs, outcomes } => {
+            Action::Preliminary {
+                generation,
+                runs,
+                outcomes,
+            } => {
                 if generation == self.generation {
                     self.preliminary = Some((runs, outcomes));
                 }
             }
-            Action::Finished { generation, summary, indicators, milliseconds } => {
+            Action::Finished {
+                generation,
+                summary,
+                indicators,
+                milliseconds,
+            } => {
                 if generation == self.generation {
                     self.preliminary = None;
                     self.summary = Some(summary);
@@ -391,22 +453,55 @@ mod tests {
         assert_eq!(state.generation, before, "the view does not change the numbers");
         state.apply(Action::RerollSeed);
         assert_eq!(state.generation, before + 1);
-        let settings = Settings { runs: 10, ..state.settings };
-        let summary = Rc::new(crate::engine::Ensemble::run(state.scenario.model(&state.values), settings));
+        let settings = Settings {
+            runs: 10,
+            ..state.settings
+        };
+        let summary = Rc::new(crate::engine::Ensemble::run(
+            state.scenario.model(&state.values),
+            settings,
+        ));
         let indicators = Rc::new(OutcomeRuns::simulate(state.scenario.model(&state.values), settings));
-        state.apply(Action::Finished { generation: before, summary: summary.clone(), indicators: indicators.clone(), milliseconds: 1.0 });
-        assert!(state.current_summary().is_none(), "a result for an older generation is not current");
-        state.apply(Action::Finished { generation: state.generation, summary, indicators, milliseconds: 1.0 });
+        state.apply(Action::Finished {
+            generation: before,
+            summary: summary.clone(),
+            indicators: indicators.clone(),
+            milliseconds: 1.0,
+        });
+        assert!(
+            state.current_summary().is_none(),
+            "a result for an older generation is not current"
+        );
+        state.apply(Action::Finished {
+            generation: state.generation,
+            summary,
+            indicators,
+            milliseconds: 1.0,
+        });
         assert!(state.current_summary().is_some());
     }
 
     #[test]
     fn preliminary_outcomes_show_until_the_run_finishes() {
         let mut state = State::default_builtin();
-        let outcomes = Rc::new(vec![crate::engine::Proportion::of(5, 10); state.scenario.outcomes.len()]);
-        state.apply(Action::Preliminary { generation: state.generation - 1, runs: 10, outcomes: outcomes.clone() });
-        assert!(state.preliminary.is_none(), "an old job's preliminary numbers are ignored");
-        state.apply(Action::Preliminary { generation: state.generation, runs: 10, outcomes });
+        let outcomes = Rc::new(vec![
+            crate::engine::Proportion::of(5, 10);
+            state.scenario.outcomes.len()
+        ]);
+        state.apply(Action::Preliminary {
+            generation: state.generation - 1,
+            runs: 10,
+            outcomes: outcomes.clone(),
+        });
+        assert!(
+            state.preliminary.is_none(),
+            "an old job's preliminary numbers are ignored"
+        );
+        state.apply(Action::Preliminary {
+            generation: state.generation,
+            runs: 10,
+            outcomes,
+        });
         assert_eq!(state.preliminary.as_ref().map(|p| p.0), Some(10));
         state.apply(Action::RerollSeed);
         assert!(state.preliminary.is_none(), "new inputs drop them");
@@ -428,15 +523,29 @@ mod tests {
     fn a_bad_link_keeps_what_is_valid_and_says_what_was_ignored() {
         let good = State::default_builtin();
         let id = good.scenario.assumptions[0].id.clone();
-        let link = format!("v=1&s={}&seed=12&runs=lots&{id}=banana&view.pair=XX-YY", good.scenario.id);
+        let link = format!(
+            "v=1&s={}&seed=12&runs=lots&{id}=banana&view.pair=XX-YY",
+            good.scenario.id
+        );
         let state = State::from_link(&link);
         assert_eq!(state.settings.seed, 12);
         assert_eq!(state.settings.runs, good.settings.runs);
         assert_eq!(state.values, good.values);
         assert_eq!(state.notices.len(), 3, "{:?}", state.notices);
         let unknown = State::from_link("v=1&s=no-such-scenario&seed=44&runs=500&model.balance=0.1");
-        assert!(unknown.notices.iter().any(|n| n.contains("no built-in scenario") && n.contains("1 assumption value was not")), "{:?}", unknown.notices);
-        assert_eq!((unknown.settings.seed, unknown.settings.runs), (44, 500), "scenario-independent settings are kept");
+        assert!(
+            unknown
+                .notices
+                .iter()
+                .any(|n| n.contains("no built-in scenario") && n.contains("1 assumption value was not")),
+            "{:?}",
+            unknown.notices
+        );
+        assert_eq!(
+            (unknown.settings.seed, unknown.settings.runs),
+            (44, 500),
+            "scenario-independent settings are kept"
+        );
         assert_eq!(unknown.values, unknown.scenario.defaults());
         assert!(State::from_link("").notices.is_empty());
     }
@@ -445,7 +554,11 @@ mod tests {
     fn a_loaded_scenario_travels_inside_the_link() {
         let builtin = State::default_builtin();
         let mut text = crate::scenario::scenario_to_toml(&builtin.scenario, &builtin.values, builtin.settings);
-        text = text.replacen(&format!("title = \"{}\"", builtin.scenario.title), "title = \"My own variant\"", 1);
+        text = text.replacen(
+            &format!("title = \"{}\"", builtin.scenario.title),
+            "title = \"My own variant\"",
+            1,
+        );
         let scenario = crate::scenario::parse_scenario("mine.toml", &text).unwrap();
         let mut state = State::default_builtin();
         state.apply(Action::UseScenario(Rc::new(scenario), Rc::new(text.clone())));
@@ -490,7 +603,11 @@ mod tests {
     #[test]
     fn a_damaged_carried_scenario_is_reported() {
         let state = State::from_link("v=1&s=x&c=AAAA");
-        assert!(state.notices.iter().any(|n| n.contains("damaged")), "{:?}", state.notices);
+        assert!(
+            state.notices.iter().any(|n| n.contains("damaged")),
+            "{:?}",
+            state.notices
+        );
     }
 
     #[test]

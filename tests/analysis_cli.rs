@@ -16,14 +16,23 @@ const BIN: &str = env!("CARGO_BIN_EXE_alignment-sim");
 const ID: &str = "sino-russian-drift";
 
 fn cli(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(Path::new(env!("CARGO_MANIFEST_DIR"))).output().expect("the binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .output()
+        .expect("the binary runs")
 }
 
 /// Runs and insists on success; returns stdout.
 fn ok(args: &[&str]) -> String {
     let output = cli(args);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "`{}` failed ({}):\n{stderr}", args.join(" "), output.status);
+    assert!(
+        output.status.success(),
+        "`{}` failed ({}):\n{stderr}",
+        args.join(" "),
+        output.status
+    );
     String::from_utf8(output.stdout).expect("UTF-8 stdout")
 }
 
@@ -48,10 +57,23 @@ fn scenario() -> Scenario {
 #[test]
 fn sensitivity_does_not_depend_on_the_thread_count() {
     for format in ["table", "csv", "json"] {
-        let base = ["sensitivity", ID, "--outcome", "chn-eu-hostile", "--runs", "200", "--format", format];
+        let base = [
+            "sensitivity",
+            ID,
+            "--outcome",
+            "chn-eu-hostile",
+            "--runs",
+            "200",
+            "--format",
+            format,
+        ];
         let one = ok(&[&base[..], &["--threads", "1"]].concat());
         for threads in ["2", "3"] {
-            assert_eq!(ok(&[&base[..], &["--threads", threads]].concat()), one, "{format}, {threads} threads");
+            assert_eq!(
+                ok(&[&base[..], &["--threads", threads]].concat()),
+                one,
+                "{format}, {threads} threads"
+            );
         }
     }
 }
@@ -65,13 +87,37 @@ fn sensitivity_of_a_link_equals_the_library_and_the_same_options() {
     let mut values = s.defaults();
     let balance = s.assumption_index("model.balance").unwrap();
     values[balance] = 0.05;
-    let settings = Settings { seed: 5, runs: 300, horizon: 24 };
+    let settings = Settings {
+        seed: 5,
+        runs: 300,
+        horizon: 24,
+    };
     let link = format!("https://example.org/#{}", encode_link(&s, &values, settings, &[]));
 
-    let by_link = ok(&["sensitivity", "--link", &link, "--outcome", "rus-chn-below-03", "--format", "csv"]);
+    let by_link = ok(&[
+        "sensitivity",
+        "--link",
+        &link,
+        "--outcome",
+        "rus-chn-below-03",
+        "--format",
+        "csv",
+    ]);
     let by_options = ok(&[
-        "sensitivity", ID, "--seed", "5", "--runs", "300", "--horizon", "24", "--set", "model.balance=0.05",
-        "--outcome", "rus-chn-below-03", "--format", "csv",
+        "sensitivity",
+        ID,
+        "--seed",
+        "5",
+        "--runs",
+        "300",
+        "--horizon",
+        "24",
+        "--set",
+        "model.balance=0.05",
+        "--outcome",
+        "rus-chn-below-03",
+        "--format",
+        "csv",
     ]);
     assert_eq!(by_link, by_options);
 
@@ -79,7 +125,15 @@ fn sensitivity_of_a_link_equals_the_library_and_the_same_options() {
     assert!(page.notices.is_empty(), "{:?}", page.notices);
     let outcome = s.outcomes.iter().position(|o| o.id == "rus-chn-below-03").unwrap();
     let expected = tornado(&page.scenario, &page.values, page.settings, outcome).unwrap();
-    let printed = json(&["sensitivity", "--link", &link, "--outcome", "rus-chn-below-03", "--format", "json"]);
+    let printed = json(&[
+        "sensitivity",
+        "--link",
+        &link,
+        "--outcome",
+        "rus-chn-below-03",
+        "--format",
+        "json",
+    ]);
     assert_eq!(printed["base"]["count"].as_u64().unwrap() as usize, expected.base.count);
     let bars = printed["bars"].as_array().unwrap();
     assert_eq!(bars.len(), expected.bars.len());
@@ -103,32 +157,77 @@ fn sensitivity_table_is_ranked_and_explains_its_marks() {
         .collect();
     assert_eq!(ranks, (1..=scenario().assumptions.len()).collect::<Vec<_>>());
     let err = fails(&["sensitivity", ID, "--outcome", "no-such-outcome"]);
-    assert!(err.contains("no-such-outcome") && err.contains("rus-chn-below-03"), "lists the outcomes there are: {err}");
+    assert!(
+        err.contains("no-such-outcome") && err.contains("rus-chn-below-03"),
+        "lists the outcomes there are: {err}"
+    );
 }
 
 #[test]
 fn sweep_grids_run_from_end_to_end_and_match_single_runs() {
-    let csv = ok(&["sweep", ID, "--vary", "model.balance=5", "--runs", "200", "--threads", "2"]);
+    let csv = ok(&[
+        "sweep",
+        ID,
+        "--vary",
+        "model.balance=5",
+        "--runs",
+        "200",
+        "--threads",
+        "2",
+    ]);
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     let s = scenario();
     assert_eq!(rows[0][0], "model.balance");
     assert_eq!(rows[0].len(), 1 + 2 * s.outcomes.len());
     let column: Vec<f64> = rows[1..].iter().map(|r| r[0].parse().unwrap()).collect();
     assert_eq!(column, vec![0.0, 0.05, 0.1, 0.15, 0.2]);
-    assert_eq!(csv, ok(&["sweep", ID, "--vary", "model.balance=5", "--runs", "200", "--threads", "1"]));
+    assert_eq!(
+        csv,
+        ok(&[
+            "sweep",
+            ID,
+            "--vary",
+            "model.balance=5",
+            "--runs",
+            "200",
+            "--threads",
+            "1"
+        ])
+    );
 
     // The last row is the ensemble at the high end of the range, as `run` reports it.
-    let run = json(&["run", ID, "--runs", "200", "--set", "model.balance=0.2", "--format", "json"]);
+    let run = json(&[
+        "run",
+        ID,
+        "--runs",
+        "200",
+        "--set",
+        "model.balance=0.2",
+        "--format",
+        "json",
+    ]);
     for (o, outcome) in run["outcomes"].as_array().unwrap().iter().enumerate() {
         let p: f64 = rows[5][1 + 2 * o].parse().unwrap();
         assert_eq!(p, outcome["probability"].as_f64().unwrap(), "outcome {o}");
     }
 
-    let two = ok(&["sweep", ID, "--vary", "model.balance=3", "--vary", "pair.RUS-CHN.baseline=2", "--runs", "50"]);
+    let two = ok(&[
+        "sweep",
+        ID,
+        "--vary",
+        "model.balance=3",
+        "--vary",
+        "pair.RUS-CHN.baseline=2",
+        "--runs",
+        "50",
+    ]);
     let lines: Vec<&str> = two.lines().collect();
     assert_eq!(lines.len(), 1 + 3 * 2);
     assert!(lines[0].starts_with("model.balance,pair.RUS-CHN.baseline,"));
-    assert!(lines[1].starts_with("0,-0.95,") && lines[6].starts_with("0.2,0.95,"), "{two}");
+    assert!(
+        lines[1].starts_with("0,-0.95,") && lines[6].starts_with("0.2,0.95,"),
+        "{two}"
+    );
 
     assert!(fails(&["sweep", ID, "--vary", "model.nothing"]).contains("model.nothing"));
     assert!(fails(&["sweep", ID, "--vary", "model.balance=1"]).contains("2 to"));
@@ -151,17 +250,56 @@ fn a_state_compared_with_itself_differs_by_nothing() {
     let s = scenario();
     let mut values = s.defaults();
     values[s.assumption_index("model.balance").unwrap()] = 0.04;
-    let link = encode_link(&s, &values, Settings { seed: 1, runs: 300, horizon: 36 }, &[]);
-    let value = json(&["compare", ID, "--runs", "300", "--set", "model.balance=0.04", "--against-link", &link, "--format", "json"]);
-    assert!(value["outcomes"].as_array().unwrap().iter().all(|o| o["delta"].as_f64() == Some(0.0)));
+    let link = encode_link(
+        &s,
+        &values,
+        Settings {
+            seed: 1,
+            runs: 300,
+            horizon: 36,
+        },
+        &[],
+    );
+    let value = json(&[
+        "compare",
+        ID,
+        "--runs",
+        "300",
+        "--set",
+        "model.balance=0.04",
+        "--against-link",
+        &link,
+        "--format",
+        "json",
+    ]);
+    assert!(value["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["delta"].as_f64() == Some(0.0)));
 }
 
 #[test]
 fn compare_reports_changes_and_outcomes_only_one_scenario_has() {
     let table = ok(&["compare", ID, "--runs", "300", "--set", "pair.RUS-CHN.baseline=-0.2"]);
-    assert!(table.contains("pair.RUS-CHN.baseline") && table.contains("0.55 → -0.2"), "{table}");
-    assert!(table.contains(" * Russia–China alignment below 0.3"), "a large, marked change: {table}");
-    let value = json(&["compare", ID, "--against", "us-russia-rapprochement", "--runs", "200", "--format", "json"]);
+    assert!(
+        table.contains("pair.RUS-CHN.baseline") && table.contains("0.55 → -0.2"),
+        "{table}"
+    );
+    assert!(
+        table.contains(" * Russia–China alignment below 0.3"),
+        "a large, marked change: {table}"
+    );
+    let value = json(&[
+        "compare",
+        ID,
+        "--against",
+        "us-russia-rapprochement",
+        "--runs",
+        "200",
+        "--format",
+        "json",
+    ]);
     assert_eq!(value["outcomes"].as_array().unwrap().len(), 1);
     assert!(!value["only_in_a"].as_array().unwrap().is_empty());
     assert!(fails(&["compare", ID, "--against", "russia-dprk-alignment"]).contains("different actors"));
@@ -175,7 +313,12 @@ fn check_xml(doc: &str) {
         let text = &rest[..start];
         assert!(!text.contains('>'), "raw > in text: {text}");
         for (i, _) in text.match_indices('&') {
-            assert!(["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].iter().any(|e| text[i..].starts_with(e)), "raw & in {text}");
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+                    .iter()
+                    .any(|e| text[i..].starts_with(e)),
+                "raw & in {text}"
+            );
         }
         let end = start + rest[start..].find('>').expect("closed tag");
         let tag = &rest[start + 1..end];
@@ -194,15 +337,29 @@ fn check_xml(doc: &str) {
 fn exports_are_well_formed() {
     let s = scenario();
     let quantiles = ok(&["export", ID, "--what", "quantiles", "--runs", "200"]);
-    assert_eq!(quantiles, ok(&["run", ID, "--runs", "200", "--format", "csv"]), "the same table as `run --format csv`");
+    assert_eq!(
+        quantiles,
+        ok(&["run", ID, "--runs", "200", "--format", "csv"]),
+        "the same table as `run --format csv`"
+    );
 
     let outcomes = ok(&["export", ID, "--what", "outcomes", "--runs", "200", "--seed", "4"]);
     let lines: Vec<&str> = outcomes.lines().collect();
     assert_eq!(lines[0], "outcome,label,test,when,probability,std_error,count,runs");
     assert_eq!(lines.len(), 1 + s.outcomes.len());
-    let summary = Ensemble::run(s.model(&s.defaults()), Settings { seed: 4, runs: 200, horizon: s.horizon });
+    let summary = Ensemble::run(
+        s.model(&s.defaults()),
+        Settings {
+            seed: 4,
+            runs: 200,
+            horizon: s.horizon,
+        },
+    );
     for (line, p) in lines[1..].iter().zip(&summary.outcomes) {
-        assert!(line.ends_with(&format!(",{},{},{},200", p.probability, p.std_error, p.count)), "{line}");
+        assert!(
+            line.ends_with(&format!(",{},{},{},200", p.probability, p.std_error, p.count)),
+            "{line}"
+        );
     }
 
     let report = ok(&["export", ID, "--what", "assumptions", "--set", "model.balance=0.05"]);
@@ -216,11 +373,26 @@ fn exports_are_well_formed() {
     check_xml(&svg);
     assert!(svg.contains("<title id=\"title\">Russia–China") && svg.contains("<desc id=\"desc\">"));
     let link = format!("#v=1&s={ID}&runs=200&view.pair=USA-EU");
-    assert!(ok(&["export", "--link", &link, "--what", "svg"]).contains("<title id=\"title\">United States–European Union"));
+    assert!(
+        ok(&["export", "--link", &link, "--what", "svg"]).contains("<title id=\"title\">United States–European Union")
+    );
     assert!(fails(&["export", ID, "--what", "svg", "--pair", "RUS-XXX"]).contains("RUS-XXX"));
 
-    let tornado = ok(&["sensitivity", ID, "--outcome", "chn-eu-hostile", "--runs", "100", "--format", "svg"]);
+    let tornado = ok(&[
+        "sensitivity",
+        ID,
+        "--outcome",
+        "chn-eu-hostile",
+        "--runs",
+        "100",
+        "--format",
+        "svg",
+    ]);
     check_xml(&tornado);
     assert!(tornado.contains("<title id=\"title\">What moves") && tornado.contains("<desc id=\"desc\">Tornado chart"));
-    assert_eq!(tornado.matches("<g>").count(), s.assumptions.len(), "one bar per assumption");
+    assert_eq!(
+        tornado.matches("<g>").count(),
+        s.assumptions.len(),
+        "one bar per assumption"
+    );
 }

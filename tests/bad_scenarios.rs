@@ -41,7 +41,10 @@ fn line_of(text: &str, needle: &str) -> usize {
 
 /// 1-based line of the `n`-th (0-based) occurrence of `needle`.
 fn line_of_nth(text: &str, needle: &str, n: usize) -> usize {
-    let (offset, _) = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("`{needle}` (#{n}) not in text"));
+    let (offset, _) = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{needle}` (#{n}) not in text"));
     text[..offset].matches('\n').count() + 1
 }
 
@@ -53,14 +56,23 @@ fn replace(text: &str, from: &str, to: &str) -> String {
 
 /// Replaces the `n`-th (0-based) occurrence of `from`.
 fn replace_nth(text: &str, from: &str, to: &str, n: usize) -> String {
-    let (offset, _) = text.match_indices(from).nth(n).unwrap_or_else(|| panic!("`{from}` (#{n}) not found"));
+    let (offset, _) = text
+        .match_indices(from)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{from}` (#{n}) not found"));
     format!("{}{}{}", &text[..offset], to, &text[offset + from.len()..])
 }
 
 /// Cuts the text from the `n`-th occurrence of `start` up to (not including) the next `end`.
 fn cut(text: &str, start: &str, n: usize, end: &str) -> String {
-    let (from, _) = text.match_indices(start).nth(n).unwrap_or_else(|| panic!("`{start}` (#{n}) not found"));
-    let to = from + text[from..].find(end).unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
+    let (from, _) = text
+        .match_indices(start)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{start}` (#{n}) not found"));
+    let to = from
+        + text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("`{end}` not found after `{start}`"));
     format!("{}{}", &text[..from], &text[to..])
 }
 
@@ -73,13 +85,26 @@ fn in_record(text: &str, label: &str, from: &str, to: &str) -> (String, usize) {
     let start = text[..at].rfind("\n[").map_or(0, |i| i + 1);
     let end = text[at..].find("\n[").map_or(text.len(), |i| at + i + 1);
     let record = &text[start..end];
-    assert!(record.contains(from), "`{from}` not in the record labelled `{label}`:\n{record}");
+    assert!(
+        record.contains(from),
+        "`{from}` not in the record labelled `{label}`:\n{record}"
+    );
     let header_line = text[..start].matches('\n').count() + 1;
-    (format!("{}{}{}", &text[..start], record.replacen(from, to, 1), &text[end..]), header_line)
+    (
+        format!("{}{}{}", &text[..start], record.replacen(from, to, 1), &text[end..]),
+        header_line,
+    )
 }
 
 fn case(name: &'static str, kind: &'static str, text: String, field: &str, line: Line, says: &[&'static str]) -> Case {
-    Case { name, kind, text, field: field.to_string(), line, says: says.to_vec() }
+    Case {
+        name,
+        kind,
+        text,
+        field: field.to_string(),
+        line,
+        says: says.to_vec(),
+    }
 }
 
 /// A source block to add before `[model.volatility]`.
@@ -114,7 +139,10 @@ fn many_actors(n: usize) -> String {
     let mut text = FIXTURE[..FIXTURE.find("[[actors]]").unwrap()].to_string();
     let ids: Vec<String> = (0..n).map(|i| format!("A{i:02}")).collect();
     for id in &ids {
-        text.push_str(&format!("[[actors]]\nid = \"{id}\"\nname = \"Actor {id}\"\n[actors.weight]\n{}\n", record(&format!("{id} weight"), "1.0", "[0.5, 2.0]")));
+        text.push_str(&format!(
+            "[[actors]]\nid = \"{id}\"\nname = \"Actor {id}\"\n[actors.weight]\n{}\n",
+            record(&format!("{id} weight"), "1.0", "[0.5, 2.0]")
+        ));
     }
     for i in 0..n {
         for j in i + 1..n {
@@ -126,7 +154,9 @@ fn many_actors(n: usize) -> String {
             ));
         }
     }
-    text.push_str("[[outcomes]]\nid = \"o\"\nlabel = \"First pair positive\"\ntest = \"A00-A01 > 0\"\nwhen = \"horizon\"\n");
+    text.push_str(
+        "[[outcomes]]\nid = \"o\"\nlabel = \"First pair positive\"\ntest = \"A00-A01 > 0\"\nwhen = \"horizon\"\n",
+    );
     text
 }
 
@@ -137,165 +167,679 @@ fn cases() -> Vec<Case> {
 
     // --- Unknown keys (typos must not pass silently).
     let t = replace(f, "label = \"Volatility\"", "lable = \"Volatility\"");
-    add(case("typo in an assumption record", "unknown key", t.clone(), "model.volatility.lable", Line::Exact(line_of(&t, "lable")), &["unknown field `lable`", "`label`"]));
+    add(case(
+        "typo in an assumption record",
+        "unknown key",
+        t.clone(),
+        "model.volatility.lable",
+        Line::Exact(line_of(&t, "lable")),
+        &["unknown field `lable`", "`label`"],
+    ));
     let t = replace(f, "horizon = 24", "horizn = 24");
-    add(case("typo at the top level", "unknown key", t.clone(), "horizn", Line::Exact(line_of(&t, "horizn")), &["unknown field `horizn`", "`horizon`"]));
+    add(case(
+        "typo at the top level",
+        "unknown key",
+        t.clone(),
+        "horizn",
+        Line::Exact(line_of(&t, "horizn")),
+        &["unknown field `horizn`", "`horizon`"],
+    ));
     let t = replace(f, "description = \"Test event.\"", "descripton = \"Test event.\"");
-    add(case("typo in an event", "unknown key", t.clone(), "events[0].descripton", Line::Exact(line_of(&t, "descripton")), &["unknown field `descripton`"]));
-    let (t, _) = in_record(f, "Half-life", "{ source = \"judgement\" }", "{ source = \"judgement\", qoute = \"x\" }");
-    add(case("typo in a source reference", "unknown key", t.clone(), "model.half_life.sources[0].qoute", Line::Exact(line_of(&t, "qoute")), &["unknown field `qoute`"]));
+    add(case(
+        "typo in an event",
+        "unknown key",
+        t.clone(),
+        "events[0].descripton",
+        Line::Exact(line_of(&t, "descripton")),
+        &["unknown field `descripton`"],
+    ));
+    let (t, _) = in_record(
+        f,
+        "Half-life",
+        "{ source = \"judgement\" }",
+        "{ source = \"judgement\", qoute = \"x\" }",
+    );
+    add(case(
+        "typo in a source reference",
+        "unknown key",
+        t.clone(),
+        "model.half_life.sources[0].qoute",
+        Line::Exact(line_of(&t, "qoute")),
+        &["unknown field `qoute`"],
+    ));
 
     // --- Missing parts of an assumption record.
     let (t, line) = in_record(f, "Volatility", "rationale = \"Test value.\"\n", "");
-    add(case("missing rationale", "missing rationale", t, "model.volatility", Line::Exact(line), &["missing field `rationale`"]));
+    add(case(
+        "missing rationale",
+        "missing rationale",
+        t,
+        "model.volatility",
+        Line::Exact(line),
+        &["missing field `rationale`"],
+    ));
     let (t, line) = in_record(f, "Alpha weight", "rationale = \"Test value.\"", "rationale = \"   \"");
-    add(case("blank rationale", "blank text", t, "actors[0].weight.rationale", Line::Exact(line), &["must not be empty"]));
+    add(case(
+        "blank rationale",
+        "blank text",
+        t,
+        "actors[0].weight.rationale",
+        Line::Exact(line),
+        &["must not be empty"],
+    ));
     let (t, line) = in_record(f, "Half-life", "label = \"Half-life\"\n", "");
     // The record cannot be found by its label once the label is gone: check the header line.
     assert_eq!(line, line_of(f, "[model.half_life]"));
-    add(case("missing label", "missing label", t, "model.half_life", Line::Exact(line), &["missing field `label`"]));
+    add(case(
+        "missing label",
+        "missing label",
+        t,
+        "model.half_life",
+        Line::Exact(line),
+        &["missing field `label`"],
+    ));
     let (t, line) = in_record(f, "A–B start", "label = \"A–B start\"", "label = \"\"");
-    add(case("blank label", "blank text", t, "pairs[0].initial.label", Line::Exact(line), &["must not be empty"]));
+    add(case(
+        "blank label",
+        "blank text",
+        t,
+        "pairs[0].initial.label",
+        Line::Exact(line),
+        &["must not be empty"],
+    ));
     let (t, line) = in_record(f, "Balance", "sources = [{ source = \"judgement\" }]\n", "");
-    add(case("missing sources", "missing sources", t, "model.balance", Line::Exact(line), &["missing field `sources`"]));
+    add(case(
+        "missing sources",
+        "missing sources",
+        t,
+        "model.balance",
+        Line::Exact(line),
+        &["missing field `sources`"],
+    ));
     let (t, line) = in_record(f, "Balance", "sources = [{ source = \"judgement\" }]", "sources = []");
-    add(case("empty sources", "empty sources", t, "model.balance.sources", Line::Exact(line), &["at least one source"]));
+    add(case(
+        "empty sources",
+        "empty sources",
+        t,
+        "model.balance.sources",
+        Line::Exact(line),
+        &["at least one source"],
+    ));
     let (t, line) = in_record(f, "Beta weight", "confidence = \"low\"\n", "");
-    add(case("missing confidence", "missing confidence", t, "actors[1].weight", Line::Exact(line), &["missing field `confidence`"]));
+    add(case(
+        "missing confidence",
+        "missing confidence",
+        t,
+        "actors[1].weight",
+        Line::Exact(line),
+        &["missing field `confidence`"],
+    ));
     let (t, line) = in_record(f, "Alpha weight", "confidence = \"low\"", "confidence = \"certain\"");
-    add(case("bad confidence word", "bad confidence", t, "actors[0].weight.confidence", Line::Exact(line), &["`certain`", "low, medium, high"]));
+    add(case(
+        "bad confidence word",
+        "bad confidence",
+        t,
+        "actors[0].weight.confidence",
+        Line::Exact(line),
+        &["`certain`", "low, medium, high"],
+    ));
 
     // --- Values and ranges.
     let (t, line) = in_record(f, "A–B start", "value = 0.2", "value = 0.95");
-    add(case("value outside its range", "value outside range", t, "pairs[0].initial.value", Line::Exact(line), &["0.95", "outside its range [-0.9, 0.9]"]));
+    add(case(
+        "value outside its range",
+        "value outside range",
+        t,
+        "pairs[0].initial.value",
+        Line::Exact(line),
+        &["0.95", "outside its range [-0.9, 0.9]"],
+    ));
     let (t, line) = in_record(f, "Summit, per year", "value = 0.4", "value = 0");
     let t = in_record(&t, "Summit, per year", "range = [0.0, 1.0]", "range = [0.1, 1.0]").0;
-    add(case("value below its range", "value outside range", t, "events[0].probability.value", Line::Exact(line), &["outside its range [0.1, 1]"]));
+    add(case(
+        "value below its range",
+        "value outside range",
+        t,
+        "events[0].probability.value",
+        Line::Exact(line),
+        &["outside its range [0.1, 1]"],
+    ));
     let (t, line) = in_record(f, "A–B baseline", "range = [-0.9, 0.9]", "range = [-0.9, 1.0]");
-    add(case("alignment range reaching 1", "range outside domain", t, "pairs[0].baseline.range", Line::Exact(line), &["an alignment", "strictly between -1 and 1"]));
-    let (t, line) = in_record(f, "B–C start", "value = 0.5\nrange = [-0.9, 0.9]", "value = 1.0\nrange = [-0.9, 0.9]");
-    add(case("alignment value of 1", "value outside domain", t, "pairs[2].initial.value", Line::Exact(line), &["an alignment", "strictly between -1 and 1", "not 1"]));
+    add(case(
+        "alignment range reaching 1",
+        "range outside domain",
+        t,
+        "pairs[0].baseline.range",
+        Line::Exact(line),
+        &["an alignment", "strictly between -1 and 1"],
+    ));
+    let (t, line) = in_record(
+        f,
+        "B–C start",
+        "value = 0.5\nrange = [-0.9, 0.9]",
+        "value = 1.0\nrange = [-0.9, 0.9]",
+    );
+    add(case(
+        "alignment value of 1",
+        "value outside domain",
+        t,
+        "pairs[2].initial.value",
+        Line::Exact(line),
+        &["an alignment", "strictly between -1 and 1", "not 1"],
+    ));
     let (t, line) = in_record(f, "Only while A–B above", "range = [-0.9, 0.9]", "range = [-1.0, 0.9]");
-    add(case("threshold range reaching -1", "range outside domain", t, "events[0].conditions[0].threshold.range", Line::Exact(line), &["an alignment"]));
+    add(case(
+        "threshold range reaching -1",
+        "range outside domain",
+        t,
+        "events[0].conditions[0].threshold.range",
+        Line::Exact(line),
+        &["an alignment"],
+    ));
     let (t, line) = in_record(f, "Summit, per year", "range = [0.0, 1.0]", "range = [0.0, 1.5]");
-    add(case("probability range above 1", "range outside domain", t, "events[0].probability.range", Line::Exact(line), &["a probability", "between 0 and 1"]));
+    add(case(
+        "probability range above 1",
+        "range outside domain",
+        t,
+        "events[0].probability.range",
+        Line::Exact(line),
+        &["a probability", "between 0 and 1"],
+    ));
     let (t, line) = in_record(f, "Beta weight", "range = [0.1, 2.0]", "range = [-0.5, 2.0]");
-    add(case("negative weight in the range", "range outside domain", t, "actors[1].weight.range", Line::Exact(line), &["a capability weight", "[-0.5, 2]"]));
+    add(case(
+        "negative weight in the range",
+        "range outside domain",
+        t,
+        "actors[1].weight.range",
+        Line::Exact(line),
+        &["a capability weight", "[-0.5, 2]"],
+    ));
     let (t, line) = in_record(f, "Gamma weight", "value = 0.8", "value = -0.8");
-    add(case("negative weight", "value outside domain", t, "actors[2].weight.value", Line::Exact(line), &["a capability weight", "not -0.8"]));
+    add(case(
+        "negative weight",
+        "value outside domain",
+        t,
+        "actors[2].weight.value",
+        Line::Exact(line),
+        &["a capability weight", "not -0.8"],
+    ));
     let (t, line) = in_record(f, "Half-life", "range = [1, 120]", "range = [0, 120]");
-    add(case("half-life range starting at 0", "range outside domain", t, "model.half_life.range", Line::Exact(line), &["a half-life"]));
+    add(case(
+        "half-life range starting at 0",
+        "range outside domain",
+        t,
+        "model.half_life.range",
+        Line::Exact(line),
+        &["a half-life"],
+    ));
     let (t, line) = in_record(f, "Jump", "range = [-1.0, 1.0]", "range = [-3.0, 1.0]");
-    add(case("jump range beyond ±2", "range outside domain", t, "events[0].effects[0].jump.range", Line::Exact(line), &["a jump", "between -2 and 2"]));
+    add(case(
+        "jump range beyond ±2",
+        "range outside domain",
+        t,
+        "events[0].effects[0].jump.range",
+        Line::Exact(line),
+        &["a jump", "between -2 and 2"],
+    ));
     let (t, line) = in_record(f, "Volatility", "range = [0.0, 0.5]", "range = [0.5, 0.0]");
-    add(case("range from high to low", "range order", t, "model.volatility.range", Line::Exact(line), &["low to high"]));
+    add(case(
+        "range from high to low",
+        "range order",
+        t,
+        "model.volatility.range",
+        Line::Exact(line),
+        &["low to high"],
+    ));
     let (t, line) = in_record(f, "A–C start", "value = -0.3", "value = -0.305");
-    add(case("value off the slider grid", "off grid", t, "pairs[1].initial.value", Line::Exact(line), &["-0.305", "not a slider position"]));
+    add(case(
+        "value off the slider grid",
+        "off grid",
+        t,
+        "pairs[1].initial.value",
+        Line::Exact(line),
+        &["-0.305", "not a slider position"],
+    ));
     let (t, line) = in_record(f, "Earliest month", "value = 3", "value = 3.5");
-    add(case("month not a whole number", "month not whole", t, "events[0].opens.value", Line::Exact(line), &["whole numbers"]));
+    add(case(
+        "month not a whole number",
+        "month not whole",
+        t,
+        "events[0].opens.value",
+        Line::Exact(line),
+        &["whole numbers"],
+    ));
     let (t, line) = in_record(f, "Balance", "step = 0.001", "step = 0.0");
-    add(case("zero step", "bad step", t, "model.balance.step", Line::Exact(line), &["step", "positive"]));
+    add(case(
+        "zero step",
+        "bad step",
+        t,
+        "model.balance.step",
+        Line::Exact(line),
+        &["step", "positive"],
+    ));
 
     // --- Actors and pairs.
     let t = replace_nth(f, "between = [\"AAA\", \"BBB\"]", "between = [\"AAA\", \"ZZZ\"]", 0);
-    add(case("unknown actor in a pair", "unknown actor", t.clone(), "pairs[0].between", Line::Exact(line_of(&t, "ZZZ")), &["`ZZZ` is not a declared actor"]));
+    add(case(
+        "unknown actor in a pair",
+        "unknown actor",
+        t.clone(),
+        "pairs[0].between",
+        Line::Exact(line_of(&t, "ZZZ")),
+        &["`ZZZ` is not a declared actor"],
+    ));
     let t = replace_nth(f, "between = [\"AAA\", \"BBB\"]", "between = [\"AAA\", \"ZZZ\"]", 2);
-    add(case("unknown actor in an effect", "unknown actor", t.clone(), "events[0].effects[0].between", Line::Exact(line_of(&t, "ZZZ")), &["`ZZZ` is not a declared actor"]));
+    add(case(
+        "unknown actor in an effect",
+        "unknown actor",
+        t.clone(),
+        "events[0].effects[0].between",
+        Line::Exact(line_of(&t, "ZZZ")),
+        &["`ZZZ` is not a declared actor"],
+    ));
     let t = replace_nth(f, "between = [\"AAA\", \"BBB\"]", "between = [\"AAA\", \"AAA\"]", 1);
-    add(case("condition on an actor with itself", "same actor twice", t.clone(), "events[0].conditions[0].between", Line::Exact(line_of(&t, "[\"AAA\", \"AAA\"]")), &["two different actors"]));
+    add(case(
+        "condition on an actor with itself",
+        "same actor twice",
+        t.clone(),
+        "events[0].conditions[0].between",
+        Line::Exact(line_of(&t, "[\"AAA\", \"AAA\"]")),
+        &["two different actors"],
+    ));
     let t = replace(f, "between = [\"CCC\", \"AAA\"]", "between = [\"BBB\", \"AAA\"]");
-    add(case("duplicate pair", "duplicate pair", t.clone(), "pairs[1].between", Line::Exact(line_of(&t, "[\"BBB\", \"AAA\"]")), &["AAA-BBB", "declared twice"]));
+    add(case(
+        "duplicate pair",
+        "duplicate pair",
+        t.clone(),
+        "pairs[1].between",
+        Line::Exact(line_of(&t, "[\"BBB\", \"AAA\"]")),
+        &["AAA-BBB", "declared twice"],
+    ));
     let t = cut(f, "[[pairs]]", 2, "[[events]]");
-    add(case("missing pair", "missing pair", t, "pairs", Line::Any, &["missing: BBB-CCC"]));
+    add(case(
+        "missing pair",
+        "missing pair",
+        t,
+        "pairs",
+        Line::Any,
+        &["missing: BBB-CCC"],
+    ));
     let t = replace(f, "id = \"BBB\"", "id = \"AAA\"");
-    add(case("duplicate actor id", "duplicate actor", t.clone(), "actors[1].id", Line::Exact(line_of_nth(&t, "[[actors]]", 1)), &["`AAA`", "used twice"]));
+    add(case(
+        "duplicate actor id",
+        "duplicate actor",
+        t.clone(),
+        "actors[1].id",
+        Line::Exact(line_of_nth(&t, "[[actors]]", 1)),
+        &["`AAA`", "used twice"],
+    ));
     let t = replace(f, "id = \"BBB\"", "id = \"bbb\"");
-    add(case("lower-case actor id", "bad actor id", t.clone(), "actors[1].id", Line::Exact(line_of_nth(&t, "[[actors]]", 1)), &["`bbb`", "A–Z and 0–9"]));
+    add(case(
+        "lower-case actor id",
+        "bad actor id",
+        t.clone(),
+        "actors[1].id",
+        Line::Exact(line_of_nth(&t, "[[actors]]", 1)),
+        &["`bbb`", "A–Z and 0–9"],
+    ));
     let t = replace(f, "id = \"CCC\"", "id = \"GAMMALONG\"");
-    add(case("actor id longer than 8", "bad actor id", t.clone(), "actors[2].id", Line::Exact(line_of_nth(&t, "[[actors]]", 2)), &["`GAMMALONG`", "1–8 characters"]));
+    add(case(
+        "actor id longer than 8",
+        "bad actor id",
+        t.clone(),
+        "actors[2].id",
+        Line::Exact(line_of_nth(&t, "[[actors]]", 2)),
+        &["`GAMMALONG`", "1–8 characters"],
+    ));
     let t = many_actors(MAX_ACTORS + 1);
-    add(case("17 actors", "too many actors", t.clone(), "actors", Line::Exact(line_of_nth(&t, "[[actors]]", MAX_ACTORS)), &["17 actors", "limit is 16"]));
+    add(case(
+        "17 actors",
+        "too many actors",
+        t.clone(),
+        "actors",
+        Line::Exact(line_of_nth(&t, "[[actors]]", MAX_ACTORS)),
+        &["17 actors", "limit is 16"],
+    ));
 
     // --- Top-level limits and format.
     let t = replace(f, "horizon = 24", "horizon = 241");
-    add(case("horizon over 240", "horizon", t.clone(), "horizon", Line::Exact(line_of(&t, "horizon")), &["240 months", "not 241"]));
+    add(case(
+        "horizon over 240",
+        "horizon",
+        t.clone(),
+        "horizon",
+        Line::Exact(line_of(&t, "horizon")),
+        &["240 months", "not 241"],
+    ));
     let t = replace(f, "horizon = 24", "horizon = 0");
-    add(case("horizon of 0", "horizon", t.clone(), "horizon", Line::Exact(line_of(&t, "horizon")), &["between 1 and 240", "not 0"]));
+    add(case(
+        "horizon of 0",
+        "horizon",
+        t.clone(),
+        "horizon",
+        Line::Exact(line_of(&t, "horizon")),
+        &["between 1 and 240", "not 0"],
+    ));
     let t = replace(f, "runs = 500", "runs = 100001");
-    add(case("runs over 100000", "runs", t.clone(), "runs", Line::Exact(line_of(&t, "runs =")), &["100000 runs", "not 100001"]));
+    add(case(
+        "runs over 100000",
+        "runs",
+        t.clone(),
+        "runs",
+        Line::Exact(line_of(&t, "runs =")),
+        &["100000 runs", "not 100001"],
+    ));
     let t = replace(f, "format = 1", "format = 2");
-    add(case("format version 2", "format version", t.clone(), "format", Line::Exact(line_of(&t, "format =")), &["format 2 is not supported", "format 1"]));
+    add(case(
+        "format version 2",
+        "format version",
+        t.clone(),
+        "format",
+        Line::Exact(line_of(&t, "format =")),
+        &["format 2 is not supported", "format 1"],
+    ));
     let t = replace(f, "seed = 3", "seed = -3");
-    add(case("negative seed", "seed", t.clone(), "seed", Line::Exact(line_of(&t, "seed =")), &["negative"]));
+    add(case(
+        "negative seed",
+        "seed",
+        t.clone(),
+        "seed",
+        Line::Exact(line_of(&t, "seed =")),
+        &["negative"],
+    ));
     let t = replace(f, "id = \"test-minimal\"", "id = \"Test_Minimal\"");
-    add(case("scenario id with capitals", "bad slug", t.clone(), "id", Line::Exact(line_of(&t, "Test_Minimal")), &["a–z, 0–9 and '-'"]));
+    add(case(
+        "scenario id with capitals",
+        "bad slug",
+        t.clone(),
+        "id",
+        Line::Exact(line_of(&t, "Test_Minimal")),
+        &["a–z, 0–9 and '-'"],
+    ));
 
     // --- Sources and references.
-    let t = in_record(&with_source(f, DOCUMENT_SOURCE), "Volatility", "{ source = \"judgement\" }", "{ source = \"doc\" }");
-    add(case("document reference without a quote", "document without quote", t.0.clone(), "model.volatility.sources[0].quote", Line::Exact(line_of(&t.0, "{ source = \"doc\" }")), &["`doc` is a document", "quote"]));
-    let t = in_record(&with_source(f, DATASET_SOURCE), "Half-life", "{ source = \"judgement\" }", "{ source = \"data\" }");
-    add(case("data set reference without a note", "dataset without note", t.0.clone(), "model.half_life.sources[0].note", Line::Exact(line_of(&t.0, "{ source = \"data\" }")), &["`data` is a data set", "derived"]));
+    let t = in_record(
+        &with_source(f, DOCUMENT_SOURCE),
+        "Volatility",
+        "{ source = \"judgement\" }",
+        "{ source = \"doc\" }",
+    );
+    add(case(
+        "document reference without a quote",
+        "document without quote",
+        t.0.clone(),
+        "model.volatility.sources[0].quote",
+        Line::Exact(line_of(&t.0, "{ source = \"doc\" }")),
+        &["`doc` is a document", "quote"],
+    ));
+    let t = in_record(
+        &with_source(f, DATASET_SOURCE),
+        "Half-life",
+        "{ source = \"judgement\" }",
+        "{ source = \"data\" }",
+    );
+    add(case(
+        "data set reference without a note",
+        "dataset without note",
+        t.0.clone(),
+        "model.half_life.sources[0].note",
+        Line::Exact(line_of(&t.0, "{ source = \"data\" }")),
+        &["`data` is a data set", "derived"],
+    ));
     let (t, _) = in_record(f, "Half-life", "{ source = \"judgement\" }", "{ source = \"oracle\" }");
-    add(case("undeclared source", "undeclared source", t.clone(), "model.half_life.sources[0].source", Line::Exact(line_of(&t, "oracle")), &["`oracle` is not a declared source"]));
+    add(case(
+        "undeclared source",
+        "undeclared source",
+        t.clone(),
+        "model.half_life.sources[0].source",
+        Line::Exact(line_of(&t, "oracle")),
+        &["`oracle` is not a declared source"],
+    ));
     let t = replace(f, "kind = \"judgement\"", "kind = \"rumour\"");
-    add(case("unknown source kind", "bad source kind", t.clone(), "sources[0].kind", Line::Exact(line_of(&t, "[[sources]]")), &["`rumour`", "document, dataset, judgement"]));
+    add(case(
+        "unknown source kind",
+        "bad source kind",
+        t.clone(),
+        "sources[0].kind",
+        Line::Exact(line_of(&t, "[[sources]]")),
+        &["`rumour`", "document, dataset, judgement"],
+    ));
     let t = with_source(f, &DOCUMENT_SOURCE.replace("file = \"000_test.txt\"\n", ""));
-    add(case("document source without a file", "document without file", t.clone(), "sources[1].file", Line::Exact(line_of_nth(&t, "[[sources]]", 1)), &["must name its file"]));
+    add(case(
+        "document source without a file",
+        "document without file",
+        t.clone(),
+        "sources[1].file",
+        Line::Exact(line_of_nth(&t, "[[sources]]", 1)),
+        &["must name its file"],
+    ));
     let t = with_source(f, &DOCUMENT_SOURCE.replace("id = \"doc\"", "id = \"judgement\""));
-    add(case("duplicate source id", "duplicate source", t.clone(), "sources[1].id", Line::Exact(line_of_nth(&t, "[[sources]]", 1)), &["`judgement`", "used twice"]));
+    add(case(
+        "duplicate source id",
+        "duplicate source",
+        t.clone(),
+        "sources[1].id",
+        Line::Exact(line_of_nth(&t, "[[sources]]", 1)),
+        &["`judgement`", "used twice"],
+    ));
 
     // --- Outcomes.
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-ZZZ > 0.3\"");
-    add(case("outcome test with an unknown actor", "unknown actor", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, "AAA-ZZZ")), &["`ZZZ` is not a declared actor"]));
+    add(case(
+        "outcome test with an unknown actor",
+        "unknown actor",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, "AAA-ZZZ")),
+        &["`ZZZ` is not a declared actor"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-BBB >= 0.3\"");
-    add(case("outcome test with a bad operator", "bad test operator", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, ">=")), &["`>=` is not a comparison"]));
+    add(case(
+        "outcome test with a bad operator",
+        "bad test operator",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, ">=")),
+        &["`>=` is not a comparison"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-BBB > 1.5\"");
-    add(case("outcome test level outside (-1, 1)", "bad test number", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, "1.5")), &["1.5 is not an alignment level", "strictly between -1 and 1"]));
+    add(case(
+        "outcome test level outside (-1, 1)",
+        "bad test number",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, "1.5")),
+        &["1.5 is not an alignment level", "strictly between -1 and 1"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-BBB > 0.3x\"");
-    add(case("outcome test with a malformed number", "bad test term", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, "0.3x")), &["`0.3x` is not a pair"]));
+    add(case(
+        "outcome test with a malformed number",
+        "bad test term",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, "0.3x")),
+        &["`0.3x` is not a pair"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > BBB-CCC\"", "test = \"AAA-BBB > BBB-AAA\"");
-    add(case("outcome comparing a pair with itself", "pair with itself", t.clone(), "outcomes[1].test", Line::Exact(line_of(&t, "BBB-AAA")), &["compared with itself"]));
+    add(case(
+        "outcome comparing a pair with itself",
+        "pair with itself",
+        t.clone(),
+        "outcomes[1].test",
+        Line::Exact(line_of(&t, "BBB-AAA")),
+        &["compared with itself"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-AAA > 0.3\"");
-    add(case("outcome pair of one actor", "same actor in test", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, "AAA-AAA")), &["`AAA-AAA` names the same actor twice"]));
+    add(case(
+        "outcome pair of one actor",
+        "same actor in test",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, "AAA-AAA")),
+        &["`AAA-AAA` names the same actor twice"],
+    ));
     let t = replace(f, "test = \"AAA-BBB > 0.3\"", "test = \"AAA-BBB>0.3\"");
-    add(case("outcome test without spaces", "malformed test", t.clone(), "outcomes[0].test", Line::Exact(line_of(&t, "AAA-BBB>0.3")), &["is not a test"]));
+    add(case(
+        "outcome test without spaces",
+        "malformed test",
+        t.clone(),
+        "outcomes[0].test",
+        Line::Exact(line_of(&t, "AAA-BBB>0.3")),
+        &["is not a test"],
+    ));
     let t = replace(f, "when = \"horizon\"", "when = \"at_horizon\"");
-    add(case("bad when", "bad when", t.clone(), "outcomes[0].when", Line::Exact(line_of(&t, "at_horizon")), &["`at_horizon`", "horizon, any_month, every_month"]));
+    add(case(
+        "bad when",
+        "bad when",
+        t.clone(),
+        "outcomes[0].when",
+        Line::Exact(line_of(&t, "at_horizon")),
+        &["`at_horizon`", "horizon, any_month, every_month"],
+    ));
     let t = replace(f, "id = \"ab-above-bc\"", "id = \"ab-high\"");
-    add(case("duplicate outcome id", "duplicate outcome", t.clone(), "outcomes[1].id", Line::Exact(line_of_nth(&t, "[[outcomes]]", 1)), &["`ab-high`", "used twice"]));
+    add(case(
+        "duplicate outcome id",
+        "duplicate outcome",
+        t.clone(),
+        "outcomes[1].id",
+        Line::Exact(line_of_nth(&t, "[[outcomes]]", 1)),
+        &["`ab-high`", "used twice"],
+    ));
 
     // --- Events.
-    let t = replace(&cut(f, "[[events.effects]]", 0, "[[outcomes]]"), "description = \"Test event.\"", "description = \"Test event.\"\neffects = []");
-    add(case("event with an empty effects list", "event without effects", t.clone(), "events[0].effects", Line::Exact(line_of(&t, "[[events]]")), &["at least one effect"]));
+    let t = replace(
+        &cut(f, "[[events.effects]]", 0, "[[outcomes]]"),
+        "description = \"Test event.\"",
+        "description = \"Test event.\"\neffects = []",
+    );
+    add(case(
+        "event with an empty effects list",
+        "event without effects",
+        t.clone(),
+        "events[0].effects",
+        Line::Exact(line_of(&t, "[[events]]")),
+        &["at least one effect"],
+    ));
     let t = cut(f, "[[events.effects]]", 0, "[[outcomes]]");
-    add(case("event without effects", "event without effects key", t.clone(), "events[0]", Line::Exact(line_of(&t, "[[events]]")), &["missing field `effects`"]));
+    add(case(
+        "event without effects",
+        "event without effects key",
+        t.clone(),
+        "events[0]",
+        Line::Exact(line_of(&t, "[[events]]")),
+        &["missing field `effects`"],
+    ));
     let t = cut(f, "[events.effects.jump]", 0, "[[outcomes]]");
-    add(case("effect without jump or shift", "effect without jump or shift", t.clone(), "events[0].effects[0]", Line::Exact(line_of(&t, "[[events.effects]]")), &["`jump`", "`shift`"]));
+    add(case(
+        "effect without jump or shift",
+        "effect without jump or shift",
+        t.clone(),
+        "events[0].effects[0]",
+        Line::Exact(line_of(&t, "[[events.effects]]")),
+        &["`jump`", "`shift`"],
+    ));
     let closes = "[events.closes]\nvalue = 2\nrange = [1, 24]\nlabel = \"Latest month\"\nrationale = \"Test value.\"\nconfidence = \"low\"\nsources = [{ source = \"judgement\" }]\n";
     let t = replace(f, "[[events.conditions]]", &format!("{closes}[[events.conditions]]"));
-    add(case("window opens after it closes", "window order", t.clone(), "events[0].opens", Line::Exact(line_of(&t, "[[events]]")), &["opens after it closes"]));
+    add(case(
+        "window opens after it closes",
+        "window order",
+        t.clone(),
+        "events[0].opens",
+        Line::Exact(line_of(&t, "[[events]]")),
+        &["opens after it closes"],
+    ));
     let t = replace(f, "id = \"summit\"", "id = \"Summit!\"");
-    add(case("event id not a slug", "bad slug", t.clone(), "events[0].id", Line::Exact(line_of(&t, "[[events]]")), &["a–z, 0–9 and '-'"]));
+    add(case(
+        "event id not a slug",
+        "bad slug",
+        t.clone(),
+        "events[0].id",
+        Line::Exact(line_of(&t, "[[events]]")),
+        &["a–z, 0–9 and '-'"],
+    ));
 
     // --- TOML and types.
     let t = replace(f, "horizon = 24", "horizon = = 24");
-    add(case("TOML syntax error", "toml syntax", t.clone(), "", Line::Exact(line_of(&t, "horizon")), &["="]));
+    add(case(
+        "TOML syntax error",
+        "toml syntax",
+        t.clone(),
+        "",
+        Line::Exact(line_of(&t, "horizon")),
+        &["="],
+    ));
     let t = replace(f, "title = \"Test: three actors\"", "title = \"Test: three actors");
-    add(case("unterminated string", "toml syntax", t.clone(), "", Line::Exact(line_of(&t, "title")), &["string"]));
+    add(case(
+        "unterminated string",
+        "toml syntax",
+        t.clone(),
+        "",
+        Line::Exact(line_of(&t, "title")),
+        &["string"],
+    ));
     let t = replace(f, "horizon = 24", "horizon = 24\nhorizon = 25");
-    add(case("key given twice", "toml duplicate key", t.clone(), "", Line::Exact(line_of(&t, "horizon = 25")), &["duplicate key"]));
+    add(case(
+        "key given twice",
+        "toml duplicate key",
+        t.clone(),
+        "",
+        Line::Exact(line_of(&t, "horizon = 25")),
+        &["duplicate key"],
+    ));
     let t = replace(f, "horizon = 24", "horizon = \"24\"");
-    add(case("string where a number belongs", "wrong type", t.clone(), "horizon", Line::Exact(line_of(&t, "horizon")), &["invalid type: string"]));
+    add(case(
+        "string where a number belongs",
+        "wrong type",
+        t.clone(),
+        "horizon",
+        Line::Exact(line_of(&t, "horizon")),
+        &["invalid type: string"],
+    ));
     let (t, _) = in_record(f, "B–C baseline", "value = 0.4", "value = \"0.4\"");
-    add(case("quoted number in a record", "wrong type", t.clone(), "pairs[2].baseline.value", Line::Exact(line_of(&t, "\"0.4\"")), &["invalid type: string"]));
+    add(case(
+        "quoted number in a record",
+        "wrong type",
+        t.clone(),
+        "pairs[2].baseline.value",
+        Line::Exact(line_of(&t, "\"0.4\"")),
+        &["invalid type: string"],
+    ));
     let (t, _) = in_record(f, "A–B start", "range = [-0.9, 0.9]", "range = [-0.9]");
-    add(case("range with one number", "range length", t.clone(), "pairs[0].initial.range", Line::Exact(line_of(&t, "[-0.9]")), &["two numbers", "this has 1"]));
+    add(case(
+        "range with one number",
+        "range length",
+        t.clone(),
+        "pairs[0].initial.range",
+        Line::Exact(line_of(&t, "[-0.9]")),
+        &["two numbers", "this has 1"],
+    ));
 
     // --- Whole file.
     let padding = "# padding\n".repeat(MAX_FILE_BYTES / 10 + 10);
-    add(case("file over the size limit", "too large", format!("{f}{padding}"), "", Line::NotApplicable, &["512 KB"]));
-    add(case("empty file", "empty", String::new(), "", Line::Any, &["missing field `format`"]));
-    add(case("only comments", "empty", "# nothing here\n\n".to_string(), "", Line::Any, &["missing field `format`"]));
+    add(case(
+        "file over the size limit",
+        "too large",
+        format!("{f}{padding}"),
+        "",
+        Line::NotApplicable,
+        &["512 KB"],
+    ));
+    add(case(
+        "empty file",
+        "empty",
+        String::new(),
+        "",
+        Line::Any,
+        &["missing field `format`"],
+    ));
+    add(case(
+        "only comments",
+        "empty",
+        "# nothing here\n\n".to_string(),
+        "",
+        Line::Any,
+        &["missing field `format`"],
+    ));
     cases
 }
 
@@ -312,17 +856,29 @@ fn check(case: &Case) -> ScenarioError {
     assert!(!errors.0.is_empty(), "case `{}`: Err without errors", case.name);
     let listing = errors.to_string();
     let Some(error) = errors.0.iter().find(|e| e.field == case.field) else {
-        panic!("case `{}`: no error on field `{}`; got:\n{listing}", case.name, case.field)
+        panic!(
+            "case `{}`: no error on field `{}`; got:\n{listing}",
+            case.name, case.field
+        )
     };
     assert_eq!(error.file, FILE, "case `{}`", case.name);
     match case.line {
         Line::Exact(line) => assert_eq!(error.line, Some(line), "case `{}`: line of {error}", case.name),
-        Line::Any => assert!(error.line.is_some_and(|l| l >= 1), "case `{}`: no line in {error}", case.name),
+        Line::Any => assert!(
+            error.line.is_some_and(|l| l >= 1),
+            "case `{}`: no line in {error}",
+            case.name
+        ),
         Line::NotApplicable => {}
     }
     assert!(!error.message.trim().is_empty(), "case `{}`: empty message", case.name);
     for phrase in &case.says {
-        assert!(error.message.contains(phrase), "case `{}`: message `{}` does not say `{phrase}`", case.name, error.message);
+        assert!(
+            error.message.contains(phrase),
+            "case `{}`: message `{}` does not say `{phrase}`",
+            case.name,
+            error.message
+        );
     }
     // The printed form names file, line and field, as the command line shows it.
     let mut prefix = FILE.to_string();
@@ -332,7 +888,11 @@ fn check(case: &Case) -> ScenarioError {
     if !error.field.is_empty() {
         prefix.push_str(&format!(": `{}`", error.field));
     }
-    assert!(listing.contains(&format!("{prefix}: {}", error.message)), "case `{}`: printed as:\n{listing}", case.name);
+    assert!(
+        listing.contains(&format!("{prefix}: {}", error.message)),
+        "case `{}`: printed as:\n{listing}",
+        case.name
+    );
     error.clone()
 }
 
@@ -359,7 +919,14 @@ fn unknown_keys() {
 
 #[test]
 fn missing_or_blank_parts_of_an_assumption() {
-    run_kinds(&["missing rationale", "missing label", "blank text", "missing sources", "empty sources", "missing confidence"]);
+    run_kinds(&[
+        "missing rationale",
+        "missing label",
+        "blank text",
+        "missing sources",
+        "empty sources",
+        "missing confidence",
+    ]);
 }
 
 #[test]
@@ -369,12 +936,28 @@ fn bad_confidence_word() {
 
 #[test]
 fn values_ranges_and_steps() {
-    run_kinds(&["value outside range", "range outside domain", "value outside domain", "range order", "off grid", "month not whole", "bad step"]);
+    run_kinds(&[
+        "value outside range",
+        "range outside domain",
+        "value outside domain",
+        "range order",
+        "off grid",
+        "month not whole",
+        "bad step",
+    ]);
 }
 
 #[test]
 fn actors_and_pairs() {
-    run_kinds(&["unknown actor", "same actor twice", "duplicate pair", "missing pair", "duplicate actor", "bad actor id", "too many actors"]);
+    run_kinds(&[
+        "unknown actor",
+        "same actor twice",
+        "duplicate pair",
+        "missing pair",
+        "duplicate actor",
+        "bad actor id",
+        "too many actors",
+    ]);
 }
 
 #[test]
@@ -389,22 +972,45 @@ fn sixteen_actors_are_allowed() {
 fn top_level_limits_and_format_version() {
     run_kinds(&["horizon", "runs", "format version", "seed", "bad slug"]);
     // The limits themselves are allowed.
-    let at_limits = replace(&replace(FIXTURE, "horizon = 24", "horizon = 240"), "runs = 500", "runs = 100000");
+    let at_limits = replace(
+        &replace(FIXTURE, "horizon = 24", "horizon = 240"),
+        "runs = 500",
+        "runs = 100000",
+    );
     let s = parse_scenario(FILE, &at_limits).unwrap_or_else(|e| panic!("horizon 240, runs 100000:\n{e}"));
     assert_eq!((s.horizon, s.runs), (240, 100_000));
 }
 
 #[test]
 fn sources_and_references() {
-    run_kinds(&["document without quote", "dataset without note", "undeclared source", "bad source kind", "document without file", "duplicate source"]);
+    run_kinds(&[
+        "document without quote",
+        "dataset without note",
+        "undeclared source",
+        "bad source kind",
+        "document without file",
+        "duplicate source",
+    ]);
     // Control: the same mutations with a quote / a note are accepted, so the cases above fail for
     // the reason they claim.
-    let with_quote = in_record(&with_source(FIXTURE, DOCUMENT_SOURCE), "Volatility", "{ source = \"judgement\" }", "{ source = \"doc\", quote = \"a passage\" }").0;
+    let with_quote = in_record(
+        &with_source(FIXTURE, DOCUMENT_SOURCE),
+        "Volatility",
+        "{ source = \"judgement\" }",
+        "{ source = \"doc\", quote = \"a passage\" }",
+    )
+    .0;
     let s = parse_scenario(FILE, &with_quote).unwrap_or_else(|e| panic!("document with quote:\n{e}"));
     let volatility = &s.assumptions[s.parameters.volatility];
     assert_eq!(volatility.sources[0].quote.as_deref(), Some("a passage"));
     assert_eq!(s.sources[volatility.sources[0].source].id, "doc");
-    let with_note = in_record(&with_source(FIXTURE, DATASET_SOURCE), "Half-life", "{ source = \"judgement\" }", "{ source = \"data\", note = \"mean of 2019\" }").0;
+    let with_note = in_record(
+        &with_source(FIXTURE, DATASET_SOURCE),
+        "Half-life",
+        "{ source = \"judgement\" }",
+        "{ source = \"data\", note = \"mean of 2019\" }",
+    )
+    .0;
     parse_scenario(FILE, &with_note).unwrap_or_else(|e| panic!("data set with note:\n{e}"));
 }
 
@@ -425,14 +1031,32 @@ fn outcome_tests_and_when() {
 
 #[test]
 fn events_effects_and_windows() {
-    run_kinds(&["event without effects", "event without effects key", "effect without jump or shift", "window order"]);
+    run_kinds(&[
+        "event without effects",
+        "event without effects key",
+        "effect without jump or shift",
+        "window order",
+    ]);
     // Control: a window that closes after it opens is fine.
     let closes = "[events.closes]\nvalue = 20\nrange = [1, 24]\nlabel = \"Latest month\"\nrationale = \"Test value.\"\nconfidence = \"low\"\nsources = [{ source = \"judgement\" }]\n";
-    let t = replace(FIXTURE, "[[events.conditions]]", &format!("{closes}[[events.conditions]]"));
+    let t = replace(
+        FIXTURE,
+        "[[events.conditions]]",
+        &format!("{closes}[[events.conditions]]"),
+    );
     parse_scenario(FILE, &t).unwrap_or_else(|e| panic!("window 3..20:\n{e}"));
     // An effect with only a jump, or only a shift, is fine.
     for only in ["[events.effects.jump]", "[events.effects.shift]"] {
-        let t = cut(FIXTURE, only, 0, if only.ends_with("jump]") { "[events.effects.shift]" } else { "[[outcomes]]" });
+        let t = cut(
+            FIXTURE,
+            only,
+            0,
+            if only.ends_with("jump]") {
+                "[events.effects.shift]"
+            } else {
+                "[[outcomes]]"
+            },
+        );
         parse_scenario(FILE, &t).unwrap_or_else(|e| panic!("effect without {only}:\n{e}"));
     }
 }
@@ -494,7 +1118,12 @@ fn several_problems_are_all_reported() {
     let t = replace(&t, "horizon = 24", "horizon = 500");
     let errors = parse_scenario(FILE, &t).expect_err("four problems");
     let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-    for field in ["pairs[0].initial.value", "actors[0].weight.confidence", "outcomes[0].when", "horizon"] {
+    for field in [
+        "pairs[0].initial.value",
+        "actors[0].weight.confidence",
+        "outcomes[0].when",
+        "horizon",
+    ] {
         assert!(fields.contains(&field), "`{field}` not reported; got {fields:?}");
     }
     assert!(errors.0.iter().all(|e| e.line.is_some() && !e.message.is_empty()));
@@ -511,12 +1140,20 @@ fn quotes_longer_than_300_characters_are_rejected() {
     )
     .0;
     let errors = parse_scenario(FILE, &t).expect_err("a 301-character quote");
-    assert!(errors.0.iter().any(|e| e.field == "model.volatility.sources[0].quote"), "{errors}");
+    assert!(
+        errors.0.iter().any(|e| e.field == "model.volatility.sources[0].quote"),
+        "{errors}"
+    );
 }
 
 #[test]
 fn labels_must_be_one_line() {
-    let (t, _) = in_record(FIXTURE, "Volatility", "label = \"Volatility\"", "label = \"Volatility\\nsecond line\"");
+    let (t, _) = in_record(
+        FIXTURE,
+        "Volatility",
+        "label = \"Volatility\"",
+        "label = \"Volatility\\nsecond line\"",
+    );
     let errors = parse_scenario(FILE, &t).expect_err("a two-line label");
     assert!(errors.0.iter().any(|e| e.field == "model.volatility.label"), "{errors}");
 }
@@ -526,8 +1163,18 @@ fn arrays_with_extra_items_are_rejected() {
     // `range = [0.0, 0.5, 7.0]` is read as [0.0, 0.5]; `between = ["AAA", "BBB", "ZZZ"]` as AAA–BBB.
     let (t, line) = in_record(FIXTURE, "Volatility", "range = [0.0, 0.5]", "range = [0.0, 0.5, 7.0]");
     let errors = parse_scenario(FILE, &t).expect_err("a range with three numbers");
-    assert!(errors.0.iter().any(|e| e.field == "model.volatility.range" && e.line.is_some_and(|l| l >= line)), "{errors}");
-    let t = replace(FIXTURE, "between = [\"AAA\", \"BBB\"]", "between = [\"AAA\", \"BBB\", \"ZZZ\"]");
+    assert!(
+        errors
+            .0
+            .iter()
+            .any(|e| e.field == "model.volatility.range" && e.line.is_some_and(|l| l >= line)),
+        "{errors}"
+    );
+    let t = replace(
+        FIXTURE,
+        "between = [\"AAA\", \"BBB\"]",
+        "between = [\"AAA\", \"BBB\", \"ZZZ\"]",
+    );
     let errors = parse_scenario(FILE, &t).expect_err("a pair of three actors");
     assert!(errors.0.iter().any(|e| e.field == "pairs[0].between"), "{errors}");
 }

@@ -16,7 +16,11 @@ fn root() -> &'static Path {
 
 /// Runs the binary from the crate root.
 fn cli(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(root()).output().expect("the binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(output: &Output) -> String {
@@ -30,14 +34,25 @@ fn stderr(output: &Output) -> String {
 /// Runs and insists on success; returns stdout.
 fn ok(args: &[&str]) -> String {
     let output = cli(args);
-    assert!(output.status.success(), "`{}` failed ({}):\n{}", args.join(" "), output.status, stderr(&output));
+    assert!(
+        output.status.success(),
+        "`{}` failed ({}):\n{}",
+        args.join(" "),
+        output.status,
+        stderr(&output)
+    );
     stdout(&output)
 }
 
 /// Runs and insists on failure; returns stderr.
 fn fails(args: &[&str]) -> String {
     let output = cli(args);
-    assert!(!output.status.success(), "`{}` should fail but exited 0:\n{}", args.join(" "), stdout(&output));
+    assert!(
+        !output.status.success(),
+        "`{}` should fail but exited 0:\n{}",
+        args.join(" "),
+        stdout(&output)
+    );
     let err = stderr(&output);
     assert!(!err.trim().is_empty(), "`{}` failed without a message", args.join(" "));
     err
@@ -102,14 +117,21 @@ fn validate_accepts_every_scenario_file() {
     args.extend(paths.iter().map(String::as_str));
     let out = ok(&args);
     for path in &paths {
-        assert!(out.lines().any(|l| l.starts_with(&format!("{path}: ok"))), "no `ok` line for {path}:\n{out}");
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("{path}: ok"))),
+            "no `ok` line for {path}:\n{out}"
+        );
     }
 }
 
 #[test]
 fn validate_rejects_a_bad_file_naming_file_line_and_field() {
     let fixture = include_str!("fixtures/minimal.toml");
-    let broken = fixture.replacen("value = 0.2\nrange = [-0.9, 0.9]", "value = 0.95\nrange = [-0.9, 0.9]", 1);
+    let broken = fixture.replacen(
+        "value = 0.2\nrange = [-0.9, 0.9]",
+        "value = 0.95\nrange = [-0.9, 0.9]",
+        1,
+    );
     assert_ne!(broken, fixture);
     let header_line = broken[..broken.find("[pairs.initial]").unwrap()].matches('\n').count() + 1;
     let bad = TempFile::new("bad.toml", &broken);
@@ -120,7 +142,10 @@ fn validate_rejects_a_bad_file_naming_file_line_and_field() {
     assert!(err.contains(&expected), "stderr does not contain `{expected}`:\n{err}");
     assert!(err.contains("outside its range"), "{err}");
     assert!(err.contains("1 of 2 files did not validate"), "{err}");
-    assert!(!err.contains(good.path()), "the good file is not reported as bad:\n{err}");
+    assert!(
+        !err.contains(good.path()),
+        "the good file is not reported as bad:\n{err}"
+    );
 
     // A TOML syntax error also gets file:line.
     let syntax = TempFile::new("syntax.toml", &fixture.replacen("horizon = 24", "horizon = = 24", 1));
@@ -129,7 +154,10 @@ fn validate_rejects_a_bad_file_naming_file_line_and_field() {
 
     // A missing file is reported, not a panic.
     let err = fails(&["validate", "scenarios/no-such-file.toml"]);
-    assert!(err.contains("no-such-file.toml") && err.contains("cannot read"), "{err}");
+    assert!(
+        err.contains("no-such-file.toml") && err.contains("cannot read"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -143,7 +171,11 @@ fn run_json_has_every_output() {
         let months = horizon + 1;
 
         let settings = &v["settings"];
-        assert_eq!(settings["runs"].as_u64(), Some(runs as u64), "{id}: settings {settings}");
+        assert_eq!(
+            settings["runs"].as_u64(),
+            Some(runs as u64),
+            "{id}: settings {settings}"
+        );
         assert_eq!(settings["horizon"].as_u64(), Some(horizon as u64), "{id}");
         assert_eq!(settings["seed"].as_u64(), Some(s.seed), "{id}");
         assert_eq!(v["scenario"]["id"].as_str(), Some(id));
@@ -151,14 +183,30 @@ fn run_json_has_every_output() {
         let pairs = v["pairs"].as_array().unwrap_or_else(|| panic!("{id}: no pairs"));
         assert_eq!(pairs.len(), s.pairs.len(), "{id}");
         for (p, pair) in pairs.iter().enumerate() {
-            assert_eq!(pair["pair"].as_str(), Some(s.pair_label(p).replace('–', "-").as_str()), "{id}");
+            assert_eq!(
+                pair["pair"].as_str(),
+                Some(s.pair_label(p).replace('–', "-").as_str()),
+                "{id}"
+            );
             let quantiles = pair["quantiles"].as_array().expect("quantiles");
             let mean = pair["mean"].as_array().expect("mean");
-            assert_eq!((quantiles.len(), mean.len()), (months, months), "{id}: one entry per month 0..=T");
+            assert_eq!(
+                (quantiles.len(), mean.len()),
+                (months, months),
+                "{id}: one entry per month 0..=T"
+            );
             for (month, q) in quantiles.iter().enumerate() {
-                let q: Vec<f64> = q.as_array().expect("5 quantiles").iter().map(|x| number(x, "quantile")).collect();
+                let q: Vec<f64> = q
+                    .as_array()
+                    .expect("5 quantiles")
+                    .iter()
+                    .map(|x| number(x, "quantile"))
+                    .collect();
                 assert_eq!(q.len(), 5, "{id}: month {month}");
-                assert!(q.windows(2).all(|w| w[0] <= w[1]) && q.iter().all(|x| x.abs() < 1.0), "{id}: month {month}: {q:?}");
+                assert!(
+                    q.windows(2).all(|w| w[0] <= w[1]) && q.iter().all(|x| x.abs() < 1.0),
+                    "{id}: month {month}: {q:?}"
+                );
                 let m = number(&mean[month], "mean");
                 assert!(m > -1.0 && m < 1.0);
             }
@@ -170,7 +218,10 @@ fn run_json_has_every_output() {
             assert_eq!(o["id"].as_str(), Some(spec.id.as_str()));
             let p = unit(&o["probability"], "probability");
             let se = number(&o["std_error"], "std_error");
-            assert!((se - (p * (1.0 - p) / runs as f64).sqrt()).abs() < 1e-12, "{id}: std error {se} for p = {p}");
+            assert!(
+                (se - (p * (1.0 - p) / runs as f64).sqrt()).abs() < 1e-12,
+                "{id}: std error {se} for p = {p}"
+            );
         }
 
         let events = v["events"].as_array().expect("events");
@@ -178,7 +229,12 @@ fn run_json_has_every_output() {
         for (e, spec) in events.iter().zip(&s.events) {
             assert_eq!(e["id"].as_str(), Some(spec.id.as_str()));
             let fired = unit(&e["fired_probability"], "fired_probability");
-            let cumulative: Vec<f64> = e["cumulative"].as_array().expect("cumulative").iter().map(|x| unit(x, "cumulative")).collect();
+            let cumulative: Vec<f64> = e["cumulative"]
+                .as_array()
+                .expect("cumulative")
+                .iter()
+                .map(|x| unit(x, "cumulative"))
+                .collect();
             assert_eq!(cumulative.len(), months, "{id}: `{}`", spec.id);
             assert_eq!(cumulative[horizon], fired, "{id}: `{}`", spec.id);
             match &e["first_month_quartiles"] {
@@ -186,7 +242,10 @@ fn run_json_has_every_output() {
                 Value::Array(q) => {
                     assert_eq!(q.len(), 3);
                     let q: Vec<f64> = q.iter().map(|x| number(x, "quartile")).collect();
-                    assert!(q.windows(2).all(|w| w[0] <= w[1]) && q[0] >= 1.0 && q[2] <= horizon as f64, "{id}: {q:?}");
+                    assert!(
+                        q.windows(2).all(|w| w[0] <= w[1]) && q[0] >= 1.0 && q[2] <= horizon as f64,
+                        "{id}: {q:?}"
+                    );
                 }
                 other => panic!("{id}: first_month_quartiles is {other}"),
             }
@@ -197,7 +256,10 @@ fn run_json_has_every_output() {
         for b in blocs {
             let sides = b["sides"].as_array().expect("sides");
             assert_eq!(sides.len(), 2, "{id}: two sides");
-            let count: usize = sides.iter().map(|side| side.as_array().expect("a side is a list").len()).sum();
+            let count: usize = sides
+                .iter()
+                .map(|side| side.as_array().expect("a side is a list").len())
+                .sum();
             assert_eq!(count, s.actors.len(), "{id}: every actor on one side");
             unit(&b["share"], "share");
         }
@@ -205,18 +267,39 @@ fn run_json_has_every_output() {
         let f = &v["frustration"];
         unit(&f["initial"], "frustration.initial");
         unit(&f["mean"], "frustration.mean");
-        assert_eq!(f["quantiles"].as_array().map(Vec::len), Some(5), "{id}: frustration quantiles");
+        assert_eq!(
+            f["quantiles"].as_array().map(Vec::len),
+            Some(5),
+            "{id}: frustration quantiles"
+        );
 
         // The numbers are the engine's, for the same inputs.
-        let summary = Ensemble::run(s.model(&s.defaults()), Settings { seed: s.seed, runs, horizon });
+        let summary = Ensemble::run(
+            s.model(&s.defaults()),
+            Settings {
+                seed: s.seed,
+                runs,
+                horizon,
+            },
+        );
         // (serde_json's default float parser is not correctly rounded, so compare counts exactly and
         // parsed probabilities to within an ulp or so.)
         for (o, p) in outcomes.iter().zip(&summary.outcomes) {
-            assert_eq!(o["count"].as_u64(), Some(p.count as u64), "{id}: CLI and library differ");
-            assert!((number(&o["probability"], "probability") - p.probability).abs() < 1e-15, "{id}");
+            assert_eq!(
+                o["count"].as_u64(),
+                Some(p.count as u64),
+                "{id}: CLI and library differ"
+            );
+            assert!(
+                (number(&o["probability"], "probability") - p.probability).abs() < 1e-15,
+                "{id}"
+            );
         }
         for (e, st) in events.iter().zip(&summary.events) {
-            assert!((number(&e["fired_probability"], "fired") - st.fired.probability).abs() < 1e-15, "{id}: CLI and library differ");
+            assert!(
+                (number(&e["fired_probability"], "fired") - st.fired.probability).abs() < 1e-15,
+                "{id}: CLI and library differ"
+            );
         }
     }
 }
@@ -230,7 +313,10 @@ fn the_same_seed_gives_the_same_output_and_another_seed_does_not() {
     let c = ok(&["run", id, "--seed", "12", "--runs", "400", "--format", "json"]);
     assert_ne!(a, c, "another seed, same output");
     // The table too.
-    assert_eq!(ok(&["run", id, "--seed", "3", "--runs", "200"]), ok(&["run", id, "--seed", "3", "--runs", "200"]));
+    assert_eq!(
+        ok(&["run", id, "--seed", "3", "--runs", "200"]),
+        ok(&["run", id, "--seed", "3", "--runs", "200"])
+    );
 }
 
 #[test]
@@ -251,7 +337,16 @@ fn csv_has_a_header_and_one_row_per_pair_and_month() {
     for id in builtin_ids() {
         let s = scenario(id);
         for horizon in [s.horizon, 12] {
-            let out = ok(&["run", id, "--runs", "100", "--horizon", &horizon.to_string(), "--format", "csv"]);
+            let out = ok(&[
+                "run",
+                id,
+                "--runs",
+                "100",
+                "--horizon",
+                &horizon.to_string(),
+                "--format",
+                "csv",
+            ]);
             let mut lines = out.lines();
             assert_eq!(lines.next(), Some("pair,month,q05,q25,q50,q75,q95,mean"), "{id}");
             let rows: Vec<&str> = lines.collect();
@@ -260,7 +355,11 @@ fn csv_has_a_header_and_one_row_per_pair_and_month() {
                 let cells: Vec<&str> = row.split(',').collect();
                 assert_eq!(cells.len(), 8, "{id}: row `{row}`");
                 assert_eq!(cells[0], s.pair_label(r / (horizon + 1)).replace('–', "-"));
-                assert_eq!(cells[1].parse::<usize>().ok(), Some(r % (horizon + 1)), "{id}: row `{row}`");
+                assert_eq!(
+                    cells[1].parse::<usize>().ok(),
+                    Some(r % (horizon + 1)),
+                    "{id}: row `{row}`"
+                );
                 for cell in &cells[2..] {
                     let x: f64 = cell.parse().unwrap_or_else(|_| panic!("{id}: `{cell}` in `{row}`"));
                     assert!(x.abs() < 1.0);
@@ -275,20 +374,50 @@ fn a_link_gives_the_same_numbers_as_the_same_options() {
     for id in builtin_ids() {
         let s = scenario(id);
         let balance = &s.assumptions[s.assumption_index("model.balance").expect("model.balance")];
-        assert!(balance.accepts(0.05) && balance.default != 0.05, "{id}: pick another test value");
+        assert!(
+            balance.accepts(0.05) && balance.default != 0.05,
+            "{id}: pick another test value"
+        );
         let link = format!("https://example.org/alignment-sim/#v=1&s={id}&seed=5&model.balance=0.05");
         let output = cli(&["run", "--link", &link, "--format", "json"]);
         assert!(output.status.success(), "{id}: {}", stderr(&output));
-        assert!(stderr(&output).trim().is_empty(), "{id}: a clean link printed notes: {}", stderr(&output));
+        assert!(
+            stderr(&output).trim().is_empty(),
+            "{id}: a clean link printed notes: {}",
+            stderr(&output)
+        );
         let from_link: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        let from_options = json(&["run", id, "--seed", "5", "--set", "model.balance=0.05", "--format", "json"]);
-        for key in ["outcomes", "events", "settings", "assumptions", "pairs", "blocs", "frustration"] {
-            assert_eq!(from_link[key], from_options[key], "{id}: `{key}` differs between --link and --seed/--set");
+        let from_options = json(&[
+            "run",
+            id,
+            "--seed",
+            "5",
+            "--set",
+            "model.balance=0.05",
+            "--format",
+            "json",
+        ]);
+        for key in [
+            "outcomes",
+            "events",
+            "settings",
+            "assumptions",
+            "pairs",
+            "blocs",
+            "frustration",
+        ] {
+            assert_eq!(
+                from_link[key], from_options[key],
+                "{id}: `{key}` differs between --link and --seed/--set"
+            );
         }
         assert_eq!(from_link["settings"]["seed"].as_u64(), Some(5));
         // And they differ from the defaults (the setting took effect).
         let defaults = json(&["run", id, "--seed", "5", "--format", "json"]);
-        assert_ne!(defaults["pairs"], from_options["pairs"], "{id}: model.balance=0.05 changed nothing");
+        assert_ne!(
+            defaults["pairs"], from_options["pairs"],
+            "{id}: model.balance=0.05 changed nothing"
+        );
     }
 }
 
@@ -298,11 +427,28 @@ fn a_link_with_bad_parts_still_runs_and_says_what_it_ignored() {
     let output = cli(&["run", "--link", link, "--format", "json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
-    assert!(err.contains("model.nothing") && err.contains("pair.RUS-CHN.initial"), "notes:\n{err}");
+    assert!(
+        err.contains("model.nothing") && err.contains("pair.RUS-CHN.initial"),
+        "notes:\n{err}"
+    );
     let v: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(v["link_notes"].as_array().map(Vec::len), Some(2), "{}", v["link_notes"]);
-    let good = json(&["run", "sino-russian-drift", "--seed", "5", "--runs", "200", "--set", "model.balance=0.05", "--format", "json"]);
-    assert_eq!(v["outcomes"], good["outcomes"], "the valid parts of the link were not all used");
+    let good = json(&[
+        "run",
+        "sino-russian-drift",
+        "--seed",
+        "5",
+        "--runs",
+        "200",
+        "--set",
+        "model.balance=0.05",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        v["outcomes"], good["outcomes"],
+        "the valid parts of the link were not all used"
+    );
     // Options given with a link override it.
     let over = json(&["run", "--link", link, "--seed", "6", "--format", "json"]);
     assert_eq!(over["settings"]["seed"].as_u64(), Some(6));
@@ -312,7 +458,10 @@ fn a_link_with_bad_parts_still_runs_and_says_what_it_ignored() {
 fn mistakes_exit_non_zero_with_a_message() {
     let id = "sino-russian-drift";
     let err = fails(&["run", id, "--set", "model.nonsense=0.1"]);
-    assert!(err.contains("model.nonsense") && err.contains("no such assumption"), "{err}");
+    assert!(
+        err.contains("model.nonsense") && err.contains("no such assumption"),
+        "{err}"
+    );
     let err = fails(&["run", id, "--set", "model.balance=5"]);
     assert!(err.contains("model.balance") && err.contains("outside"), "{err}");
     let err = fails(&["run", id, "--set", "model.balance=abc"]);
@@ -337,7 +486,10 @@ fn mistakes_exit_non_zero_with_a_message() {
     assert!(err.contains("s="), "{err}");
     let err = fails(&["frobnicate"]);
     assert!(err.contains("frobnicate"), "{err}");
-    for err in [fails(&["run", id, "--set", "x=1"]), fails(&["run", id, "--format", "xml"])] {
+    for err in [
+        fails(&["run", id, "--set", "x=1"]),
+        fails(&["run", id, "--format", "xml"]),
+    ] {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
@@ -352,5 +504,8 @@ fn a_scenario_file_path_runs_like_the_built_in() {
     assert_eq!(a["scenario"]["content_hash"], b["scenario"]["content_hash"]);
     // The table names the scenario and says it is speculative.
     let table = ok(&["run", id, "--runs", "100"]);
-    assert!(table.contains(id) && table.to_lowercase().contains("speculative"), "{table}");
+    assert!(
+        table.contains(id) && table.to_lowercase().contains("speculative"),
+        "{table}"
+    );
 }

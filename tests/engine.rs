@@ -28,7 +28,11 @@ fn plain_model(n: usize, initial: f64, baseline: f64, sigma: f64, half_life: f64
 fn same_seed_same_numbers_whatever_the_batch_size() {
     let s = fixture();
     let model = s.model(&s.defaults());
-    let settings = Settings { seed: 11, runs: 700, horizon: 24 };
+    let settings = Settings {
+        seed: 11,
+        runs: 700,
+        horizon: 24,
+    };
     let reference = Ensemble::run(model.clone(), settings);
     for batch in [1, 7, 333, 699, 700] {
         let mut e = Ensemble::new(model.clone(), settings);
@@ -47,11 +51,25 @@ fn a_run_draws_the_same_whatever_the_ensemble_size() {
     let s = fixture();
     let model = s.model(&s.defaults());
     let small = {
-        let mut e = Ensemble::new(model.clone(), Settings { seed: 5, runs: 100, horizon: 10 });
+        let mut e = Ensemble::new(
+            model.clone(),
+            Settings {
+                seed: 5,
+                runs: 100,
+                horizon: 10,
+            },
+        );
         while !e.advance(64).is_done() {}
         e.latent().to_vec()
     };
-    let mut large = Ensemble::new(model, Settings { seed: 5, runs: 300, horizon: 10 });
+    let mut large = Ensemble::new(
+        model,
+        Settings {
+            seed: 5,
+            runs: 300,
+            horizon: 10,
+        },
+    );
     while !large.advance(1000).is_done() {}
     assert_eq!(&large.latent()[..small.len()], &small[..]);
 }
@@ -63,7 +81,14 @@ fn alignments_stay_strictly_inside_and_pairs_are_symmetric() {
     // Push hard: strongest balance pressure and volatility the sliders allow.
     values[s.assumption_index("model.balance").unwrap()] = 0.2;
     values[s.assumption_index("model.volatility").unwrap()] = 0.5;
-    let summary = Ensemble::run(s.model(&values), Settings { seed: 2, runs: 400, horizon: 60 });
+    let summary = Ensemble::run(
+        s.model(&values),
+        Settings {
+            seed: 2,
+            runs: 400,
+            horizon: 60,
+        },
+    );
     for bands in &summary.pairs {
         for q in bands.quantiles.iter().flatten().chain(&bands.mean) {
             assert!(q.abs() < 1.0, "alignment {q} outside (-1, 1)");
@@ -72,16 +97,31 @@ fn alignments_stay_strictly_inside_and_pairs_are_symmetric() {
     // Even a balance strength far beyond the sliders keeps a strictly inside (−1, 1).
     let mut extreme = plain_model(4, 0.5, 0.5, 0.1, 1000.0);
     extreme.balance = 50.0;
-    let mut e = Ensemble::new(extreme, Settings { seed: 1, runs: 50, horizon: 24 });
+    let mut e = Ensemble::new(
+        extreme,
+        Settings {
+            seed: 1,
+            runs: 50,
+            horizon: 24,
+        },
+    );
     while !e.advance(50).is_done() {}
     assert!(e.latent().iter().all(|z| z.tanh().abs() < 1.0));
 
     // A pair written as ["CCC", "AAA"] in the file is the same pair as ("AAA", "CCC").
     assert_eq!(s.pair_of(0, 2), s.pair_of(2, 0));
-    let flipped = include_str!("fixtures/minimal.toml").replace(r#"between = ["CCC", "AAA"]"#, r#"between = ["AAA", "CCC"]"#);
+    let flipped =
+        include_str!("fixtures/minimal.toml").replace(r#"between = ["CCC", "AAA"]"#, r#"between = ["AAA", "CCC"]"#);
     let t = parse_scenario("flipped.toml", &flipped).unwrap();
-    let settings = Settings { seed: 4, runs: 300, horizon: 12 };
-    assert_eq!(Ensemble::run(t.model(&t.defaults()), settings), Ensemble::run(s.model(&s.defaults()), settings));
+    let settings = Settings {
+        seed: 4,
+        runs: 300,
+        horizon: 12,
+    };
+    assert_eq!(
+        Ensemble::run(t.model(&t.defaults()), settings),
+        Ensemble::run(s.model(&s.defaults()), settings)
+    );
 }
 
 #[test]
@@ -102,7 +142,11 @@ fn relabelling_actors_does_not_change_a_deterministic_run() {
     for (i, j) in pair_list(n) {
         permuted.initial[pair_index(n, permutation[i], permutation[j])] = model.initial[pair_index(n, i, j)];
     }
-    let settings = Settings { seed: 1, runs: 1, horizon: 30 };
+    let settings = Settings {
+        seed: 1,
+        runs: 1,
+        horizon: 30,
+    };
     let a = Ensemble::run(model, settings);
     let b = Ensemble::run(permuted, settings);
     for (i, j) in pair_list(n) {
@@ -120,7 +164,10 @@ fn without_balance_or_events_latent_scores_follow_the_ou_formulas() {
     let (a0, mu, sigma, half_life) = (0.6, -0.2, 0.15, 9.0);
     let runs = 40_000;
     for horizon in [1usize, 6, 24] {
-        let mut e = Ensemble::new(plain_model(3, a0, mu, sigma, half_life), Settings { seed: 9, runs, horizon });
+        let mut e = Ensemble::new(
+            plain_model(3, a0, mu, sigma, half_life),
+            Settings { seed: 9, runs, horizon },
+        );
         while !e.advance(usize::MAX).is_done() {}
         let theta = std::f64::consts::LN_2 / half_life;
         let (z0, m) = (f64::atanh(a0), f64::atanh(mu));
@@ -133,8 +180,14 @@ fn without_balance_or_events_latent_scores_follow_the_ou_formulas() {
             let var = z.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (runs - 1) as f64;
             let se_mean = (want_var / runs as f64).sqrt();
             let se_var = want_var * (2.0 / (runs - 1) as f64).sqrt();
-            assert!((mean - want_mean).abs() < 4.0 * se_mean, "t={horizon}: mean {mean} vs {want_mean}");
-            assert!((var - want_var).abs() < 4.0 * se_var, "t={horizon}: variance {var} vs {want_var}");
+            assert!(
+                (mean - want_mean).abs() < 4.0 * se_mean,
+                "t={horizon}: mean {mean} vs {want_mean}"
+            );
+            assert!(
+                (var - want_var).abs() < 4.0 * se_var,
+                "t={horizon}: variance {var} vs {want_var}"
+            );
         }
     }
 }
@@ -148,10 +201,21 @@ fn an_event_with_yearly_probability_p_has_fired_by_month_12_in_about_p_of_runs()
             window: (1, u32::MAX),
             repeatable: false,
             conditions: vec![],
-            effects: vec![Effect { pair: 0, jump: 0.1, shift: 0.0 }],
+            effects: vec![Effect {
+                pair: 0,
+                jump: 0.1,
+                shift: 0.0,
+            }],
         });
         let runs = 20_000;
-        let summary = Ensemble::run(model, Settings { seed: 3, runs, horizon: 24 });
+        let summary = Ensemble::run(
+            model,
+            Settings {
+                seed: 3,
+                runs,
+                horizon: 24,
+            },
+        );
         let by_12 = summary.events[0].cumulative[12];
         let se = (p * (1.0 - p) / runs as f64).sqrt();
         assert!((by_12 - p).abs() < 4.0 * se, "P = {p}: fired by month 12 in {by_12}");
@@ -170,17 +234,36 @@ fn windows_conditions_and_repeats_are_respected() {
         window: (5, 7),
         repeatable: true,
         conditions: vec![],
-        effects: vec![Effect { pair: 0, jump: 0.01, shift: 0.0 }],
+        effects: vec![Effect {
+            pair: 0,
+            jump: 0.01,
+            shift: 0.0,
+        }],
     });
     // Never eligible: the condition asks for a(pair 1) > 0.5 and pair 1 stays at 0.
     model.events.push(Event {
         yearly_probability: 1.0,
         window: (1, u32::MAX),
         repeatable: false,
-        conditions: vec![alignment_sim::engine::Condition { pair: 1, comparison: Comparison::Above, threshold: 0.5 }],
-        effects: vec![Effect { pair: 1, jump: 0.5, shift: 0.0 }],
+        conditions: vec![alignment_sim::engine::Condition {
+            pair: 1,
+            comparison: Comparison::Above,
+            threshold: 0.5,
+        }],
+        effects: vec![Effect {
+            pair: 1,
+            jump: 0.5,
+            shift: 0.0,
+        }],
     });
-    let summary = Ensemble::run(model, Settings { seed: 1, runs: 100, horizon: 12 });
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 100,
+            horizon: 12,
+        },
+    );
     let first = &summary.events[0];
     assert_eq!(first.cumulative[4], 0.0);
     assert_eq!(first.cumulative[5], 1.0);
@@ -196,11 +279,25 @@ fn a_baseline_shift_moves_the_long_run_level() {
         window: (1, 1),
         repeatable: false,
         conditions: vec![],
-        effects: vec![Effect { pair: 2, jump: 0.0, shift: 0.5 }],
+        effects: vec![Effect {
+            pair: 2,
+            jump: 0.0,
+            shift: 0.5,
+        }],
     });
-    let summary = Ensemble::run(model, Settings { seed: 1, runs: 10, horizon: 60 });
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 10,
+            horizon: 60,
+        },
+    );
     let end = summary.pairs[2].mean[60];
-    assert!((end - 0.5).abs() < 1e-6, "pair reverted to the shifted baseline 0.5, got {end}");
+    assert!(
+        (end - 0.5).abs() < 1e-6,
+        "pair reverted to the shifted baseline 0.5, got {end}"
+    );
     assert!(summary.pairs[0].mean[60].abs() < 1e-12);
 }
 
@@ -210,7 +307,9 @@ fn strong_balance_from_a_random_four_actor_start_ends_in_two_balanced_blocs() {
     let n = 4;
     let mut state = 2024u64;
     let mut uniform = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     let mut two_blocs = 0;
@@ -220,8 +319,19 @@ fn strong_balance_from_a_random_four_actor_start_ends_in_two_balanced_blocs() {
         model.initial = (0..6).map(|_| 1.6 * uniform() - 0.8).collect();
         model.balance = 0.3;
         model.outcomes = vec![];
-        let summary = Ensemble::run(model.clone(), Settings { seed: 1, runs: 200, horizon: 120 });
-        assert!(summary.frustration.quantiles[4] < 0.02, "frustration at the end: {:?}", summary.frustration);
+        let summary = Ensemble::run(
+            model.clone(),
+            Settings {
+                seed: 1,
+                runs: 200,
+                horizon: 120,
+            },
+        );
+        assert!(
+            summary.frustration.quantiles[4] < 0.02,
+            "frustration at the end: {:?}",
+            summary.frustration
+        );
         let top = &summary.blocs[0];
         assert!(top.share.probability > 0.5);
         if top.mask != 0 {
@@ -233,9 +343,17 @@ fn strong_balance_from_a_random_four_actor_start_ends_in_two_balanced_blocs() {
                 assert_eq!(median[pair_index(n, i, j)] > 0.0, same_side);
             }
         }
-        assert!(frustration(n, &summary.pairs.iter().map(|b| b.quantiles[120][2]).collect::<Vec<_>>()) < 0.02);
+        assert!(
+            frustration(
+                n,
+                &summary.pairs.iter().map(|b| b.quantiles[120][2]).collect::<Vec<_>>()
+            ) < 0.02
+        );
     }
-    assert!(two_blocs >= starts / 2, "most random starts split into two camps ({two_blocs}/{starts})");
+    assert!(
+        two_blocs >= starts / 2,
+        "most random starts split into two camps ({two_blocs}/{starts})"
+    );
 }
 
 #[test]
@@ -244,11 +362,33 @@ fn outcome_kinds_count_the_right_runs() {
     model.initial = vec![0.2, -0.1, 0.4];
     model.baseline = model.initial.clone();
     model.outcomes = vec![
-        Outcome { pair: 0, comparison: Comparison::Above, reference: Reference::Level(0.1), when: When::Horizon },
-        Outcome { pair: 0, comparison: Comparison::Above, reference: Reference::Pair(2), when: When::AnyMonth },
-        Outcome { pair: 1, comparison: Comparison::Below, reference: Reference::Level(0.0), when: When::EveryMonth },
+        Outcome {
+            pair: 0,
+            comparison: Comparison::Above,
+            reference: Reference::Level(0.1),
+            when: When::Horizon,
+        },
+        Outcome {
+            pair: 0,
+            comparison: Comparison::Above,
+            reference: Reference::Pair(2),
+            when: When::AnyMonth,
+        },
+        Outcome {
+            pair: 1,
+            comparison: Comparison::Below,
+            reference: Reference::Level(0.0),
+            when: When::EveryMonth,
+        },
     ];
-    let summary = Ensemble::run(model, Settings { seed: 1, runs: 10, horizon: 12 });
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 10,
+            horizon: 12,
+        },
+    );
     let p: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
     assert_eq!(p, vec![1.0, 0.0, 1.0]);
 }
@@ -257,7 +397,11 @@ fn outcome_kinds_count_the_right_runs() {
 fn outcomes_only_ensembles_give_the_same_outcomes_and_events() {
     let s = fixture();
     let model = s.model(&s.defaults());
-    let settings = Settings { seed: 8, runs: 600, horizon: 24 };
+    let settings = Settings {
+        seed: 8,
+        runs: 600,
+        horizon: 24,
+    };
     let full = Ensemble::run(model.clone(), settings);
     let mut light = Ensemble::outcomes_only(model, settings);
     while !light.advance(100).is_done() {}
@@ -278,7 +422,11 @@ fn a_random_tape_gives_exactly_the_numbers_the_streams_give() {
     use alignment_sim::engine::RandomTape;
     use std::sync::Arc;
     let s = fixture();
-    let settings = Settings { seed: 17, runs: 300, horizon: 20 };
+    let settings = Settings {
+        seed: 17,
+        runs: 300,
+        horizon: 20,
+    };
     let tape = Arc::new(RandomTape::draw(&s.model(&s.defaults()), settings).expect("a small tape fits"));
     // Other values of the assumptions: the same tape serves every model of this shape.
     let mut values = s.defaults();
@@ -290,12 +438,19 @@ fn a_random_tape_gives_exactly_the_numbers_the_streams_give() {
             (e.summary(), e.outcome_states().to_vec())
         };
         let from_streams = run(Ensemble::outcomes_only(s.model(&values), settings));
-        let from_tape = run(Ensemble::outcomes_only_from_tape(s.model(&values), settings, tape.clone()));
+        let from_tape = run(Ensemble::outcomes_only_from_tape(
+            s.model(&values),
+            settings,
+            tape.clone(),
+        ));
         assert_eq!(from_tape, from_streams);
     }
     // A tape of other settings is not used (and the result is still right).
     let other = Settings { seed: 18, ..settings };
     let mut e = Ensemble::outcomes_only_from_tape(s.model(&s.defaults()), other, tape);
     while !e.advance(1000).is_done() {}
-    assert_eq!(e.summary().outcomes, Ensemble::run(s.model(&s.defaults()), other).outcomes);
+    assert_eq!(
+        e.summary().outcomes,
+        Ensemble::run(s.model(&s.defaults()), other).outcomes
+    );
 }

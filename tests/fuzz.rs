@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 
 use alignment_sim::engine::{Ensemble, Settings};
 use alignment_sim::link::{
-    encode_link, encode_link_carrying, fragment_of, linked_scenario, parse_link, resolve_link, LinkedScenario, ParsedLink,
-    MAX_LINK_CHARS,
+    encode_link, encode_link_carrying, fragment_of, linked_scenario, parse_link, resolve_link, LinkedScenario,
+    ParsedLink, MAX_LINK_CHARS,
 };
-use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario, Scenario, ScenarioErrors, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+use alignment_sim::scenario::{
+    builtin, builtin_ids, parse_scenario, Scenario, ScenarioErrors, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS,
+};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -26,11 +28,18 @@ const FIXTURE: &str = include_str!("fixtures/minimal.toml");
 const REAL: &str = include_str!("../scenarios/sino-russian-drift.toml");
 
 fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
 }
 
 fn config() -> Config {
-    Config { cases: cases(), failure_persistence: None, ..Config::default() }
+    Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 fn scenarios() -> Vec<Scenario> {
@@ -42,7 +51,11 @@ fn check_parse(text: &str) {
     match parse_scenario("fuzz.toml", text) {
         Ok(s) => {
             // Whatever validates must also run.
-            let settings = Settings { seed: 1, runs: 3, horizon: s.horizon.min(6) };
+            let settings = Settings {
+                seed: 1,
+                runs: 3,
+                horizon: s.horizon.min(6),
+            };
             let summary = Ensemble::run(s.model(&s.defaults()), settings);
             assert_eq!(summary.outcomes.len(), s.outcomes.len());
         }
@@ -75,7 +88,9 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     // Replacement characters favour those that mean something in TOML.
-    let special = prop::sample::select(vec!['=', '[', ']', '{', '}', '"', '\'', ',', '.', '#', '\n', ' ', '-', '0', '9', 'x', 'é', '–', '\\']);
+    let special = prop::sample::select(vec![
+        '=', '[', ']', '{', '}', '"', '\'', ',', '.', '#', '\n', ' ', '-', '0', '9', 'x', 'é', '–', '\\',
+    ]);
     let replacement = prop_oneof![3 => special, 1 => any::<char>()];
     prop_oneof![
         any::<usize>().prop_map(Mutation::DeleteLine),
@@ -103,7 +118,10 @@ fn apply(text: &str, m: &Mutation) -> String {
                 return c.to_string();
             }
             let i = i % count;
-            text.chars().enumerate().map(|(k, x)| if k == i { c } else { x }).collect()
+            text.chars()
+                .enumerate()
+                .map(|(k, x)| if k == i { c } else { x })
+                .collect()
         }
         Mutation::Truncate(i) => {
             let mut end = i % (text.len() + 1);
@@ -118,14 +136,59 @@ fn apply(text: &str, m: &Mutation) -> String {
 /// Text made of TOML-ish pieces: reaches the validator far more often than random characters.
 fn tomlish() -> impl Strategy<Value = String> {
     let pieces = vec![
-        "\n", " ", "=", "[", "]", "[[", "]]", "{", "}", ",", ".", "\"", "'", "#", "-",
-        "format = 1\n", "id = \"x\"\n", "title = \"t\"\n", "summary = \"s\"\n", "horizon = 12\n", "runs = 10\n",
-        "[[sources]]\n", "[[actors]]\n", "[[pairs]]\n", "[[events]]\n", "[[outcomes]]\n", "[model.volatility]\n",
-        "[actors.weight]\n", "[pairs.initial]\n", "[events.probability]\n", "[[events.effects]]\n",
-        "value = 0.1\n", "value = nan\n", "value = inf\n", "value = -1e308\n", "range = [0.0, 1.0]\n", "step = 0.0\n",
-        "label = \"l\"\n", "rationale = \"r\"\n", "confidence = \"low\"\n", "sources = [{ source = \"j\" }]\n",
-        "between = [\"AAA\", \"BBB\"]\n", "test = \"AAA-BBB > 0.1\"\n", "when = \"horizon\"\n", "kind = \"judgement\"\n",
-        "123", "0.5", "-0.5", "true", "\"\"\"", "'''", "é", "–",
+        "\n",
+        " ",
+        "=",
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "{",
+        "}",
+        ",",
+        ".",
+        "\"",
+        "'",
+        "#",
+        "-",
+        "format = 1\n",
+        "id = \"x\"\n",
+        "title = \"t\"\n",
+        "summary = \"s\"\n",
+        "horizon = 12\n",
+        "runs = 10\n",
+        "[[sources]]\n",
+        "[[actors]]\n",
+        "[[pairs]]\n",
+        "[[events]]\n",
+        "[[outcomes]]\n",
+        "[model.volatility]\n",
+        "[actors.weight]\n",
+        "[pairs.initial]\n",
+        "[events.probability]\n",
+        "[[events.effects]]\n",
+        "value = 0.1\n",
+        "value = nan\n",
+        "value = inf\n",
+        "value = -1e308\n",
+        "range = [0.0, 1.0]\n",
+        "step = 0.0\n",
+        "label = \"l\"\n",
+        "rationale = \"r\"\n",
+        "confidence = \"low\"\n",
+        "sources = [{ source = \"j\" }]\n",
+        "between = [\"AAA\", \"BBB\"]\n",
+        "test = \"AAA-BBB > 0.1\"\n",
+        "when = \"horizon\"\n",
+        "kind = \"judgement\"\n",
+        "123",
+        "0.5",
+        "-0.5",
+        "true",
+        "\"\"\"",
+        "'''",
+        "é",
+        "–",
     ];
     prop::collection::vec(prop::sample::select(pieces), 0..80).prop_map(|v| v.concat())
 }
@@ -192,7 +255,10 @@ fn check_link(link: &str, scenarios: &[Scenario]) {
         }
         LinkedScenario::Carried(s, text) => {
             assert!(parsed.carried.is_some());
-            assert_eq!(parse_scenario("again.toml", &text).map(|t| t.content_hash).ok(), Some(s.content_hash.clone()));
+            assert_eq!(
+                parse_scenario("again.toml", &text).map(|t| t.content_hash).ok(),
+                Some(s.content_hash.clone())
+            );
             check_resolved(&parsed, &s);
         }
         LinkedScenario::Unusable(note) => {
@@ -211,10 +277,17 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
         return;
     }
     let parts = fragment.split('&').filter(|p| !p.is_empty()).count();
-    let used = [&parsed.scenario, &parsed.scenario_hash, &parsed.seed, &parsed.runs, &parsed.horizon, &parsed.carried]
-        .iter()
-        .filter(|x| x.is_some())
-        .count()
+    let used = [
+        &parsed.scenario,
+        &parsed.scenario_hash,
+        &parsed.seed,
+        &parsed.runs,
+        &parsed.horizon,
+        &parsed.carried,
+    ]
+    .iter()
+    .filter(|x| x.is_some())
+    .count()
         + parsed.version.is_some() as usize
         + parsed.assumptions.len()
         + parsed.view.len();
@@ -240,7 +313,12 @@ fn check_resolved(parsed: &ParsedLink, s: &Scenario) {
         }
     }
     for (i, (got, want)) in resolved.values.iter().zip(&expected).enumerate() {
-        assert_eq!(got.to_bits(), want.to_bits(), "`{}`: {got} vs {want} for {parsed:?}", s.assumptions[i].id);
+        assert_eq!(
+            got.to_bits(),
+            want.to_bits(),
+            "`{}`: {got} vs {want} for {parsed:?}",
+            s.assumptions[i].id
+        );
     }
     assert_eq!(resolved.values.len(), s.assumptions.len());
     for (a, v) in s.assumptions.iter().zip(&resolved.values) {
@@ -355,10 +433,25 @@ fn valid_link(scenarios: &[Scenario], which: usize, seed: u64, pick: u64) -> Str
         .assumptions
         .iter()
         .enumerate()
-        .map(|(i, a)| if (pick >> (i % 64)) & 1 == 1 && i % 3 == 0 { a.range.0 + (a.range.1 - a.range.0) * 0.25 } else { a.default })
+        .map(|(i, a)| {
+            if (pick >> (i % 64)) & 1 == 1 && i % 3 == 0 {
+                a.range.0 + (a.range.1 - a.range.0) * 0.25
+            } else {
+                a.default
+            }
+        })
         .collect();
-    let settings = Settings { seed, runs: 1 + (seed % 5000) as usize, horizon: 1 + (seed % 240) as usize };
-    encode_link(s, &values, settings, &[("pair".into(), "RUS-CHN".into()), ("tab".into(), "fan".into())])
+    let settings = Settings {
+        seed,
+        runs: 1 + (seed % 5000) as usize,
+        horizon: 1 + (seed % 240) as usize,
+    };
+    encode_link(
+        s,
+        &values,
+        settings,
+        &[("pair".into(), "RUS-CHN".into()), ("tab".into(), "fan".into())],
+    )
 }
 
 proptest! {
@@ -413,7 +506,17 @@ fn carrying_link() -> String {
     let s = parse_scenario("minimal.toml", FIXTURE).unwrap();
     let mut values = s.defaults();
     values[s.parameters.balance] = 0.05;
-    encode_link_carrying(&s, FIXTURE, &values, Settings { seed: 9, runs: 100, horizon: 12 }, &[])
+    encode_link_carrying(
+        &s,
+        FIXTURE,
+        &values,
+        Settings {
+            seed: 9,
+            runs: 100,
+            horizon: 12,
+        },
+        &[],
+    )
 }
 
 proptest! {
@@ -466,7 +569,8 @@ fn unmutated_valid_links_have_no_notes() {
 fn pathological_inputs() -> Vec<(&'static str, String)> {
     let limit = MAX_FILE_BYTES - 64;
     let fill = |unit: &str| unit.repeat(limit / unit.len());
-    let outcome = |i: usize| format!("[[outcomes]]\nid = \"o{i}\"\nlabel = \"l\"\ntest = \"AAA-BBB > 0\"\nwhen = \"horizon\"\n");
+    let outcome =
+        |i: usize| format!("[[outcomes]]\nid = \"o{i}\"\nlabel = \"l\"\ntest = \"AAA-BBB > 0\"\nwhen = \"horizon\"\n");
     let many_outcomes = {
         let mut t = FIXTURE.to_string();
         let mut i = 0;
@@ -485,7 +589,10 @@ fn pathological_inputs() -> Vec<(&'static str, String)> {
     };
     vec![
         ("nested arrays", format!("a = {}", fill("["))),
-        ("nested arrays, closed", format!("a = {}{}", "[".repeat(limit / 2 - 4), "]".repeat(limit / 2 - 4))),
+        (
+            "nested arrays, closed",
+            format!("a = {}{}", "[".repeat(limit / 2 - 4), "]".repeat(limit / 2 - 4)),
+        ),
         ("nested inline tables", format!("a = {}", fill("{b="))),
         ("dotted key", format!("{}a = 1", fill("a."))),
         ("table header", format!("[{}a]", fill("a."))),
@@ -543,16 +650,28 @@ fn pathological_links_finish_quickly() {
     for link in &links {
         let start = Instant::now();
         check_link(link, &all);
-        assert!(start.elapsed() < Duration::from_secs(10), "{} chars took {:?}", link.len(), start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{} chars took {:?}",
+            link.len(),
+            start.elapsed()
+        );
     }
 }
 
 #[test]
 fn validation_time_is_about_linear_in_the_file_size() {
-    for (name, text) in pathological_inputs().into_iter().filter(|(name, _)| name.contains("outcomes")) {
+    for (name, text) in pathological_inputs()
+        .into_iter()
+        .filter(|(name, _)| name.contains("outcomes"))
+    {
         let start = Instant::now();
         let _ = parse_scenario("fuzz.toml", &text);
         let took = start.elapsed();
-        assert!(took < Duration::from_millis(300), "{name}: {} KB took {took:?}", text.len() / 1024);
+        assert!(
+            took < Duration::from_millis(300),
+            "{name}: {} KB took {took:?}",
+            text.len() / 1024
+        );
     }
 }

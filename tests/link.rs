@@ -24,7 +24,11 @@ fn moved(s: &Scenario, i: usize, steps: usize) -> f64 {
     let a = &s.assumptions[i];
     let k = ((a.default - a.range.0) / a.step).round() as usize;
     let up = position(s, i, k + steps);
-    let value = if up != a.default && up <= a.range.1 { up } else { position(s, i, k.saturating_sub(steps)) };
+    let value = if up != a.default && up <= a.range.1 {
+        up
+    } else {
+        position(s, i, k.saturating_sub(steps))
+    };
     assert_ne!(value, a.default, "{}: could not move `{}`", s.id, a.id);
     assert!(a.accepts(value));
     value
@@ -62,29 +66,64 @@ fn resolve(s: &Scenario, link: &str) -> ResolvedLink {
 }
 
 fn has_note(resolved: &ResolvedLink, key: &str) -> bool {
-    resolved.notes.iter().any(|n| n.key == key && !n.message.trim().is_empty())
+    resolved
+        .notes
+        .iter()
+        .any(|n| n.key == key && !n.message.trim().is_empty())
 }
 
 fn notes(resolved: &ResolvedLink) -> String {
-    resolved.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("\n")
+    resolved
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
 fn changed_assumptions_round_trip_bit_for_bit() {
     for s in all_scenarios() {
         let (values, changed) = changed_values(&s);
-        let settings = Settings { seed: u64::MAX, runs: 1234, horizon: 60 };
+        let settings = Settings {
+            seed: u64::MAX,
+            runs: 1234,
+            horizon: 60,
+        };
         let fragment = encode_link(&s, &values, settings, &[]);
         // Only the changed assumptions are written.
-        let keys: Vec<&str> = fragment.split('&').filter_map(|p| p.split_once('=')).map(|(k, _)| k).filter(|k| k.contains('.')).collect();
+        let keys: Vec<&str> = fragment
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, _)| k)
+            .filter(|k| k.contains('.'))
+            .collect();
         assert_eq!(keys.len(), changed.len(), "{}: {fragment}", s.id);
         for &i in &changed {
-            assert!(keys.contains(&s.assumptions[i].id.as_str()), "{}: `{}` not in {fragment}", s.id, s.assumptions[i].id);
+            assert!(
+                keys.contains(&s.assumptions[i].id.as_str()),
+                "{}: `{}` not in {fragment}",
+                s.id,
+                s.assumptions[i].id
+            );
         }
-        for link in [fragment.clone(), format!("#{fragment}"), format!("https://example.org/alignment-sim/index.html#{fragment}")] {
+        for link in [
+            fragment.clone(),
+            format!("#{fragment}"),
+            format!("https://example.org/alignment-sim/index.html#{fragment}"),
+        ] {
             let resolved = resolve(&s, &link);
-            assert!(resolved.notes.is_empty(), "{}: notes for a link we wrote:\n{}", s.id, notes(&resolved));
-            assert!(same_bits(&resolved.values, &values), "{}: values differ after the round trip", s.id);
+            assert!(
+                resolved.notes.is_empty(),
+                "{}: notes for a link we wrote:\n{}",
+                s.id,
+                notes(&resolved)
+            );
+            assert!(
+                same_bits(&resolved.values, &values),
+                "{}: values differ after the round trip",
+                s.id
+            );
             assert_eq!(resolved.settings, settings, "{}", s.id);
             assert!(resolved.view.is_empty());
         }
@@ -95,8 +134,16 @@ fn changed_assumptions_round_trip_bit_for_bit() {
 fn every_assumption_at_every_end_round_trips() {
     for s in all_scenarios() {
         for end in [0, 1] {
-            let values: Vec<f64> = s.assumptions.iter().map(|a| if end == 0 { a.range.0 } else { a.range.1 }).collect();
-            let settings = Settings { seed: 0, runs: 1, horizon: 1 };
+            let values: Vec<f64> = s
+                .assumptions
+                .iter()
+                .map(|a| if end == 0 { a.range.0 } else { a.range.1 })
+                .collect();
+            let settings = Settings {
+                seed: 0,
+                runs: 1,
+                horizon: 1,
+            };
             let resolved = resolve(&s, &encode_link(&s, &values, settings, &[]));
             assert!(resolved.notes.is_empty(), "{}:\n{}", s.id, notes(&resolved));
             assert!(same_bits(&resolved.values, &values), "{}: range ends", s.id);
@@ -114,8 +161,16 @@ fn every_assumption_at_every_end_round_trips() {
 fn a_default_state_writes_no_assumptions_and_reads_back_the_defaults() {
     for s in all_scenarios() {
         let fragment = encode_link(&s, &s.defaults(), s.default_settings(), &[]);
-        assert!(!fragment.split('&').any(|p| p.split_once('=').is_some_and(|(k, _)| k.contains('.'))), "{fragment}");
-        assert!(fragment.contains(&format!("s={}", s.id)) && fragment.contains(&format!("sh={}", s.content_hash)), "{fragment}");
+        assert!(
+            !fragment
+                .split('&')
+                .any(|p| p.split_once('=').is_some_and(|(k, _)| k.contains('.'))),
+            "{fragment}"
+        );
+        assert!(
+            fragment.contains(&format!("s={}", s.id)) && fragment.contains(&format!("sh={}", s.content_hash)),
+            "{fragment}"
+        );
         let resolved = resolve(&s, &fragment);
         assert!(resolved.notes.is_empty(), "{}", notes(&resolved));
         assert!(same_bits(&resolved.values, &s.defaults()));
@@ -127,18 +182,30 @@ fn a_default_state_writes_no_assumptions_and_reads_back_the_defaults() {
 fn the_linked_state_gives_the_same_numbers() {
     let s = scenario("sino-russian-drift");
     let (values, _) = changed_values(&s);
-    let settings = Settings { seed: 77, runs: 300, horizon: 24 };
+    let settings = Settings {
+        seed: 77,
+        runs: 300,
+        horizon: 24,
+    };
     let resolved = resolve(&s, &encode_link(&s, &values, settings, &[]));
-    assert_eq!(Ensemble::run(s.model(&resolved.values), resolved.settings), Ensemble::run(s.model(&values), settings));
+    assert_eq!(
+        Ensemble::run(s.model(&resolved.values), resolved.settings),
+        Ensemble::run(s.model(&values), settings)
+    );
 }
 
 #[test]
 fn view_keys_round_trip() {
     for s in all_scenarios() {
-        let view: Vec<(String, String)> = [("pair", "RUS-CHN"), ("tab", "blocs"), ("month", "12"), ("note", "a&b=c#d ü+%")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let view: Vec<(String, String)> = [
+            ("pair", "RUS-CHN"),
+            ("tab", "blocs"),
+            ("month", "12"),
+            ("note", "a&b=c#d ü+%"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
         let (values, _) = changed_values(&s);
         let fragment = encode_link(&s, &values, s.default_settings(), &view);
         let parsed = parse_link(&fragment);
@@ -146,20 +213,33 @@ fn view_keys_round_trip() {
         let resolved = resolve_link(&parsed, &s);
         assert_eq!(resolved.view, view);
         assert!(resolved.notes.is_empty(), "{}", notes(&resolved));
-        assert!(same_bits(&resolved.values, &values), "view keys do not change the values");
+        assert!(
+            same_bits(&resolved.values, &values),
+            "view keys do not change the values"
+        );
     }
 }
 
 /// A valid link with some assumptions changed, and what it resolves to.
 fn good_link(s: &Scenario) -> (String, Vec<f64>, Settings) {
     let (values, _) = changed_values(s);
-    let settings = Settings { seed: 42, runs: 777, horizon: 30 };
-    (encode_link(s, &values, settings, &[("pair".into(), "USA-RUS".into())]), values, settings)
+    let settings = Settings {
+        seed: 42,
+        runs: 777,
+        horizon: 30,
+    };
+    (
+        encode_link(s, &values, settings, &[("pair".into(), "USA-RUS".into())]),
+        values,
+        settings,
+    )
 }
 
 /// An assumption id the good link does not mention (so adding it does not make a duplicate).
 fn untouched(s: &Scenario, values: &[f64]) -> usize {
-    (0..s.assumptions.len()).find(|&i| values[i] == s.assumptions[i].default && i > 2).expect("an unchanged assumption")
+    (0..s.assumptions.len())
+        .find(|&i| values[i] == s.assumptions[i].default && i > 2)
+        .expect("an unchanged assumption")
 }
 
 #[test]
@@ -177,9 +257,15 @@ fn bad_parts_are_ignored_with_a_note_and_the_rest_is_kept() {
             (format!("{free_id}=NaN"), free_id.clone()),
             (format!("{free_id}=inf"), free_id.clone()),
             (format!("{free_id}="), free_id.clone()),
-            ("pair.USA-XXX.initial=0.1".to_string(), "pair.USA-XXX.initial".to_string()),
-            ("event.no-such-event.probability=0.5".to_string(), "event.no-such-event.probability".to_string()),
-            ("seed=999".to_string(), "seed".to_string()),   // a second seed
+            (
+                "pair.USA-XXX.initial=0.1".to_string(),
+                "pair.USA-XXX.initial".to_string(),
+            ),
+            (
+                "event.no-such-event.probability=0.5".to_string(),
+                "event.no-such-event.probability".to_string(),
+            ),
+            ("seed=999".to_string(), "seed".to_string()), // a second seed
             ("s=other-scenario".to_string(), "s".to_string()), // a second scenario id
             ("bogus=1".to_string(), "bogus".to_string()),
             ("justtext".to_string(), "justtext".to_string()),
@@ -187,10 +273,23 @@ fn bad_parts_are_ignored_with_a_note_and_the_rest_is_kept() {
         for (extra, key) in &bad_parts {
             for at_front in [false, true] {
                 // Place the bad part at the end, or right after `v=1` (so it is read before the rest).
-                let tampered = if at_front { link.replacen("v=1&", &format!("v=1&{extra}&"), 1) } else { format!("{link}&{extra}") };
+                let tampered = if at_front {
+                    link.replacen("v=1&", &format!("v=1&{extra}&"), 1)
+                } else {
+                    format!("{link}&{extra}")
+                };
                 let resolved = resolve(&s, &tampered);
-                assert!(has_note(&resolved, key), "{}: `{extra}` gave no note on `{key}`:\n{}", s.id, notes(&resolved));
-                assert!(same_bits(&resolved.values, &values), "{}: `{extra}` changed the valid values", s.id);
+                assert!(
+                    has_note(&resolved, key),
+                    "{}: `{extra}` gave no note on `{key}`:\n{}",
+                    s.id,
+                    notes(&resolved)
+                );
+                assert!(
+                    same_bits(&resolved.values, &values),
+                    "{}: `{extra}` changed the valid values",
+                    s.id
+                );
                 if key != "seed" || !at_front {
                     assert_eq!(resolved.settings, settings, "{}: `{extra}` changed the settings", s.id);
                 }
@@ -222,12 +321,26 @@ fn bad_settings_fall_back_to_the_scenario_defaults_with_a_note() {
         ] {
             assert!(link.contains(from), "{link}");
             let resolved = resolve(&s, &link.replacen(from, to, 1));
-            assert!(has_note(&resolved, key), "{}: `{to}` gave no note:\n{}", s.id, notes(&resolved));
+            assert!(
+                has_note(&resolved, key),
+                "{}: `{to}` gave no note:\n{}",
+                s.id,
+                notes(&resolved)
+            );
             assert_eq!(resolved.notes.len(), 1, "{}: `{to}`:\n{}", s.id, notes(&resolved));
             let want = match key {
-                "seed" => Settings { seed: defaults.seed, ..settings },
-                "runs" => Settings { runs: defaults.runs, ..settings },
-                _ => Settings { horizon: defaults.horizon, ..settings },
+                "seed" => Settings {
+                    seed: defaults.seed,
+                    ..settings
+                },
+                "runs" => Settings {
+                    runs: defaults.runs,
+                    ..settings
+                },
+                _ => Settings {
+                    horizon: defaults.horizon,
+                    ..settings
+                },
             };
             assert_eq!(resolved.settings, want, "{}: `{to}`", s.id);
             assert!(same_bits(&resolved.values, &values));
@@ -239,12 +352,30 @@ fn bad_settings_fall_back_to_the_scenario_defaults_with_a_note() {
 fn future_missing_and_bad_versions_are_noted_and_the_rest_is_read() {
     for s in all_scenarios() {
         let (link, values, settings) = good_link(&s);
-        for (to, expect_note) in [("v=2", true), ("v=999", true), ("v=0", true), ("v=x", true), ("", true), ("v=1", false)] {
+        for (to, expect_note) in [
+            ("v=2", true),
+            ("v=999", true),
+            ("v=0", true),
+            ("v=x", true),
+            ("", true),
+            ("v=1", false),
+        ] {
             let tampered = link.replacen("v=1", to, 1);
             let resolved = resolve(&s, &tampered);
-            assert_eq!(has_note(&resolved, "v"), expect_note, "{}: `{to}`:\n{}", s.id, notes(&resolved));
+            assert_eq!(
+                has_note(&resolved, "v"),
+                expect_note,
+                "{}: `{to}`:\n{}",
+                s.id,
+                notes(&resolved)
+            );
             // Only the version is noted (a bad version may say both "not a number" and "no version").
-            assert!(resolved.notes.iter().all(|n| n.key == "v"), "{}: `{to}`:\n{}", s.id, notes(&resolved));
+            assert!(
+                resolved.notes.iter().all(|n| n.key == "v"),
+                "{}: `{to}`:\n{}",
+                s.id,
+                notes(&resolved)
+            );
             assert!(same_bits(&resolved.values, &values), "{}: `{to}`", s.id);
             assert_eq!(resolved.settings, settings);
         }
@@ -257,7 +388,11 @@ fn future_missing_and_bad_versions_are_noted_and_the_rest_is_read() {
 fn a_changed_content_hash_is_noted_and_the_values_still_apply() {
     for s in all_scenarios() {
         let (link, values, settings) = good_link(&s);
-        let other = if s.content_hash == "00000000" { "00000001" } else { "00000000" };
+        let other = if s.content_hash == "00000000" {
+            "00000001"
+        } else {
+            "00000000"
+        };
         let tampered = link.replacen(&format!("sh={}", s.content_hash), &format!("sh={other}"), 1);
         assert_ne!(tampered, link);
         let resolved = resolve(&s, &tampered);
@@ -272,7 +407,8 @@ fn a_changed_content_hash_is_noted_and_the_values_still_apply() {
     }
     // The hash follows the text: a one-character edit changes it.
     let (id, text) = alignment_sim::scenario::BUILTIN_FILES[0];
-    let edited = alignment_sim::scenario::parse_scenario("edited.toml", &text.replacen("seed = 1", "seed = 2", 1)).unwrap();
+    let edited =
+        alignment_sim::scenario::parse_scenario("edited.toml", &text.replacen("seed = 1", "seed = 2", 1)).unwrap();
     assert_ne!(edited.content_hash, scenario(id).content_hash);
 }
 
@@ -315,9 +451,20 @@ fn snapping_a_default_gives_the_default_and_no_link_key() {
             .filter(|(a, v)| v.to_bits() != a.default.to_bits())
             .map(|(a, v)| format!("{}: {} → {v}", a.id, a.default))
             .collect();
-        assert!(off.is_empty(), "{}: snap moves {} defaults, e.g. {:?}", s.id, off.len(), &off[..off.len().min(3)]);
+        assert!(
+            off.is_empty(),
+            "{}: snap moves {} defaults, e.g. {:?}",
+            s.id,
+            off.len(),
+            &off[..off.len().min(3)]
+        );
         let fragment = encode_link(&s, &snapped, s.default_settings(), &[]);
-        assert!(!fragment.split('&').any(|p| p.split_once('=').is_some_and(|(k, _)| k.contains('.'))), "{fragment}");
+        assert!(
+            !fragment
+                .split('&')
+                .any(|p| p.split_once('=').is_some_and(|(k, _)| k.contains('.'))),
+            "{fragment}"
+        );
     }
 }
 
@@ -330,11 +477,20 @@ fn a_carried_scenario_round_trips_with_its_values() {
     use alignment_sim::link::{encode_link_carrying, linked_scenario, LinkedScenario};
     let s = alignment_sim::scenario::parse_scenario("minimal.toml", FIXTURE).unwrap();
     let (values, changed) = changed_values(&s);
-    let settings = Settings { seed: 5, runs: 321, horizon: 18 };
+    let settings = Settings {
+        seed: 5,
+        runs: 321,
+        horizon: 18,
+    };
     let view = vec![("pair".to_string(), "AAA-CCC".to_string())];
-    let link = format!("https://example.org/#{}", encode_link_carrying(&s, FIXTURE, &values, settings, &view));
+    let link = format!(
+        "https://example.org/#{}",
+        encode_link_carrying(&s, FIXTURE, &values, settings, &view)
+    );
     let parsed = parse_link(&link);
-    let LinkedScenario::Carried(carried, text) = linked_scenario(&parsed) else { panic!("not carried: {link}") };
+    let LinkedScenario::Carried(carried, text) = linked_scenario(&parsed) else {
+        panic!("not carried: {link}")
+    };
     assert_eq!(text, FIXTURE, "the file comes back byte for byte");
     assert_eq!(carried, s);
     let resolved = resolve_link(&parsed, &carried);
@@ -344,7 +500,10 @@ fn a_carried_scenario_round_trips_with_its_values() {
     assert_eq!(resolved.view, view);
     // A built-in id in the same link does not replace the carried file.
     let both = link.replacen("s=test-minimal", "s=sino-russian-drift", 1);
-    assert!(matches!(linked_scenario(&parse_link(&both)), LinkedScenario::Carried(..)));
+    assert!(matches!(
+        linked_scenario(&parse_link(&both)),
+        LinkedScenario::Carried(..)
+    ));
 }
 
 #[test]
@@ -378,11 +537,20 @@ fn a_damaged_or_oversized_carried_scenario_is_refused_with_a_note() {
             }
             // A corrupted payload may, rarely, still inflate to a valid file; it must then be one.
             LinkedScenario::Carried(carried, text) if what == "corrupted" => {
-                assert_eq!(alignment_sim::scenario::parse_scenario("x", &text).unwrap().content_hash, carried.content_hash)
+                assert_eq!(
+                    alignment_sim::scenario::parse_scenario("x", &text)
+                        .unwrap()
+                        .content_hash,
+                    carried.content_hash
+                )
             }
             other => panic!("{what}: {other:?}"),
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{what}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{what}: {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -400,7 +568,14 @@ fn old_links_keep_their_meaning() {
             24,
             &[("model.balance", 0.03)],
         ),
-        ("s=us-russia-rapprochement&seed=12&model.balance=0.01", "us-russia-rapprochement", 12, 2000, 36, &[("model.balance", 0.01)]),
+        (
+            "s=us-russia-rapprochement&seed=12&model.balance=0.01",
+            "us-russia-rapprochement",
+            12,
+            2000,
+            36,
+            &[("model.balance", 0.01)],
+        ),
         (
             "v=1&s=russia-dprk-alignment&seed=2&runs=1000&h=12&model.half_life=12&model.volatility=0.1",
             "russia-dprk-alignment",
@@ -412,17 +587,36 @@ fn old_links_keep_their_meaning() {
     ];
     for (fragment, id, seed, runs, horizon, values) in cases {
         let link = parse_link(fragment);
-        let LinkedScenario::Builtin(scenario) = linked_scenario(&link) else { panic!("{fragment}: scenario") };
+        let LinkedScenario::Builtin(scenario) = linked_scenario(&link) else {
+            panic!("{fragment}: scenario")
+        };
         assert_eq!(scenario.id, id);
         let resolved = resolve_link(&link, &scenario);
-        assert_eq!((resolved.settings.seed, resolved.settings.runs, resolved.settings.horizon), (seed, runs, horizon), "{fragment}");
+        assert_eq!(
+            (
+                resolved.settings.seed,
+                resolved.settings.runs,
+                resolved.settings.horizon
+            ),
+            (seed, runs, horizon),
+            "{fragment}"
+        );
         for (assumption, value) in values {
             let index = scenario.assumption_index(assumption).unwrap();
             assert_eq!(resolved.values[index], *value, "{fragment}: {assumption}");
         }
         // Everything else stays at the defaults, and only the expected notes appear.
-        let changed = resolved.values.iter().zip(scenario.defaults()).filter(|(v, d)| **v != *d).count();
+        let changed = resolved
+            .values
+            .iter()
+            .zip(scenario.defaults())
+            .filter(|(v, d)| **v != *d)
+            .count();
         assert!(changed <= values.len(), "{fragment}");
-        assert!(resolved.notes.iter().all(|n| n.key == "v" || n.key == "sh"), "{fragment}: {:?}", resolved.notes);
+        assert!(
+            resolved.notes.iter().all(|n| n.key == "v" || n.key == "sh"),
+            "{fragment}: {:?}",
+            resolved.notes
+        );
     }
 }

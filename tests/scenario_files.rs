@@ -35,7 +35,11 @@ fn scenario_files() -> Vec<(String, PathBuf, String)> {
         })
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no scenario files found in {}", scenario_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no scenario files found in {}",
+        scenario_dir().display()
+    );
     files
 }
 
@@ -68,7 +72,11 @@ fn every_scenario_file_validates() {
             failures.push(errors.to_string());
         }
     }
-    assert!(failures.is_empty(), "scenario files with errors:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "scenario files with errors:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -78,7 +86,10 @@ fn built_in_list_is_exactly_the_files_in_scenarios() {
     let built_in: BTreeSet<&str> = BUILTIN_FILES.iter().map(|(id, _)| *id).collect();
     assert_eq!(built_in.len(), BUILTIN_FILES.len(), "a built-in id is listed twice");
     assert_eq!(built_in, on_disk, "BUILTIN_FILES and scenarios/*.toml differ");
-    assert_eq!(builtin_ids().collect::<Vec<_>>(), BUILTIN_FILES.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+    assert_eq!(
+        builtin_ids().collect::<Vec<_>>(),
+        BUILTIN_FILES.iter().map(|(id, _)| *id).collect::<Vec<_>>()
+    );
 
     for (id, text) in BUILTIN_FILES {
         // The compiled-in text is the file on disk (include_str! of the right file).
@@ -87,7 +98,10 @@ fn built_in_list_is_exactly_the_files_in_scenarios() {
         let scenario = builtin(id)
             .unwrap_or_else(|| panic!("builtin(`{id}`) is None"))
             .unwrap_or_else(|e| panic!("built-in `{id}` does not validate:\n{e}"));
-        assert_eq!(scenario.id, id, "the id inside scenarios/{id}.toml must match its file name");
+        assert_eq!(
+            scenario.id, id,
+            "the id inside scenarios/{id}.toml must match its file name"
+        );
     }
     assert!(builtin("no-such-scenario").is_none());
 
@@ -105,19 +119,37 @@ fn every_assumption_has_label_rationale_sources_and_well_formed_references() {
             let at = format!("{stem}: `{}` (line {})", a.id, a.line);
             assert!(ids.insert(a.id.as_str()), "{at}: assumption id used twice");
             assert!(!a.label.trim().is_empty(), "{at}: empty label");
-            assert!(!a.label.contains('\n'), "{at}: the label must be one line: {:?}", a.label);
+            assert!(
+                !a.label.contains('\n'),
+                "{at}: the label must be one line: {:?}",
+                a.label
+            );
             assert!(!a.rationale.trim().is_empty(), "{at}: empty rationale");
             assert!(!a.sources.is_empty(), "{at}: no source");
             assert!(a.range.0 < a.range.1, "{at}: range {:?}", a.range);
-            assert!(a.accepts(a.default), "{at}: default {} outside {:?}", a.default, a.range);
+            assert!(
+                a.accepts(a.default),
+                "{at}: default {} outside {:?}",
+                a.default,
+                a.range
+            );
             let k = (a.default - a.range.0) / a.step;
-            assert!((k - k.round()).abs() < 1e-6, "{at}: default {} is not a slider position (step {})", a.default, a.step);
+            assert!(
+                (k - k.round()).abs() < 1e-6,
+                "{at}: default {} is not a slider position (step {})",
+                a.default,
+                a.step
+            );
             for r in &a.sources {
                 let source = &s.sources[r.source];
                 match source.kind {
                     SourceKind::Document => {
                         let quote = r.quote.as_deref().unwrap_or("");
-                        assert!(!quote.trim().is_empty(), "{at}: reference to document `{}` without a quote", source.id);
+                        assert!(
+                            !quote.trim().is_empty(),
+                            "{at}: reference to document `{}` without a quote",
+                            source.id
+                        );
                         assert!(
                             quote.chars().count() <= MAX_QUOTE_CHARS,
                             "{at}: quote from `{}` is {} characters; the format allows {MAX_QUOTE_CHARS}",
@@ -126,20 +158,35 @@ fn every_assumption_has_label_rationale_sources_and_well_formed_references() {
                         );
                     }
                     SourceKind::Dataset => {
-                        assert!(r.note.as_deref().is_some_and(|n| !n.trim().is_empty()), "{at}: data set `{}` without a note", source.id)
+                        assert!(
+                            r.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
+                            "{at}: data set `{}` without a note",
+                            source.id
+                        )
                     }
                     SourceKind::Judgement => {}
                 }
             }
         }
         for source in &s.sources {
-            assert!(!source.reliability.trim().is_empty(), "{stem}: source `{}` has no reliability note", source.id);
+            assert!(
+                !source.reliability.trim().is_empty(),
+                "{stem}: source `{}` has no reliability note",
+                source.id
+            );
             if source.kind == SourceKind::Document {
-                assert!(source.file.as_deref().is_some_and(|f| !f.trim().is_empty()), "{stem}: document `{}` names no file", source.id);
+                assert!(
+                    source.file.as_deref().is_some_and(|f| !f.trim().is_empty()),
+                    "{stem}: document `{}` names no file",
+                    source.id
+                );
             }
         }
         // The format asks the summary to say the scenario is speculative.
-        assert!(s.summary.to_lowercase().contains("speculative"), "{stem}: the summary does not say it is speculative");
+        assert!(
+            s.summary.to_lowercase().contains("speculative"),
+            "{stem}: the summary does not say it is speculative"
+        );
     }
 }
 
@@ -162,20 +209,39 @@ fn every_document_quote_appears_verbatim_in_its_seed_file() {
                 if source.kind != SourceKind::Document {
                     continue;
                 }
-                let file = source.file.as_deref().expect("documents name a file (checked by the loader)");
+                let file = source
+                    .file
+                    .as_deref()
+                    .expect("documents name a file (checked by the loader)");
                 let path = dir.join(file);
-                let text = std::fs::read_to_string(&path)
-                    .unwrap_or_else(|e| panic!("{stem}: source `{}` names {}, which cannot be read: {e}", source.id, path.display()));
-                let quote = r.quote.as_deref().expect("document references carry a quote (checked by the loader)");
+                let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                    panic!(
+                        "{stem}: source `{}` names {}, which cannot be read: {e}",
+                        source.id,
+                        path.display()
+                    )
+                });
+                let quote = r
+                    .quote
+                    .as_deref()
+                    .expect("document references carry a quote (checked by the loader)");
                 checked += 1;
                 if !text.contains(quote) {
-                    missing.push(format!("{stem}: `{}` (line {}) quotes {file} but the passage is not in it: {quote:?}", a.id, a.line));
+                    missing.push(format!(
+                        "{stem}: `{}` (line {}) quotes {file} but the passage is not in it: {quote:?}",
+                        a.id, a.line
+                    ));
                 }
             }
         }
     }
     assert!(checked > 0, "no document quotes were found to check");
-    assert!(missing.is_empty(), "{} of {checked} quotes are not verbatim:\n{}", missing.len(), missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "{} of {checked} quotes are not verbatim:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -183,13 +249,20 @@ fn every_scenario_has_the_six_core_actors_and_unique_ids() {
     for (stem, s) in scenarios() {
         let actors: Vec<&str> = s.actors.iter().map(|a| a.id.as_str()).collect();
         for required in REQUIRED_ACTORS {
-            assert!(actors.contains(&required), "{stem}: actor {required} missing (has {actors:?})");
+            assert!(
+                actors.contains(&required),
+                "{stem}: actor {required} missing (has {actors:?})"
+            );
         }
         let n = s.actors.len();
         assert_eq!(s.pairs.len(), n * (n - 1) / 2, "{stem}: every pair once");
         assert!(!s.outcomes.is_empty(), "{stem}: no outcomes");
         let outcome_ids: HashSet<&str> = s.outcomes.iter().map(|o| o.id.as_str()).collect();
-        assert_eq!(outcome_ids.len(), s.outcomes.len(), "{stem}: an outcome id is used twice");
+        assert_eq!(
+            outcome_ids.len(),
+            s.outcomes.len(),
+            "{stem}: an outcome id is used twice"
+        );
         let event_ids: HashSet<&str> = s.events.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(event_ids.len(), s.events.len(), "{stem}: an event id is used twice");
         let source_ids: HashSet<&str> = s.sources.iter().map(|x| x.id.as_str()).collect();
@@ -200,31 +273,68 @@ fn every_scenario_has_the_six_core_actors_and_unique_ids() {
 #[test]
 fn defaults_run_and_give_probabilities() {
     for (stem, s) in scenarios() {
-        let settings = Settings { seed: s.seed, runs: 200, horizon: s.horizon };
+        let settings = Settings {
+            seed: s.seed,
+            runs: 200,
+            horizon: s.horizon,
+        };
         let summary = Ensemble::run(s.model(&s.defaults()), settings);
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         assert_eq!(summary.outcomes.len(), s.outcomes.len(), "{stem}");
         for (spec, p) in s.outcomes.iter().zip(&summary.outcomes) {
-            assert!(unit(p.probability), "{stem}: outcome `{}` probability {}", spec.id, p.probability);
-            assert!(p.std_error.is_finite() && p.std_error >= 0.0, "{stem}: outcome `{}` std error {}", spec.id, p.std_error);
+            assert!(
+                unit(p.probability),
+                "{stem}: outcome `{}` probability {}",
+                spec.id,
+                p.probability
+            );
+            assert!(
+                p.std_error.is_finite() && p.std_error >= 0.0,
+                "{stem}: outcome `{}` std error {}",
+                spec.id,
+                p.std_error
+            );
             assert_eq!(p.probability, p.count as f64 / 200.0, "{stem}: outcome `{}`", spec.id);
         }
         assert_eq!(summary.events.len(), s.events.len(), "{stem}");
         for (spec, e) in s.events.iter().zip(&summary.events) {
-            assert!(unit(e.fired.probability), "{stem}: event `{}` fired {}", spec.id, e.fired.probability);
+            assert!(
+                unit(e.fired.probability),
+                "{stem}: event `{}` fired {}",
+                spec.id,
+                e.fired.probability
+            );
             assert_eq!(e.cumulative.len(), s.horizon + 1, "{stem}: event `{}`", spec.id);
-            assert!(e.cumulative.windows(2).all(|w| w[0] <= w[1]), "{stem}: event `{}` cumulative decreases", spec.id);
-            assert_eq!(e.cumulative[s.horizon], e.fired.probability, "{stem}: event `{}`", spec.id);
+            assert!(
+                e.cumulative.windows(2).all(|w| w[0] <= w[1]),
+                "{stem}: event `{}` cumulative decreases",
+                spec.id
+            );
+            assert_eq!(
+                e.cumulative[s.horizon], e.fired.probability,
+                "{stem}: event `{}`",
+                spec.id
+            );
         }
         assert_eq!(summary.pairs.len(), s.pairs.len(), "{stem}");
         for (p, bands) in summary.pairs.iter().enumerate() {
             assert_eq!(bands.quantiles.len(), s.horizon + 1, "{stem}: pair {}", s.pair_label(p));
             for q in &bands.quantiles {
-                assert!(q.windows(2).all(|w| w[0] <= w[1]) && q.iter().all(|x| x.abs() < 1.0), "{stem}: {} {q:?}", s.pair_label(p));
+                assert!(
+                    q.windows(2).all(|w| w[0] <= w[1]) && q.iter().all(|x| x.abs() < 1.0),
+                    "{stem}: {} {q:?}",
+                    s.pair_label(p)
+                );
             }
         }
         let shares: f64 = summary.blocs.iter().map(|b| b.share.probability).sum();
-        assert!(summary.blocs.iter().all(|b| unit(b.share.probability)) && shares <= 1.0 + 1e-12, "{stem}: bloc shares");
-        assert!(unit(summary.frustration.mean) && unit(summary.frustration.initial), "{stem}: frustration");
+        assert!(
+            summary.blocs.iter().all(|b| unit(b.share.probability)) && shares <= 1.0 + 1e-12,
+            "{stem}: bloc shares"
+        );
+        assert!(
+            unit(summary.frustration.mean) && unit(summary.frustration.initial),
+            "{stem}: frustration"
+        );
     }
 }

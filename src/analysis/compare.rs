@@ -73,7 +73,13 @@ pub fn check_same_actors(a: &Scenario, b: &Scenario) -> Result<(), CompareError>
 }
 
 /// Compares indicators already computed with the same settings (for example by two workers).
-pub fn compare_runs(a: &Scenario, runs_a: &OutcomeRuns, b: &Scenario, runs_b: &OutcomeRuns, settings: Settings) -> StateComparison {
+pub fn compare_runs(
+    a: &Scenario,
+    runs_a: &OutcomeRuns,
+    b: &Scenario,
+    runs_b: &OutcomeRuns,
+    settings: Settings,
+) -> StateComparison {
     let outcomes = a
         .outcomes
         .iter()
@@ -98,7 +104,12 @@ pub fn compare_runs(a: &Scenario, runs_a: &OutcomeRuns, b: &Scenario, runs_b: &O
             .map(|o| o.id.clone())
             .collect::<Vec<_>>()
     };
-    StateComparison { settings, outcomes, only_in_a: missing_from(a, b), only_in_b: missing_from(b, a) }
+    StateComparison {
+        settings,
+        outcomes,
+        only_in_a: missing_from(a, b),
+        only_in_b: missing_from(b, a),
+    }
 }
 
 /// Runs both states with the same settings (outcomes only) and compares them.
@@ -124,7 +135,11 @@ mod tests {
         builtin(id).unwrap().unwrap()
     }
 
-    const SETTINGS: Settings = Settings { seed: 11, runs: 500, horizon: 36 };
+    const SETTINGS: Settings = Settings {
+        seed: 11,
+        runs: 500,
+        horizon: 36,
+    };
 
     #[test]
     fn a_state_against_itself_gives_zero_deltas_with_zero_error() {
@@ -145,7 +160,10 @@ mod tests {
         values[s.assumption_index("pair.RUS-CHN.baseline").unwrap()] = -0.2;
         let c = compare_states(&s, &s.defaults(), &s, &values, SETTINGS).unwrap();
         let below = c.outcomes.iter().find(|o| o.id == "rus-chn-below-03").unwrap();
-        assert!(below.difference.delta > 0.1, "a much lower baseline makes a low alignment likelier: {below:?}");
+        assert!(
+            below.difference.delta > 0.1,
+            "a much lower baseline makes a low alignment likelier: {below:?}"
+        );
         assert!((below.difference.delta - (below.b.probability - below.a.probability)).abs() < 1e-12);
         assert!(below.difference.std_error < below.difference.unpaired_std_error);
     }
@@ -157,10 +175,16 @@ mod tests {
         let c = compare_states(&a, &a.defaults(), &b, &b.defaults(), SETTINGS).unwrap();
         let shared: Vec<&str> = c.outcomes.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(shared, ["rus-closer-to-usa"]);
-        assert!(c.outcomes[0].tests_differ, "one asks at the horizon, the other in any month");
+        assert!(
+            c.outcomes[0].tests_differ,
+            "one asks at the horizon, the other in any month"
+        );
         assert_eq!(c.only_in_a.len(), a.outcomes.len() - 1);
         assert_eq!(c.only_in_b.len(), b.outcomes.len() - 1);
         let other = scenario("russia-dprk-alignment");
-        assert!(matches!(compare_states(&a, &a.defaults(), &other, &other.defaults(), SETTINGS), Err(CompareError::DifferentActors(..))));
+        assert!(matches!(
+            compare_states(&a, &a.defaults(), &other, &other.defaults(), SETTINGS),
+            Err(CompareError::DifferentActors(..))
+        ));
     }
 }

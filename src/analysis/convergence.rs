@@ -63,7 +63,10 @@ pub fn checkpoints(total: usize) -> Vec<usize> {
 pub fn trace(runs: &OutcomeRuns, outcome: usize) -> Vec<TracePoint> {
     checkpoints(runs.runs())
         .into_iter()
-        .map(|k| TracePoint { runs: k, estimate: Proportion::of(runs.count_in_first(outcome, k), k) })
+        .map(|k| TracePoint {
+            runs: k,
+            estimate: Proportion::of(runs.count_in_first(outcome, k), k),
+        })
         .collect()
 }
 
@@ -77,7 +80,10 @@ mod tests {
     fn checkpoints_follow_one_two_five() {
         assert_eq!(checkpoints(2000), vec![100, 200, 500, 1000, 2000]);
         assert_eq!(checkpoints(2500), vec![100, 200, 500, 1000, 2000, 2500]);
-        assert_eq!(checkpoints(100_000), vec![100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]);
+        assert_eq!(
+            checkpoints(100_000),
+            vec![100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000]
+        );
         assert_eq!(checkpoints(60), vec![60]);
         assert!(checkpoints(0).is_empty());
     }
@@ -87,14 +93,29 @@ mod tests {
     fn the_trace_is_what_smaller_ensembles_report() {
         let scenario = builtin("us-russia-rapprochement").unwrap().unwrap();
         let model = scenario.model(&scenario.defaults());
-        let settings = Settings { seed: 2, runs: 2000, horizon: 36 };
+        let settings = Settings {
+            seed: 2,
+            runs: 2000,
+            horizon: 36,
+        };
         let indicators = OutcomeRuns::simulate(model.clone(), settings);
         let outcome = (0..indicators.outcome_count())
-            .max_by(|&a, &b| indicators.proportion(a).std_error.total_cmp(&indicators.proportion(b).std_error))
+            .max_by(|&a, &b| {
+                indicators
+                    .proportion(a)
+                    .std_error
+                    .total_cmp(&indicators.proportion(b).std_error)
+            })
             .unwrap();
         let trace = trace(&indicators, outcome);
         for point in [trace[0], trace[2]] {
-            let smaller = Ensemble::run(model.clone(), Settings { runs: point.runs, ..settings });
+            let smaller = Ensemble::run(
+                model.clone(),
+                Settings {
+                    runs: point.runs,
+                    ..settings
+                },
+            );
             assert_eq!(point.estimate, smaller.outcomes[outcome], "at {} runs", point.runs);
         }
         assert_eq!(trace.last().unwrap().estimate, indicators.proportion(outcome));

@@ -130,11 +130,17 @@ mod tests {
     #[test]
     fn probabilities_equal_those_of_the_full_summary() {
         let scenario = builtin("sino-russian-drift").unwrap().unwrap();
-        let settings = Settings { seed: 3, runs: 300, horizon: 24 };
+        let settings = Settings {
+            seed: 3,
+            runs: 300,
+            horizon: 24,
+        };
         let model = scenario.model(&scenario.defaults());
         let summary = Ensemble::run(model.clone(), settings);
         let indicators = OutcomeRuns::simulate(model, settings);
-        let proportions: Vec<Proportion> = (0..indicators.outcome_count()).map(|o| indicators.proportion(o)).collect();
+        let proportions: Vec<Proportion> = (0..indicators.outcome_count())
+            .map(|o| indicators.proportion(o))
+            .collect();
         assert_eq!(proportions, summary.outcomes);
     }
 }

@@ -42,7 +42,13 @@ impl PairedDifference {
         let gained = count_b - both;
         let lost = count_a - both;
         if runs == 0 {
-            return PairedDifference { delta: 0.0, std_error: 0.0, unpaired_std_error: 0.0, gained, lost };
+            return PairedDifference {
+                delta: 0.0,
+                std_error: 0.0,
+                unpaired_std_error: 0.0,
+                gained,
+                lost,
+            };
         }
         let n = runs as f64;
         // As the two proportions are computed, so that delta is exactly p_B − p_A as shown.
@@ -73,7 +79,11 @@ mod tests {
         let x: Vec<bool> = (0..500).map(|r| r % 3 == 0).collect();
         let d = PairedDifference::of(&runs_of(&x), 0, &runs_of(&x), 0);
         assert_eq!((d.delta, d.std_error, d.gained, d.lost), (0.0, 0.0, 0, 0));
-        assert!(d.unpaired_std_error > 0.02, "independent draws would not cancel: {}", d.unpaired_std_error);
+        assert!(
+            d.unpaired_std_error > 0.02,
+            "independent draws would not cancel: {}",
+            d.unpaired_std_error
+        );
     }
 
     #[test]
@@ -81,7 +91,11 @@ mod tests {
         let x: Vec<bool> = (0..400).map(|r| r % 4 == 0).collect();
         let y: Vec<bool> = (0..400).map(|r| r % 4 == 0 || r % 10 == 1).collect();
         let d = PairedDifference::of(&runs_of(&x), 0, &runs_of(&y), 0);
-        let diffs: Vec<f64> = x.iter().zip(&y).map(|(&a, &b)| b as u8 as f64 - a as u8 as f64).collect();
+        let diffs: Vec<f64> = x
+            .iter()
+            .zip(&y)
+            .map(|(&a, &b)| b as u8 as f64 - a as u8 as f64)
+            .collect();
         let n = diffs.len() as f64;
         let mean = diffs.iter().sum::<f64>() / n;
         let variance = diffs.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / n;

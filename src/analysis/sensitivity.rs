@@ -82,14 +82,20 @@ pub fn end_value(scenario: &Scenario, assumption: usize, end: End) -> f64 {
 /// file order. Ends equal to the current value are left out ([`assemble`] uses the base for them).
 pub fn tornado_jobs(scenario: &Scenario, values: &[f64]) -> Vec<TornadoJob> {
     assert_eq!(values.len(), scenario.assumptions.len(), "one value per assumption");
-    let mut jobs = vec![TornadoJob { probe: Probe::Base, values: values.to_vec() }];
+    let mut jobs = vec![TornadoJob {
+        probe: Probe::Base,
+        values: values.to_vec(),
+    }];
     for assumption in 0..scenario.assumptions.len() {
         for end in [End::Low, End::High] {
             let value = end_value(scenario, assumption, end);
             if value != values[assumption] {
                 let mut moved = values.to_vec();
                 moved[assumption] = value;
-                jobs.push(TornadoJob { probe: Probe::End { assumption, end }, values: moved });
+                jobs.push(TornadoJob {
+                    probe: Probe::End { assumption, end },
+                    values: moved,
+                });
             }
         }
     }
@@ -98,7 +104,10 @@ pub fn tornado_jobs(scenario: &Scenario, values: &[f64]) -> Vec<TornadoJob> {
 
 /// Runs one job: an outcomes-only ensemble with the shared settings.
 pub fn run_job(scenario: &Scenario, settings: Settings, job: &TornadoJob) -> JobResult {
-    JobResult { probe: job.probe, runs: OutcomeRuns::simulate(job.model(scenario), settings) }
+    JobResult {
+        probe: job.probe,
+        runs: OutcomeRuns::simulate(job.model(scenario), settings),
+    }
 }
 
 /// One assumption's bar.
@@ -205,12 +214,25 @@ pub fn assemble(
     }
     // Stable: equal swings keep file order.
     bars.sort_by(|a, b| b.swing.total_cmp(&a.swing));
-    Ok(Tornado { outcome, settings, base: base.proportion(outcome), bars })
+    Ok(Tornado {
+        outcome,
+        settings,
+        base: base.proportion(outcome),
+        bars,
+    })
 }
 
 /// Runs every job in turn and assembles: the single-threaded reference (tests, small cases).
-pub fn tornado(scenario: &Scenario, values: &[f64], settings: Settings, outcome: usize) -> Result<Tornado, AssembleError> {
-    let results: Vec<JobResult> = tornado_jobs(scenario, values).iter().map(|job| run_job(scenario, settings, job)).collect();
+pub fn tornado(
+    scenario: &Scenario,
+    values: &[f64],
+    settings: Settings,
+    outcome: usize,
+) -> Result<Tornado, AssembleError> {
+    let results: Vec<JobResult> = tornado_jobs(scenario, values)
+        .iter()
+        .map(|job| run_job(scenario, settings, job))
+        .collect();
     assemble(scenario, values, settings, &results, outcome)
 }
 
@@ -233,15 +255,25 @@ mod tests {
         let mut values = s.defaults();
         let jobs = tornado_jobs(&s, &values);
         assert_eq!(jobs[0].probe, Probe::Base);
-        assert_eq!(jobs.len(), 1 + 2 * s.assumptions.len(), "no default sits at a range end");
+        assert_eq!(
+            jobs.len(),
+            1 + 2 * s.assumptions.len(),
+            "no default sits at a range end"
+        );
         values[0] = s.assumptions[0].range.1;
         let jobs = tornado_jobs(&s, &values);
         assert_eq!(jobs.len(), 2 * s.assumptions.len());
-        assert!(!jobs.iter().any(|j| j.probe == Probe::End { assumption: 0, end: End::High }));
+        assert!(!jobs.iter().any(|j| j.probe
+            == Probe::End {
+                assumption: 0,
+                end: End::High
+            }));
         for job in &jobs {
             if let Probe::End { assumption, end } = job.probe {
                 assert_eq!(job.values[assumption], end_value(&s, assumption, end));
-                let others_unchanged = (0..values.len()).filter(|&i| i != assumption).all(|i| job.values[i] == values[i]);
+                let others_unchanged = (0..values.len())
+                    .filter(|&i| i != assumption)
+                    .all(|i| job.values[i] == values[i]);
                 assert!(others_unchanged);
             }
         }
@@ -253,17 +285,47 @@ mod tests {
     fn a_dominant_assumption_ranks_first_across_seeds() {
         let s = scenario("sino-russian-drift");
         let outcome = outcome_index(&s, "rus-chn-below-03");
-        let ids = |t: &Tornado, n: usize| t.bars.iter().take(n).map(|b| s.assumptions[b.assumption].id.clone()).collect::<Vec<_>>();
-        let first = tornado(&s, &s.defaults(), Settings { seed: 1, runs: 400, horizon: 36 }, outcome).unwrap();
+        let ids = |t: &Tornado, n: usize| {
+            t.bars
+                .iter()
+                .take(n)
+                .map(|b| s.assumptions[b.assumption].id.clone())
+                .collect::<Vec<_>>()
+        };
+        let first = tornado(
+            &s,
+            &s.defaults(),
+            Settings {
+                seed: 1,
+                runs: 400,
+                horizon: 36,
+            },
+            outcome,
+        )
+        .unwrap();
         assert_eq!(ids(&first, 1), ["pair.RUS-CHN.baseline"]);
         assert!(first.bars[0].swing > 0.9 && first.bars[0].influential);
         for seed in [2, 3] {
-            let t = tornado(&s, &s.defaults(), Settings { seed, runs: 400, horizon: 36 }, outcome).unwrap();
+            let t = tornado(
+                &s,
+                &s.defaults(),
+                Settings {
+                    seed,
+                    runs: 400,
+                    horizon: 36,
+                },
+                outcome,
+            )
+            .unwrap();
             assert_eq!(ids(&t, 3), ids(&first, 3), "seed {seed}");
             assert!(t.bars.windows(2).all(|w| w[0].swing >= w[1].swing), "ranked");
             // Balance pressure holds Russia and China together (the scenario's rationale says so):
             // influential, and a low-confidence judgement, so flagged.
-            let balance = t.bars.iter().find(|b| s.assumptions[b.assumption].id == "model.balance").unwrap();
+            let balance = t
+                .bars
+                .iter()
+                .find(|b| s.assumptions[b.assumption].id == "model.balance")
+                .unwrap();
             assert!(balance.flagged, "seed {seed}: {balance:?}");
         }
     }
@@ -275,31 +337,72 @@ mod tests {
     fn pairing_shrinks_the_error_of_a_swing() {
         let s = scenario("sino-russian-drift");
         let outcome = outcome_index(&s, "chn-eu-hostile");
-        let t = tornado(&s, &s.defaults(), Settings { seed: 5, runs: 600, horizon: 36 }, outcome).unwrap();
+        let t = tornado(
+            &s,
+            &s.defaults(),
+            Settings {
+                seed: 5,
+                runs: 600,
+                horizon: 36,
+            },
+            outcome,
+        )
+        .unwrap();
         let median_ratio = |effects_only: bool| {
             let mut ratios: Vec<f64> = t
                 .bars
                 .iter()
-                .filter(|b| !effects_only || matches!(s.assumptions[b.assumption].quantity, crate::scenario::Quantity::Jump | crate::scenario::Quantity::Shift))
+                .filter(|b| {
+                    !effects_only
+                        || matches!(
+                            s.assumptions[b.assumption].quantity,
+                            crate::scenario::Quantity::Jump | crate::scenario::Quantity::Shift
+                        )
+                })
                 .map(|b| b.change.std_error / b.change.unpaired_std_error)
                 .collect();
             ratios.sort_by(f64::total_cmp);
             ratios[ratios.len() / 2]
         };
-        assert!(median_ratio(true) < 0.3, "effect sizes: median paired/unpaired error {}", median_ratio(true));
-        assert!(median_ratio(false) < 0.4, "all: median paired/unpaired error {}", median_ratio(false));
+        assert!(
+            median_ratio(true) < 0.3,
+            "effect sizes: median paired/unpaired error {}",
+            median_ratio(true)
+        );
+        assert!(
+            median_ratio(false) < 0.4,
+            "all: median paired/unpaired error {}",
+            median_ratio(false)
+        );
     }
 
     #[test]
     fn flags_follow_the_documented_rule() {
         let s = scenario("sino-russian-drift");
-        let t = tornado(&s, &s.defaults(), Settings { seed: 1, runs: 300, horizon: 36 }, 0).unwrap();
+        let t = tornado(
+            &s,
+            &s.defaults(),
+            Settings {
+                seed: 1,
+                runs: 300,
+                horizon: 36,
+            },
+            0,
+        )
+        .unwrap();
         for bar in &t.bars {
             let confidence = s.assumptions[bar.assumption].confidence;
             assert_eq!(bar.low_confidence, confidence == Confidence::Low);
-            assert_eq!(bar.influential, bar.swing >= 0.05 && bar.swing >= 2.0 * bar.change.std_error);
+            assert_eq!(
+                bar.influential,
+                bar.swing >= 0.05 && bar.swing >= 2.0 * bar.change.std_error
+            );
             assert_eq!(bar.flagged, bar.influential && bar.low_confidence);
-            assert_eq!(bar.swing, (bar.high.probability - bar.low.probability).abs(), "exactly the shown difference");
+            assert_eq!(
+                bar.swing,
+                (bar.high.probability - bar.low.probability).abs(),
+                "exactly the shown difference"
+            );
         }
         assert!(t.bars.iter().any(|b| b.flagged), "β is low confidence and dominant");
     }
@@ -307,21 +410,38 @@ mod tests {
     #[test]
     fn results_in_any_order_give_the_same_tornado_and_missing_ones_are_reported() {
         let s = scenario("russia-dprk-alignment");
-        let settings = Settings { seed: 9, runs: 64, horizon: 12 };
+        let settings = Settings {
+            seed: 9,
+            runs: 64,
+            horizon: 12,
+        };
         let values = s.defaults();
-        let mut results: Vec<JobResult> = tornado_jobs(&s, &values).iter().map(|j| run_job(&s, settings, j)).collect();
+        let mut results: Vec<JobResult> = tornado_jobs(&s, &values)
+            .iter()
+            .map(|j| run_job(&s, settings, j))
+            .collect();
         let forward = assemble(&s, &values, settings, &results, 1).unwrap();
         results.reverse();
         assert_eq!(assemble(&s, &values, settings, &results, 1).unwrap(), forward);
         results.pop();
-        assert_eq!(assemble(&s, &values, settings, &results, 1), Err(AssembleError::Missing(Probe::Base)));
-        assert!(matches!(assemble(&s, &values, settings, &results, 99), Err(AssembleError::NoSuchOutcome(99))));
+        assert_eq!(
+            assemble(&s, &values, settings, &results, 1),
+            Err(AssembleError::Missing(Probe::Base))
+        );
+        assert!(matches!(
+            assemble(&s, &values, settings, &results, 99),
+            Err(AssembleError::NoSuchOutcome(99))
+        ));
     }
 
     #[test]
     fn the_base_is_the_plain_ensemble_at_the_current_values() {
         let s = scenario("russia-dprk-alignment");
-        let settings = Settings { seed: 4, runs: 200, horizon: 24 };
+        let settings = Settings {
+            seed: 4,
+            runs: 200,
+            horizon: 24,
+        };
         let t = tornado(&s, &s.defaults(), settings, 0).unwrap();
         let summary = crate::engine::Ensemble::run(s.model(&s.defaults()), settings);
         assert_eq!(t.base, summary.outcomes[0]);

@@ -27,14 +27,20 @@ pub struct Axis {
 impl Axis {
     /// The assumption's grid of `points` (at least 2: the two ends).
     pub fn new(scenario: &Scenario, assumption: usize, points: usize) -> Self {
-        Axis { assumption, values: grid(&scenario.assumptions[assumption], points) }
+        Axis {
+            assumption,
+            values: grid(&scenario.assumptions[assumption], points),
+        }
     }
 }
 
 /// `points` values from the low to the high end of the range, both exactly included, the interior
 /// snapped to the slider step; duplicates after snapping removed.
 pub fn grid(assumption: &Assumption, points: usize) -> Vec<f64> {
-    assert!((2..=MAX_POINTS).contains(&points), "a grid has 2 to {MAX_POINTS} points, not {points}");
+    assert!(
+        (2..=MAX_POINTS).contains(&points),
+        "a grid has 2 to {MAX_POINTS} points, not {points}"
+    );
     let (low, high) = assumption.range;
     // Slider positions are low + k·step: as many decimals as the step or the low end needs.
     let decimals = decimals_for_step(assumption.step).max(decimals_for_step(low));
@@ -63,7 +69,10 @@ pub struct SweepJob {
 
 /// Every grid point, the first axis varying slowest.
 pub fn sweep_jobs(values: &[f64], axes: &[Axis]) -> Vec<SweepJob> {
-    let mut jobs = vec![SweepJob { point: Vec::new(), values: values.to_vec() }];
+    let mut jobs = vec![SweepJob {
+        point: Vec::new(),
+        values: values.to_vec(),
+    }];
     for axis in axes {
         jobs = jobs
             .into_iter()
@@ -91,7 +100,10 @@ pub struct SweepRow {
 /// Runs one grid point (outcomes only).
 pub fn run_point(scenario: &Scenario, settings: Settings, job: &SweepJob) -> SweepRow {
     let runs = OutcomeRuns::simulate(scenario.model(&job.values), settings);
-    SweepRow { point: job.point.clone(), outcomes: (0..runs.outcome_count()).map(|o| runs.proportion(o)).collect() }
+    SweepRow {
+        point: job.point.clone(),
+        outcomes: (0..runs.outcome_count()).map(|o| runs.proportion(o)).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +126,11 @@ mod tests {
                 assert!(g.windows(2).all(|w| w[0] < w[1]), "{}: {g:?}", assumption.id);
                 for &v in &g[1..g.len() - 1] {
                     let steps = (v - assumption.range.0) / assumption.step;
-                    assert!((steps - steps.round()).abs() < 1e-6, "{} {v} is off the step", assumption.id);
+                    assert!(
+                        (steps - steps.round()).abs() < 1e-6,
+                        "{} {v} is off the step",
+                        assumption.id
+                    );
                     assert!(assumption.accepts(v));
                 }
             }
@@ -150,11 +166,18 @@ mod tests {
     fn the_end_points_are_the_ensembles_at_the_range_ends() {
         let s = scenario();
         let balance = s.assumption_index("model.balance").unwrap();
-        let settings = Settings { seed: 6, runs: 200, horizon: 24 };
+        let settings = Settings {
+            seed: 6,
+            runs: 200,
+            horizon: 24,
+        };
         let jobs = sweep_jobs(&s.defaults(), &[Axis::new(&s, balance, 3)]);
         let last = run_point(&s, settings, jobs.last().unwrap());
         let mut values = s.defaults();
         values[balance] = s.assumptions[balance].range.1;
-        assert_eq!(last.outcomes, crate::engine::Ensemble::run(s.model(&values), settings).outcomes);
+        assert_eq!(
+            last.outcomes,
+            crate::engine::Ensemble::run(s.model(&values), settings).outcomes
+        );
     }
 }

@@ -29,7 +29,10 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
     wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())
-        .map_err(|e| e.as_string().unwrap_or_else(|| "the browser did not allow it".to_string()))
+        .map_err(|e| {
+            e.as_string()
+                .unwrap_or_else(|| "the browser did not allow it".to_string())
+        })
 }
 
 /// Adds a history entry for a new fragment (the scenario changed), so Back returns to the last one.
@@ -60,11 +63,15 @@ pub fn download(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "could not make the file")?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "could not make the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not make the file")?;
     let document = gloo::utils::document();
-    let anchor: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| "could not offer the file")?.dyn_into().map_err(|_| "could not offer the file")?;
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "could not offer the file")?
+        .dyn_into()
+        .map_err(|_| "could not offer the file")?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
     anchor.click();

@@ -10,7 +10,10 @@ fn banner_text(info: &std::panic::PanicHookInfo<'_>) -> String {
         .map(|s| s.to_string())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "an internal error".to_string());
-    let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+    let place = info
+        .location()
+        .map(|l| format!(" ({}:{})", l.file(), l.line()))
+        .unwrap_or_default();
     format!("The page stopped because of an internal error: {what}{place}. Your settings are still in the address bar.")
 }
 

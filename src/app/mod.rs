@@ -66,11 +66,27 @@ fn spawn_worker(dispatch: Dispatch, last_report: Rc<Cell<f64>>) -> WorkerBridge<
         .callback(move |report: Report| {
             last_report.set(js_sys::Date::now());
             dispatch.dispatch(match report {
-                Report::Progress { id, fraction, bands } => Action::Progress { generation: id, fraction, bands: Rc::new(bands) },
-                Report::Preliminary { id, runs, outcomes } => Action::Preliminary { generation: id, runs, outcomes: Rc::new(outcomes) },
-                Report::Finished { id, summary, indicators, milliseconds } => {
-                    Action::Finished { generation: id, summary: Rc::new(summary), indicators: Rc::new(indicators), milliseconds }
-                }
+                Report::Progress { id, fraction, bands } => Action::Progress {
+                    generation: id,
+                    fraction,
+                    bands: Rc::new(bands),
+                },
+                Report::Preliminary { id, runs, outcomes } => Action::Preliminary {
+                    generation: id,
+                    runs,
+                    outcomes: Rc::new(outcomes),
+                },
+                Report::Finished {
+                    id,
+                    summary,
+                    indicators,
+                    milliseconds,
+                } => Action::Finished {
+                    generation: id,
+                    summary: Rc::new(summary),
+                    indicators: Rc::new(indicators),
+                    milliseconds,
+                },
                 // The main worker is only given ensembles.
                 Report::BatchProgress { .. } | Report::BatchFinished { .. } => return,
             })
@@ -221,7 +237,10 @@ pub fn App() -> Html {
 /// what happened instead of a dead page.
 pub fn start() {
     failure::install_panic_banner();
-    if browser::current_fragment().split('&').any(|part| part == "debug.panic=1") {
+    if browser::current_fragment()
+        .split('&')
+        .any(|part| part == "debug.panic=1")
+    {
         // Lets the browser tests check the banner; a user can only crash their own page with it.
         panic!("a panic was requested by the link (debug.panic=1)");
     }

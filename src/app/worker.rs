@@ -46,12 +46,33 @@ pub struct Job {
 /// What the worker sends back.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Report {
-    Progress { id: u64, fraction: f64, bands: Vec<PairBands> },
+    Progress {
+        id: u64,
+        fraction: f64,
+        bands: Vec<PairBands>,
+    },
     /// The outcomes of the first `runs` runs, while the rest are computed.
-    Preliminary { id: u64, runs: usize, outcomes: Vec<Proportion> },
-    Finished { id: u64, summary: Summary, indicators: OutcomeRuns, milliseconds: f64 },
-    BatchProgress { id: u64, done: usize, total: usize },
-    BatchFinished { id: u64, results: Vec<OutcomeRuns>, milliseconds: f64 },
+    Preliminary {
+        id: u64,
+        runs: usize,
+        outcomes: Vec<Proportion>,
+    },
+    Finished {
+        id: u64,
+        summary: Summary,
+        indicators: OutcomeRuns,
+        milliseconds: f64,
+    },
+    BatchProgress {
+        id: u64,
+        done: usize,
+        total: usize,
+    },
+    BatchFinished {
+        id: u64,
+        results: Vec<OutcomeRuns>,
+        milliseconds: f64,
+    },
 }
 
 pub enum Step {
@@ -110,10 +131,16 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
     let slice_start = now();
     loop {
         match &mut job.work {
-            Work::Ensemble { first: first @ Some(_), .. } => {
+            Work::Ensemble {
+                first: first @ Some(_), ..
+            } => {
                 let ensemble = first.as_mut().expect("matched Some");
                 if ensemble.advance(RUNS_PER_STEP).is_done() {
-                    let report = Report::Preliminary { id: job.id, runs: PRELIMINARY_RUNS, outcomes: ensemble.summary().outcomes };
+                    let report = Report::Preliminary {
+                        id: job.id,
+                        runs: PRELIMINARY_RUNS,
+                        outcomes: ensemble.summary().outcomes,
+                    };
                     *first = None;
                     return (Some(report), false);
                 }
@@ -121,7 +148,10 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     return (None, false);
                 }
             }
-            Work::Ensemble { full: ensemble, first: None } => {
+            Work::Ensemble {
+                full: ensemble,
+                first: None,
+            } => {
                 let progress = ensemble.advance(RUNS_PER_STEP);
                 if progress.is_done() {
                     let report = Report::Finished {
@@ -133,11 +163,21 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     return (Some(report), true);
                 }
                 if now() - slice_start >= SLICE_MILLISECONDS {
-                    let report = Report::Progress { id: job.id, fraction: progress.fraction(), bands: ensemble.bands().to_vec() };
+                    let report = Report::Progress {
+                        id: job.id,
+                        fraction: progress.fraction(),
+                        bands: ensemble.bands().to_vec(),
+                    };
                     return (Some(report), false);
                 }
             }
-            Work::Batch { pending, current, tape, total, results } => {
+            Work::Batch {
+                pending,
+                current,
+                tape,
+                total,
+                results,
+            } => {
                 if let Some(ensemble) = current {
                     if ensemble.advance(RUNS_PER_STEP).is_done() {
                         results.push(OutcomeRuns::from_ensemble(ensemble));
@@ -145,8 +185,11 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     }
                 }
                 if current.is_none() {
-                    let report =
-                        Report::BatchFinished { id: job.id, results: std::mem::take(results), milliseconds: now() - job.started };
+                    let report = Report::BatchFinished {
+                        id: job.id,
+                        results: std::mem::take(results),
+                        milliseconds: now() - job.started,
+                    };
                     return (Some(report), true);
                 }
                 let time = now();
@@ -155,7 +198,14 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                         return (None, false);
                     }
                     job.last_report = time;
-                    return (Some(Report::BatchProgress { id: job.id, done: results.len(), total: *total }), false);
+                    return (
+                        Some(Report::BatchProgress {
+                            id: job.id,
+                            done: results.len(),
+                            total: *total,
+                        }),
+                        false,
+                    );
                 }
             }
         }
@@ -197,20 +247,46 @@ impl Worker for SimWorker {
         let idle = self.running.is_none();
         let work = match job.task {
             Task::Ensemble(model) => {
-                let first = (job.settings.runs >= PRELIMINARY_FROM)
-                    .then(|| Ensemble::outcomes_only(model.clone(), Settings { runs: PRELIMINARY_RUNS, ..job.settings }));
-                Work::Ensemble { full: Ensemble::new(model, job.settings), first }
+                let first = (job.settings.runs >= PRELIMINARY_FROM).then(|| {
+                    Ensemble::outcomes_only(
+                        model.clone(),
+                        Settings {
+                            runs: PRELIMINARY_RUNS,
+                            ..job.settings
+                        },
+                    )
+                });
+                Work::Ensemble {
+                    full: Ensemble::new(model, job.settings),
+                    first,
+                }
             }
             Task::Outcomes(models) => {
                 let total = models.len();
-                let tape = models.first().and_then(|model| RandomTape::draw(model, job.settings)).map(Arc::new);
+                let tape = models
+                    .first()
+                    .and_then(|model| RandomTape::draw(model, job.settings))
+                    .map(Arc::new);
                 let mut pending = models.into_iter();
                 let current = pending.next().map(|model| batch_ensemble(model, job.settings, &tape));
-                Work::Batch { pending, current, tape, total, results: Vec::with_capacity(total) }
+                Work::Batch {
+                    pending,
+                    current,
+                    tape,
+                    total,
+                    results: Vec::with_capacity(total),
+                }
             }
         };
         let started = now();
-        self.running = Some(Running { id: job.id, settings: job.settings, work, requester, started, last_report: started });
+        self.running = Some(Running {
+            id: job.id,
+            settings: job.settings,
+            work,
+            requester,
+            started,
+            last_report: started,
+        });
         if idle {
             // Start now, in this task; a running job already has its next slice scheduled.
             self.update(scope, Step::Continue);

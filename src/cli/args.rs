@@ -157,7 +157,9 @@ export: writes to stdout: quantiles (CSV), outcomes (CSV), assumptions (Markdown
 
 fn number<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Result<T, UsageError> {
     let value = value.ok_or_else(|| UsageError(format!("{flag} needs a value")))?;
-    value.parse().map_err(|_| UsageError(format!("{flag}: `{value}` is not a whole number")))
+    value
+        .parse()
+        .map_err(|_| UsageError(format!("{flag}: `{value}` is not a whole number")))
 }
 
 fn text(flag: &str, value: Option<String>, what: &str) -> Result<String, UsageError> {
@@ -166,19 +168,27 @@ fn text(flag: &str, value: Option<String>, what: &str) -> Result<String, UsageEr
 
 fn format(value: Option<String>, allowed: &[(&str, Format)]) -> Result<Format, UsageError> {
     let given = value.unwrap_or_default();
-    allowed.iter().find(|(name, _)| *name == given).map(|&(_, f)| f).ok_or_else(|| {
-        let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
-        let list = match names.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-            _ => names.join(""),
-        };
-        UsageError(format!("--format must be {list}, not `{given}`"))
-    })
+    allowed
+        .iter()
+        .find(|(name, _)| *name == given)
+        .map(|&(_, f)| f)
+        .ok_or_else(|| {
+            let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
+            let list = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                _ => names.join(""),
+            };
+            UsageError(format!("--format must be {list}, not `{given}`"))
+        })
 }
 
 const TABLE_JSON_CSV: [(&str, Format); 3] = [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv)];
-const TABLE_CSV_JSON_SVG: [(&str, Format); 4] =
-    [("table", Format::Table), ("csv", Format::Csv), ("json", Format::Json), ("svg", Format::Svg)];
+const TABLE_CSV_JSON_SVG: [(&str, Format); 4] = [
+    ("table", Format::Table),
+    ("csv", Format::Csv),
+    ("json", Format::Json),
+    ("svg", Format::Svg),
+];
 const TABLE_JSON: [(&str, Format); 2] = [("table", Format::Table), ("json", Format::Json)];
 
 type Args<'a> = &'a mut dyn Iterator<Item = String>;
@@ -221,12 +231,16 @@ fn parse_state_command(
             return Err(UsageError(format!("{command}: unknown option `{arg}`")));
         }
         if state.scenario.is_some() {
-            return Err(UsageError(format!("{command} takes one scenario; `{arg}` is one too many")));
+            return Err(UsageError(format!(
+                "{command} takes one scenario; `{arg}` is one too many"
+            )));
         }
         state.scenario = Some(arg);
     }
     if state.scenario.is_none() && state.link.is_none() {
-        return Err(UsageError(format!("{command} needs a scenario file, a built-in id or --link URL")));
+        return Err(UsageError(format!(
+            "{command} needs a scenario file, a built-in id or --link URL"
+        )));
     }
     Ok(())
 }
@@ -246,7 +260,10 @@ fn vary(value: Option<String>) -> Result<Vary, UsageError> {
             let points = points
                 .parse()
                 .map_err(|_| UsageError(format!("--vary `{spec}`: `{points}` is not a whole number of points")))?;
-            Ok(Vary { id: id.to_string(), points: Some(points) })
+            Ok(Vary {
+                id: id.to_string(),
+                points: Some(points),
+            })
         }
     }
 }
@@ -297,7 +314,10 @@ fn parse_sweep(args: Args) -> Result<Command, UsageError> {
         Ok(true)
     })?;
     if !(1..=2).contains(&varied.len()) {
-        return Err(UsageError(format!("sweep varies one or two assumptions (--vary ID[=POINTS]), not {}", varied.len())));
+        return Err(UsageError(format!(
+            "sweep varies one or two assumptions (--vary ID[=POINTS]), not {}",
+            varied.len()
+        )));
     }
     options.vary = varied;
     options.threads = threads_given;
@@ -352,7 +372,9 @@ fn parse_export(args: Args) -> Result<Command, UsageError> {
 
 pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageError> {
     let mut args = args.into_iter();
-    let Some(command) = args.next() else { return Ok(Command::Help) };
+    let Some(command) = args.next() else {
+        return Ok(Command::Help);
+    };
     match command.as_str() {
         "validate" => {
             let files: Vec<String> = args.collect();
@@ -394,7 +416,8 @@ mod tests {
 
     #[test]
     fn run_options() {
-        let Command::Run(o) = parse("run x.toml --seed 7 --runs 500 --set model.balance=0.1 --format csv").unwrap() else {
+        let Command::Run(o) = parse("run x.toml --seed 7 --runs 500 --set model.balance=0.1 --format csv").unwrap()
+        else {
             panic!("not a run")
         };
         assert_eq!(o.state.scenario.as_deref(), Some("x.toml"));
@@ -425,7 +448,12 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let expected = state(parse(&format!("run {shared}")).unwrap());
-        for tail in ["sensitivity {} --outcome o", "sweep {} --vary a.b", "compare {}", "export {} --what svg"] {
+        for tail in [
+            "sensitivity {} --outcome o",
+            "sweep {} --vary a.b",
+            "compare {}",
+            "export {} --what svg",
+        ] {
             let line = tail.replace("{}", shared);
             assert_eq!(state(parse(&line).unwrap()), expected, "{line}");
         }
@@ -433,13 +461,36 @@ mod tests {
 
     #[test]
     fn analysis_commands() {
-        let Command::Sensitivity(o) = parse("sensitivity x --outcome y --threads 1 --format csv").unwrap() else { panic!() };
-        assert_eq!((o.outcome.as_str(), o.threads, o.format), ("y", Some(1), Some(Format::Csv)));
-        let Command::Sweep(o) = parse("sweep x --vary a.b=5 --vary c.d").unwrap() else { panic!() };
-        assert_eq!(o.vary, vec![Vary { id: "a.b".into(), points: Some(5) }, Vary { id: "c.d".into(), points: None }]);
-        let Command::Compare(o) = parse("compare x --set a.b=1 --against y").unwrap() else { panic!() };
+        let Command::Sensitivity(o) = parse("sensitivity x --outcome y --threads 1 --format csv").unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (o.outcome.as_str(), o.threads, o.format),
+            ("y", Some(1), Some(Format::Csv))
+        );
+        let Command::Sweep(o) = parse("sweep x --vary a.b=5 --vary c.d").unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            o.vary,
+            vec![
+                Vary {
+                    id: "a.b".into(),
+                    points: Some(5)
+                },
+                Vary {
+                    id: "c.d".into(),
+                    points: None
+                }
+            ]
+        );
+        let Command::Compare(o) = parse("compare x --set a.b=1 --against y").unwrap() else {
+            panic!()
+        };
         assert_eq!((o.against.as_deref(), o.against_link), (Some("y"), None));
-        let Command::Export(o) = parse("export x --what svg --pair RUS-CHN").unwrap() else { panic!() };
+        let Command::Export(o) = parse("export x --what svg --pair RUS-CHN").unwrap() else {
+            panic!()
+        };
         assert_eq!((o.what, o.pair.as_deref()), (ExportKind::Svg, Some("RUS-CHN")));
         for bad in [
             "sensitivity x",

@@ -45,5 +45,11 @@ pub fn run(quick: bool) {
     for id in crate::scenario::builtin_ids() {
         measure(&format!("default ensemble: {id}"), id, 2000, 36, repeats);
     }
-    measure("large ensemble: sino-russian-drift", "sino-russian-drift", 100_000, 36, if quick { 1 } else { 3 });
+    measure(
+        "large ensemble: sino-russian-drift",
+        "sino-russian-drift",
+        100_000,
+        36,
+        if quick { 1 } else { 3 },
+    );
 }

@@ -26,7 +26,11 @@ fn reference(options: &CompareOptions, b: &Prepared) -> Result<(Prepared, String
         };
         return Ok((a, "the scenario's defaults".to_string()));
     }
-    let state = StateOptions { scenario: options.against.clone(), link: options.against_link.clone(), ..StateOptions::default() };
+    let state = StateOptions {
+        scenario: options.against.clone(),
+        link: options.against_link.clone(),
+        ..StateOptions::default()
+    };
     let a = prepare(&state)?;
     for note in &a.notes {
         eprintln!("against link: {note}");
@@ -49,8 +53,8 @@ pub fn run(options: &CompareOptions) -> Result<String, CliError> {
     let b = prepare(&options.state)?;
     report_notes(&b);
     let (a, a_described) = reference(options, &b)?;
-    let comparison =
-        compare_states(&a.scenario, &a.values, &b.scenario, &b.values, b.settings).map_err(|e| CliError(e.to_string()))?;
+    let comparison = compare_states(&a.scenario, &a.values, &b.scenario, &b.values, b.settings)
+        .map_err(|e| CliError(e.to_string()))?;
     Ok(match options.format.unwrap_or(Format::Table) {
         Format::Json => json(&a, &b, &comparison),
         _ => table(&a, &a_described, &b, &comparison),
@@ -107,10 +111,17 @@ fn table(a: &Prepared, a_described: &str, b: &Prepared, comparison: &StateCompar
             format!("{:+.1} ± {:.1}", 100.0 * d.delta, 100.0 * d.std_error),
             if marked { " *" } else { "  " },
             o.label,
-            if o.tests_differ { "  (the two scenarios test this differently)" } else { "" }
+            if o.tests_differ {
+                "  (the two scenarios test this differently)"
+            } else {
+                ""
+            }
         );
     }
-    let _ = writeln!(out, "* the difference is at least {MARKED_MULTIPLE} paired standard errors: not sampling noise.");
+    let _ = writeln!(
+        out,
+        "* the difference is at least {MARKED_MULTIPLE} paired standard errors: not sampling noise."
+    );
     if !comparison.only_in_a.is_empty() {
         let _ = writeln!(out, "Only in A: {}", comparison.only_in_a.join(", "));
     }
@@ -131,7 +142,10 @@ fn json(a: &Prepared, b: &Prepared, comparison: &StateComparison) -> String {
                    "gained": o.difference.gained, "lost": o.difference.lost, "tests_differ": o.tests_differ})
         })
         .collect();
-    let differences: Vec<Value> = changed(a, b).into_iter().map(|(id, va, vb)| json!({"id": id, "a": va, "b": vb})).collect();
+    let differences: Vec<Value> = changed(a, b)
+        .into_iter()
+        .map(|(id, va, vb)| json!({"id": id, "a": va, "b": vb}))
+        .collect();
     let object = json!({
         "notice": NOTICE,
         "a": state(a),

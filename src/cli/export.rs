@@ -17,10 +17,18 @@ fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliErr
     if let Some(key) = asked {
         return pair_by_key(prepared, key).ok_or_else(|| {
             let actors: Vec<&str> = prepared.scenario.actors.iter().map(|a| a.id.as_str()).collect();
-            CliError(format!("--pair {key}: write two actor ids of `{}` as A-B (actors: {})", prepared.scenario.id, actors.join(", ")))
+            CliError(format!(
+                "--pair {key}: write two actor ids of `{}` as A-B (actors: {})",
+                prepared.scenario.id,
+                actors.join(", ")
+            ))
         });
     }
-    let from_link = prepared.view.iter().find(|(key, _)| key == "pair").and_then(|(_, value)| pair_by_key(prepared, value));
+    let from_link = prepared
+        .view
+        .iter()
+        .find(|(key, _)| key == "pair")
+        .and_then(|(_, value)| pair_by_key(prepared, value));
     Ok(from_link.unwrap_or(0))
 }
 

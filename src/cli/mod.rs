@@ -11,8 +11,8 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, Command, CompareOptions, ExportKind, ExportOptions, Format, RunOptions, SensitivityOptions, StateOptions,
-    SweepOptions, UsageError, Vary, USAGE,
+    parse_args, Command, CompareOptions, ExportKind, ExportOptions, Format, RunOptions, SensitivityOptions,
+    StateOptions, SweepOptions, UsageError, Vary, USAGE,
 };
 
 use std::fmt::Write;
@@ -104,7 +104,11 @@ fn list() -> Result<String, CliError> {
         let scenario = load_builtin(id)?;
         let _ = writeln!(out, "{id}: {}", scenario.title);
         for a in &scenario.assumptions {
-            let _ = writeln!(out, "  {:<44} {:>8}  [{}, {}]  {}", a.id, a.default, a.range.0, a.range.1, a.label);
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>8}  [{}, {}]  {}",
+                a.id, a.default, a.range.0, a.range.1, a.label
+            );
         }
     }
     Ok(out)
@@ -162,10 +166,16 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
     let scenario = match (&options.scenario, &link) {
         (Some(name), link) => {
             let scenario = load_scenario(name)?;
-            if let Some(named) = link.as_ref().and_then(|l| l.scenario.as_ref()).filter(|named| **named != scenario.id) {
+            if let Some(named) = link
+                .as_ref()
+                .and_then(|l| l.scenario.as_ref())
+                .filter(|named| **named != scenario.id)
+            {
                 own_notes.push(LinkNote {
                     key: "s".into(),
-                    message: format!("the link is about `{named}`; its settings were applied to `{name}`, given on the command line"),
+                    message: format!(
+                        "the link is about `{named}`; its settings were applied to `{name}`, given on the command line"
+                    ),
                 });
             }
             scenario
@@ -173,7 +183,9 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
         // A link names a built-in (never a local file) or carries its scenario.
         (None, Some(link)) => match linked_scenario(link) {
             LinkedScenario::Builtin(scenario) | LinkedScenario::Carried(scenario, _) => scenario,
-            LinkedScenario::Unusable(note) => return Err(CliError(format!("the link's scenario cannot be used: {note}"))),
+            LinkedScenario::Unusable(note) => {
+                return Err(CliError(format!("the link's scenario cannot be used: {note}")))
+            }
             LinkedScenario::Missing => return Err(CliError("the link names no scenario (`s=`)".into())),
         },
         (None, None) => return Err(CliError("no scenario given".into())),
@@ -197,16 +209,23 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
     }
     if let Some(horizon) = options.horizon {
         if !(1..=MAX_HORIZON).contains(&horizon) {
-            return Err(CliError(format!("--horizon must be between 1 and {MAX_HORIZON} months, not {horizon}")));
+            return Err(CliError(format!(
+                "--horizon must be between 1 and {MAX_HORIZON} months, not {horizon}"
+            )));
         }
         settings.horizon = horizon;
     }
     for (id, text) in &options.set {
         let index = scenario.assumption_index(id).ok_or_else(|| {
-            CliError(format!("--set {id}: `{}` has no such assumption (see `alignment-sim list`)", scenario.id))
+            CliError(format!(
+                "--set {id}: `{}` has no such assumption (see `alignment-sim list`)",
+                scenario.id
+            ))
         })?;
         let assumption = &scenario.assumptions[index];
-        let value: f64 = text.parse().map_err(|_| CliError(format!("--set {id}: `{text}` is not a number")))?;
+        let value: f64 = text
+            .parse()
+            .map_err(|_| CliError(format!("--set {id}: `{text}` is not a number")))?;
         if !assumption.accepts(value) {
             return Err(CliError(format!(
                 "--set {id}: {value} is outside the assumption's range [{}, {}]",
@@ -215,7 +234,13 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
         }
         values[index] = value;
     }
-    Ok(Prepared { scenario, values, settings, view, notes })
+    Ok(Prepared {
+        scenario,
+        values,
+        settings,
+        view,
+        notes,
+    })
 }
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.

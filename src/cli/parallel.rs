@@ -27,7 +27,10 @@ pub fn map_in_parallel<J: Sync, R: Send>(jobs: &[J], threads: usize, work: impl 
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|worker| worker.join().expect("a worker thread panicked")).collect()
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("a worker thread panicked"))
+            .collect()
     });
     done.sort_unstable_by_key(|(index, _)| *index);
     done.into_iter().map(|(_, result)| result).collect()

@@ -20,8 +20,17 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     let horizon = settings.horizon;
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
-    let _ = writeln!(out, "seed {}, {} runs, {} months\n", settings.seed, settings.runs, horizon);
-    let changed: Vec<_> = s.assumptions.iter().zip(&prepared.values).filter(|(a, v)| **v != a.default).collect();
+    let _ = writeln!(
+        out,
+        "seed {}, {} runs, {} months\n",
+        settings.seed, settings.runs, horizon
+    );
+    let changed: Vec<_> = s
+        .assumptions
+        .iter()
+        .zip(&prepared.values)
+        .filter(|(a, v)| **v != a.default)
+        .collect();
     if !changed.is_empty() {
         let _ = writeln!(out, "Changed assumptions:");
         for (a, v) in changed {
@@ -31,14 +40,37 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(out, "Outcomes (probability ± Monte Carlo standard error):");
     for (spec, p) in s.outcomes.iter().zip(&summary.outcomes) {
-        let _ = writeln!(out, "  {:>6} ± {:<5} {}  [{}, {}]", pct(p.probability), pct(p.std_error), spec.label, spec.test, spec.outcome.when.keyword());
+        let _ = writeln!(
+            out,
+            "  {:>6} ± {:<5} {}  [{}, {}]",
+            pct(p.probability),
+            pct(p.std_error),
+            spec.label,
+            spec.test,
+            spec.outcome.when.keyword()
+        );
     }
-    let _ = writeln!(out, "\nEvents (fired by month {horizon}; first month quartiles; mean firings):");
+    let _ = writeln!(
+        out,
+        "\nEvents (fired by month {horizon}; first month quartiles; mean firings):"
+    );
     for (spec, e) in s.events.iter().zip(&summary.events) {
-        let timing = e.first_month_quartiles.map_or("never fired".to_string(), |q| format!("months {:.0}/{:.0}/{:.0}", q[0], q[1], q[2]));
-        let _ = writeln!(out, "  {:>6} ± {:<5} {:<40} {timing}; {:.2}", pct(e.fired.probability), pct(e.fired.std_error), spec.id, e.mean_firings);
+        let timing = e.first_month_quartiles.map_or("never fired".to_string(), |q| {
+            format!("months {:.0}/{:.0}/{:.0}", q[0], q[1], q[2])
+        });
+        let _ = writeln!(
+            out,
+            "  {:>6} ± {:<5} {:<40} {timing}; {:.2}",
+            pct(e.fired.probability),
+            pct(e.fired.std_error),
+            spec.id,
+            e.mean_firings
+        );
     }
-    let _ = writeln!(out, "\nAlignment at month {horizon} (5% / 25% / median / 75% / 95%; mean):");
+    let _ = writeln!(
+        out,
+        "\nAlignment at month {horizon} (5% / 25% / median / 75% / 95%; mean):"
+    );
     for (p, bands) in summary.pairs.iter().enumerate() {
         let q = bands.quantiles[horizon];
         let _ = writeln!(
@@ -55,7 +87,13 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(out, "\nMost frequent two-bloc splits at month {horizon}:");
     for bloc in &summary.blocs {
-        let _ = writeln!(out, "  {:>6} ± {:<5} {}", pct(bloc.share.probability), pct(bloc.share.std_error), s.split_label(bloc.mask));
+        let _ = writeln!(
+            out,
+            "  {:>6} ± {:<5} {}",
+            pct(bloc.share.probability),
+            pct(bloc.share.std_error),
+            s.split_label(bloc.mask)
+        );
     }
     let f = &summary.frustration;
     let _ = writeln!(

@@ -17,7 +17,11 @@ pub(super) fn outcome_index(prepared: &Prepared, id: &str) -> Result<usize, CliE
     let outcomes = &prepared.scenario.outcomes;
     outcomes.iter().position(|o| o.id == id).ok_or_else(|| {
         let ids: Vec<&str> = outcomes.iter().map(|o| o.id.as_str()).collect();
-        CliError(format!("--outcome {id}: `{}` has no such outcome (it has: {})", prepared.scenario.id, ids.join(", ")))
+        CliError(format!(
+            "--outcome {id}: `{}` has no such outcome (it has: {})",
+            prepared.scenario.id,
+            ids.join(", ")
+        ))
     })
 }
 
@@ -55,9 +59,24 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
     let settings = tornado.settings;
     let mut out = String::new();
     let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
-    let _ = writeln!(out, "seed {}, {} runs, {} months\n", settings.seed, settings.runs, settings.horizon);
-    let _ = writeln!(out, "Sensitivity of: {}  [{}, {}]", spec.label, spec.test, spec.outcome.when.keyword());
-    let _ = writeln!(out, "At the current values: {} ± {}", pct(tornado.base.probability), pct(tornado.base.std_error));
+    let _ = writeln!(
+        out,
+        "seed {}, {} runs, {} months\n",
+        settings.seed, settings.runs, settings.horizon
+    );
+    let _ = writeln!(
+        out,
+        "Sensitivity of: {}  [{}, {}]",
+        spec.label,
+        spec.test,
+        spec.outcome.when.keyword()
+    );
+    let _ = writeln!(
+        out,
+        "At the current values: {} ± {}",
+        pct(tornado.base.probability),
+        pct(tornado.base.std_error)
+    );
     let _ = writeln!(
         out,
         "Each assumption set to the low and the high end of its range, everything else as given, all on the\n\
@@ -96,7 +115,10 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
         "\n+ influential: swing ≥ {:.0} points and ≥ {NOISE_MULTIPLE} paired standard errors ({influential} assumptions)",
         100.0 * INFLUENTIAL_SWING
     );
-    let _ = writeln!(out, "* flagged: influential and low confidence, where better evidence would matter most ({flagged} of them)");
+    let _ = writeln!(
+        out,
+        "* flagged: influential and low confidence, where better evidence would matter most ({flagged} of them)"
+    );
     out
 }
 

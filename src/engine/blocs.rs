@@ -92,16 +92,19 @@ mod tests {
     fn gray_code_search_finds_the_brute_force_minimum() {
         let mut state = 99u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
         };
         for n in 2..=8 {
             for _ in 0..50 {
                 let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
                 let a: Vec<f64> = (0..n * (n - 1) / 2).map(|_| 2.0 * next() - 1.0).collect();
-                let brute = (0..1u32 << (n - 1))
-                    .map(|m| (m << 1, energy(&w, &a, m << 1)))
-                    .fold((0, f64::INFINITY), |best, (m, e)| if e < best.1 - 1e-12 { (m, e) } else { best });
+                let brute = (0..1u32 << (n - 1)).map(|m| (m << 1, energy(&w, &a, m << 1))).fold(
+                    (0, f64::INFINITY),
+                    |best, (m, e)| if e < best.1 - 1e-12 { (m, e) } else { best },
+                );
                 let found = best_split(&w, &a);
                 assert!((energy(&w, &a, found) - brute.1).abs() < 1e-9, "n = {n}");
             }

@@ -12,9 +12,9 @@ use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::model::{pair_index, pair_list, Model, Settings, When};
 use super::rng::{RunRng, Stream, Ziggurat};
-use super::tape::RandomTape;
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
+use super::tape::RandomTape;
 
 /// Alignments are clamped here when an event moves them or their baseline.
 pub const ALIGNMENT_CLAMP: f64 = 0.995;
@@ -76,14 +76,25 @@ impl Prepared {
             }
         }
         let terms_per_pair = n.saturating_sub(2);
-        Prepared { decay, noise, hazards, terms_per_pair, terms, ziggurat: Ziggurat::new(), exp: ExpTable::new() }
+        Prepared {
+            decay,
+            noise,
+            hazards,
+            terms_per_pair,
+            terms,
+            ziggurat: Ziggurat::new(),
+            exp: ExpTable::new(),
+        }
     }
 }
 
 /// The random numbers of an ensemble: drawn as the runs go, or read from a shared tape.
 enum Draws {
     /// Per run: the stream of the pairs' shocks and the stream of the events' draws.
-    Streams { noise: Vec<RunRng>, events: Vec<RunRng> },
+    Streams {
+        noise: Vec<RunRng>,
+        events: Vec<RunRng>,
+    },
     Tape(Arc<RandomTape>),
 }
 
@@ -229,14 +240,21 @@ impl Ensemble {
         let bands = model
             .initial
             .iter()
-            .map(|&a| PairBands { quantiles: vec![[a; 5]], mean: vec![a] })
+            .map(|&a| PairBands {
+                quantiles: vec![[a; 5]],
+                mean: vec![a],
+            })
             .collect();
         let events = model.events.len();
         assert!(pairs <= MAX_PAIRS, "at most 16 actors");
         Ensemble {
             draws: Some(Draws::Streams {
-                noise: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise)).collect(),
-                events: (0..runs).map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events)).collect(),
+                noise: (0..runs)
+                    .map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise))
+                    .collect(),
+                events: (0..runs)
+                    .map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events))
+                    .collect(),
             }),
 
             latent: repeat(&initial_latent),
@@ -244,7 +262,12 @@ impl Ensemble {
             latent_baseline: repeat(&baseline_latent),
             firings: vec![0; runs * events],
             first_fired: vec![0; runs * events],
-            outcome_state: outcome_start.iter().copied().cycle().take(outcome_start.len() * runs).collect(),
+            outcome_state: outcome_start
+                .iter()
+                .copied()
+                .cycle()
+                .take(outcome_start.len() * runs)
+                .collect(),
             record: if full { vec![0.0; runs * pairs] } else { Vec::new() },
             quantiles: Quantiles::default(),
             month_sum: vec![0.0; pairs],
@@ -267,7 +290,11 @@ impl Ensemble {
         Progress {
             months_done: (self.month - 1).min(self.settings.horizon),
             horizon: self.settings.horizon,
-            runs_done: if self.month > self.settings.horizon { 0 } else { self.next_run },
+            runs_done: if self.month > self.settings.horizon {
+                0
+            } else {
+                self.next_run
+            },
             runs: self.settings.runs,
         }
     }
@@ -303,12 +330,24 @@ impl Ensemble {
         match &mut draws {
             Draws::Streams { noise, events } => {
                 for run in self.next_run..end {
-                    self.advance_run(run, FromStreams { noise: &mut noise[run], events: &mut events[run] });
+                    self.advance_run(
+                        run,
+                        FromStreams {
+                            noise: &mut noise[run],
+                            events: &mut events[run],
+                        },
+                    );
                 }
             }
             Draws::Tape(tape) => {
                 for run in self.next_run..end {
-                    self.advance_run(run, FromTape { shocks: tape.shocks(run, month), events: tape.event_draws(run, month) });
+                    self.advance_run(
+                        run,
+                        FromTape {
+                            shocks: tape.shocks(run, month),
+                            events: tape.event_draws(run, month),
+                        },
+                    );
                 }
             }
         }
@@ -355,7 +394,11 @@ impl Ensemble {
             if !in_window || (!event.repeatable && self.firings[slot] > 0) {
                 continue;
             }
-            if !event.conditions.iter().all(|c| c.comparison.holds(snapshot[c.pair], c.threshold)) {
+            if !event
+                .conditions
+                .iter()
+                .all(|c| c.comparison.holds(snapshot[c.pair], c.threshold))
+            {
                 continue;
             }
             if draw < prepared.hazards[e] {
@@ -388,11 +431,13 @@ impl Ensemble {
         for &e in &self.fired_now {
             for effect in &model.events[e].effects {
                 if effect.jump != 0.0 {
-                    let moved = (prepared.exp.tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    let moved =
+                        (prepared.exp.tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                     latent[effect.pair] = libm::atanh(moved);
                 }
                 if effect.shift != 0.0 {
-                    let mu = (prepared.exp.tanh(baseline[effect.pair]) + effect.shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                    let mu = (prepared.exp.tanh(baseline[effect.pair]) + effect.shift)
+                        .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                     baseline[effect.pair] = libm::atanh(mu);
                 }
             }
@@ -437,7 +482,9 @@ impl Ensemble {
         for (p, bands) in self.bands.iter_mut().enumerate() {
             bands.mean.push(self.month_sum[p] / runs as f64);
             self.month_sum[p] = 0.0;
-            bands.quantiles.push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
+            bands
+                .quantiles
+                .push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
         }
     }
 
@@ -447,14 +494,21 @@ impl Ensemble {
         let horizon = self.settings.horizon;
         let outcome_count = self.model.outcomes.len();
         let outcomes = (0..outcome_count)
-            .map(|o| Proportion::of((0..runs).filter(|r| self.outcome_state[r * outcome_count + o]).count(), runs))
+            .map(|o| {
+                Proportion::of(
+                    (0..runs).filter(|r| self.outcome_state[r * outcome_count + o]).count(),
+                    runs,
+                )
+            })
             .collect();
 
         let event_count = self.model.events.len();
         let events = (0..event_count)
             .map(|e| {
-                let first: Vec<u32> =
-                    (0..runs).map(|r| self.first_fired[r * event_count + e]).filter(|&m| m > 0).collect();
+                let first: Vec<u32> = (0..runs)
+                    .map(|r| self.first_fired[r * event_count + e])
+                    .filter(|&m| m > 0)
+                    .collect();
                 let mut by_month = vec![0usize; horizon + 1];
                 for &m in &first {
                     by_month[m as usize] += 1;
@@ -490,7 +544,10 @@ impl Ensemble {
         let blocs = counts
             .into_iter()
             .take(REPORTED_SPLITS)
-            .map(|(count, mask)| BlocShare { mask, share: Proportion::of(count, runs) })
+            .map(|(count, mask)| BlocShare {
+                mask,
+                share: Proportion::of(count, runs),
+            })
             .collect();
 
         let frustration_stats = if self.full {
@@ -500,7 +557,11 @@ impl Ensemble {
                 quantiles: quantiles(&self.frustrations),
             }
         } else {
-            FrustrationStats { initial: 0.0, mean: 0.0, quantiles: [0.0; 5] }
+            FrustrationStats {
+                initial: 0.0,
+                mean: 0.0,
+                quantiles: [0.0; 5],
+            }
         };
 
         Summary {

@@ -91,7 +91,9 @@ impl RunRng {
         for chunk in bytes.chunks_exact_mut(8) {
             chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
         }
-        RunRng { rng: Xoshiro256PlusPlus::from_seed(bytes) }
+        RunRng {
+            rng: Xoshiro256PlusPlus::from_seed(bytes),
+        }
     }
 
     /// Uniform in [0, 1) with 53 random bits.
@@ -192,7 +194,9 @@ mod tests {
             .enumerate()
             .map(|(i, &x)| {
                 let f = phi(x);
-                (f - i as f64 / n as f64).abs().max(((i + 1) as f64 / n as f64 - f).abs())
+                (f - i as f64 / n as f64)
+                    .abs()
+                    .max(((i + 1) as f64 / n as f64 - f).abs())
             })
             .fold(0.0, f64::max);
         // The 0.1 % critical value is 1.95 / sqrt(n) ≈ 0.0031.
@@ -201,7 +205,10 @@ mod tests {
             let share = xs.iter().filter(|x| x.abs() > cut).count() as f64 / n as f64;
             let want = 2.0 * (1.0 - phi(cut));
             let se = (want * (1.0 - want) / n as f64).sqrt();
-            assert!((share - want).abs() < 4.5 * se + 1e-6, "beyond ±{cut}: {share} vs {want}");
+            assert!(
+                (share - want).abs() < 4.5 * se + 1e-6,
+                "beyond ±{cut}: {share} vs {want}"
+            );
         }
     }
 }

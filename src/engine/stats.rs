@@ -35,7 +35,9 @@ impl Quantiles {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
-        let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
         // All equal (or NaN, which the engine never produces): every quantile is that value.
         if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) {
             return [min; 5];
@@ -148,7 +150,9 @@ mod tests {
         for n in [1usize, 2, 3, 4, 5, 7, 10, 19, 20, 21, 100, 101, 1999, 2000] {
             let values: Vec<f64> = (0..n)
                 .map(|_| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
                 })
                 .collect();
@@ -162,7 +166,10 @@ mod tests {
     #[test]
     fn ties_and_constant_values() {
         assert_eq!(quantiles(&vec![0.3; 50]), [0.3; 5]);
-        for v in [vec![1.0, 1.0, 2.0, 2.0], [vec![0.5; 1000], vec![-0.9], vec![0.9; 3]].concat()] {
+        for v in [
+            vec![1.0, 1.0, 2.0, 2.0],
+            [vec![0.5; 1000], vec![-0.9], vec![0.9; 3]].concat(),
+        ] {
             let want: Vec<f64> = QUANTILE_LEVELS.iter().map(|q| sorted_quantile(&v, *q)).collect();
             assert_eq!(quantiles(&v).to_vec(), want);
         }

@@ -18,7 +18,11 @@ pub struct Proportion {
 impl Proportion {
     pub fn of(count: usize, runs: usize) -> Self {
         let probability = if runs == 0 { 0.0 } else { count as f64 / runs as f64 };
-        Proportion { probability, std_error: proportion_std_error(probability, runs), count }
+        Proportion {
+            probability,
+            std_error: proportion_std_error(probability, runs),
+            count,
+        }
     }
 }
 

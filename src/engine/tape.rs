@@ -43,7 +43,13 @@ impl RandomTape {
                 event_draws.extend((0..events).map(|_| draws.uniform()));
             }
         }
-        Some(RandomTape { settings, pairs, events, shocks, event_draws })
+        Some(RandomTape {
+            settings,
+            pairs,
+            events,
+            shocks,
+            event_draws,
+        })
     }
 
     /// Whether this tape holds the draws of an ensemble of `model` with `settings`.

@@ -84,7 +84,9 @@ pub fn linked_scenario(link: &ParsedLink) -> LinkedScenario {
         };
         return match parse_scenario("the scenario in the link", &text) {
             Ok(scenario) => LinkedScenario::Carried(scenario, text),
-            Err(errors) => LinkedScenario::Unusable(note("c", format!("the scenario in the link does not load: {errors}"))),
+            Err(errors) => {
+                LinkedScenario::Unusable(note("c", format!("the scenario in the link does not load: {errors}")))
+            }
         };
     }
     match &link.scenario {
@@ -92,10 +94,7 @@ pub fn linked_scenario(link: &ParsedLink) -> LinkedScenario {
         Some(id) => match builtin(id) {
             Some(Ok(scenario)) => LinkedScenario::Builtin(scenario),
             Some(Err(errors)) => LinkedScenario::Unusable(note("s", errors.to_string())),
-            None => LinkedScenario::Unusable(note(
-                "s",
-                format!("there is no built-in scenario `{}`", shown(id)),
-            )),
+            None => LinkedScenario::Unusable(note("s", format!("there is no built-in scenario `{}`", shown(id)))),
         },
     }
 }
@@ -111,7 +110,10 @@ pub struct ResolvedLink {
 }
 
 fn note(key: &str, message: impl Into<String>) -> LinkNote {
-    LinkNote { key: key.to_string(), message: message.into() }
+    LinkNote {
+        key: key.to_string(),
+        message: message.into(),
+    }
 }
 
 /// The part after `#` of a full URL, or the text itself when it has no `#`.
@@ -177,7 +179,10 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
     if fragment.len() > MAX_LINK_CHARS {
         link.notes.push(note(
             "",
-            format!("the link is {} characters long; links over {MAX_LINK_CHARS} are not read", fragment.len()),
+            format!(
+                "the link is {} characters long; links over {MAX_LINK_CHARS} are not read",
+                fragment.len()
+            ),
         ));
         return link;
     }
@@ -190,7 +195,8 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
             continue;
         };
         if !seen.insert(key.clone()) {
-            link.notes.push(note(&shown(&key), "appears more than once; the first is used"));
+            link.notes
+                .push(note(&shown(&key), "appears more than once; the first is used"));
             continue;
         }
         pairs.push((key, value));
@@ -203,12 +209,16 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
         }
         Some((_, text)) => match text.parse::<u32>() {
             Ok(0) => {
-                link.notes.push(note("v", "version 0 does not exist; read as version 1"));
+                link.notes
+                    .push(note("v", "version 0 does not exist; read as version 1"));
                 1
             }
             Ok(v) => v,
             Err(_) => {
-                link.notes.push(note("v", format!("`{}` is not a version number; read as version 1", shown(text))));
+                link.notes.push(note(
+                    "v",
+                    format!("`{}` is not a version number; read as version 1", shown(text)),
+                ));
                 1
             }
         },
@@ -243,7 +253,8 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
                 } else if key.contains('.') {
                     link.assumptions.push((key, value));
                 } else {
-                    link.notes.push(note(&shown(&key), "is not something a link can set; ignored"));
+                    link.notes
+                        .push(note(&shown(&key), "is not something a link can set; ignored"));
                 }
             }
         }
@@ -254,11 +265,20 @@ fn parse_count(key: &str, text: &str, max: usize, default: usize, notes: &mut Ve
     match text.parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => n,
         Ok(n) => {
-            notes.push(note(key, format!("{n} is outside 1…{max}; the scenario's {default} is used")));
+            notes.push(note(
+                key,
+                format!("{n} is outside 1…{max}; the scenario's {default} is used"),
+            ));
             default
         }
         Err(_) => {
-            notes.push(note(key, format!("`{}` is not a whole number; the scenario's {default} is used", shown(text))));
+            notes.push(note(
+                key,
+                format!(
+                    "`{}` is not a whole number; the scenario's {default} is used",
+                    shown(text)
+                ),
+            ));
             default
         }
     }
@@ -279,17 +299,30 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
     let seed = match &link.seed {
         None => defaults.seed,
         Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
-            notes.push(note("seed", format!("`{}` is not a seed (a whole number ≥ 0); the scenario's {} is used", shown(text), defaults.seed)));
+            notes.push(note(
+                "seed",
+                format!(
+                    "`{}` is not a seed (a whole number ≥ 0); the scenario's {} is used",
+                    shown(text),
+                    defaults.seed
+                ),
+            ));
             defaults.seed
         }),
     };
-    let runs = link.runs.as_deref().map_or(defaults.runs, |t| parse_count("runs", t, MAX_RUNS, defaults.runs, &mut notes));
-    let horizon =
-        link.horizon.as_deref().map_or(defaults.horizon, |t| parse_count("h", t, MAX_HORIZON, defaults.horizon, &mut notes));
+    let runs = link.runs.as_deref().map_or(defaults.runs, |t| {
+        parse_count("runs", t, MAX_RUNS, defaults.runs, &mut notes)
+    });
+    let horizon = link.horizon.as_deref().map_or(defaults.horizon, |t| {
+        parse_count("h", t, MAX_HORIZON, defaults.horizon, &mut notes)
+    });
     let mut values = scenario.defaults();
     for (id, text) in &link.assumptions {
         let Some(index) = scenario.assumption_index(id) else {
-            notes.push(note(&shown(id), format!("the scenario `{}` has no such assumption; ignored", scenario.id)));
+            notes.push(note(
+                &shown(id),
+                format!("the scenario `{}` has no such assumption; ignored", scenario.id),
+            ));
             continue;
         };
         let assumption = &scenario.assumptions[index];
@@ -302,10 +335,22 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
                     assumption.range.0, assumption.range.1, assumption.default
                 ),
             )),
-            Err(_) => notes.push(note(id, format!("`{}` is not a number; the default {} is used", shown(text), assumption.default))),
+            Err(_) => notes.push(note(
+                id,
+                format!(
+                    "`{}` is not a number; the default {} is used",
+                    shown(text),
+                    assumption.default
+                ),
+            )),
         }
     }
-    ResolvedLink { values, settings: Settings { seed, runs, horizon }, view: link.view.clone(), notes }
+    ResolvedLink {
+        values,
+        settings: Settings { seed, runs, horizon },
+        view: link.view.clone(),
+        notes,
+    }
 }
 
 /// The fragment (without `#`) for a state. Only assumptions that differ from their default are
@@ -339,7 +384,11 @@ pub fn encode_link_carrying(
     settings: Settings,
     view: &[(String, String)],
 ) -> String {
-    format!("{}&c={}", encode_link(scenario, values, settings, view), encode_scenario_text(text))
+    format!(
+        "{}&c={}",
+        encode_link(scenario, values, settings, view),
+        encode_scenario_text(text)
+    )
 }
 
 #[cfg(test)]
@@ -367,7 +416,10 @@ mod tests {
         assert_eq!(link.scenario.as_deref(), Some("a"));
         assert_eq!(link.seed.as_deref(), Some("3"));
         assert!(link.notes.iter().any(|n| n.key == "bogus"));
-        assert!(link.notes.iter().any(|n| n.key == "s" && n.message.contains("more than once")));
+        assert!(link
+            .notes
+            .iter()
+            .any(|n| n.key == "s" && n.message.contains("more than once")));
     }
 
     #[test]

@@ -51,7 +51,10 @@ pub fn decode_scenario_text(encoded: &str) -> Result<String, String> {
     let compressed = base64url_decode(encoded)?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_FILE_BYTES).map_err(|e| {
         if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
-            format!("the scenario in the link would be larger than {} KB", MAX_FILE_BYTES / 1024)
+            format!(
+                "the scenario in the link would be larger than {} KB",
+                MAX_FILE_BYTES / 1024
+            )
         } else {
             "the scenario in the link is damaged (it does not decompress)".to_string()
         }
@@ -88,6 +91,8 @@ mod tests {
         assert!(decode_scenario_text("!!!").unwrap_err().contains("base64url"));
         assert!(decode_scenario_text("AAAA").unwrap_err().contains("damaged"));
         let huge = "x".repeat(MAX_FILE_BYTES + 10);
-        assert!(decode_scenario_text(&encode_scenario_text(&huge)).unwrap_err().contains("larger"));
+        assert!(decode_scenario_text(&encode_scenario_text(&huge))
+            .unwrap_err()
+            .contains("larger"));
     }
 }

@@ -12,9 +12,18 @@ pub const BUILTIN_IDS: [&str; 3] = ["us-russia-rapprochement", "sino-russian-dri
 /// (id, file text) of each built-in scenario, compiled in.
 #[cfg(not(target_arch = "wasm32"))]
 pub const BUILTIN_FILES: [(&str, &str); 3] = [
-    ("us-russia-rapprochement", include_str!("../../scenarios/us-russia-rapprochement.toml")),
-    ("sino-russian-drift", include_str!("../../scenarios/sino-russian-drift.toml")),
-    ("russia-dprk-alignment", include_str!("../../scenarios/russia-dprk-alignment.toml")),
+    (
+        "us-russia-rapprochement",
+        include_str!("../../scenarios/us-russia-rapprochement.toml"),
+    ),
+    (
+        "sino-russian-drift",
+        include_str!("../../scenarios/sino-russian-drift.toml"),
+    ),
+    (
+        "russia-dprk-alignment",
+        include_str!("../../scenarios/russia-dprk-alignment.toml"),
+    ),
 ];
 
 type Parsed = Result<Scenario, super::ScenarioErrors>;
@@ -48,7 +57,11 @@ fn builtin_text(index: usize) -> Option<String> {
 
 /// The built-in scenarios available here, in order (in the page: those whose file arrived).
 pub fn builtin_ids() -> impl Iterator<Item = &'static str> {
-    BUILTIN_IDS.iter().enumerate().filter(|(index, _)| available(*index)).map(|(_, id)| *id)
+    BUILTIN_IDS
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| available(*index))
+        .map(|(_, id)| *id)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

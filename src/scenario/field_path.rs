@@ -22,7 +22,12 @@ pub fn field_path_at(text: &str, offset: usize, key_on_line: bool) -> String {
         } else {
             None
         };
-        let Some(name) = header.map(|h| h.split('.').map(|p| p.trim().trim_matches('"')).collect::<Vec<_>>().join(".")) else {
+        let Some(name) = header.map(|h| {
+            h.split('.')
+                .map(|p| p.trim().trim_matches('"'))
+                .collect::<Vec<_>>()
+                .join(".")
+        }) else {
             continue;
         };
         if is_array {
@@ -64,7 +69,10 @@ pub fn field_path_at(text: &str, offset: usize, key_on_line: bool) -> String {
                     let element = before.matches('{').count();
                     if element > 0 {
                         path.push_str(&format!("[{}]", element - 1));
-                        let inner: String = text[offset..line_end].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                        let inner: String = text[offset..line_end]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
                         if !inner.is_empty() {
                             path.push('.');
                             path.push_str(&inner);
@@ -109,6 +117,9 @@ mod tests {
         assert_eq!(at("[actors.weight]", true), "actors[0].weight");
         assert_eq!(at("valu = 1", false), "actors[0].weight");
         let inline = "[model.balance]\nsources = [{ source = \"a\" }, { sourc = \"b\" }]\n";
-        assert_eq!(field_path_at(inline, inline.find("sourc =").unwrap(), true), "model.balance.sources[1].sourc");
+        assert_eq!(
+            field_path_at(inline, inline.find("sourc =").unwrap(), true),
+            "model.balance.sources[1].sourc"
+        );
     }
 }

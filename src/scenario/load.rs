@@ -8,7 +8,7 @@ use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
 use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef};
 use super::{
-    Actor, Assumption, Confidence, ConditionSpec, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
+    Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
     Quantity, Scenario, Source, SourceKind, SourceRef,
 };
 use crate::engine::{pair_index, Comparison, Outcome, Reference, When};
@@ -48,8 +48,16 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
         }]));
     }
     let raw = deserialize(file, text)?;
-    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let mut checker = Checker { file, line_starts, errors: Vec::new(), assumptions: Vec::new(), sources: Vec::new() };
+    let line_starts = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let mut checker = Checker {
+        file,
+        line_starts,
+        errors: Vec::new(),
+        assumptions: Vec::new(),
+        sources: Vec::new(),
+    };
     let scenario = checker.scenario(raw, text);
     if checker.errors.is_empty() {
         Ok(scenario)
@@ -61,15 +69,28 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
 /// TOML syntax and shape (types, missing and unknown keys), with the path of the failing field.
 fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
     let error = |line, field: String, message: String| {
-        ScenarioErrors(vec![ScenarioError { file: file.to_string(), line, field, message }])
+        ScenarioErrors(vec![ScenarioError {
+            file: file.to_string(),
+            line,
+            field,
+            message,
+        }])
     };
-    let deserializer = toml::de::Deserializer::parse(text)
-        .map_err(|e| error(e.span().map(|s| line_of(text, s.start)), String::new(), e.message().trim().to_string()))?;
+    let deserializer = toml::de::Deserializer::parse(text).map_err(|e| {
+        error(
+            e.span().map(|s| line_of(text, s.start)),
+            String::new(),
+            e.message().trim().to_string(),
+        )
+    })?;
     serde::Deserialize::deserialize(deserializer).map_err(|e: toml::de::Error| {
         let message = e.message().trim().to_string();
         // A missing field is reported at its table; anything else at the offending key.
         let key_on_line = !message.starts_with("missing field");
-        let field = e.span().map(|s| field_path_at(text, s.start, key_on_line)).unwrap_or_default();
+        let field = e
+            .span()
+            .map(|s| field_path_at(text, s.start, key_on_line))
+            .unwrap_or_default();
         error(e.span().map(|s| line_of(text, s.start)), field, message)
     })
 }
@@ -89,7 +110,9 @@ fn is_actor_id(id: &str) -> bool {
 
 fn is_slug(id: &str) -> bool {
     (1..=48).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
 }
 
@@ -103,7 +126,11 @@ fn default_step(quantity: Quantity, range: (f64, f64)) -> f64 {
         return 0.01;
     }
     let magnitude = 10f64.powi(target.log10().floor() as i32);
-    [5.0, 2.0, 1.0].into_iter().map(|m| m * magnitude).find(|&s| s <= target * 1.0000001).unwrap_or(magnitude)
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s <= target * 1.0000001)
+        .unwrap_or(magnitude)
 }
 
 impl<'a> Checker<'a> {
@@ -148,7 +175,10 @@ impl<'a> Checker<'a> {
             self.error(
                 line,
                 "format",
-                format!("format {} is not supported; this version reads format {FORMAT_VERSION}", raw.format.get_ref()),
+                format!(
+                    "format {} is not supported; this version reads format {FORMAT_VERSION}",
+                    raw.format.get_ref()
+                ),
             );
         }
         let id = raw.id.get_ref().clone();
@@ -159,7 +189,10 @@ impl<'a> Checker<'a> {
         let summary_line = self.line(&raw.summary);
         self.check_text(summary_line, "summary", raw.summary.get_ref(), None);
         let horizon = self.bounded_count(&raw.horizon, "horizon", MAX_HORIZON, "months");
-        let runs = raw.runs.as_ref().map_or(2000, |r| self.bounded_count(r, "runs", MAX_RUNS, "runs"));
+        let runs = raw
+            .runs
+            .as_ref()
+            .map_or(2000, |r| self.bounded_count(r, "runs", MAX_RUNS, "runs"));
         let seed = match &raw.seed {
             Some(s) if *s.get_ref() < 0 => {
                 let line = self.line(s);
@@ -173,9 +206,27 @@ impl<'a> Checker<'a> {
         self.sources(&raw);
         let actors = self.actors(&raw);
         let parameters = ModelParameters {
-            volatility: self.assumption(&raw.model.volatility, "model.volatility", "model.volatility", Group::Model, Quantity::Volatility),
-            half_life: self.assumption(&raw.model.half_life, "model.half_life", "model.half_life", Group::Model, Quantity::HalfLife),
-            balance: self.assumption(&raw.model.balance, "model.balance", "model.balance", Group::Model, Quantity::Balance),
+            volatility: self.assumption(
+                &raw.model.volatility,
+                "model.volatility",
+                "model.volatility",
+                Group::Model,
+                Quantity::Volatility,
+            ),
+            half_life: self.assumption(
+                &raw.model.half_life,
+                "model.half_life",
+                "model.half_life",
+                Group::Model,
+                Quantity::HalfLife,
+            ),
+            balance: self.assumption(
+                &raw.model.balance,
+                "model.balance",
+                "model.balance",
+                Group::Model,
+                Quantity::Balance,
+            ),
         };
         let pairs = self.pairs(&raw, &actors);
         let events = self.events(&raw, &actors);
@@ -223,7 +274,11 @@ impl<'a> Checker<'a> {
                 "dataset" => SourceKind::Dataset,
                 "judgement" => SourceKind::Judgement,
                 other => {
-                    self.error(line, format!("{path}.kind"), format!("`{other}` is not one of document, dataset, judgement"));
+                    self.error(
+                        line,
+                        format!("{path}.kind"),
+                        format!("`{other}` is not one of document, dataset, judgement"),
+                    );
                     SourceKind::Judgement
                 }
             };
@@ -255,11 +310,19 @@ impl<'a> Checker<'a> {
 
     fn actors(&mut self, raw: &RawScenario) -> Vec<Actor> {
         if raw.actors.len() < 2 {
-            self.error(1, "actors", format!("a scenario needs at least 2 actors, not {}", raw.actors.len()));
+            self.error(
+                1,
+                "actors",
+                format!("a scenario needs at least 2 actors, not {}", raw.actors.len()),
+            );
         }
         if raw.actors.len() > MAX_ACTORS {
             let line = self.line(&raw.actors[MAX_ACTORS]);
-            self.error(line, "actors", format!("{} actors declared; the limit is {MAX_ACTORS}", raw.actors.len()));
+            self.error(
+                line,
+                "actors",
+                format!("{} actors declared; the limit is {MAX_ACTORS}", raw.actors.len()),
+            );
         }
         let mut actors: Vec<Actor> = Vec::new();
         for (i, spanned) in raw.actors.iter().enumerate().take(MAX_ACTORS) {
@@ -267,9 +330,17 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let id = actor.id.get_ref().clone();
             if !is_actor_id(&id) {
-                self.error(line, format!("actors[{i}].id"), format!("`{id}` must be 1–8 characters of A–Z and 0–9"));
+                self.error(
+                    line,
+                    format!("actors[{i}].id"),
+                    format!("`{id}` must be 1–8 characters of A–Z and 0–9"),
+                );
             } else if actors.iter().any(|a| a.id == id) {
-                self.error(line, format!("actors[{i}].id"), format!("actor id `{id}` is used twice"));
+                self.error(
+                    line,
+                    format!("actors[{i}].id"),
+                    format!("actor id `{id}` is used twice"),
+                );
             }
             self.check_text(line, &format!("actors[{i}].name"), &actor.name, Some(MAX_LABEL_CHARS));
             let weight = self.assumption(
@@ -279,7 +350,11 @@ impl<'a> Checker<'a> {
                 Group::Actors,
                 Quantity::Weight,
             );
-            actors.push(Actor { id, name: actor.name.clone(), weight });
+            actors.push(Actor {
+                id,
+                name: actor.name.clone(),
+                weight,
+            });
         }
         actors
     }
@@ -288,14 +363,25 @@ impl<'a> Checker<'a> {
     fn pair(&mut self, between: &Spanned<Vec<String>>, field: &str, actors: &[Actor]) -> Option<usize> {
         let line = self.line(between);
         let [a, b] = between.get_ref().as_slice() else {
-            self.error(line, field, format!("a pair is two actor ids, e.g. [\"RUS\", \"CHN\"]; this has {}", between.get_ref().len()));
+            self.error(
+                line,
+                field,
+                format!(
+                    "a pair is two actor ids, e.g. [\"RUS\", \"CHN\"]; this has {}",
+                    between.get_ref().len()
+                ),
+            );
             return None;
         };
         let find = |id: &str| actors.iter().position(|actor| actor.id == id);
         match (find(a), find(b)) {
             (Some(i), Some(j)) if i != j => Some(pair_index(actors.len(), i, j)),
             (Some(_), Some(_)) => {
-                self.error(line, field, format!("a pair needs two different actors, not `{a}` twice"));
+                self.error(
+                    line,
+                    field,
+                    format!("a pair needs two different actors, not `{a}` twice"),
+                );
                 None
             }
             (i, j) => {
@@ -319,29 +405,63 @@ impl<'a> Checker<'a> {
         for (i, spanned) in raw.pairs.iter().enumerate() {
             let pair = spanned.get_ref();
             let path = format!("pairs[{i}]");
-            let Some(index) = self.pair(&pair.between, &format!("{path}.between"), actors) else { continue };
+            let Some(index) = self.pair(&pair.between, &format!("{path}.between"), actors) else {
+                continue;
+            };
             if slots[index].is_some() {
                 let line = self.line(&pair.between);
                 let key = Self::pair_key(actors, index);
-                self.error(line, format!("{path}.between"), format!("the pair {key} is declared twice"));
+                self.error(
+                    line,
+                    format!("{path}.between"),
+                    format!("the pair {key} is declared twice"),
+                );
                 continue;
             }
             let key = Self::pair_key(actors, index);
             let (a, b) = crate::engine::pair_actors(n, index);
-            let initial = self.assumption(&pair.initial, &format!("{path}.initial"), &format!("pair.{key}.initial"), Group::Pairs, Quantity::Alignment);
-            let baseline = self.assumption(&pair.baseline, &format!("{path}.baseline"), &format!("pair.{key}.baseline"), Group::Pairs, Quantity::Alignment);
+            let initial = self.assumption(
+                &pair.initial,
+                &format!("{path}.initial"),
+                &format!("pair.{key}.initial"),
+                Group::Pairs,
+                Quantity::Alignment,
+            );
+            let baseline = self.assumption(
+                &pair.baseline,
+                &format!("{path}.baseline"),
+                &format!("pair.{key}.baseline"),
+                Group::Pairs,
+                Quantity::Alignment,
+            );
             let volatility = pair.volatility.as_ref().map(|v| {
-                self.assumption(v, &format!("{path}.volatility"), &format!("pair.{key}.volatility"), Group::Pairs, Quantity::Volatility)
+                self.assumption(
+                    v,
+                    &format!("{path}.volatility"),
+                    &format!("pair.{key}.volatility"),
+                    Group::Pairs,
+                    Quantity::Volatility,
+                )
             });
-            slots[index] = Some(Pair { actors: (a, b), initial, baseline, volatility });
+            slots[index] = Some(Pair {
+                actors: (a, b),
+                initial,
+                baseline,
+                volatility,
+            });
         }
-        let missing: Vec<String> =
-            (0..slots.len()).filter(|&p| slots[p].is_none()).map(|p| Self::pair_key(actors, p)).collect();
+        let missing: Vec<String> = (0..slots.len())
+            .filter(|&p| slots[p].is_none())
+            .map(|p| Self::pair_key(actors, p))
+            .collect();
         if !missing.is_empty() && self.errors.iter().all(|e| !e.field.starts_with("pairs")) {
             self.error(
                 1,
                 "pairs",
-                format!("every pair of actors needs initial and baseline values; missing: {}", missing.join(", ")),
+                format!(
+                    "every pair of actors needs initial and baseline values; missing: {}",
+                    missing.join(", ")
+                ),
             );
         }
         slots.into_iter().flatten().collect()
@@ -354,12 +474,40 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let path = format!("events[{i}]");
             let id = event.id.get_ref().clone();
-            self.check_slug_id(line, format!("{path}.id"), "event", &id, events.iter().any(|e| e.id == id));
+            self.check_slug_id(
+                line,
+                format!("{path}.id"),
+                "event",
+                &id,
+                events.iter().any(|e| e.id == id),
+            );
             self.check_text(line, &format!("{path}.label"), &event.label, Some(MAX_LABEL_CHARS));
             self.check_text(line, &format!("{path}.description"), &event.description, None);
-            let probability = self.assumption(&event.probability, &format!("{path}.probability"), &format!("event.{id}.probability"), Group::Events, Quantity::Probability);
-            let opens = event.opens.as_ref().map(|a| self.assumption(a, &format!("{path}.opens"), &format!("event.{id}.opens"), Group::Events, Quantity::Month));
-            let closes = event.closes.as_ref().map(|a| self.assumption(a, &format!("{path}.closes"), &format!("event.{id}.closes"), Group::Events, Quantity::Month));
+            let probability = self.assumption(
+                &event.probability,
+                &format!("{path}.probability"),
+                &format!("event.{id}.probability"),
+                Group::Events,
+                Quantity::Probability,
+            );
+            let opens = event.opens.as_ref().map(|a| {
+                self.assumption(
+                    a,
+                    &format!("{path}.opens"),
+                    &format!("event.{id}.opens"),
+                    Group::Events,
+                    Quantity::Month,
+                )
+            });
+            let closes = event.closes.as_ref().map(|a| {
+                self.assumption(
+                    a,
+                    &format!("{path}.closes"),
+                    &format!("event.{id}.closes"),
+                    Group::Events,
+                    Quantity::Month,
+                )
+            });
             if let (Some(o), Some(c)) = (opens, closes) {
                 if self.assumptions[o].default > self.assumptions[c].default {
                     self.error(line, format!("{path}.opens"), "the window opens after it closes");
@@ -391,17 +539,33 @@ impl<'a> Checker<'a> {
         for (k, condition) in event.conditions.iter().enumerate() {
             let condition = condition.get_ref();
             let cpath = format!("{path}.conditions[{k}]");
-            let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else { continue };
+            let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else {
+                continue;
+            };
             let key = Self::pair_key(actors, pair);
             if conditions.iter().any(|c| c.pair == pair) {
                 let line = self.line(&condition.between);
-                self.error(line, format!("{cpath}.between"), format!("a second condition on {key}; one per pair"));
+                self.error(
+                    line,
+                    format!("{cpath}.between"),
+                    format!("a second condition on {key}; one per pair"),
+                );
                 continue;
             }
             let comparison = self.comparison(&condition.op, &format!("{cpath}.op"));
-            let threshold = self.assumption(&condition.threshold, &format!("{cpath}.threshold"), &format!("event.{id}.if.{key}"), Group::Events, Quantity::Alignment);
-            conditions.push(ConditionSpec { pair, comparison, threshold });
-    }
+            let threshold = self.assumption(
+                &condition.threshold,
+                &format!("{cpath}.threshold"),
+                &format!("event.{id}.if.{key}"),
+                Group::Events,
+                Quantity::Alignment,
+            );
+            conditions.push(ConditionSpec {
+                pair,
+                comparison,
+                threshold,
+            });
+        }
         conditions
     }
 
@@ -411,21 +575,43 @@ impl<'a> Checker<'a> {
         for (k, spanned_effect) in event.effects.iter().enumerate() {
             let effect = spanned_effect.get_ref();
             let epath = format!("{path}.effects[{k}]");
-            let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else { continue };
+            let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else {
+                continue;
+            };
             let key = Self::pair_key(actors, pair);
             if effects.iter().any(|e| e.pair == pair) {
                 let line = self.line(&effect.between);
-                self.error(line, format!("{epath}.between"), format!("a second effect on {key}; combine them"));
+                self.error(
+                    line,
+                    format!("{epath}.between"),
+                    format!("a second effect on {key}; combine them"),
+                );
                 continue;
             }
             if effect.jump.is_none() && effect.shift.is_none() {
                 let line = self.line(spanned_effect);
                 self.error(line, epath.clone(), "an effect needs a `jump`, a `shift` or both");
             }
-            let jump = effect.jump.as_ref().map(|a| self.assumption(a, &format!("{epath}.jump"), &format!("event.{id}.jump.{key}"), Group::Events, Quantity::Jump));
-            let shift = effect.shift.as_ref().map(|a| self.assumption(a, &format!("{epath}.shift"), &format!("event.{id}.shift.{key}"), Group::Events, Quantity::Shift));
+            let jump = effect.jump.as_ref().map(|a| {
+                self.assumption(
+                    a,
+                    &format!("{epath}.jump"),
+                    &format!("event.{id}.jump.{key}"),
+                    Group::Events,
+                    Quantity::Jump,
+                )
+            });
+            let shift = effect.shift.as_ref().map(|a| {
+                self.assumption(
+                    a,
+                    &format!("{epath}.shift"),
+                    &format!("event.{id}.shift.{key}"),
+                    Group::Events,
+                    Quantity::Shift,
+                )
+            });
             effects.push(EffectSpec { pair, jump, shift });
-    }
+        }
         effects
     }
 
@@ -435,7 +621,11 @@ impl<'a> Checker<'a> {
             "<" => Comparison::Below,
             other => {
                 let line = self.line(op);
-                self.error(line, field, format!("`{other}` is not a comparison; use \">\" or \"<\""));
+                self.error(
+                    line,
+                    field,
+                    format!("`{other}` is not a comparison; use \">\" or \"<\""),
+                );
                 Comparison::Above
             }
         }
@@ -451,7 +641,13 @@ impl<'a> Checker<'a> {
             let line = self.line(spanned);
             let path = format!("outcomes[{i}]");
             let id = outcome.id.get_ref().clone();
-            self.check_slug_id(line, format!("{path}.id"), "outcome", &id, outcomes.iter().any(|o| o.id == id));
+            self.check_slug_id(
+                line,
+                format!("{path}.id"),
+                "outcome",
+                &id,
+                outcomes.iter().any(|o| o.id == id),
+            );
             self.check_text(line, &format!("{path}.label"), &outcome.label, Some(MAX_LABEL_CHARS));
             let when = match outcome.when.get_ref().as_str() {
                 "horizon" => When::Horizon,
@@ -459,7 +655,11 @@ impl<'a> Checker<'a> {
                 "every_month" => When::EveryMonth,
                 other => {
                     let line = self.line(&outcome.when);
-                    self.error(line, format!("{path}.when"), format!("`{other}` is not one of horizon, any_month, every_month"));
+                    self.error(
+                        line,
+                        format!("{path}.when"),
+                        format!("`{other}` is not one of horizon, any_month, every_month"),
+                    );
                     When::Horizon
                 }
             };
@@ -470,7 +670,12 @@ impl<'a> Checker<'a> {
                     label: outcome.label.clone(),
                     description: outcome.description.clone(),
                     test: outcome.test.get_ref().trim().to_string(),
-                    outcome: Outcome { pair, comparison, reference, when },
+                    outcome: Outcome {
+                        pair,
+                        comparison,
+                        reference,
+                        when,
+                    },
                 }),
                 Err(message) => self.error(test_line, format!("{path}.test"), message),
             }
@@ -493,13 +698,21 @@ impl<'a> Checker<'a> {
             [lo, hi] => (*lo, *hi),
             other => {
                 let range_line = self.line(&raw.range);
-                self.error(range_line, format!("{field}.range"), format!("a range is two numbers, [low, high]; this has {}", other.len()));
+                self.error(
+                    range_line,
+                    format!("{field}.range"),
+                    format!("a range is two numbers, [low, high]; this has {}", other.len()),
+                );
                 (raw.value, raw.value)
             }
         };
         let (min, max, open) = quantity.domain();
         let inside = |x: f64| x.is_finite() && if open { x > min && x < max } else { x >= min && x <= max };
-        let domain = if open { format!("strictly between {min} and {max}") } else { format!("between {min} and {max}") };
+        let domain = if open {
+            format!("strictly between {min} and {max}")
+        } else {
+            format!("between {min} and {max}")
+        };
         let what = match quantity {
             Quantity::Alignment => "an alignment",
             Quantity::Probability => "a probability",
@@ -514,20 +727,44 @@ impl<'a> Checker<'a> {
         if raw.range.get_ref().len() != 2 {
             // Already reported.
         } else if !inside(lo) || !inside(hi) {
-            self.error(line, format!("{field}.range"), format!("{what} must be {domain}; the range is [{lo}, {hi}]"));
+            self.error(
+                line,
+                format!("{field}.range"),
+                format!("{what} must be {domain}; the range is [{lo}, {hi}]"),
+            );
         } else if lo >= hi {
-            self.error(line, format!("{field}.range"), format!("the range [{lo}, {hi}] must run from low to high"));
+            self.error(
+                line,
+                format!("{field}.range"),
+                format!("the range [{lo}, {hi}] must run from low to high"),
+            );
         }
         if !inside(raw.value) {
-            self.error(line, format!("{field}.value"), format!("{what} must be {domain}, not {}", raw.value));
+            self.error(
+                line,
+                format!("{field}.value"),
+                format!("{what} must be {domain}, not {}", raw.value),
+            );
         } else if raw.value < lo || raw.value > hi {
-            self.error(line, format!("{field}.value"), format!("{} lies outside its range [{lo}, {hi}]", raw.value));
+            self.error(
+                line,
+                format!("{field}.value"),
+                format!("{} lies outside its range [{lo}, {hi}]", raw.value),
+            );
         }
         let step = raw.step.unwrap_or_else(|| default_step(quantity, (lo, hi)));
         if !(step > 0.0 && step.is_finite()) || (hi > lo && step > hi - lo) {
-            self.error(line, format!("{field}.step"), format!("the step {step} must be positive and no larger than the range"));
+            self.error(
+                line,
+                format!("{field}.step"),
+                format!("the step {step} must be positive and no larger than the range"),
+            );
         } else if quantity.is_integer() && (step.fract() != 0.0 || raw.value.fract() != 0.0 || lo.fract() != 0.0) {
-            self.error(line, format!("{field}.value"), "months are whole numbers (value, range and step)");
+            self.error(
+                line,
+                format!("{field}.value"),
+                "months are whole numbers (value, range and step)",
+            );
         } else {
             let k = (raw.value - lo) / step;
             if (k - k.round()).abs() > 1e-6 {
@@ -545,12 +782,20 @@ impl<'a> Checker<'a> {
             "medium" => Confidence::Medium,
             "high" => Confidence::High,
             other => {
-                self.error(line, format!("{field}.confidence"), format!("`{other}` is not one of low, medium, high"));
+                self.error(
+                    line,
+                    format!("{field}.confidence"),
+                    format!("`{other}` is not one of low, medium, high"),
+                );
                 Confidence::Low
             }
         };
         if raw.sources.is_empty() {
-            self.error(line, format!("{field}.sources"), "every assumption needs at least one source (a document, a data set or \"judgement\")");
+            self.error(
+                line,
+                format!("{field}.sources"),
+                "every assumption needs at least one source (a document, a data set or \"judgement\")",
+            );
         }
         let sources = raw
             .sources
@@ -582,23 +827,39 @@ impl<'a> Checker<'a> {
         let line = self.line(&raw.source);
         let id = raw.source.get_ref();
         let Some(index) = self.sources.iter().position(|s| &s.id == id) else {
-            self.error(line, format!("{field}.source"), format!("`{id}` is not a declared source"));
+            self.error(
+                line,
+                format!("{field}.source"),
+                format!("`{id}` is not a declared source"),
+            );
             return None;
         };
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|t| t.trim().is_empty());
         match self.sources[index].kind {
-            SourceKind::Document if blank(&raw.quote) => {
-                self.error(line, format!("{field}.quote"), format!("`{id}` is a document: quote the passage the value rests on"))
-            }
-            SourceKind::Dataset if blank(&raw.note) => {
-                self.error(line, format!("{field}.note"), format!("`{id}` is a data set: say how the value was derived from it"))
-            }
+            SourceKind::Document if blank(&raw.quote) => self.error(
+                line,
+                format!("{field}.quote"),
+                format!("`{id}` is a document: quote the passage the value rests on"),
+            ),
+            SourceKind::Dataset if blank(&raw.note) => self.error(
+                line,
+                format!("{field}.note"),
+                format!("`{id}` is a data set: say how the value was derived from it"),
+            ),
             _ => {}
         }
         if raw.quote.as_ref().is_some_and(|q| q.chars().count() > MAX_QUOTE_CHARS) {
-            self.error(line, format!("{field}.quote"), format!("quotes are limited to {MAX_QUOTE_CHARS} characters"));
+            self.error(
+                line,
+                format!("{field}.quote"),
+                format!("quotes are limited to {MAX_QUOTE_CHARS} characters"),
+            );
         }
-        Some(SourceRef { source: index, quote: raw.quote.clone(), note: raw.note.clone() })
+        Some(SourceRef {
+            source: index,
+            quote: raw.quote.clone(),
+            note: raw.note.clone(),
+        })
     }
 }
 
@@ -606,11 +867,20 @@ impl<'a> Checker<'a> {
 fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Reference), String> {
     let parts: Vec<&str> = test.split_whitespace().collect();
     let [left, op, right] = parts.as_slice() else {
-        return Err(format!("`{test}` is not a test; write \"A-B > 0.3\" or \"A-B > A-C\" with actor ids"));
+        return Err(format!(
+            "`{test}` is not a test; write \"A-B > 0.3\" or \"A-B > A-C\" with actor ids"
+        ));
     };
     let pair = |text: &str| -> Result<usize, String> {
-        let (a, b) = text.split_once('-').ok_or_else(|| format!("`{text}` is not a pair; write two actor ids joined by '-'"))?;
-        let find = |id: &str| actors.iter().position(|x| x.id == id).ok_or_else(|| format!("`{id}` is not a declared actor"));
+        let (a, b) = text
+            .split_once('-')
+            .ok_or_else(|| format!("`{text}` is not a pair; write two actor ids joined by '-'"))?;
+        let find = |id: &str| {
+            actors
+                .iter()
+                .position(|x| x.id == id)
+                .ok_or_else(|| format!("`{id}` is not a declared actor"))
+        };
         let (i, j) = (find(a)?, find(b)?);
         if i == j {
             return Err(format!("`{text}` names the same actor twice"));
@@ -625,7 +895,11 @@ fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Refere
     let left = pair(left)?;
     let reference = match right.parse::<f64>() {
         Ok(level) if level.is_finite() && level > -1.0 && level < 1.0 => Reference::Level(level),
-        Ok(level) => return Err(format!("{level} is not an alignment level; it must lie strictly between -1 and 1")),
+        Ok(level) => {
+            return Err(format!(
+                "{level} is not an alignment level; it must lie strictly between -1 and 1"
+            ))
+        }
         Err(_) => Reference::Pair(pair(right)?),
     };
     if reference == Reference::Pair(left) {

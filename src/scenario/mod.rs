@@ -12,15 +12,14 @@ mod load;
 mod raw;
 mod write;
 
-
 #[cfg(target_arch = "wasm32")]
 pub use builtin::provide_builtin_text;
 #[cfg(not(target_arch = "wasm32"))]
 pub use builtin::BUILTIN_FILES;
 pub use builtin::{builtin, builtin_ids, BUILTIN_IDS};
 pub use error::{line_of, ScenarioError, ScenarioErrors};
-pub use write::scenario_to_toml;
 pub use load::{content_hash, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+pub use write::scenario_to_toml;
 
 use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};
 
@@ -181,7 +180,8 @@ impl Assumption {
     pub fn snap(&self, value: f64) -> f64 {
         let steps = ((value - self.range.0) / self.step).round();
         let snapped = (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1);
-        let decimals = crate::view::format::decimals_for_step(self.step).max(crate::view::format::decimals_for_step(self.range.0));
+        let decimals =
+            crate::view::format::decimals_for_step(self.step).max(crate::view::format::decimals_for_step(self.range.0));
         format!("{snapped:.decimals$}").parse().unwrap_or(snapped)
     }
 }
@@ -279,7 +279,11 @@ impl Scenario {
 
     /// Default seed, runs and horizon.
     pub fn default_settings(&self) -> Settings {
-        Settings { seed: self.seed, runs: self.runs, horizon: self.horizon }
+        Settings {
+            seed: self.seed,
+            runs: self.runs,
+            horizon: self.horizon,
+        }
     }
 
     pub fn assumption_index(&self, id: &str) -> Option<usize> {
@@ -315,7 +319,11 @@ impl Scenario {
             weights: self.actors.iter().map(|a| v(a.weight)).collect(),
             initial: self.pairs.iter().map(|p| v(p.initial)).collect(),
             baseline: self.pairs.iter().map(|p| v(p.baseline)).collect(),
-            volatility: self.pairs.iter().map(|p| p.volatility.map_or(global_volatility, v)).collect(),
+            volatility: self
+                .pairs
+                .iter()
+                .map(|p| p.volatility.map_or(global_volatility, v))
+                .collect(),
             half_life: v(self.parameters.half_life),
             balance: v(self.parameters.balance),
             events: self
@@ -331,7 +339,11 @@ impl Scenario {
                     conditions: e
                         .conditions
                         .iter()
-                        .map(|c| Condition { pair: c.pair, comparison: c.comparison, threshold: v(c.threshold) })
+                        .map(|c| Condition {
+                            pair: c.pair,
+                            comparison: c.comparison,
+                            threshold: v(c.threshold),
+                        })
                         .collect(),
                     effects: e
                         .effects
@@ -359,7 +371,12 @@ impl Scenario {
     /// "USA EU UKR | RUS CHN PRK", or "all in one bloc".
     pub fn split_label(&self, mask: engine::SplitMask) -> String {
         let [first, second] = self.split_sides(mask);
-        let ids = |side: &[usize]| side.iter().map(|&i| self.actors[i].id.as_str()).collect::<Vec<_>>().join(" ");
+        let ids = |side: &[usize]| {
+            side.iter()
+                .map(|&i| self.actors[i].id.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         if second.is_empty() {
             "all in one bloc".to_string()
         } else {

@@ -63,8 +63,14 @@ fn assumption(out: &mut String, scenario: &Scenario, table: &str, a: &Assumption
 pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings) -> String {
     let mut out = String::new();
     let v = |i: usize| values[i];
-    let _ = writeln!(out, "# Scenario file (format 1) written by alignment-sim with the page's slider values as defaults.");
-    let _ = writeln!(out, "# Speculative: every number below is an assumption, not a fact or a forecast.\n");
+    let _ = writeln!(
+        out,
+        "# Scenario file (format 1) written by alignment-sim with the page's slider values as defaults."
+    );
+    let _ = writeln!(
+        out,
+        "# Speculative: every number below is an assumption, not a fact or a forecast.\n"
+    );
     let _ = writeln!(out, "format = 1");
     let _ = writeln!(out, "id = {}", quoted(&scenario.id));
     let _ = writeln!(out, "title = {}", quoted(&scenario.title));
@@ -85,47 +91,134 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
         let _ = writeln!(out, "reliability = {}\n", quoted(&source.reliability));
     }
     let p = &scenario.parameters;
-    for (name, index) in [("volatility", p.volatility), ("half_life", p.half_life), ("balance", p.balance)] {
-        assumption(&mut out, scenario, &format!("model.{name}"), &scenario.assumptions[index], v(index));
+    for (name, index) in [
+        ("volatility", p.volatility),
+        ("half_life", p.half_life),
+        ("balance", p.balance),
+    ] {
+        assumption(
+            &mut out,
+            scenario,
+            &format!("model.{name}"),
+            &scenario.assumptions[index],
+            v(index),
+        );
         out.push('\n');
     }
     for actor in &scenario.actors {
-        let _ = writeln!(out, "[[actors]]\nid = {}\nname = {}", quoted(&actor.id), quoted(&actor.name));
-        assumption(&mut out, scenario, "actors.weight", &scenario.assumptions[actor.weight], v(actor.weight));
+        let _ = writeln!(
+            out,
+            "[[actors]]\nid = {}\nname = {}",
+            quoted(&actor.id),
+            quoted(&actor.name)
+        );
+        assumption(
+            &mut out,
+            scenario,
+            "actors.weight",
+            &scenario.assumptions[actor.weight],
+            v(actor.weight),
+        );
         out.push('\n');
     }
     for pair in &scenario.pairs {
         let (i, j) = pair.actors;
-        let _ = writeln!(out, "[[pairs]]\nbetween = [{}, {}]", quoted(&scenario.actors[i].id), quoted(&scenario.actors[j].id));
-        assumption(&mut out, scenario, "pairs.initial", &scenario.assumptions[pair.initial], v(pair.initial));
-        assumption(&mut out, scenario, "pairs.baseline", &scenario.assumptions[pair.baseline], v(pair.baseline));
+        let _ = writeln!(
+            out,
+            "[[pairs]]\nbetween = [{}, {}]",
+            quoted(&scenario.actors[i].id),
+            quoted(&scenario.actors[j].id)
+        );
+        assumption(
+            &mut out,
+            scenario,
+            "pairs.initial",
+            &scenario.assumptions[pair.initial],
+            v(pair.initial),
+        );
+        assumption(
+            &mut out,
+            scenario,
+            "pairs.baseline",
+            &scenario.assumptions[pair.baseline],
+            v(pair.baseline),
+        );
         if let Some(vol) = pair.volatility {
-            assumption(&mut out, scenario, "pairs.volatility", &scenario.assumptions[vol], v(vol));
+            assumption(
+                &mut out,
+                scenario,
+                "pairs.volatility",
+                &scenario.assumptions[vol],
+                v(vol),
+            );
         }
         out.push('\n');
     }
     let pair_ids = |pair: usize| {
         let (i, j) = scenario.pairs[pair].actors;
-        format!("[{}, {}]", quoted(&scenario.actors[i].id), quoted(&scenario.actors[j].id))
+        format!(
+            "[{}, {}]",
+            quoted(&scenario.actors[i].id),
+            quoted(&scenario.actors[j].id)
+        )
     };
     for event in &scenario.events {
-        let _ = writeln!(out, "[[events]]\nid = {}\nlabel = {}", quoted(&event.id), quoted(&event.label));
-        let _ = writeln!(out, "description = {}\nrepeatable = {}", quoted(&event.description), event.repeatable);
-        assumption(&mut out, scenario, "events.probability", &scenario.assumptions[event.probability], v(event.probability));
+        let _ = writeln!(
+            out,
+            "[[events]]\nid = {}\nlabel = {}",
+            quoted(&event.id),
+            quoted(&event.label)
+        );
+        let _ = writeln!(
+            out,
+            "description = {}\nrepeatable = {}",
+            quoted(&event.description),
+            event.repeatable
+        );
+        assumption(
+            &mut out,
+            scenario,
+            "events.probability",
+            &scenario.assumptions[event.probability],
+            v(event.probability),
+        );
         for (name, index) in [("opens", event.opens), ("closes", event.closes)] {
             if let Some(index) = index {
-                assumption(&mut out, scenario, &format!("events.{name}"), &scenario.assumptions[index], v(index));
+                assumption(
+                    &mut out,
+                    scenario,
+                    &format!("events.{name}"),
+                    &scenario.assumptions[index],
+                    v(index),
+                );
             }
         }
         for condition in &event.conditions {
-            let _ = writeln!(out, "[[events.conditions]]\nbetween = {}\nop = {}", pair_ids(condition.pair), quoted(condition.comparison.symbol()));
-            assumption(&mut out, scenario, "events.conditions.threshold", &scenario.assumptions[condition.threshold], v(condition.threshold));
+            let _ = writeln!(
+                out,
+                "[[events.conditions]]\nbetween = {}\nop = {}",
+                pair_ids(condition.pair),
+                quoted(condition.comparison.symbol())
+            );
+            assumption(
+                &mut out,
+                scenario,
+                "events.conditions.threshold",
+                &scenario.assumptions[condition.threshold],
+                v(condition.threshold),
+            );
         }
         for effect in &event.effects {
             let _ = writeln!(out, "[[events.effects]]\nbetween = {}", pair_ids(effect.pair));
             for (name, index) in [("jump", effect.jump), ("shift", effect.shift)] {
                 if let Some(index) = index {
-                    assumption(&mut out, scenario, &format!("events.effects.{name}"), &scenario.assumptions[index], v(index));
+                    assumption(
+                        &mut out,
+                        scenario,
+                        &format!("events.effects.{name}"),
+                        &scenario.assumptions[index],
+                        v(index),
+                    );
                 }
             }
         }
@@ -133,7 +226,12 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
     }
     for outcome in &scenario.outcomes {
         let when = outcome.outcome.when.keyword();
-        let _ = writeln!(out, "[[outcomes]]\nid = {}\nlabel = {}", quoted(&outcome.id), quoted(&outcome.label));
+        let _ = writeln!(
+            out,
+            "[[outcomes]]\nid = {}\nlabel = {}",
+            quoted(&outcome.id),
+            quoted(&outcome.label)
+        );
         if let Some(description) = &outcome.description {
             let _ = writeln!(out, "description = {}", quoted(description));
         }
@@ -146,7 +244,7 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
 mod tests {
     use super::*;
     use crate::engine::Ensemble;
-    use crate::scenario::{builtin_ids, builtin, parse_scenario};
+    use crate::scenario::{builtin, builtin_ids, parse_scenario};
 
     /// Everything but the line numbers and the content hash, which a rewrite may change.
     fn comparable(mut s: Scenario) -> Scenario {
@@ -174,11 +272,18 @@ mod tests {
         for (i, a) in s.assumptions.iter().enumerate().step_by(7) {
             values[i] = a.range.1;
         }
-        let settings = Settings { seed: 99, runs: 300, horizon: 18 };
+        let settings = Settings {
+            seed: 99,
+            runs: 300,
+            horizon: 18,
+        };
         let back = parse_scenario("written.toml", &scenario_to_toml(&s, &values, settings)).unwrap();
         assert_eq!(back.defaults(), values);
         assert_eq!(back.default_settings(), settings);
-        assert_eq!(Ensemble::run(back.model(&back.defaults()), settings), Ensemble::run(s.model(&values), settings));
+        assert_eq!(
+            Ensemble::run(back.model(&back.defaults()), settings),
+            Ensemble::run(s.model(&values), settings)
+        );
     }
 
     #[test]

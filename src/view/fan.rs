@@ -41,10 +41,19 @@ fn band(bands: &PairBands, horizon: usize, frame: &Frame, low: usize, high: usiz
     let months = bands.quantiles.len();
     let mut path = String::new();
     for (t, q) in bands.quantiles.iter().enumerate() {
-        path.push_str(&format!("{}{:.1},{:.1}", if t == 0 { "M" } else { "L" }, frame.x(t, horizon), frame.y(q[high])));
+        path.push_str(&format!(
+            "{}{:.1},{:.1}",
+            if t == 0 { "M" } else { "L" },
+            frame.x(t, horizon),
+            frame.y(q[high])
+        ));
     }
     for t in (0..months).rev() {
-        path.push_str(&format!("L{:.1},{:.1}", frame.x(t, horizon), frame.y(bands.quantiles[t][low])));
+        path.push_str(&format!(
+            "L{:.1},{:.1}",
+            frame.x(t, horizon),
+            frame.y(bands.quantiles[t][low])
+        ));
     }
     path.push('Z');
     path
@@ -54,15 +63,30 @@ fn band(bands: &PairBands, horizon: usize, frame: &Frame, low: usize, high: usiz
 /// running to `horizon`.
 pub fn fan_paths(bands: &PairBands, horizon: usize, frame: &Frame) -> FanPaths {
     if bands.quantiles.is_empty() {
-        return FanPaths { outer: String::new(), inner: String::new(), median: String::new() };
+        return FanPaths {
+            outer: String::new(),
+            inner: String::new(),
+            median: String::new(),
+        };
     }
     let median = bands
         .quantiles
         .iter()
         .enumerate()
-        .map(|(t, q)| format!("{}{:.1},{:.1}", if t == 0 { "M" } else { "L" }, frame.x(t, horizon), frame.y(q[2])))
+        .map(|(t, q)| {
+            format!(
+                "{}{:.1},{:.1}",
+                if t == 0 { "M" } else { "L" },
+                frame.x(t, horizon),
+                frame.y(q[2])
+            )
+        })
         .collect();
-    FanPaths { outer: band(bands, horizon, frame, 0, 4), inner: band(bands, horizon, frame, 1, 3), median }
+    FanPaths {
+        outer: band(bands, horizon, frame, 0, 4),
+        inner: band(bands, horizon, frame, 1, 3),
+        median,
+    }
 }
 
 /// Month ticks: every 6, 12 or 24 months, so that there are at most about 8.
@@ -75,7 +99,14 @@ pub fn month_ticks(horizon: usize) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    const FRAME: Frame = Frame { width: 200.0, height: 100.0, left: 10.0, right: 10.0, top: 0.0, bottom: 0.0 };
+    const FRAME: Frame = Frame {
+        width: 200.0,
+        height: 100.0,
+        left: 10.0,
+        right: 10.0,
+        top: 0.0,
+        bottom: 0.0,
+    };
 
     #[test]
     fn axes_map_the_ranges() {
@@ -88,9 +119,15 @@ mod tests {
 
     #[test]
     fn bands_go_out_along_the_top_and_back_along_the_bottom() {
-        let bands = PairBands { quantiles: vec![[-0.5, -0.25, 0.0, 0.25, 0.5]; 3], mean: vec![0.0; 3] };
+        let bands = PairBands {
+            quantiles: vec![[-0.5, -0.25, 0.0, 0.25, 0.5]; 3],
+            mean: vec![0.0; 3],
+        };
         let paths = fan_paths(&bands, 2, &FRAME);
-        assert_eq!(paths.outer, "M10.0,25.0L100.0,25.0L190.0,25.0L190.0,75.0L100.0,75.0L10.0,75.0Z");
+        assert_eq!(
+            paths.outer,
+            "M10.0,25.0L100.0,25.0L190.0,25.0L190.0,75.0L100.0,75.0L10.0,75.0Z"
+        );
         assert_eq!(paths.median, "M10.0,50.0L100.0,50.0L190.0,50.0");
         assert!(paths.inner.starts_with("M10.0,37.5"));
     }

@@ -50,7 +50,11 @@ pub fn alignment_words(a: f64) -> &'static str {
 /// What a screen reader says for a slider: the value with its unit or meaning.
 pub fn value_text(assumption: &Assumption, v: f64) -> String {
     let shown = value(v, assumption.step);
-    let default_note = if v == assumption.default { ", the scenario's default" } else { "" };
+    let default_note = if v == assumption.default {
+        ", the scenario's default"
+    } else {
+        ""
+    };
     let meaning = match assumption.quantity {
         Quantity::Alignment => format!("{shown} ({})", alignment_words(v)),
         Quantity::Probability => format!("{shown} per year ({})", percent(v)),

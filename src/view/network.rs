@@ -31,7 +31,11 @@ pub fn edge_style(a: f64) -> EdgeStyle {
     } else {
         HOSTILE_COLOUR
     };
-    EdgeStyle { colour, width: 0.75 + 6.0 * strength, dashed: a < -0.1 }
+    EdgeStyle {
+        colour,
+        width: 0.75 + 6.0 * strength,
+        dashed: a < -0.1,
+    }
 }
 
 #[cfg(test)]

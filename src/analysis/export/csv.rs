@@ -38,7 +38,11 @@ pub fn quantiles_csv(scenario: &Scenario, summary: &Summary) -> String {
     for (p, bands) in summary.pairs.iter().enumerate() {
         let pair = pair_key(scenario, p);
         for (month, (q, mean)) in bands.quantiles.iter().zip(&bands.mean).enumerate() {
-            let _ = writeln!(out, "{pair},{month},{},{},{},{},{},{mean}", q[0], q[1], q[2], q[3], q[4]);
+            let _ = writeln!(
+                out,
+                "{pair},{month},{},{},{},{},{},{mean}",
+                q[0], q[1], q[2], q[3], q[4]
+            );
         }
     }
     out
@@ -97,7 +101,10 @@ pub fn tornado_csv(scenario: &Scenario, tornado: &Tornado) -> String {
 /// A sweep: one column per swept assumption (its id), then each outcome's probability (its id)
 /// and standard error (`<id>_se`); one row per grid point, the first axis varying slowest.
 pub fn sweep_csv(scenario: &Scenario, axes: &[Axis], rows: &[SweepRow]) -> String {
-    let mut header: Vec<String> = axes.iter().map(|axis| field(&scenario.assumptions[axis.assumption].id)).collect();
+    let mut header: Vec<String> = axes
+        .iter()
+        .map(|axis| field(&scenario.assumptions[axis.assumption].id))
+        .collect();
     for spec in &scenario.outcomes {
         header.push(field(&spec.id));
         header.push(field(&format!("{}_se", spec.id)));
@@ -133,7 +140,14 @@ mod tests {
     #[test]
     fn tables_have_one_row_per_item_and_a_fixed_width() {
         let s = builtin("russia-dprk-alignment").unwrap().unwrap();
-        let summary = Ensemble::run(s.model(&s.defaults()), Settings { seed: 1, runs: 100, horizon: 6 });
+        let summary = Ensemble::run(
+            s.model(&s.defaults()),
+            Settings {
+                seed: 1,
+                runs: 100,
+                horizon: 6,
+            },
+        );
         let quantiles = quantiles_csv(&s, &summary);
         assert_eq!(quantiles.lines().count(), 1 + s.pairs.len() * 7);
         assert!(quantiles.lines().all(|l| l.split(',').count() == 8));
@@ -142,6 +156,9 @@ mod tests {
         let mut lines = outcomes.lines().skip(1);
         let first = lines.next().unwrap();
         assert!(first.starts_with(&format!("{},", s.outcomes[0].id)), "{first}");
-        assert!(first.ends_with(&format!(",{},{},{},100", summary.outcomes[0].probability, summary.outcomes[0].std_error, summary.outcomes[0].count)));
+        assert!(first.ends_with(&format!(
+            ",{},{},{},100",
+            summary.outcomes[0].probability, summary.outcomes[0].std_error, summary.outcomes[0].count
+        )));
     }
 }

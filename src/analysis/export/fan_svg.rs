@@ -13,7 +13,14 @@ use crate::view::{format, ALIGNED_COLOUR, HOSTILE_COLOUR, NEUTRAL_COLOUR};
 /// Darker shade of the aligned blue for the median line (as the page's light theme).
 const MEDIAN_COLOUR: &str = "#00466e";
 
-const FRAME: Frame = Frame { width: 640.0, height: 360.0, left: 44.0, right: 14.0, top: 58.0, bottom: 34.0 };
+const FRAME: Frame = Frame {
+    width: 640.0,
+    height: 360.0,
+    left: 44.0,
+    right: 14.0,
+    top: 58.0,
+    bottom: 34.0,
+};
 
 /// The sentence a screen reader gets (and the file's `<desc>`).
 fn describe(scenario: &Scenario, summary: &Summary, pair: usize) -> String {
@@ -47,7 +54,10 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
     let f = FRAME;
     let (x0, x1) = (f.x(0, horizon), f.x(horizon, horizon));
     let (top, zero, bottom) = (f.y(1.0), f.y(0.0), f.y(-1.0));
-    let title = format!("{}: alignment over {horizon} months (speculative, not a forecast)", scenario.pair_name(pair));
+    let title = format!(
+        "{}: alignment over {horizon} months (speculative, not a forecast)",
+        scenario.pair_name(pair)
+    );
     let mut out = String::new();
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
@@ -57,12 +67,31 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
         h = f.height
     );
     let _ = writeln!(out, r#"<title id="title">{}</title>"#, xml(&title));
-    let _ = writeln!(out, r#"<desc id="desc">{}</desc>"#, xml(&describe(scenario, summary, pair)));
-    let _ = writeln!(out, r##"<rect width="{}" height="{}" fill="#ffffff"/>"##, f.width, f.height);
-    let _ = writeln!(out, r#"<text x="{x0}" y="20" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{}</text>"#, xml(&title));
+    let _ = writeln!(
+        out,
+        r#"<desc id="desc">{}</desc>"#,
+        xml(&describe(scenario, summary, pair))
+    );
+    let _ = writeln!(
+        out,
+        r##"<rect width="{}" height="{}" fill="#ffffff"/>"##,
+        f.width, f.height
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{x0}" y="20" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{}</text>"#,
+        xml(&title)
+    );
     let settings = summary.settings;
-    let subtitle = format!("{} · seed {}, {} runs · bands 5–95 % and 25–75 %, line median", scenario.title, settings.seed, settings.runs);
-    let _ = writeln!(out, r#"<text x="{x0}" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#, xml(&subtitle));
+    let subtitle = format!(
+        "{} · seed {}, {} runs · bands 5–95 % and 25–75 %, line median",
+        scenario.title, settings.seed, settings.runs
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{x0}" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
+        xml(&subtitle)
+    );
     let _ = writeln!(
         out,
         r#"<rect x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{NEUTRAL_COLOUR}" stroke-width="1"/>"#,
@@ -77,7 +106,10 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
     );
     for level in [-1.0, -0.5, 0.0, 0.5, 1.0] {
         let y = f.y(level);
-        let _ = writeln!(out, r#"<line x1="{x0:.1}" x2="{x1:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{NEUTRAL_COLOUR}" stroke-opacity="0.5" stroke-width="1"/>"#);
+        let _ = writeln!(
+            out,
+            r#"<line x1="{x0:.1}" x2="{x1:.1}" y1="{y:.1}" y2="{y:.1}" stroke="{NEUTRAL_COLOUR}" stroke-opacity="0.5" stroke-width="1"/>"#
+        );
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="{TEXT_COLOUR}">{}</text>"#,
@@ -102,9 +134,21 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
     );
     if let Some(bands) = summary.pairs.get(pair) {
         let paths = fan_paths(bands, horizon, &f);
-        let _ = writeln!(out, r#"<path d="{}" fill="{ALIGNED_COLOUR}" fill-opacity="0.18"/>"#, paths.outer);
-        let _ = writeln!(out, r#"<path d="{}" fill="{ALIGNED_COLOUR}" fill-opacity="0.38"/>"#, paths.inner);
-        let _ = writeln!(out, r#"<path d="{}" fill="none" stroke="{MEDIAN_COLOUR}" stroke-width="2"/>"#, paths.median);
+        let _ = writeln!(
+            out,
+            r#"<path d="{}" fill="{ALIGNED_COLOUR}" fill-opacity="0.18"/>"#,
+            paths.outer
+        );
+        let _ = writeln!(
+            out,
+            r#"<path d="{}" fill="{ALIGNED_COLOUR}" fill-opacity="0.38"/>"#,
+            paths.inner
+        );
+        let _ = writeln!(
+            out,
+            r#"<path d="{}" fill="none" stroke="{MEDIAN_COLOUR}" stroke-width="2"/>"#,
+            paths.median
+        );
     }
     out.push_str("</svg>\n");
     out
@@ -120,7 +164,14 @@ mod tests {
     #[test]
     fn the_chart_is_well_formed_with_a_text_alternative() {
         let s = builtin("sino-russian-drift").unwrap().unwrap();
-        let summary = Ensemble::run(s.model(&s.defaults()), Settings { seed: 1, runs: 200, horizon: 36 });
+        let summary = Ensemble::run(
+            s.model(&s.defaults()),
+            Settings {
+                seed: 1,
+                runs: 200,
+                horizon: 36,
+            },
+        );
         let pair = s.pair_of(s.actor_index("RUS").unwrap(), s.actor_index("CHN").unwrap());
         let svg = fan_chart_svg(&s, &summary, pair);
         assert!(check_well_formed(&svg).unwrap() > 20);
@@ -135,7 +186,14 @@ mod tests {
         let mut s = builtin("russia-dprk-alignment").unwrap().unwrap();
         s.title = "Tom & Jerry <script>alert(\"x\")</script> 'quoted' \u{1}".to_string();
         s.actors[0].name = "A<B>&C".to_string();
-        let summary = Ensemble::run(s.model(&s.defaults()), Settings { seed: 1, runs: 20, horizon: 6 });
+        let summary = Ensemble::run(
+            s.model(&s.defaults()),
+            Settings {
+                seed: 1,
+                runs: 20,
+                horizon: 6,
+            },
+        );
         let svg = fan_chart_svg(&s, &summary, 0);
         check_well_formed(&svg).unwrap();
         assert!(svg.contains("Tom &amp; Jerry &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &apos;quoted&apos;"));
@@ -146,7 +204,14 @@ mod tests {
     #[test]
     fn an_outcomes_only_summary_gives_a_chart_that_says_so() {
         let s = builtin("russia-dprk-alignment").unwrap().unwrap();
-        let mut ensemble = Ensemble::outcomes_only(s.model(&s.defaults()), Settings { seed: 1, runs: 20, horizon: 6 });
+        let mut ensemble = Ensemble::outcomes_only(
+            s.model(&s.defaults()),
+            Settings {
+                seed: 1,
+                runs: 20,
+                horizon: 6,
+            },
+        );
         while !ensemble.advance(usize::MAX).is_done() {}
         let svg = fan_chart_svg(&s, &ensemble.summary(), 0);
         check_well_formed(&svg).unwrap();

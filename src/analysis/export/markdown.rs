@@ -33,7 +33,13 @@ fn number(assumption: &Assumption, v: f64) -> String {
 
 fn reference(out: &mut String, scenario: &Scenario, reference: &SourceRef) {
     let source = &scenario.sources[reference.source];
-    let _ = write!(out, "  - {} ({}, {})", text(&source.title), text(&source.date), source.kind.as_str());
+    let _ = write!(
+        out,
+        "  - {} ({}, {})",
+        text(&source.title),
+        text(&source.date),
+        source.kind.as_str()
+    );
     match &reference.quote {
         Some(quote) => {
             let _ = writeln!(out, ": “{}”", text(quote));
@@ -48,7 +54,11 @@ fn reference(out: &mut String, scenario: &Scenario, reference: &SourceRef) {
 
 fn assumption_section(out: &mut String, scenario: &Scenario, assumption: &Assumption, value: f64) {
     let _ = writeln!(out, "### {} {}\n", code(&assumption.id), text(&assumption.label));
-    let changed = if value != assumption.default { " (changed from the scenario's default)" } else { "" };
+    let changed = if value != assumption.default {
+        " (changed from the scenario's default)"
+    } else {
+        ""
+    };
     let _ = writeln!(out, "- Value: {}{changed}", number(assumption, value));
     let _ = writeln!(out, "- Default: {}", number(assumption, assumption.default));
     let _ = writeln!(
@@ -82,7 +92,12 @@ pub fn assumptions_markdown(scenario: &Scenario, values: &[f64]) -> String {
          reading of uncertain sources, adjustable in the simulator. The results follow from these \
          assumptions and say nothing more certain than they do.\n"
     );
-    let changed = scenario.assumptions.iter().zip(values).filter(|(a, v)| **v != a.default).count();
+    let changed = scenario
+        .assumptions
+        .iter()
+        .zip(values)
+        .filter(|(a, v)| **v != a.default)
+        .count();
     let _ = writeln!(
         out,
         "Scenario {} (file version {}): {} assumptions, {changed} changed from the scenario's defaults.\n",
@@ -94,13 +109,22 @@ pub fn assumptions_markdown(scenario: &Scenario, values: &[f64]) -> String {
 
     let _ = writeln!(out, "## Sources\n");
     for source in &scenario.sources {
-        let _ = writeln!(out, "- **{}** ({}, {}): {}", text(&source.title), text(&source.date), source.kind.as_str(), text(&source.description));
+        let _ = writeln!(
+            out,
+            "- **{}** ({}, {}): {}",
+            text(&source.title),
+            text(&source.date),
+            source.kind.as_str(),
+            text(&source.description)
+        );
         let _ = writeln!(out, "  - Reliability: {}", text(&source.reliability));
     }
     out.push('\n');
 
     for group in Group::ALL {
-        let members: Vec<usize> = (0..scenario.assumptions.len()).filter(|&i| scenario.assumptions[i].group == group).collect();
+        let members: Vec<usize> = (0..scenario.assumptions.len())
+            .filter(|&i| scenario.assumptions[i].group == group)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -136,7 +160,10 @@ mod tests {
 
     #[test]
     fn scenario_text_cannot_inject_markup() {
-        assert_eq!(text("a <script>alert(1)</script> *b*\n  [c](d)"), r"a \<script\>alert(1)\</script\> \*b\* \[c\](d)");
+        assert_eq!(
+            text("a <script>alert(1)</script> *b*\n  [c](d)"),
+            r"a \<script\>alert(1)\</script\> \*b\* \[c\](d)"
+        );
         assert_eq!(code("x`y"), "`xy`");
     }
 }

@@ -28,7 +28,9 @@ pub(super) fn xml(text: &str) -> String {
 /// Returns the number of elements.
 #[cfg(test)]
 pub(super) fn check_well_formed(doc: &str) -> Result<usize, String> {
-    let body = doc.strip_prefix(r#"<?xml version="1.0" encoding="UTF-8"?>"#).ok_or("no XML declaration")?;
+    let body = doc
+        .strip_prefix(r#"<?xml version="1.0" encoding="UTF-8"?>"#)
+        .ok_or("no XML declaration")?;
     let mut stack: Vec<String> = Vec::new();
     let mut elements = 0;
     let mut rest = body;
@@ -67,7 +69,10 @@ pub(super) fn check_well_formed(doc: &str) -> Result<usize, String> {
 fn check_text(text: &str) -> Result<(), String> {
     for (i, _) in text.match_indices('&') {
         let entity = &text[i..];
-        if !["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].iter().any(|e| entity.starts_with(e)) {
+        if !["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"]
+            .iter()
+            .any(|e| entity.starts_with(e))
+        {
             return Err(format!("raw `&` in `{}`", &text[i..(i + 12).min(text.len())]));
         }
     }
@@ -83,7 +88,10 @@ mod tests {
 
     #[test]
     fn special_and_forbidden_characters() {
-        assert_eq!(xml("Tom & Jerry <b>\"x\"</b> 'y'"), "Tom &amp; Jerry &lt;b&gt;&quot;x&quot;&lt;/b&gt; &apos;y&apos;");
+        assert_eq!(
+            xml("Tom & Jerry <b>\"x\"</b> 'y'"),
+            "Tom &amp; Jerry &lt;b&gt;&quot;x&quot;&lt;/b&gt; &apos;y&apos;"
+        );
         assert_eq!(xml("a\u{7}b\u{FFFF}c\td"), "abc\td");
         assert!(check_well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a x=\"1\"><b/>t &amp; u</a>").is_ok());
         assert!(check_well_formed("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b></a></b>").is_err());

@@ -56,7 +56,11 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
     let _ = writeln!(out, r#"<title id="title">{}</title>"#, xml(&title));
     let _ = writeln!(out, r#"<desc id="desc">{}</desc>"#, xml(&description));
     let _ = writeln!(out, r##"<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
-    let _ = writeln!(out, r#"<text x="10" y="20" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{}</text>"#, xml(&title));
+    let _ = writeln!(
+        out,
+        r#"<text x="10" y="20" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{}</text>"#,
+        xml(&title)
+    );
     let subtitle = format!(
         "{} · seed {}, {} runs, {} months · current value {} · grey dashed: low end, blue solid: high end · * flagged",
         scenario.title,
@@ -65,7 +69,11 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
         settings.horizon,
         format::percent(tornado.base.probability)
     );
-    let _ = writeln!(out, r#"<text x="10" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#, xml(&subtitle));
+    let _ = writeln!(
+        out,
+        r#"<text x="10" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
+        xml(&subtitle)
+    );
     for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let _ = writeln!(
             out,
@@ -114,7 +122,9 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
         for (p, low_end) in [(bar.low.probability, true), (bar.high.probability, false)] {
             let (from, to) = if x(p) < base { (x(p), base) } else { (base, x(p)) };
             let style = if low_end {
-                format!(r#"fill="{NEUTRAL_COLOUR}" fill-opacity="0.35" stroke="{NEUTRAL_COLOUR}" stroke-dasharray="3 2""#)
+                format!(
+                    r#"fill="{NEUTRAL_COLOUR}" fill-opacity="0.35" stroke="{NEUTRAL_COLOUR}" stroke-dasharray="3 2""#
+                )
             } else {
                 format!(r#"fill="{ALIGNED_COLOUR}" fill-opacity="0.7" stroke="{ALIGNED_COLOUR}""#)
             };
@@ -132,7 +142,11 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
             r#"<text x="{:.1}" y="{:.1}" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
             WIDTH - RIGHT + 8.0,
             y + 12.0,
-            xml(&format!("{:.1} ± {:.1}", 100.0 * bar.swing, 100.0 * bar.change.std_error))
+            xml(&format!(
+                "{:.1} ± {:.1}",
+                100.0 * bar.swing,
+                100.0 * bar.change.std_error
+            ))
         );
     }
     let base = x(tornado.base.probability);
@@ -165,11 +179,24 @@ mod tests {
     fn the_tornado_is_well_formed_and_says_what_it_shows() {
         let mut s = builtin("russia-dprk-alignment").unwrap().unwrap();
         s.outcomes[0].label = "P & <Q>".to_string();
-        let t = crate::analysis::sensitivity::tornado(&s, &s.defaults(), Settings { seed: 1, runs: 60, horizon: 12 }, 0).unwrap();
+        let t = crate::analysis::sensitivity::tornado(
+            &s,
+            &s.defaults(),
+            Settings {
+                seed: 1,
+                runs: 60,
+                horizon: 12,
+            },
+            0,
+        )
+        .unwrap();
         let svg = tornado_svg(&s, &t, 10);
         check_well_formed(&svg).unwrap();
         assert!(svg.contains("What moves “P &amp; &lt;Q&gt;”"));
-        assert!(svg.contains(&format!("the 10 most influential of {} assumptions", s.assumptions.len())));
+        assert!(svg.contains(&format!(
+            "the 10 most influential of {} assumptions",
+            s.assumptions.len()
+        )));
         assert_eq!(svg.matches("<g>").count(), 10);
         let all = tornado_svg(&s, &t, usize::MAX);
         assert_eq!(all.matches("<g>").count(), s.assumptions.len());

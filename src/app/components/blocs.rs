@@ -18,7 +18,12 @@ pub fn Blocs(props: &BlocsProps) -> Html {
     let scenario = &props.scenario;
     let frustration = &props.summary.frustration;
     let horizon = props.summary.settings.horizon;
-    let names = |side: &[usize]| side.iter().map(|&i| scenario.actors[i].name.clone()).collect::<Vec<_>>().join(", ");
+    let names = |side: &[usize]| {
+        side.iter()
+            .map(|&i| scenario.actors[i].name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     html! {
         <section class="blocs" aria-labelledby="blocs-heading">
             <h2 id="blocs-heading">{ format!("Blocs at month {horizon}") }</h2>

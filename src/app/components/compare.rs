@@ -54,8 +54,18 @@ pub fn Compare(props: &CompareProps) -> Html {
         use_memo((), move |_| {
             SimWorker::spawner()
                 .callback(move |report: Report| {
-                    let Report::Finished { id, summary, indicators, .. } = report else { return };
-                    let Some(mut current) = latest.borrow().clone() else { return };
+                    let Report::Finished {
+                        id,
+                        summary,
+                        indicators,
+                        ..
+                    } = report
+                    else {
+                        return;
+                    };
+                    let Some(mut current) = latest.borrow().clone() else {
+                        return;
+                    };
                     if current.id != id {
                         return;
                     }
@@ -83,7 +93,8 @@ pub fn Compare(props: &CompareProps) -> Html {
     };
     let picker = use_synced_select((*choice).clone());
     let onrun = {
-        let (scenario, settings, generation, choice) = (props.scenario.clone(), props.settings, props.generation, choice.clone());
+        let (scenario, settings, generation, choice) =
+            (props.scenario.clone(), props.settings, props.generation, choice.clone());
         let (reference, latest, worker) = (reference.clone(), latest.clone(), worker.clone());
         Callback::from(move |_| {
             let (reference_scenario, label) = if choice.is_empty() {
@@ -99,8 +110,19 @@ pub fn Compare(props: &CompareProps) -> Html {
             };
             let id = latest.borrow().as_ref().map_or(1, |r| r.id + 1);
             let model = reference_scenario.model(&reference_scenario.defaults());
-            worker.send(Job { id, task: Task::Ensemble(model), settings });
-            let fresh = Reference { id, label, scenario: reference_scenario, settings, generation, result: None };
+            worker.send(Job {
+                id,
+                task: Task::Ensemble(model),
+                settings,
+            });
+            let fresh = Reference {
+                id,
+                label,
+                scenario: reference_scenario,
+                settings,
+                generation,
+                result: None,
+            };
             *latest.borrow_mut() = Some(fresh.clone());
             reference.set(Some(fresh));
         })
@@ -108,7 +130,11 @@ pub fn Compare(props: &CompareProps) -> Html {
 
     let comparison: Option<(StateComparison, Rc<Summary>, String)> = match (&*reference, &props.indicators) {
         (Some(r), Some(current)) if r.settings == props.settings => r.result.as_ref().map(|(summary, runs)| {
-            (compare_runs(&r.scenario, runs, scenario, current, props.settings), summary.clone(), r.label.clone())
+            (
+                compare_runs(&r.scenario, runs, scenario, current, props.settings),
+                summary.clone(),
+                r.label.clone(),
+            )
         }),
         _ => None,
     };
@@ -165,8 +191,18 @@ pub fn Compare(props: &CompareProps) -> Html {
 
 /// The reference's fan (outlined, dashed) over the current one (filled), for one pair.
 fn overlay(pair_name: &str, reference: &PairBands, current: &PairBands, horizon: usize) -> Html {
-    let frame = Frame { width: 640.0, height: 260.0, left: 10.0, right: 10.0, top: 10.0, bottom: 10.0 };
-    let (r, c) = (fan_paths(reference, horizon, &frame), fan_paths(current, horizon, &frame));
+    let frame = Frame {
+        width: 640.0,
+        height: 260.0,
+        left: 10.0,
+        right: 10.0,
+        top: 10.0,
+        bottom: 10.0,
+    };
+    let (r, c) = (
+        fan_paths(reference, horizon, &frame),
+        fan_paths(current, horizon, &frame),
+    );
     let describe = |b: &PairBands| b.quantiles.last().map_or(String::new(), |q| format::value(q[2], 0.01));
     let description = format!(
         "{pair_name}: median at month {horizon} is {} now and {} in the reference.",

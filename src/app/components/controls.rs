@@ -24,7 +24,12 @@ pub struct ControlsProps {
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let scenario = &props.scenario;
-    let changed = scenario.assumptions.iter().zip(props.values.iter()).filter(|(a, v)| **v != a.default).count();
+    let changed = scenario
+        .assumptions
+        .iter()
+        .zip(props.values.iter())
+        .filter(|(a, v)| **v != a.default)
+        .count();
     let onresetall = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::ResetAll))
@@ -36,7 +41,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
         }
     };
     let in_group = |group: Group| -> Vec<usize> {
-        (0..scenario.assumptions.len()).filter(|&i| scenario.assumptions[i].group == group).collect()
+        (0..scenario.assumptions.len())
+            .filter(|&i| scenario.assumptions[i].group == group)
+            .collect()
     };
     html! {
         <section class="controls" aria-labelledby="controls-heading">

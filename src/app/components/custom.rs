@@ -34,7 +34,11 @@ fn too_large(name: &str, bytes: f64) -> ScenarioError {
         file: name.to_string(),
         line: None,
         field: String::new(),
-        message: format!("the file is {:.0} KB; scenario files are limited to {} KB", bytes / 1024.0, MAX_FILE_BYTES / 1024),
+        message: format!(
+            "the file is {:.0} KB; scenario files are limited to {} KB",
+            bytes / 1024.0,
+            MAX_FILE_BYTES / 1024
+        ),
     }
 }
 
@@ -50,7 +54,9 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
         let reader = reader.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
             let name = file.name();
             if file.size() > MAX_FILE_BYTES as f64 {
                 errors.set(vec![too_large(&name, file.size())]);
@@ -76,7 +82,9 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
         let dispatch = props.dispatch.clone();
         let pasted = pasted.clone();
         Callback::from(move |_| {
-            let Some(area) = pasted.cast::<HtmlTextAreaElement>() else { return };
+            let Some(area) = pasted.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
             let text = area.value();
             if text.len() > MAX_FILE_BYTES {
                 errors.set(vec![too_large("pasted text", text.len() as f64)]);
@@ -131,7 +139,12 @@ pub struct DownloadProps {
 pub fn DownloadScenario(props: &DownloadProps) -> Html {
     let status = use_state(String::new);
     let onclick = {
-        let (scenario, values, settings, status) = (props.scenario.clone(), props.values.clone(), props.settings, status.clone());
+        let (scenario, values, settings, status) = (
+            props.scenario.clone(),
+            props.values.clone(),
+            props.settings,
+            status.clone(),
+        );
         Callback::from(move |_| {
             let text = scenario_to_toml(&scenario, &values, settings);
             match download(&format!("{}.toml", scenario.id), &text, "application/toml") {

@@ -34,7 +34,12 @@ pub fn Exports(props: &ExportsProps) -> Html {
         });
         html! { <button type="button" {onclick}>{ label }</button> }
     };
-    let (s, v, sum, pair) = (props.scenario.clone(), props.values.clone(), props.summary.clone(), props.pair);
+    let (s, v, sum, pair) = (
+        props.scenario.clone(),
+        props.values.clone(),
+        props.summary.clone(),
+        props.pair,
+    );
     let id = s.id.clone();
     let quantiles = {
         let (s, sum, id) = (s.clone(), sum.clone(), id.clone());
@@ -46,7 +51,13 @@ pub fn Exports(props: &ExportsProps) -> Html {
     };
     let report = {
         let (s, id) = (s.clone(), id.clone());
-        Rc::new(move || (format!("{id}-assumptions.md"), assumptions_markdown(&s, &v), "text/markdown"))
+        Rc::new(move || {
+            (
+                format!("{id}-assumptions.md"),
+                assumptions_markdown(&s, &v),
+                "text/markdown",
+            )
+        })
     };
     let chart = Rc::new(move || {
         let name = format!("{id}-{}.svg", s.pair_label(pair).replace('–', "-"));

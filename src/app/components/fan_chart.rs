@@ -17,8 +17,22 @@ pub struct FanChartProps {
     pub large: bool,
 }
 
-const LARGE: Frame = Frame { width: 640.0, height: 300.0, left: 44.0, right: 14.0, top: 12.0, bottom: 34.0 };
-const SMALL: Frame = Frame { width: 200.0, height: 110.0, left: 4.0, right: 4.0, top: 4.0, bottom: 4.0 };
+const LARGE: Frame = Frame {
+    width: 640.0,
+    height: 300.0,
+    left: 44.0,
+    right: 14.0,
+    top: 12.0,
+    bottom: 34.0,
+};
+const SMALL: Frame = Frame {
+    width: 200.0,
+    height: 110.0,
+    left: 4.0,
+    right: 4.0,
+    top: 4.0,
+    bottom: 4.0,
+};
 
 /// One sentence describing the chart for screen readers.
 fn describe(title: &str, bands: &PairBands) -> String {

@@ -33,7 +33,10 @@ pub fn Network(props: &NetworkProps) -> Html {
     let onmonth = on_value::<InputEvent, HtmlInputElement, usize>(&props.dispatch, Action::SetMonth);
     let mut ranked: Vec<usize> = (0..scenario.pairs.len()).collect();
     ranked.sort_by(|&a, &b| median(b).total_cmp(&median(a)));
-    let description = format!("Network of {} actors at month {month}; the list below gives every pair's median alignment.", scenario.actors.len());
+    let description = format!(
+        "Network of {} actors at month {month}; the list below gives every pair's median alignment.",
+        scenario.actors.len()
+    );
     html! {
         <section class="network" aria-labelledby="network-heading">
             <h2 id="network-heading">{ format!("Network at month {month}") }</h2>

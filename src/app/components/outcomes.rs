@@ -27,9 +27,14 @@ pub struct OutcomesProps {
 /// How the estimate settled as runs accumulated: the estimate after the first k runs, with a band
 /// of ± 2 standard errors, k on a log scale.
 fn convergence(points: &[TracePoint]) -> Html {
-    let (Some(first), Some(last)) = (points.first(), points.last()) else { return html! {} };
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return html! {};
+    };
     let (w, h) = (120.0, 28.0);
-    let (k0, k1) = ((first.runs as f64).ln(), (last.runs as f64).ln().max((first.runs as f64).ln() + 1e-9));
+    let (k0, k1) = (
+        (first.runs as f64).ln(),
+        (last.runs as f64).ln().max((first.runs as f64).ln() + 1e-9),
+    );
     let x = |k: usize| w * ((k as f64).ln() - k0) / (k1 - k0);
     // Zoomed to the band, so that its narrowing shows whatever the level.
     let (low, high) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
@@ -38,9 +43,33 @@ fn convergence(points: &[TracePoint]) -> Html {
     });
     let (low, high) = (low.max(0.0), high.min(1.0).max(low.max(0.0) + 0.01));
     let y = |p: f64| h - h * ((p - low) / (high - low)).clamp(0.0, 1.0);
-    let line: String = points.iter().enumerate().map(|(i, t)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(t.runs), y(t.estimate.probability))).collect();
-    let upper = points.iter().enumerate().map(|(i, t)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, x(t.runs), y(t.estimate.probability + 2.0 * t.estimate.std_error)));
-    let lower = points.iter().rev().map(|t| format!("L{:.1},{:.1}", x(t.runs), y(t.estimate.probability - 2.0 * t.estimate.std_error)));
+    let line: String = points
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "{}{:.1},{:.1}",
+                if i == 0 { "M" } else { "L" },
+                x(t.runs),
+                y(t.estimate.probability)
+            )
+        })
+        .collect();
+    let upper = points.iter().enumerate().map(|(i, t)| {
+        format!(
+            "{}{:.1},{:.1}",
+            if i == 0 { "M" } else { "L" },
+            x(t.runs),
+            y(t.estimate.probability + 2.0 * t.estimate.std_error)
+        )
+    });
+    let lower = points.iter().rev().map(|t| {
+        format!(
+            "L{:.1},{:.1}",
+            x(t.runs),
+            y(t.estimate.probability - 2.0 * t.estimate.std_error)
+        )
+    });
     let band: String = upper.chain(lower).collect::<String>() + "Z";
     let description = format!(
         "After {} runs: {}; after {} runs: {} ± {:.1} points.",

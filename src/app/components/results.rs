@@ -8,12 +8,12 @@ use yew::prelude::*;
 
 use super::blocs::Blocs;
 use super::compare::Compare;
-use super::exports::Exports;
-use super::sensitivity::Sensitivity;
 use super::events::Events;
+use super::exports::Exports;
 use super::fan_chart::FanChart;
 use super::network::Network;
 use super::outcomes::Outcomes;
+use super::sensitivity::Sensitivity;
 use super::share::Share;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
@@ -35,17 +35,24 @@ pub fn Results(props: &ResultsProps) -> Html {
     let summary = state.summary.clone().map(Shared);
     let bands: Option<Shared<Vec<_>>> = match (&state.partial, &summary) {
         (Some(partial), _) => Some(Shared(partial.clone())),
-        (None, Some(summary)) if summary.pairs.len() == scenario.pairs.len() => Some(Shared(Rc::new(summary.pairs.clone()))),
+        (None, Some(summary)) if summary.pairs.len() == scenario.pairs.len() => {
+            Some(Shared(Rc::new(summary.pairs.clone())))
+        }
         _ => None,
     };
-    let fits = |s: &Shared<crate::engine::Summary>| s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len();
+    let fits = |s: &Shared<crate::engine::Summary>| {
+        s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len()
+    };
     let summary = summary.filter(fits);
     let indicators = state.indicators.clone().filter(|_| !state.is_stale()).map(Shared);
     let onpair = on_value::<Event, HtmlSelectElement, usize>(&dispatch, Action::SelectPair);
     let running = state.progress.is_some();
     let status = match (state.progress, state.last_run_milliseconds) {
         (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),
-        (None, Some(ms)) => format!("{} runs × {} months computed in {:.0} ms (seed {}).", state.settings.runs, state.settings.horizon, ms, state.settings.seed),
+        (None, Some(ms)) => format!(
+            "{} runs × {} months computed in {:.0} ms (seed {}).",
+            state.settings.runs, state.settings.horizon, ms, state.settings.seed
+        ),
         (None, None) => "Starting…".to_string(),
     };
     let horizon = state.settings.horizon;

@@ -23,10 +23,16 @@ pub struct ScenarioPanelProps {
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let scenario = &props.scenario;
     let onchange = on_value::<Event, HtmlSelectElement, String>(&props.dispatch, Action::SelectScenario);
-    let picker = use_synced_select(if props.carried { String::new() } else { scenario.id.clone() });
+    let picker = use_synced_select(if props.carried {
+        String::new()
+    } else {
+        scenario.id.clone()
+    });
     let titles: Vec<(String, String)> = builtin_ids()
         .map(|id| {
-            let title = builtin(id).and_then(Result::ok).map_or_else(|| id.to_string(), |s| s.title);
+            let title = builtin(id)
+                .and_then(Result::ok)
+                .map_or_else(|| id.to_string(), |s| s.title);
             (id.to_string(), title)
         })
         .collect();

@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use super::synced_select::use_synced_select;
 use crate::analysis::export::{tornado_csv, tornado_svg};
-use crate::analysis::sensitivity::{assemble, tornado_jobs, JobResult, Probe, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sensitivity::{
+    assemble, tornado_jobs, JobResult, Probe, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE,
+};
 use crate::app::browser::download;
 use crate::app::worker::{Job, Report, SimWorker, Task};
 use crate::app::Shared;
@@ -81,14 +83,20 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
                     let latest = latest.clone();
                     SimWorker::spawner()
                         .callback(move |report: Report| {
-                            let Some(mut current) = latest.borrow().clone() else { return };
+                            let Some(mut current) = latest.borrow().clone() else {
+                                return;
+                            };
                             match report {
                                 Report::BatchProgress { id, done, .. } if id == current.id => current.done[w] = done,
                                 Report::BatchFinished { id, results, .. } if id == current.id => {
                                     current.done[w] = results.len();
                                     let probes = current.probes[w].clone();
                                     current.results[w] = Some(
-                                        probes.into_iter().zip(results).map(|(probe, runs)| JobResult { probe, runs }).collect(),
+                                        probes
+                                            .into_iter()
+                                            .zip(results)
+                                            .map(|(probe, runs)| JobResult { probe, runs })
+                                            .collect(),
                                     );
                                     if current.finished().is_some() {
                                         current.milliseconds = Some(js_sys::Date::now() - current.started);
@@ -106,7 +114,12 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
     };
 
     let onrun = {
-        let (scenario, values, settings, generation) = (props.scenario.clone(), props.values.clone(), props.settings, props.generation);
+        let (scenario, values, settings, generation) = (
+            props.scenario.clone(),
+            props.values.clone(),
+            props.settings,
+            props.generation,
+        );
         let (run, latest, workers) = (run.clone(), latest.clone(), workers.clone());
         Callback::from(move |_| {
             let jobs = tornado_jobs(&scenario, &values);
@@ -121,7 +134,11 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
             }
             let started = js_sys::Date::now();
             for (worker, models) in workers.iter().zip(models) {
-                worker.send(Job { id, task: Task::Outcomes(models), settings });
+                worker.send(Job {
+                    id,
+                    task: Task::Outcomes(models),
+                    settings,
+                });
             }
             let fresh = Run {
                 id,
@@ -169,7 +186,11 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
                 let _ = download(&format!("tornado-{id1}.csv"), &tornado_csv(&scenario, &t1), "text/csv");
             }),
             Callback::from(move |_| {
-                let _ = download(&format!("tornado-{id2}.svg"), &tornado_svg(&scenario2, &t2, usize::MAX), "image/svg+xml");
+                let _ = download(
+                    &format!("tornado-{id2}.svg"),
+                    &tornado_svg(&scenario2, &t2, usize::MAX),
+                    "image/svg+xml",
+                );
             }),
         )
     });
@@ -239,7 +260,8 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
         "Sensitivity of “{}” (now {}): the most influential assumption is {}.",
         outcome.label,
         format::percent(base),
-        bars.first().map_or("none".to_string(), |b| scenario.assumptions[b.assumption].label.clone())
+        bars.first()
+            .map_or("none".to_string(), |b| scenario.assumptions[b.assumption].label.clone())
     );
     html! {
         <figure class="tornado">

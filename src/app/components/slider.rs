@@ -29,7 +29,8 @@ pub fn AssumptionSlider(props: &SliderProps) -> Html {
     let id = input_id(&assumption.id);
     let at_default = props.value == assumption.default;
     let index = props.index;
-    let oninput = on_value::<InputEvent, HtmlInputElement, f64>(&props.dispatch, move |value| Action::SetValue(index, value));
+    let oninput =
+        on_value::<InputEvent, HtmlInputElement, f64>(&props.dispatch, move |value| Action::SetValue(index, value));
     let onreset = {
         let dispatch = props.dispatch.clone();
         let index = props.index;
