@@ -136,8 +136,8 @@ fn relabelling_actors_does_not_change_a_deterministic_run() {
     model.initial = start.to_vec();
     let permutation = [2, 0, 3, 1]; // actor i becomes actor permutation[i]
     let mut permuted = model.clone();
-    for i in 0..n {
-        permuted.weights[permutation[i]] = model.weights[i];
+    for (i, &moved_to) in permutation.iter().enumerate() {
+        permuted.weights[moved_to] = model.weights[i];
     }
     for (i, j) in pair_list(n) {
         permuted.initial[pair_index(n, permutation[i], permutation[j])] = model.initial[pair_index(n, i, j)];

@@ -559,7 +559,9 @@ fn a_damaged_or_oversized_carried_scenario_is_refused_with_a_note() {
 #[test]
 fn old_links_keep_their_meaning() {
     use alignment_sim::link::{linked_scenario, parse_link, resolve_link, LinkedScenario};
-    let cases: [(&str, &str, u64, usize, usize, &[(&str, f64)]); 3] = [
+    /// (link, scenario, seed, runs, horizon, the assumption values it sets)
+    type OldLink<'a> = (&'a str, &'a str, u64, usize, usize, &'a [(&'a str, f64)]);
+    let cases: [OldLink; 3] = [
         (
             "v=1&s=sino-russian-drift&sh=00000000&seed=7&runs=500&h=24&model.balance=0.03&view.pair=RUS-CHN",
             "sino-russian-drift",

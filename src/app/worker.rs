@@ -87,12 +87,16 @@ const PRELIMINARY_RUNS: usize = 1000;
 
 enum Work {
     /// The full ensemble, and before it, for large ones, its first runs (outcomes only).
-    Ensemble { full: Ensemble, first: Option<Ensemble> },
+    /// Boxed: an ensemble is a few kilobytes, the batch variant much less.
+    Ensemble {
+        full: Box<Ensemble>,
+        first: Option<Box<Ensemble>>,
+    },
     /// `current` is `None` once every model is done. The models share one scenario, so they
     /// share their random numbers: drawn once onto `tape` (when it fits) and read by each.
     Batch {
         pending: std::vec::IntoIter<Model>,
-        current: Option<Ensemble>,
+        current: Option<Box<Ensemble>>,
         tape: Option<Arc<RandomTape>>,
         total: usize,
         results: Vec<OutcomeRuns>,
@@ -213,11 +217,11 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
 }
 
 /// An outcomes-only ensemble of a batch, reading the batch's tape when there is one.
-fn batch_ensemble(model: Model, settings: Settings, tape: &Option<Arc<RandomTape>>) -> Ensemble {
-    match tape {
+fn batch_ensemble(model: Model, settings: Settings, tape: &Option<Arc<RandomTape>>) -> Box<Ensemble> {
+    Box::new(match tape {
         Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
         None => Ensemble::outcomes_only(model, settings),
-    }
+    })
 }
 
 impl Worker for SimWorker {
@@ -248,16 +252,16 @@ impl Worker for SimWorker {
         let work = match job.task {
             Task::Ensemble(model) => {
                 let first = (job.settings.runs >= PRELIMINARY_FROM).then(|| {
-                    Ensemble::outcomes_only(
+                    Box::new(Ensemble::outcomes_only(
                         model.clone(),
                         Settings {
                             runs: PRELIMINARY_RUNS,
                             ..job.settings
                         },
-                    )
+                    ))
                 });
                 Work::Ensemble {
-                    full: Ensemble::new(model, job.settings),
+                    full: Box::new(Ensemble::new(model, job.settings)),
                     first,
                 }
             }

@@ -1,13 +1,19 @@
-//! Command-line arguments, parsed by hand (the tool has few options; no parser crate needed).
+//! Command-line arguments, defined once with clap's derive: each flag's help text, its value check
+//! and the usage text all come from the definitions below, so they cannot drift apart.
 //!
 //! Every command that simulates a state (`run`, `sensitivity`, `sweep`, `compare`, `export`)
-//! takes the same [`StateOptions`], read in one place ([`StateOptions::take`]); each command then
-//! adds its own flags.
+//! flattens the same [`StateOptions`]; each command then adds its own flags.
 
-use std::fmt;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::sensitivity::{INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::scenario::{MAX_HORIZON, MAX_RUNS};
+
+use super::sweep::DEFAULT_POINTS;
 
 /// How a command prints its results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
@@ -16,38 +22,79 @@ pub enum Format {
     Svg,
 }
 
+/// A `--format` parser accepting only the formats one command can write.
+fn formats(allowed: &'static [Format]) -> impl TypedValueParser<Value = Format> {
+    let names = allowed
+        .iter()
+        .map(|format| format.to_possible_value().expect("every format has a name"));
+    PossibleValuesParser::new(names).map(|name: String| Format::from_str(&name, false).expect("a listed name"))
+}
+
 /// The state to simulate: which scenario, which assumption values, which ensemble. A link gives
 /// all of it; the other options override what it says.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Args)]
 pub struct StateOptions {
-    /// A file path or a built-in scenario id; may be absent when `link` names the scenario.
+    /// A scenario file (TOML) or a built-in scenario id (see `list`); may be left out when --link names one.
+    #[arg(value_name = "FILE|ID", required_unless_present = "link")]
     pub scenario: Option<String>,
+    /// A share link (a full URL or just its fragment): scenario, assumption values, seed, runs, horizon.
+    #[arg(long, value_name = "URL")]
     pub link: Option<String>,
+    /// Seed of the random draws (default: the scenario's).
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub seed: Option<u64>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          help = format!("Number of runs in the ensemble, 1 … {MAX_RUNS} (default: the scenario's)"))]
     pub runs: Option<usize>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true,
+          help = format!("Months simulated, 1 … {MAX_HORIZON} (default: the scenario's)"))]
     pub horizon: Option<usize>,
-    /// `ID=VALUE` settings, in order.
+    /// Sets one assumption (ids as printed by `list`), e.g. --set model.balance=0.05; repeatable.
+    #[arg(long = "set", value_name = "ID=VALUE", value_parser = assignment)]
     pub set: Vec<(String, String)>,
 }
 
+fn assignment(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(id, value)| (id.to_string(), value.to_string()))
+        .ok_or_else(|| "write ID=VALUE, e.g. model.balance=0.05".to_string())
+}
+
 /// Options of `run`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Args)]
 pub struct RunOptions {
+    #[command(flatten)]
     pub state: StateOptions,
-    /// Runs advanced per step; results must not depend on it.
+    /// Advance N runs at a time; the output does not depend on it.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub batch: Option<usize>,
+    /// table is for people; json is one object with every output; csv is the per-pair quantile table.
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json, Format::Csv]))]
     pub format: Option<Format>,
 }
 
 /// Options of `sensitivity`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Args)]
 pub struct SensitivityOptions {
+    #[command(flatten)]
     pub state: StateOptions,
-    /// The outcome id whose tornado is shown.
+    /// The outcome whose tornado is shown.
+    #[arg(long, value_name = "OUTCOME_ID")]
     pub outcome: String,
+    /// svg draws the tornado chart.
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Csv, Format::Json, Format::Svg]))]
     pub format: Option<Format>,
-    /// Worker threads; results do not depend on it.
+    /// Worker threads (default: all cores); the numbers do not depend on it.
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
 }
 
 /// One `--vary ID[=POINTS]`.
@@ -57,209 +104,16 @@ pub struct Vary {
     pub points: Option<usize>,
 }
 
-/// Options of `sweep`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SweepOptions {
-    pub state: StateOptions,
-    /// One or two assumptions.
-    pub vary: Vec<Vary>,
-    pub threads: Option<usize>,
-}
-
-/// Options of `compare`: state B as usual, state A (the reference) from `--against` /
-/// `--against-link`, or the scenario's defaults.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CompareOptions {
-    pub state: StateOptions,
-    /// A file path or built-in id for state A.
-    pub against: Option<String>,
-    /// A link for state A.
-    pub against_link: Option<String>,
-    pub format: Option<Format>,
-}
-
-/// What `export` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportKind {
-    Quantiles,
-    Outcomes,
-    Assumptions,
-    Svg,
-}
-
-/// Options of `export`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExportOptions {
-    pub state: StateOptions,
-    pub what: ExportKind,
-    /// `A-B` for the chart; default: the link's `view.pair`, else the first pair.
-    pub pair: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    Validate { files: Vec<String> },
-    Run(RunOptions),
-    Sensitivity(SensitivityOptions),
-    Sweep(SweepOptions),
-    Compare(CompareOptions),
-    Export(ExportOptions),
-    Bench { quick: bool },
-    List,
-    Help,
-}
-
-/// A usage mistake, reported with the usage text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UsageError(pub String);
-
-impl fmt::Display for UsageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-pub const USAGE: &str = "\
-alignment-sim: speculative scenario simulator for great-power alignment (not a forecast)
-
-USAGE:
-  alignment-sim validate FILE...
-  alignment-sim run FILE|ID [STATE OPTIONS] [--format table|json|csv] [--batch N]
-  alignment-sim run --link URL [same options, which override the link]
-  alignment-sim sensitivity FILE|ID [STATE OPTIONS] --outcome OUTCOME_ID
-                            [--format table|csv|json|svg] [--threads N]
-  alignment-sim sweep FILE|ID [STATE OPTIONS] --vary ID[=POINTS] [--vary ID2[=POINTS]] [--threads N]
-  alignment-sim compare FILE|ID [STATE OPTIONS] [--against FILE|ID | --against-link URL]
-                            [--format table|json]
-  alignment-sim export FILE|ID [STATE OPTIONS] --what quantiles|outcomes|assumptions|svg [--pair A-B]
-  alignment-sim list          built-in scenarios and their assumption ids
-  alignment-sim bench [--quick]
-
-STATE OPTIONS (every command that simulates; FILE|ID may be left out when --link names it):
-  --link URL        a share link: scenario, assumption values, seed, runs, horizon
-  --seed N  --runs N  --horizon N
-  --set ID=VALUE    sets one assumption (ids as listed by `list`), e.g. --set model.balance=0.05
-
-FILE is a scenario file (TOML); ID a built-in scenario (see `list`).
-run --format json prints one object with every output; csv prints the per-pair quantile table.
-sensitivity: each assumption set to the low and the high end of its range, everything else as
-  given, all on the same random draws; ranked by swing = |P(high) − P(low)| with its paired
-  standard error. Influential: swing ≥ 5 points and ≥ 2 paired standard errors; flagged (*):
-  influential and low confidence, where better evidence would matter most. svg: the tornado chart.
-sweep: a CSV of outcome probabilities (and standard errors) over a grid from the low to the high
-  end of each assumption's range (POINTS per axis, default 11; snapped to the slider step).
-compare: state B (the options given) against state A (default: the scenario's defaults), both on
-  the seed, runs and horizon of B; deltas B − A with their paired standard errors.
-export: writes to stdout: quantiles (CSV), outcomes (CSV), assumptions (Markdown report), svg
-  (the fan chart of one pair).
---threads N: worker threads (default: all cores); the numbers do not depend on it.
-";
-
-fn number<T: std::str::FromStr>(flag: &str, value: Option<String>) -> Result<T, UsageError> {
-    let value = value.ok_or_else(|| UsageError(format!("{flag} needs a value")))?;
-    value
-        .parse()
-        .map_err(|_| UsageError(format!("{flag}: `{value}` is not a whole number")))
-}
-
-fn text(flag: &str, value: Option<String>, what: &str) -> Result<String, UsageError> {
-    value.ok_or_else(|| UsageError(format!("{flag} needs {what}")))
-}
-
-fn format(value: Option<String>, allowed: &[(&str, Format)]) -> Result<Format, UsageError> {
-    let given = value.unwrap_or_default();
-    allowed
-        .iter()
-        .find(|(name, _)| *name == given)
-        .map(|&(_, f)| f)
-        .ok_or_else(|| {
-            let names: Vec<&str> = allowed.iter().map(|(name, _)| *name).collect();
-            let list = match names.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-                _ => names.join(""),
-            };
-            UsageError(format!("--format must be {list}, not `{given}`"))
-        })
-}
-
-const TABLE_JSON_CSV: [(&str, Format); 3] = [("table", Format::Table), ("json", Format::Json), ("csv", Format::Csv)];
-const TABLE_CSV_JSON_SVG: [(&str, Format); 4] = [
-    ("table", Format::Table),
-    ("csv", Format::Csv),
-    ("json", Format::Json),
-    ("svg", Format::Svg),
-];
-const TABLE_JSON: [(&str, Format); 2] = [("table", Format::Table), ("json", Format::Json)];
-
-type Args<'a> = &'a mut dyn Iterator<Item = String>;
-
-impl StateOptions {
-    /// Reads `flag` (and its value) if it is a state option; `Ok(false)` if it is not one.
-    fn take(&mut self, flag: &str, args: Args) -> Result<bool, UsageError> {
-        match flag {
-            "--seed" => self.seed = Some(number("--seed", args.next())?),
-            "--runs" => self.runs = Some(number("--runs", args.next())?),
-            "--horizon" => self.horizon = Some(number("--horizon", args.next())?),
-            "--link" => self.link = Some(text("--link", args.next(), "a URL")?),
-            "--set" => {
-                let pair = text("--set", args.next(), "ID=VALUE")?;
-                let (id, value) = pair
-                    .split_once('=')
-                    .ok_or_else(|| UsageError(format!("--set `{pair}`: write ID=VALUE, e.g. model.balance=0.05")))?;
-                self.set.push((id.to_string(), value.to_string()));
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
-}
-
-/// Reads the arguments of a command that simulates a state: state options into `state`, the
-/// command's own flags through `own` (which returns `Ok(false)` for a flag it does not know), and
-/// one positional scenario.
-fn parse_state_command(
-    command: &str,
-    args: Args,
-    state: &mut StateOptions,
-    mut own: impl FnMut(&str, Args) -> Result<bool, UsageError>,
-) -> Result<(), UsageError> {
-    while let Some(arg) = args.next() {
-        if state.take(&arg, args)? || own(&arg, args)? {
-            continue;
-        }
-        if arg.starts_with("--") {
-            return Err(UsageError(format!("{command}: unknown option `{arg}`")));
-        }
-        if state.scenario.is_some() {
-            return Err(UsageError(format!(
-                "{command} takes one scenario; `{arg}` is one too many"
-            )));
-        }
-        state.scenario = Some(arg);
-    }
-    if state.scenario.is_none() && state.link.is_none() {
-        return Err(UsageError(format!(
-            "{command} needs a scenario file, a built-in id or --link URL"
-        )));
-    }
-    Ok(())
-}
-
-fn threads(value: Option<String>) -> Result<usize, UsageError> {
-    match number("--threads", value)? {
-        0 => Err(UsageError("--threads must be at least 1".into())),
-        n => Ok(n),
-    }
-}
-
-fn vary(value: Option<String>) -> Result<Vary, UsageError> {
-    let spec = text("--vary", value, "ID or ID=POINTS")?;
+fn vary(spec: &str) -> Result<Vary, String> {
     match spec.split_once('=') {
-        None => Ok(Vary { id: spec, points: None }),
+        None => Ok(Vary {
+            id: spec.to_string(),
+            points: None,
+        }),
         Some((id, points)) => {
             let points = points
                 .parse()
-                .map_err(|_| UsageError(format!("--vary `{spec}`: `{points}` is not a whole number of points")))?;
+                .map_err(|_| format!("`{points}` is not a whole number of points"))?;
             Ok(Vary {
                 id: id.to_string(),
                 points: Some(points),
@@ -268,150 +122,182 @@ fn vary(value: Option<String>) -> Result<Vary, UsageError> {
     }
 }
 
-fn parse_run(args: Args) -> Result<Command, UsageError> {
-    let mut options = RunOptions::default();
-    let (mut batch, mut chosen) = (None, None);
-    parse_state_command("run", args, &mut options.state, |flag, args| {
-        match flag {
-            "--batch" => batch = Some(number("--batch", args.next())?),
-            "--format" => chosen = Some(format(args.next(), &TABLE_JSON_CSV)?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    options.batch = batch;
-    options.format = chosen;
-    Ok(Command::Run(options))
+/// Options of `sweep`.
+#[derive(Clone, Debug, Default, PartialEq, Args)]
+pub struct SweepOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    /// An assumption to vary over a grid of POINTS from the low to the high end of its range; once or twice.
+    #[arg(long, value_name = "ID[=POINTS]", value_parser = vary, required = true, num_args = 1)]
+    pub vary: Vec<Vary>,
+    /// Worker threads (default: all cores); the numbers do not depend on it.
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
+    pub threads: Option<usize>,
 }
 
-fn parse_sensitivity(args: Args) -> Result<Command, UsageError> {
-    let mut options = SensitivityOptions::default();
-    let (mut outcome, mut chosen, mut threads_given) = (None, None, None);
-    parse_state_command("sensitivity", args, &mut options.state, |flag, args| {
-        match flag {
-            "--outcome" => outcome = Some(text("--outcome", args.next(), "an outcome id")?),
-            "--format" => chosen = Some(format(args.next(), &TABLE_CSV_JSON_SVG)?),
-            "--threads" => threads_given = Some(threads(args.next())?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    options.outcome = outcome.ok_or_else(|| UsageError("sensitivity needs --outcome OUTCOME_ID".into()))?;
-    options.format = chosen;
-    options.threads = threads_given;
-    Ok(Command::Sensitivity(options))
+/// Options of `compare`: state B as usual, state A (the reference) from `--against` /
+/// `--against-link`, or the scenario's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Args)]
+pub struct CompareOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    /// State A: a scenario file or built-in id at its defaults.
+    #[arg(long, value_name = "FILE|ID")]
+    pub against: Option<String>,
+    /// State A: a share link (applied to --against's scenario when both are given).
+    #[arg(long, value_name = "URL")]
+    pub against_link: Option<String>,
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
+    pub format: Option<Format>,
 }
 
-fn parse_sweep(args: Args) -> Result<Command, UsageError> {
-    let mut options = SweepOptions::default();
-    let (mut varied, mut threads_given) = (Vec::new(), None);
-    parse_state_command("sweep", args, &mut options.state, |flag, args| {
-        match flag {
-            "--vary" => varied.push(vary(args.next())?),
-            "--threads" => threads_given = Some(threads(args.next())?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    if !(1..=2).contains(&varied.len()) {
-        return Err(UsageError(format!(
-            "sweep varies one or two assumptions (--vary ID[=POINTS]), not {}",
-            varied.len()
-        )));
-    }
-    options.vary = varied;
-    options.threads = threads_given;
-    Ok(Command::Sweep(options))
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// The per-pair quantile table (CSV).
+    Quantiles,
+    /// Outcome probabilities (CSV).
+    Outcomes,
+    /// A Markdown report of every assumption.
+    Assumptions,
+    /// The fan chart of one pair (SVG).
+    Svg,
 }
 
-fn parse_compare(args: Args) -> Result<Command, UsageError> {
-    let mut options = CompareOptions::default();
-    let (mut against, mut against_link, mut chosen) = (None, None, None);
-    parse_state_command("compare", args, &mut options.state, |flag, args| {
-        match flag {
-            "--against" => against = Some(text("--against", args.next(), "a scenario file or built-in id")?),
-            "--against-link" => against_link = Some(text("--against-link", args.next(), "a URL")?),
-            "--format" => chosen = Some(format(args.next(), &TABLE_JSON)?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    options.against = against;
-    options.against_link = against_link;
-    options.format = chosen;
-    Ok(Command::Compare(options))
+/// Options of `export`.
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct ExportOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    #[arg(long, value_enum)]
+    pub what: ExportKind,
+    /// The chart's pair, e.g. RUS-CHN (default: the link's view.pair, else the first pair).
+    #[arg(long, value_name = "A-B")]
+    pub pair: Option<String>,
 }
 
-fn parse_export(args: Args) -> Result<Command, UsageError> {
-    let mut state = StateOptions::default();
-    let (mut what, mut pair) = (None, None);
-    parse_state_command("export", args, &mut state, |flag, args| {
-        match flag {
-            "--what" => {
-                what = Some(match args.next().as_deref() {
-                    Some("quantiles") => ExportKind::Quantiles,
-                    Some("outcomes") => ExportKind::Outcomes,
-                    Some("assumptions") => ExportKind::Assumptions,
-                    Some("svg") => ExportKind::Svg,
-                    other => {
-                        return Err(UsageError(format!(
-                            "--what must be quantiles, outcomes, assumptions or svg, not `{}`",
-                            other.unwrap_or("")
-                        )))
-                    }
-                })
-            }
-            "--pair" => pair = Some(text("--pair", args.next(), "a pair such as RUS-CHN")?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    let what = what.ok_or_else(|| UsageError("export needs --what quantiles|outcomes|assumptions|svg".into()))?;
-    Ok(Command::Export(ExportOptions { state, what, pair }))
+#[derive(Clone, Debug, PartialEq, Subcommand)]
+pub enum Command {
+    /// Check scenario files; each problem is printed as file:line: `field`: message.
+    Validate {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+    },
+    /// Run one ensemble and print the results.
+    Run(RunOptions),
+    /// A tornado for one outcome: each assumption at the low and the high end of its range.
+    #[command(long_about = sensitivity_about())]
+    Sensitivity(SensitivityOptions),
+    /// Outcome probabilities over a grid of one or two assumptions (CSV).
+    #[command(long_about = sweep_about())]
+    Sweep(SweepOptions),
+    /// State B (the options given) against state A, on common random numbers.
+    #[command(
+        long_about = "State B (the options given) against state A (default: the scenario's defaults), both on the \
+                      seed, runs and horizon of B; deltas B − A with their paired standard errors."
+    )]
+    Compare(CompareOptions),
+    /// Write a CSV, a Markdown report or an SVG chart to stdout.
+    Export(ExportOptions),
+    /// Time the engine on one thread.
+    Bench {
+        /// Fewer repeats.
+        #[arg(long)]
+        quick: bool,
+        /// Passed by `cargo bench`; ignored.
+        #[arg(long, hide = true)]
+        bench: bool,
+    },
+    /// The built-in scenarios and every assumption id, default and range.
+    List,
 }
 
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageError> {
-    let mut args = args.into_iter();
-    let Some(command) = args.next() else {
-        return Ok(Command::Help);
+fn sensitivity_about() -> String {
+    format!(
+        "Each assumption set to the low and the high end of its range, everything else as given, all on the \
+         same random draws; ranked by swing = |P(high) − P(low)| with its paired standard error. Influential \
+         (+): swing ≥ {} points and ≥ {} paired standard errors; flagged (*): influential and low confidence, \
+         where better evidence would matter most. svg: the tornado chart.",
+        INFLUENTIAL_SWING * 100.0,
+        NOISE_MULTIPLE
+    )
+}
+
+fn sweep_about() -> String {
+    format!(
+        "A CSV of outcome probabilities (and standard errors) over a grid from the low to the high end of each \
+         assumption's range (POINTS per axis, default {DEFAULT_POINTS}; snapped to the slider step)."
+    )
+}
+
+/// alignment-sim: speculative scenario simulator for great-power alignment (not a forecast).
+#[derive(Debug, Parser)]
+#[command(
+    name = "alignment-sim",
+    version,
+    after_help = "FILE is a scenario file (TOML); ID a built-in scenario (see `list`). Every number printed \
+                  follows from adjustable, speculative assumptions: it is not a forecast."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// What the command line was asked to do: a command, or help (also for no arguments).
+#[derive(Debug)]
+pub enum Parsed {
+    Command(Command),
+    Help(String),
+}
+
+/// Reads the arguments (without the program name). `Err` is a usage mistake, rendered with the
+/// usage; help and version requests come back as `Ok(Parsed::Help)`.
+pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, clap::Error> {
+    use clap::error::ErrorKind;
+    use clap::CommandFactory;
+    let argv = std::iter::once("alignment-sim".to_string()).chain(args);
+    let parsed = match Cli::try_parse_from(argv) {
+        Ok(parsed) => parsed,
+        Err(error) if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            return Ok(Parsed::Help(error.render().to_string()))
+        }
+        Err(error) => return Err(error),
     };
-    match command.as_str() {
-        "validate" => {
-            let files: Vec<String> = args.collect();
-            if files.is_empty() {
-                return Err(UsageError("validate needs at least one file".into()));
-            }
-            Ok(Command::Validate { files })
-        }
-        "list" => Ok(Command::List),
-        "bench" => {
-            let mut quick = false;
-            for arg in args {
-                match arg.as_str() {
-                    "--quick" => quick = true,
-                    // `cargo bench` passes --bench to harness-less benches.
-                    "--bench" => {}
-                    other => return Err(UsageError(format!("bench: unknown option `{other}`"))),
-                }
-            }
-            Ok(Command::Bench { quick })
-        }
-        "run" => parse_run(&mut args),
-        "sensitivity" => parse_sensitivity(&mut args),
-        "sweep" => parse_sweep(&mut args),
-        "compare" => parse_compare(&mut args),
-        "export" => parse_export(&mut args),
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        other => Err(UsageError(format!("unknown command `{other}`"))),
+    match parsed.command {
+        None => Ok(Parsed::Help(Cli::command().render_long_help().to_string())),
+        Some(Command::Sweep(options)) if options.vary.len() > 2 => Err(Cli::command().error(
+            ErrorKind::TooManyValues,
+            format!(
+                "sweep varies one or two assumptions (--vary ID[=POINTS]), not {}",
+                options.vary.len()
+            ),
+        )),
+        Some(command) => Ok(Parsed::Command(command)),
     }
+}
+
+/// The full usage text, as `help` prints it.
+pub fn usage() -> String {
+    use clap::CommandFactory;
+    Cli::command().render_long_help().to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parse(line: &str) -> Result<Command, UsageError> {
-        parse_args(line.split_whitespace().map(String::from))
+    fn parse(line: &str) -> Result<Command, String> {
+        match parse_args(line.split_whitespace().map(String::from)) {
+            Ok(Parsed::Command(command)) => Ok(command),
+            Ok(Parsed::Help(text)) => Err(format!("help: {text}")),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    #[test]
+    fn the_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
@@ -427,13 +313,48 @@ mod tests {
     }
 
     #[test]
+    fn help_for_no_arguments_and_for_help() {
+        for line in ["", "help", "--help", "-h", "help run", "run --help"] {
+            let parsed = parse_args(line.split_whitespace().map(String::from)).unwrap();
+            assert!(
+                matches!(parsed, Parsed::Help(ref text) if text.contains("--")),
+                "{line}: {parsed:?}"
+            );
+        }
+        assert!(usage().contains("sensitivity"));
+    }
+
+    #[test]
+    fn the_help_states_the_thresholds_the_code_uses() {
+        let Err(help) = parse("sensitivity --help") else {
+            panic!("sensitivity --help is help")
+        };
+        let influential = format!(
+            "swing ≥ {} points and ≥ {} paired",
+            INFLUENTIAL_SWING * 100.0,
+            NOISE_MULTIPLE
+        );
+        assert!(help.contains(&influential), "{help}");
+        let Err(help) = parse("sweep --help") else { panic!() };
+        assert!(help.contains(&format!("default {DEFAULT_POINTS}")), "{help}");
+    }
+
+    #[test]
     fn mistakes_are_reported() {
-        assert!(parse("run").is_err());
-        assert!(parse("run x --seed seven").is_err());
-        assert!(parse("run x --set novalue").is_err());
-        assert!(parse("run x --format xml").is_err());
-        assert!(parse("validate").is_err());
-        assert!(parse("frobnicate").is_err());
+        for bad in [
+            "run",
+            "run x --seed seven",
+            "run x --seed -3",
+            "run x --set novalue",
+            "run x --format xml",
+            "run x --format svg",
+            "run x y",
+            "run x --bogus",
+            "validate",
+            "frobnicate",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -448,6 +369,8 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let expected = state(parse(&format!("run {shared}")).unwrap());
+        assert_eq!(expected.seed, Some(3));
+        assert_eq!(expected.link.as_deref(), Some("v=1"));
         for tail in [
             "sensitivity {} --outcome o",
             "sweep {} --vary a.b",
@@ -457,6 +380,10 @@ mod tests {
             let line = tail.replace("{}", shared);
             assert_eq!(state(parse(&line).unwrap()), expected, "{line}");
         }
+        let Command::Run(o) = parse("run --link v=1").unwrap() else {
+            panic!()
+        };
+        assert_eq!((o.state.scenario, o.state.link.as_deref()), (None, Some("v=1")));
     }
 
     #[test]
@@ -492,6 +419,10 @@ mod tests {
             panic!()
         };
         assert_eq!((o.what, o.pair.as_deref()), (ExportKind::Svg, Some("RUS-CHN")));
+        let Command::Bench { quick, .. } = parse("bench --quick --bench").unwrap() else {
+            panic!()
+        };
+        assert!(quick);
         for bad in [
             "sensitivity x",
             "sensitivity x --outcome y --threads 0",

@@ -11,8 +11,8 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, Command, CompareOptions, ExportKind, ExportOptions, Format, RunOptions, SensitivityOptions,
-    StateOptions, SweepOptions, UsageError, Vary, USAGE,
+    parse_args, usage, Command, CompareOptions, ExportKind, ExportOptions, Format, Parsed, RunOptions,
+    SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
 
 use std::fmt::Write;
@@ -36,20 +36,21 @@ impl std::fmt::Display for CliError {
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let command = match parse_args(std::env::args().skip(1)) {
-        Ok(command) => command,
+        Ok(Parsed::Command(command)) => command,
+        Ok(Parsed::Help(text)) => {
+            emit(&text);
+            return ExitCode::SUCCESS;
+        }
         Err(error) => {
-            eprintln!("error: {error}\n\n{USAGE}");
+            // clap's rendering names the mistake and the command's usage line.
+            eprint!("{}", error.render());
             return ExitCode::from(2);
         }
     };
     let result = match command {
-        Command::Help => {
-            emit(USAGE);
-            Ok(())
-        }
         Command::Validate { files } => validate(&files),
         Command::List => list().map(|output| emit(&output)),
-        Command::Bench { quick } => {
+        Command::Bench { quick, .. } => {
             bench::run(quick);
             Ok(())
         }
