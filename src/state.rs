@@ -2,7 +2,11 @@
 //! (one `State`, one `Action` enum, `State::apply`): the page only renders this and dispatches
 //! actions; the tests drive it natively.
 
+mod analyses;
+
 use std::rc::Rc;
+
+pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
@@ -56,6 +60,8 @@ pub struct State {
     pub worker_attempt: u32,
     /// A link saved from the last session, offered when the page is opened without one.
     pub restore_offer: Option<String>,
+    /// The sensitivity tornado and the comparison (they never change the link's numbers).
+    pub analyses: Analyses,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -98,6 +104,7 @@ pub enum Action {
         indicators: Rc<OutcomeRuns>,
         milliseconds: f64,
     },
+    Analysis(AnalysisAction),
 }
 
 /// SplitMix64: the next seed offered by "re-roll" (deterministic, so tests can follow it).
@@ -140,6 +147,7 @@ impl State {
             worker_failure: None,
             worker_attempt: 0,
             restore_offer: None,
+            analyses: Analyses::default(),
         }
     }
 
@@ -376,7 +384,13 @@ impl State {
                     self.worker_attempt,
                 );
                 let generation = self.generation;
+                let scenario_id = self.scenario.id.clone();
+                let analyses = std::mem::take(&mut self.analyses);
                 *self = State::from_link(&fragment);
+                // Back/forward within a scenario keeps the analyses (marked as of other inputs).
+                if self.scenario.id == scenario_id {
+                    self.analyses = analyses;
+                }
                 (
                     self.summary,
                     self.indicators,
@@ -421,6 +435,15 @@ impl State {
                     self.partial = None;
                     self.last_run_milliseconds = Some(milliseconds);
                 }
+            }
+            Action::Analysis(action) => {
+                let inputs = analyses::Inputs {
+                    scenario: &self.scenario,
+                    values: &self.values,
+                    settings: self.settings,
+                    generation: self.generation,
+                };
+                self.analyses.apply(action, inputs);
             }
         }
     }

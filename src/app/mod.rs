@@ -1,23 +1,21 @@
 //! The page (wasm only): Yew function components over [`crate::state`].
 //!
 //! One reducer holds the [`State`]; components render it and dispatch [`Action`]s. The engine
-//! runs in a Web Worker ([`worker`]); the share link is rewritten (debounced) on every change,
+//! runs in Web Workers ([`worker`]), driven from one place ([`runner`]); the share link is rewritten (debounced) on every change,
 //! saved for the next visit, and read back on back/forward.
 
 mod browser;
 mod components;
 mod failure;
+pub(crate) mod runner;
 pub mod worker;
 
-use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use crate::state::{Action, State};
 use components::{Controls, Header, Results, ScenarioPanel};
-use worker::{Job, Report, SimWorker, Task};
 
 impl Reducible for State {
     type Action = Action;
@@ -57,42 +55,6 @@ impl<T> std::ops::Deref for Shared<T> {
 
 /// Debounce of the link written to the address bar.
 const LINK_DEBOUNCE_MILLISECONDS: u32 = 250;
-/// A running job that sends nothing for this long is taken as a failed worker (a job reports at
-/// least every 30 ms of work).
-const WORKER_SILENCE_MILLISECONDS: f64 = 6000.0;
-
-fn spawn_worker(dispatch: Dispatch, last_report: Rc<Cell<f64>>) -> WorkerBridge<SimWorker> {
-    SimWorker::spawner()
-        .callback(move |report: Report| {
-            last_report.set(js_sys::Date::now());
-            dispatch.dispatch(match report {
-                Report::Progress { id, fraction, bands } => Action::Progress {
-                    generation: id,
-                    fraction,
-                    bands: Rc::new(bands),
-                },
-                Report::Preliminary { id, runs, outcomes } => Action::Preliminary {
-                    generation: id,
-                    runs,
-                    outcomes: Rc::new(outcomes),
-                },
-                Report::Finished {
-                    id,
-                    summary,
-                    indicators,
-                    milliseconds,
-                } => Action::Finished {
-                    generation: id,
-                    summary: Rc::new(summary),
-                    indicators: Rc::new(indicators),
-                    milliseconds,
-                },
-                // The main worker is only given ensembles.
-                Report::BatchProgress { .. } | Report::BatchFinished { .. } => return,
-            })
-        })
-        .spawn_with_loader("./worker_loader.js")
-}
 
 #[component]
 pub fn App() -> Html {
@@ -107,54 +69,8 @@ pub fn App() -> Html {
         state
     });
 
-    // The worker; replaced by a fresh one when the user retries after a failure.
-    let last_report: Rc<Cell<f64>> = use_memo((), |_| Cell::new(js_sys::Date::now()));
-    let bridge = {
-        let dispatch = state.dispatcher();
-        let last_report = last_report.clone();
-        use_mut_ref(move || spawn_worker(dispatch, last_report))
-    };
-
-    // A new job whenever an input of the model changes (it replaces the running one), or on retry.
-    {
-        let bridge = bridge.clone();
-        let job_state = state.clone();
-        let dispatch = state.dispatcher();
-        let last_report = last_report.clone();
-        let attempt = state.worker_attempt;
-        let spawned_for = use_mut_ref(|| 0u32);
-        use_effect_with((state.generation, attempt), move |_| {
-            if *spawned_for.borrow() != attempt {
-                *bridge.borrow_mut() = spawn_worker(dispatch, last_report.clone());
-                *spawned_for.borrow_mut() = attempt;
-            }
-            last_report.set(js_sys::Date::now());
-            bridge.borrow().send(Job {
-                id: job_state.generation,
-                task: Task::Ensemble(job_state.scenario.model(&job_state.values)),
-                settings: job_state.settings,
-            });
-        });
-    }
-
-    // Watchdog: a running job whose worker has gone silent is reported, and the page stays usable.
-    let running = use_mut_ref(|| false);
-    *running.borrow_mut() = state.progress.is_some();
-    {
-        let dispatch = state.dispatcher();
-        let running = running.clone();
-        let last_report = last_report.clone();
-        use_effect_with((), move |_| {
-            let interval = gloo::timers::callback::Interval::new(1000, move || {
-                if *running.borrow() && js_sys::Date::now() - last_report.get() > WORKER_SILENCE_MILLISECONDS {
-                    dispatch.dispatch(Action::WorkerFailed(
-                        "the simulation worker stopped answering (it may have failed to load or crashed)".into(),
-                    ));
-                }
-            });
-            move || drop(interval)
-        });
-    }
+    // Every worker job the state asks for (the main ensemble, the analyses), and the watchdog.
+    runner::use_runner(&state);
 
     // The link follows the state: a new history entry when the scenario changes, otherwise the
     // current entry is rewritten (debounced). It is also saved for the next visit.

@@ -33,6 +33,8 @@ pub enum Task {
     Ensemble(Model),
     /// Outcomes-only ensembles, in order.
     Outcomes(Vec<Model>),
+    /// Drop the running job, if any (the user cancelled it); nothing is reported.
+    Cancel,
 }
 
 /// A request from the page. A newer job replaces any job still running in this worker.
@@ -43,33 +45,41 @@ pub struct Job {
     pub settings: Settings,
 }
 
-/// What the worker sends back.
+/// What the worker sends back: one kind of report per kind of task, so a receiver matches only
+/// the updates its own task can produce.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Report {
+    Ensemble { id: u64, update: EnsembleUpdate },
+    Outcomes { id: u64, update: OutcomesUpdate },
+}
+
+/// How a [`Task::Ensemble`] goes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum EnsembleUpdate {
     Progress {
-        id: u64,
         fraction: f64,
         bands: Vec<PairBands>,
     },
     /// The outcomes of the first `runs` runs, while the rest are computed.
     Preliminary {
-        id: u64,
         runs: usize,
         outcomes: Vec<Proportion>,
     },
     Finished {
-        id: u64,
         summary: Summary,
         indicators: OutcomeRuns,
         milliseconds: f64,
     },
-    BatchProgress {
-        id: u64,
+}
+
+/// How a [`Task::Outcomes`] batch goes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum OutcomesUpdate {
+    Progress {
         done: usize,
         total: usize,
     },
-    BatchFinished {
-        id: u64,
+    Finished {
         results: Vec<OutcomeRuns>,
         milliseconds: f64,
     },
@@ -140,10 +150,12 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
             } => {
                 let ensemble = first.as_mut().expect("matched Some");
                 if ensemble.advance(RUNS_PER_STEP).is_done() {
-                    let report = Report::Preliminary {
+                    let report = Report::Ensemble {
                         id: job.id,
-                        runs: PRELIMINARY_RUNS,
-                        outcomes: ensemble.summary().outcomes,
+                        update: EnsembleUpdate::Preliminary {
+                            runs: PRELIMINARY_RUNS,
+                            outcomes: ensemble.summary().outcomes,
+                        },
                     };
                     *first = None;
                     return (Some(report), false);
@@ -158,19 +170,23 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
             } => {
                 let progress = ensemble.advance(RUNS_PER_STEP);
                 if progress.is_done() {
-                    let report = Report::Finished {
+                    let report = Report::Ensemble {
                         id: job.id,
-                        summary: ensemble.summary(),
-                        indicators: OutcomeRuns::from_ensemble(ensemble),
-                        milliseconds: now() - job.started,
+                        update: EnsembleUpdate::Finished {
+                            summary: ensemble.summary(),
+                            indicators: OutcomeRuns::from_ensemble(ensemble),
+                            milliseconds: now() - job.started,
+                        },
                     };
                     return (Some(report), true);
                 }
                 if now() - slice_start >= SLICE_MILLISECONDS {
-                    let report = Report::Progress {
+                    let report = Report::Ensemble {
                         id: job.id,
-                        fraction: progress.fraction(),
-                        bands: ensemble.bands().to_vec(),
+                        update: EnsembleUpdate::Progress {
+                            fraction: progress.fraction(),
+                            bands: ensemble.bands().to_vec(),
+                        },
                     };
                     return (Some(report), false);
                 }
@@ -189,10 +205,12 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     }
                 }
                 if current.is_none() {
-                    let report = Report::BatchFinished {
+                    let report = Report::Outcomes {
                         id: job.id,
-                        results: std::mem::take(results),
-                        milliseconds: now() - job.started,
+                        update: OutcomesUpdate::Finished {
+                            results: std::mem::take(results),
+                            milliseconds: now() - job.started,
+                        },
                     };
                     return (Some(report), true);
                 }
@@ -203,10 +221,12 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     }
                     job.last_report = time;
                     return (
-                        Some(Report::BatchProgress {
+                        Some(Report::Outcomes {
                             id: job.id,
-                            done: results.len(),
-                            total: *total,
+                            update: OutcomesUpdate::Progress {
+                                done: results.len(),
+                                total: *total,
+                            },
                         }),
                         false,
                     );
@@ -250,6 +270,10 @@ impl Worker for SimWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
         let work = match job.task {
+            Task::Cancel => {
+                self.running = None;
+                return;
+            }
             Task::Ensemble(model) => {
                 let first = (job.settings.runs >= PRELIMINARY_FROM).then(|| {
                     Box::new(Ensemble::outcomes_only(

@@ -4,78 +4,40 @@
 
 use std::rc::Rc;
 
-use gloo::worker::{Spawnable, WorkerBridge};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::synced_select::use_synced_select;
 use crate::analysis::compare::{check_same_actors, compare_runs, StateComparison};
 use crate::analysis::OutcomeRuns;
-use crate::app::worker::{Job, Report, SimWorker, Task};
 use crate::app::Shared;
 use crate::engine::{PairBands, Settings, Summary};
 use crate::scenario::{builtin, builtin_ids, Scenario};
+use crate::state::ReferenceRun;
 use crate::view::fan::{fan_paths, Frame};
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
     pub scenario: Shared<Scenario>,
-    pub values: Rc<Vec<f64>>,
     pub settings: Settings,
     pub generation: u64,
     /// The current state's finished results (same generation), if any.
     pub summary: Option<Shared<Summary>>,
     pub indicators: Option<Shared<OutcomeRuns>>,
     pub pair: usize,
-}
-
-/// The reference state's finished ensemble.
-#[derive(Clone)]
-struct Reference {
-    id: u64,
-    label: String,
-    scenario: Rc<Scenario>,
-    settings: Settings,
-    generation: u64,
-    result: Option<(Rc<Summary>, Rc<OutcomeRuns>)>,
+    /// The built-in scenario chosen as reference; empty for this scenario's defaults.
+    pub choice: AttrValue,
+    /// The last reference run asked for.
+    pub reference: Option<ReferenceRun>,
+    pub on_choice: Callback<String>,
+    pub on_run: Callback<()>,
 }
 
 const DEFAULTS: &str = "";
 
 #[component]
 pub fn Compare(props: &CompareProps) -> Html {
-    let choice = use_state(|| DEFAULTS.to_string());
-    let reference = use_state(|| None::<Reference>);
-    let latest = use_mut_ref(|| None::<Reference>);
-    *latest.borrow_mut() = (*reference).clone();
-    let worker: Rc<WorkerBridge<SimWorker>> = {
-        let (reference, latest) = (reference.clone(), latest.clone());
-        use_memo((), move |_| {
-            SimWorker::spawner()
-                .callback(move |report: Report| {
-                    let Report::Finished {
-                        id,
-                        summary,
-                        indicators,
-                        ..
-                    } = report
-                    else {
-                        return;
-                    };
-                    let Some(mut current) = latest.borrow().clone() else {
-                        return;
-                    };
-                    if current.id != id {
-                        return;
-                    }
-                    current.result = Some((Rc::new(summary), Rc::new(indicators)));
-                    *latest.borrow_mut() = Some(current.clone());
-                    reference.set(Some(current));
-                })
-                .spawn_with_loader("./worker_loader.js")
-        })
-    };
     let scenario = &props.scenario;
     // Built-in scenarios over the same actors (in the same order) can be compared run by run.
     let others: Vec<(String, String)> = builtin_ids()
@@ -84,51 +46,16 @@ pub fn Compare(props: &CompareProps) -> Html {
         .filter(|other| check_same_actors(scenario, other).is_ok())
         .map(|other| (other.id.clone(), other.title.clone()))
         .collect();
-    let onchoice = {
-        let choice = choice.clone();
-        Callback::from(move |event: Event| {
-            let select: HtmlSelectElement = event.target_unchecked_into();
-            choice.set(select.value());
-        })
-    };
-    let picker = use_synced_select((*choice).clone());
-    let onrun = {
-        let (scenario, settings, generation, choice) =
-            (props.scenario.clone(), props.settings, props.generation, choice.clone());
-        let (reference, latest, worker) = (reference.clone(), latest.clone(), worker.clone());
-        Callback::from(move |_| {
-            let (reference_scenario, label) = if choice.is_empty() {
-                (Rc::new((*scenario.0).clone()), "the scenario's defaults".to_string())
-            } else {
-                match builtin(&choice).and_then(Result::ok) {
-                    Some(other) => {
-                        let title = other.title.clone();
-                        (Rc::new(other), format!("“{title}” at its defaults"))
-                    }
-                    None => return,
-                }
-            };
-            let id = latest.borrow().as_ref().map_or(1, |r| r.id + 1);
-            let model = reference_scenario.model(&reference_scenario.defaults());
-            worker.send(Job {
-                id,
-                task: Task::Ensemble(model),
-                settings,
-            });
-            let fresh = Reference {
-                id,
-                label,
-                scenario: reference_scenario,
-                settings,
-                generation,
-                result: None,
-            };
-            *latest.borrow_mut() = Some(fresh.clone());
-            reference.set(Some(fresh));
-        })
-    };
+    let onchoice = props.on_choice.reform(|event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        select.value()
+    });
+    let choice = &props.choice;
+    let picker = use_synced_select(choice.to_string());
+    let onrun = props.on_run.reform(|_: MouseEvent| ());
+    let reference = &props.reference;
 
-    let comparison: Option<(StateComparison, Rc<Summary>, String)> = match (&*reference, &props.indicators) {
+    let comparison: Option<(StateComparison, Rc<Summary>, String)> = match (reference, &props.indicators) {
         (Some(r), Some(current)) if r.settings == props.settings => r.result.as_ref().map(|(summary, runs)| {
             (
                 compare_runs(&r.scenario, runs, scenario, current, props.settings),
@@ -149,7 +76,7 @@ pub fn Compare(props: &CompareProps) -> Html {
                 <select id="compare-with" ref={picker} onchange={onchoice}>
                     <option value={DEFAULTS} selected={choice.is_empty()}>{ "this scenario's defaults" }</option>
                     for (id, title) in others {
-                        <option value={id.clone()} selected={*choice == id}>{ title }</option>
+                        <option value={id.clone()} selected={choice.as_str() == id}>{ title }</option>
                     }
                 </select>
                 <button type="button" id="run-compare" onclick={onrun} disabled={running}>{ "Compare" }</button>

@@ -17,8 +17,18 @@ use super::sensitivity::Sensitivity;
 use super::share::Share;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
+use crate::app::runner::pool_size;
 use crate::app::Shared;
-use crate::state::{Action, State};
+use crate::state::{Action, AnalysisAction, State};
+
+/// A typed callback that dispatches one analysis action.
+fn analysis<T: 'static>(
+    dispatch: &UseReducerDispatcher<State>,
+    to_action: impl Fn(T) -> AnalysisAction + 'static,
+) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |input| dispatch.dispatch(Action::Analysis(to_action(input))))
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
@@ -105,9 +115,16 @@ pub fn Results(props: &ResultsProps) -> Html {
                     </div>
                 </section>
             }
-            <Sensitivity scenario={scenario.clone()} values={values.clone()} settings={state.settings} generation={state.generation} />
-            <Compare scenario={scenario.clone()} values={values.clone()} settings={state.settings} generation={state.generation}
-                summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair} />
+            <Sensitivity scenario={scenario.clone()} settings={state.settings} generation={state.generation}
+                tornado={state.analyses.tornado.clone()} outcome={state.analyses.tornado_outcome}
+                on_compute={analysis(&dispatch, |()| AnalysisAction::ComputeTornado { workers: pool_size(), now: js_sys::Date::now() })}
+                on_cancel={analysis(&dispatch, |()| AnalysisAction::CancelTornado)}
+                on_outcome={analysis(&dispatch, AnalysisAction::ChooseTornadoOutcome)} />
+            <Compare scenario={scenario.clone()} settings={state.settings} generation={state.generation}
+                summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair}
+                choice={AttrValue::from(state.analyses.reference_choice.clone())} reference={state.analyses.reference.clone()}
+                on_choice={analysis(&dispatch, AnalysisAction::ChooseReference)}
+                on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)} />
             if let Some(summary) = &summary {
                 <Exports scenario={scenario.clone()} values={values.clone()} summary={summary.clone()} {pair} />
             }

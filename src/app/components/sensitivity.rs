@@ -2,22 +2,17 @@
 //! several workers with common random numbers (every ensemble uses the page's seed, so run r draws
 //! the same numbers at both ends of every range and the bars are effects, not sampling noise).
 
-use std::rc::Rc;
-
-use gloo::worker::{Spawnable, WorkerBridge};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::synced_select::use_synced_select;
 use crate::analysis::export::{tornado_csv, tornado_svg};
-use crate::analysis::sensitivity::{
-    assemble, tornado_jobs, JobResult, Probe, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE,
-};
+use crate::analysis::sensitivity::{assemble, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::app::browser::download;
-use crate::app::worker::{Job, Report, SimWorker, Task};
 use crate::app::Shared;
 use crate::engine::Settings;
 use crate::scenario::Scenario;
+use crate::state::TornadoRun;
 use crate::view::format;
 
 /// Bars shown before "show all".
@@ -26,155 +21,43 @@ const SHOWN_BARS: usize = 15;
 #[derive(Properties, PartialEq)]
 pub struct SensitivityProps {
     pub scenario: Shared<Scenario>,
-    pub values: Rc<Vec<f64>>,
     pub settings: Settings,
     /// Changes whenever an input changes: a tornado of older inputs is marked as such.
     pub generation: u64,
-}
-
-/// One run of the tornado: what was asked, and what has come back.
-#[derive(Clone, PartialEq)]
-struct Run {
-    id: u64,
-    generation: u64,
-    settings: Settings,
-    values: Rc<Vec<f64>>,
-    /// Per worker: the probes of the models it was given, in order.
-    probes: Vec<Vec<Probe>>,
-    /// Per worker: its results once finished.
-    results: Vec<Option<Vec<JobResult>>>,
-    /// Per worker: ensembles done so far.
-    done: Vec<usize>,
-    total: usize,
-    started: f64,
-    milliseconds: Option<f64>,
-}
-
-impl Run {
-    fn finished(&self) -> Option<Vec<JobResult>> {
-        let mut all = Vec::new();
-        for results in &self.results {
-            all.extend(results.clone()?);
-        }
-        Some(all)
-    }
-}
-
-fn worker_count() -> usize {
-    let cores = gloo::utils::window().navigator().hardware_concurrency();
-    (cores as usize).clamp(1, 4)
+    /// The last tornado asked for, as far as the workers have answered.
+    pub tornado: Option<TornadoRun>,
+    /// The outcome it is drawn for.
+    pub outcome: usize,
+    pub on_compute: Callback<()>,
+    pub on_cancel: Callback<()>,
+    pub on_outcome: Callback<usize>,
 }
 
 #[component]
 pub fn Sensitivity(props: &SensitivityProps) -> Html {
-    let outcome = use_state(|| 0usize);
-    let run = use_state(|| None::<Run>);
     let show_all = use_state(|| false);
-    // Reports arrive here as (worker, report); the latest `run` is read through a shared cell.
-    let latest = use_mut_ref(|| None::<Run>);
-    *latest.borrow_mut() = (*run).clone();
-    let workers: Rc<Vec<WorkerBridge<SimWorker>>> = {
-        let run = run.clone();
-        let latest = latest.clone();
-        use_memo((), move |_| {
-            (0..worker_count())
-                .map(|w| {
-                    let run = run.clone();
-                    let latest = latest.clone();
-                    SimWorker::spawner()
-                        .callback(move |report: Report| {
-                            let Some(mut current) = latest.borrow().clone() else {
-                                return;
-                            };
-                            match report {
-                                Report::BatchProgress { id, done, .. } if id == current.id => current.done[w] = done,
-                                Report::BatchFinished { id, results, .. } if id == current.id => {
-                                    current.done[w] = results.len();
-                                    let probes = current.probes[w].clone();
-                                    current.results[w] = Some(
-                                        probes
-                                            .into_iter()
-                                            .zip(results)
-                                            .map(|(probe, runs)| JobResult { probe, runs })
-                                            .collect(),
-                                    );
-                                    if current.finished().is_some() {
-                                        current.milliseconds = Some(js_sys::Date::now() - current.started);
-                                    }
-                                }
-                                _ => return,
-                            }
-                            *latest.borrow_mut() = Some(current.clone());
-                            run.set(Some(current));
-                        })
-                        .spawn_with_loader("./worker_loader.js")
-                })
-                .collect()
-        })
-    };
-
-    let onrun = {
-        let (scenario, values, settings, generation) = (
-            props.scenario.clone(),
-            props.values.clone(),
-            props.settings,
-            props.generation,
-        );
-        let (run, latest, workers) = (run.clone(), latest.clone(), workers.clone());
-        Callback::from(move |_| {
-            let jobs = tornado_jobs(&scenario, &values);
-            let n = workers.len();
-            let id = latest.borrow().as_ref().map_or(1, |r| r.id + 1);
-            let mut probes = vec![Vec::new(); n];
-            let mut models = vec![Vec::new(); n];
-            // Interleaved, so every worker gets a similar share of the work.
-            for (k, job) in jobs.iter().enumerate() {
-                probes[k % n].push(job.probe);
-                models[k % n].push(job.model(&scenario));
-            }
-            let started = js_sys::Date::now();
-            for (worker, models) in workers.iter().zip(models) {
-                worker.send(Job {
-                    id,
-                    task: Task::Outcomes(models),
-                    settings,
-                });
-            }
-            let fresh = Run {
-                id,
-                generation,
-                settings,
-                values: values.clone(),
-                probes,
-                results: vec![None; n],
-                done: vec![0; n],
-                total: jobs.len(),
-                started,
-                milliseconds: None,
-            };
-            *latest.borrow_mut() = Some(fresh.clone());
-            run.set(Some(fresh));
-        })
-    };
+    let onrun = props.on_compute.reform(|_: MouseEvent| ());
+    let oncancel = props.on_cancel.reform(|_: MouseEvent| ());
     let onoutcome = {
-        let outcome = outcome.clone();
+        let on_outcome = props.on_outcome.clone();
         Callback::from(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
             if let Ok(index) = select.value().parse::<usize>() {
-                outcome.set(index);
+                on_outcome.emit(index);
             }
         })
     };
-    let picker = use_synced_select(outcome.to_string());
+    let picker = use_synced_select(props.outcome.to_string());
     let scenario = &props.scenario;
-    let outcome_index = (*outcome).min(scenario.outcomes.len().saturating_sub(1));
+    let outcome_index = props.outcome.min(scenario.outcomes.len().saturating_sub(1));
+    let run = props.tornado.as_ref();
 
-    let tornado: Option<Tornado> = run.as_ref().and_then(|r| {
+    let tornado: Option<Tornado> = run.and_then(|r| {
         let results = r.finished()?;
-        assemble(scenario, &r.values, r.settings, &results, outcome_index).ok()
+        assemble(&r.scenario, &r.values, r.settings, &results, outcome_index).ok()
     });
-    let running = run.as_ref().is_some_and(|r| r.milliseconds.is_none());
-    let stale = run.as_ref().is_some_and(|r| r.generation != props.generation);
+    let running = run.is_some_and(TornadoRun::is_running);
+    let stale = run.is_some_and(|r| r.generation != props.generation);
 
     let downloads = tornado.as_ref().map(|t| {
         let (scenario, t1, t2) = (scenario.clone(), t.clone(), t.clone());
@@ -212,22 +95,25 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
                 <button type="button" id="run-sensitivity" onclick={onrun} disabled={running}>
                     { if run.is_some() { "Recompute sensitivity" } else { "Compute sensitivity" } }
                 </button>
+                if running {
+                    <button type="button" id="cancel-sensitivity" onclick={oncancel}>{ "Cancel" }</button>
+                }
             </div>
-            if let Some(r) = run.as_ref() {
+            if let Some(r) = run {
                 <p class="status" role="status" data-tornado-status={if running { "running" } else { "done" }}>
                     if running {
-                        { format!("Computing {} ensembles on {} workers… ", r.total, r.done.len()) }
-                        <progress max={r.total.to_string()} value={r.done.iter().sum::<usize>().to_string()} aria-label="Progress of the sensitivity analysis" />
+                        { format!("Computing {} ensembles on {} workers… ", r.total(), r.workers()) }
+                        <progress max={r.total().to_string()} value={r.done.iter().sum::<usize>().to_string()} aria-label="Progress of the sensitivity analysis" />
                     } else if let Some(ms) = r.milliseconds {
-                        <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total, r.settings.runs, ms / 1000.0, r.done.len()) }</span>
+                        <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total(), r.settings.runs, ms / 1000.0, r.workers()) }</span>
                     }
                     if stale {
                         <strong>{ " The inputs have changed since: recompute to update." }</strong>
                     }
                 </p>
             }
-            if let Some(t) = &tornado {
-                { tornado_chart(scenario, t, if *show_all { usize::MAX } else { SHOWN_BARS }) }
+            if let (Some(t), Some(r)) = (&tornado, run) {
+                { tornado_chart(&r.scenario, t, if *show_all { usize::MAX } else { SHOWN_BARS }) }
                 <p>
                     if t.bars.len() > SHOWN_BARS {
                         <button type="button" onclick={let show_all = show_all.clone(); Callback::from(move |_| show_all.set(!*show_all))}>

@@ -1,0 +1,414 @@
+//! The analyses' part of the page state — the sensitivity tornado and the comparison against a
+//! reference — as plain data that the one reducer changes. The page's runner (`app/runner.rs`)
+//! sends the jobs a request implies and turns the workers' reports back into these actions; the
+//! components only render this and send typed callbacks.
+
+use std::rc::Rc;
+
+use crate::analysis::sensitivity::{tornado_jobs, JobResult, Probe};
+use crate::analysis::OutcomeRuns;
+use crate::engine::{Model, Settings, Summary};
+use crate::scenario::{builtin, Scenario};
+
+/// One computation of the tornado: what was asked, and what has come back from each worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TornadoRun {
+    pub id: u64,
+    /// The inputs it was computed for: a tornado of older inputs is marked as such.
+    pub generation: u64,
+    pub scenario: Rc<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    pub settings: Settings,
+    /// Per worker: the probes of the models it was given, in order (interleaved, so every worker
+    /// gets a similar share of the work).
+    pub probes: Vec<Vec<Probe>>,
+    /// Per worker: its per-run outcome indicators once finished, in the order of its probes
+    /// (shared: the reducer copies the state on every action).
+    pub results: Vec<Option<Rc<Vec<OutcomeRuns>>>>,
+    /// Per worker: ensembles done so far.
+    pub done: Vec<usize>,
+    /// Page clock (ms) when asked, and the time it took once every worker has answered.
+    pub started: f64,
+    pub milliseconds: Option<f64>,
+}
+
+impl TornadoRun {
+    pub fn total(&self) -> usize {
+        self.probes.iter().map(Vec::len).sum()
+    }
+
+    pub fn workers(&self) -> usize {
+        self.probes.len()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.milliseconds.is_none()
+    }
+
+    /// Every ensemble's result, once every worker has answered.
+    pub fn finished(&self) -> Option<Vec<JobResult>> {
+        let mut all = Vec::with_capacity(self.total());
+        for (probes, results) in self.probes.iter().zip(&self.results) {
+            let results = results.as_ref()?;
+            all.extend(probes.iter().zip(results.iter()).map(|(&probe, runs)| JobResult {
+                probe,
+                runs: runs.clone(),
+            }));
+        }
+        Some(all)
+    }
+
+    /// The models worker `worker` is to run, in the order of its probes.
+    pub fn models(&self, worker: usize) -> Vec<Model> {
+        let mut values = (*self.values).clone();
+        self.probes[worker]
+            .iter()
+            .map(|probe| {
+                values.copy_from_slice(&self.values);
+                if let Probe::End { assumption, end } = *probe {
+                    values[assumption] = crate::analysis::sensitivity::end_value(&self.scenario, assumption, end);
+                }
+                self.scenario.model(&values)
+            })
+            .collect()
+    }
+}
+
+/// The reference state of a comparison and its finished ensemble.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceRun {
+    pub id: u64,
+    /// "the scenario's defaults", or the other scenario's title.
+    pub label: String,
+    pub scenario: Rc<Scenario>,
+    pub settings: Settings,
+    pub generation: u64,
+    pub result: Option<(Rc<Summary>, Rc<OutcomeRuns>)>,
+}
+
+impl ReferenceRun {
+    pub fn model(&self) -> Model {
+        self.scenario.model(&self.scenario.defaults())
+    }
+}
+
+/// What the analyses hold between renders.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Analyses {
+    pub tornado: Option<TornadoRun>,
+    /// The outcome the tornado is drawn for (switching it needs no new runs).
+    pub tornado_outcome: usize,
+    /// The built-in scenario to compare against; empty for the current scenario's defaults.
+    pub reference_choice: String,
+    pub reference: Option<ReferenceRun>,
+    /// The last job id given to an analysis: every request takes a new one, so a late answer to
+    /// an older request is recognised and dropped.
+    pub last_job: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnalysisAction {
+    /// Compute the tornado for the current inputs on `workers` workers; `now` is the page clock.
+    ComputeTornado {
+        workers: usize,
+        now: f64,
+    },
+    /// Stop the tornado being computed (its partial results are dropped).
+    CancelTornado,
+    TornadoProgress {
+        id: u64,
+        worker: usize,
+        done: usize,
+    },
+    TornadoFinished {
+        id: u64,
+        worker: usize,
+        results: Vec<OutcomeRuns>,
+        now: f64,
+    },
+    ChooseTornadoOutcome(usize),
+    /// A built-in scenario id, or empty for the current scenario's defaults.
+    ChooseReference(String),
+    RunReference,
+    ReferenceFinished {
+        id: u64,
+        summary: Rc<Summary>,
+        indicators: Rc<OutcomeRuns>,
+    },
+}
+
+/// What the analyses see of the rest of the state.
+pub struct Inputs<'a> {
+    pub scenario: &'a Rc<Scenario>,
+    pub values: &'a [f64],
+    pub settings: Settings,
+    pub generation: u64,
+}
+
+impl Analyses {
+    pub fn apply(&mut self, action: AnalysisAction, inputs: Inputs) {
+        match action {
+            AnalysisAction::ComputeTornado { workers, now } => {
+                let workers = workers.max(1);
+                let mut probes = vec![Vec::new(); workers];
+                for (k, job) in tornado_jobs(inputs.scenario, inputs.values).iter().enumerate() {
+                    probes[k % workers].push(job.probe);
+                }
+                self.last_job += 1;
+                self.tornado = Some(TornadoRun {
+                    id: self.last_job,
+                    generation: inputs.generation,
+                    scenario: inputs.scenario.clone(),
+                    values: Rc::new(inputs.values.to_vec()),
+                    settings: inputs.settings,
+                    probes,
+                    results: vec![None; workers],
+                    done: vec![0; workers],
+                    started: now,
+                    milliseconds: None,
+                });
+            }
+            AnalysisAction::CancelTornado => {
+                if self.tornado.as_ref().is_some_and(TornadoRun::is_running) {
+                    self.tornado = None;
+                }
+            }
+            AnalysisAction::TornadoProgress { id, worker, done } => {
+                if let Some(run) = self.tornado.as_mut().filter(|run| run.id == id) {
+                    if let Some(count) = run.done.get_mut(worker) {
+                        *count = done;
+                    }
+                }
+            }
+            AnalysisAction::TornadoFinished {
+                id,
+                worker,
+                results,
+                now,
+            } => {
+                let Some(run) = self.tornado.as_mut().filter(|run| run.id == id) else {
+                    return;
+                };
+                if run.probes.get(worker).map(Vec::len) != Some(results.len()) {
+                    return;
+                }
+                run.done[worker] = results.len();
+                run.results[worker] = Some(Rc::new(results));
+                if run.results.iter().all(Option::is_some) {
+                    run.milliseconds = Some(now - run.started);
+                }
+            }
+            AnalysisAction::ChooseTornadoOutcome(outcome) => {
+                if outcome < inputs.scenario.outcomes.len() {
+                    self.tornado_outcome = outcome;
+                }
+            }
+            AnalysisAction::ChooseReference(choice) => self.reference_choice = choice,
+            AnalysisAction::RunReference => {
+                let (scenario, label) = if self.reference_choice.is_empty() {
+                    (inputs.scenario.clone(), "the scenario's defaults".to_string())
+                } else {
+                    match builtin(&self.reference_choice).and_then(Result::ok) {
+                        Some(other) => {
+                            let label = format!("“{}” at its defaults", other.title);
+                            (Rc::new(other), label)
+                        }
+                        None => return,
+                    }
+                };
+                self.last_job += 1;
+                self.reference = Some(ReferenceRun {
+                    id: self.last_job,
+                    label,
+                    scenario,
+                    settings: inputs.settings,
+                    generation: inputs.generation,
+                    result: None,
+                });
+            }
+            AnalysisAction::ReferenceFinished {
+                id,
+                summary,
+                indicators,
+            } => {
+                if let Some(reference) = self.reference.as_mut().filter(|r| r.id == id) {
+                    reference.result = Some((summary, indicators));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::sensitivity::{run_job, End};
+    use crate::state::{Action, State};
+
+    fn state() -> State {
+        let mut state = State::default_builtin();
+        state.settings.runs = 40;
+        state.settings.horizon = 6;
+        state
+    }
+
+    fn compute(state: &mut State, workers: usize) -> TornadoRun {
+        state.apply(Action::Analysis(AnalysisAction::ComputeTornado {
+            workers,
+            now: 1000.0,
+        }));
+        state.analyses.tornado.clone().expect("asked for")
+    }
+
+    #[test]
+    fn a_tornado_is_spread_over_the_workers_and_assembled_in_probe_order() {
+        let mut state = state();
+        let jobs = tornado_jobs(&state.scenario, &state.values);
+        let run = compute(&mut state, 3);
+        assert_eq!(run.total(), jobs.len());
+        assert_eq!(run.workers(), 3);
+        // Job k goes to worker k mod 3, in order; each worker's models are those jobs' models.
+        for worker in 0..3 {
+            let expected: Vec<_> = jobs.iter().skip(worker).step_by(3).collect();
+            assert_eq!(run.probes[worker], expected.iter().map(|j| j.probe).collect::<Vec<_>>());
+            let models = run.models(worker);
+            for (model, job) in models.iter().zip(&expected) {
+                assert_eq!(*model, job.model(&state.scenario));
+            }
+        }
+        assert!(run.is_running() && run.finished().is_none());
+        // Workers answer in any order; the tornado is complete only when all have.
+        for worker in [2, 0, 1] {
+            let results = run.probes[worker]
+                .iter()
+                .map(|&probe| {
+                    let job = jobs.iter().find(|j| j.probe == probe).unwrap();
+                    run_job(&state.scenario, state.settings, job).runs
+                })
+                .collect();
+            state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+                id: run.id,
+                worker,
+                results,
+                now: 1500.0,
+            }));
+        }
+        let done = state.analyses.tornado.clone().unwrap();
+        assert_eq!(done.milliseconds, Some(500.0));
+        let finished = done.finished().unwrap();
+        assert_eq!(finished.len(), jobs.len());
+        for result in &finished {
+            let job = jobs.iter().find(|j| j.probe == result.probe).unwrap();
+            assert_eq!(result.runs, run_job(&state.scenario, state.settings, job).runs);
+        }
+    }
+
+    #[test]
+    fn late_or_mismatched_answers_are_dropped() {
+        let mut state = state();
+        let old = compute(&mut state, 2);
+        let new = compute(&mut state, 2);
+        assert!(new.id > old.id);
+        let count = old.probes[0].len();
+        state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+            id: old.id,
+            worker: 0,
+            results: vec![OutcomeRuns::simulate(state.scenario.model(&state.values), state.settings); count],
+            now: 2000.0,
+        }));
+        state.apply(Action::Analysis(AnalysisAction::TornadoProgress {
+            id: old.id,
+            worker: 0,
+            done: 5,
+        }));
+        assert_eq!(
+            state.analyses.tornado.as_ref(),
+            Some(&new),
+            "an answer to the older request changes nothing"
+        );
+        // An answer with the wrong number of ensembles is not taken either.
+        state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+            id: new.id,
+            worker: 0,
+            results: Vec::new(),
+            now: 2000.0,
+        }));
+        assert_eq!(state.analyses.tornado.as_ref(), Some(&new));
+        state.apply(Action::Analysis(AnalysisAction::TornadoProgress {
+            id: new.id,
+            worker: 1,
+            done: 3,
+        }));
+        assert_eq!(state.analyses.tornado.as_ref().unwrap().done, vec![0, 3]);
+        state.apply(Action::Analysis(AnalysisAction::CancelTornado));
+        assert_eq!(state.analyses.tornado, None);
+    }
+
+    #[test]
+    fn a_tornado_end_model_moves_only_its_assumption() {
+        let mut state = state();
+        let run = compute(&mut state, 1);
+        let (k, assumption) = run.probes[0]
+            .iter()
+            .enumerate()
+            .find_map(|(k, probe)| match *probe {
+                Probe::End {
+                    assumption,
+                    end: End::High,
+                } => Some((k, assumption)),
+                _ => None,
+            })
+            .unwrap();
+        let mut expected = state.values.clone();
+        expected[assumption] = state.scenario.assumptions[assumption].range.1;
+        assert_eq!(run.models(0)[k], state.scenario.model(&expected));
+    }
+
+    #[test]
+    fn the_reference_is_the_chosen_scenario_at_its_defaults_and_keeps_only_its_own_answer() {
+        let mut state = state();
+        state.apply(Action::SetValue(0, state.scenario.assumptions[0].range.0));
+        state.apply(Action::Analysis(AnalysisAction::RunReference));
+        let first = state.analyses.reference.clone().unwrap();
+        assert_eq!(first.label, "the scenario's defaults");
+        assert_eq!(first.model(), state.scenario.model(&state.scenario.defaults()));
+        assert_eq!(first.settings, state.settings);
+        state.apply(Action::Analysis(AnalysisAction::ChooseReference(
+            "no-such-scenario".into(),
+        )));
+        state.apply(Action::Analysis(AnalysisAction::RunReference));
+        assert_eq!(
+            state.analyses.reference.as_ref(),
+            Some(&first),
+            "an unknown choice runs nothing"
+        );
+        state.apply(Action::Analysis(AnalysisAction::ChooseReference(String::new())));
+        state.apply(Action::Analysis(AnalysisAction::RunReference));
+        let second = state.analyses.reference.clone().unwrap();
+        let summary = Rc::new(crate::engine::Ensemble::run(second.model(), second.settings));
+        let indicators = Rc::new(OutcomeRuns::simulate(second.model(), second.settings));
+        for id in [first.id, second.id] {
+            state.apply(Action::Analysis(AnalysisAction::ReferenceFinished {
+                id,
+                summary: summary.clone(),
+                indicators: indicators.clone(),
+            }));
+            let got = state.analyses.reference.as_ref().unwrap();
+            assert_eq!(got.result.is_some(), id == second.id, "answer to job {id}");
+        }
+    }
+
+    #[test]
+    fn analyses_survive_back_and_forward_within_a_scenario_but_not_a_scenario_change() {
+        let mut state = state();
+        let link = state.link();
+        compute(&mut state, 2);
+        state.apply(Action::OpenLink(link));
+        assert!(state.analyses.tornado.is_some());
+        let other = crate::scenario::builtin_ids()
+            .find(|id| *id != state.scenario.id)
+            .unwrap();
+        state.apply(Action::SelectScenario(other.to_string()));
+        assert_eq!(state.analyses, Analyses::default());
+    }
+}
