@@ -107,12 +107,11 @@ pub enum Action {
     Analysis(AnalysisAction),
 }
 
-/// SplitMix64: the next seed offered by "re-roll" (deterministic, so tests can follow it).
+/// The next seed offered by "re-roll": SplitMix64 of the current one, kept to six digits
+/// (deterministic, so tests can follow it).
 fn next_seed(seed: u64) -> u64 {
-    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) % 1_000_000
+    let mut state = seed;
+    crate::engine::splitmix64(&mut state) % 1_000_000
 }
 
 fn load_builtin(id: &str) -> Option<Scenario> {
@@ -210,7 +209,7 @@ impl State {
         let mut notices: Vec<String> = resolved.notes.iter().map(|n| n.to_string()).collect();
         for (key, value) in &resolved.view {
             match key.as_str() {
-                "pair" => match state.pair_by_key(value) {
+                "pair" => match state.scenario.pair_by_key(value) {
                     Some(pair) => state.view.pair = pair,
                     None => notices.push(format!(
                         "`view.pair`: `{}` is not a pair of this scenario; ignored",
@@ -234,18 +233,9 @@ impl State {
         state
     }
 
-    /// "RUS-CHN" (either order) → pair index.
-    fn pair_by_key(&self, key: &str) -> Option<usize> {
-        let (a, b) = key.split_once('-')?;
-        let (i, j) = (self.scenario.actor_index(a)?, self.scenario.actor_index(b)?);
-        (i != j).then(|| self.scenario.pair_of(i, j))
-    }
-
     /// The share-link fragment (without `#`) of this state.
     pub fn link(&self) -> String {
-        let (i, j) = self.scenario.pairs[self.view.pair].actors;
-        let pair = format!("{}-{}", self.scenario.actors[i].id, self.scenario.actors[j].id);
-        let mut view = vec![("pair".to_string(), pair)];
+        let mut view = vec![("pair".to_string(), self.scenario.pair_key(self.view.pair))];
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
         }

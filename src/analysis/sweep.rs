@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::indicators::OutcomeRuns;
 use crate::engine::{Proportion, Settings};
 use crate::scenario::{Assumption, Scenario};
-use crate::view::format::decimals_for_step;
 
 /// Most points on one axis.
 pub const MAX_POINTS: usize = 201;
@@ -42,8 +41,7 @@ pub fn grid(assumption: &Assumption, points: usize) -> Vec<f64> {
         "a grid has 2 to {MAX_POINTS} points, not {points}"
     );
     let (low, high) = assumption.range;
-    // Slider positions are low + k·step: as many decimals as the step or the low end needs.
-    let decimals = decimals_for_step(assumption.step).max(decimals_for_step(low));
+    let decimals = assumption.decimals();
     let scale = 10f64.powi(decimals as i32);
     let mut values: Vec<f64> = (0..points)
         .map(|k| match k {

@@ -4,18 +4,10 @@ use super::{prepare, report_notes, simulate, CliError, ExportKind, ExportOptions
 use crate::analysis::export::{assumptions_markdown, fan_chart_svg, outcomes_csv, quantiles_csv};
 use crate::engine::Ensemble;
 
-/// "RUS-CHN" (either order) → pair index.
-fn pair_by_key(prepared: &Prepared, key: &str) -> Option<usize> {
-    let scenario = &prepared.scenario;
-    let (a, b) = key.split_once('-')?;
-    let (i, j) = (scenario.actor_index(a)?, scenario.actor_index(b)?);
-    (i != j).then(|| scenario.pair_of(i, j))
-}
-
 /// `--pair`, else the link's `view.pair`, else the first pair.
 fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliError> {
     if let Some(key) = asked {
-        return pair_by_key(prepared, key).ok_or_else(|| {
+        return prepared.scenario.pair_by_key(key).ok_or_else(|| {
             let actors: Vec<&str> = prepared.scenario.actors.iter().map(|a| a.id.as_str()).collect();
             CliError(format!(
                 "--pair {key}: write two actor ids of `{}` as A-B (actors: {})",
@@ -28,7 +20,7 @@ fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliErr
         .view
         .iter()
         .find(|(key, _)| key == "pair")
-        .and_then(|(_, value)| pair_by_key(prepared, value));
+        .and_then(|(_, value)| prepared.scenario.pair_by_key(value));
     Ok(from_link.unwrap_or(0))
 }
 

@@ -18,7 +18,7 @@ pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When,
 };
-pub use rng::{RunRng, Stream};
+pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 pub use tape::{RandomTape, MAX_TAPE_BYTES};

@@ -59,6 +59,18 @@ impl Comparison {
     }
 }
 
+impl std::str::FromStr for Comparison {
+    type Err = ();
+
+    /// The inverse of [`Comparison::symbol`].
+    fn from_str(text: &str) -> Result<Self, ()> {
+        [Comparison::Above, Comparison::Below]
+            .into_iter()
+            .find(|c| c.symbol() == text)
+            .ok_or(())
+    }
+}
+
 /// "Only while a(pair) ⋚ threshold", evaluated on the month's snapshot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
@@ -119,6 +131,18 @@ impl When {
             When::AnyMonth => "any_month",
             When::EveryMonth => "every_month",
         }
+    }
+}
+
+impl std::str::FromStr for When {
+    type Err = ();
+
+    /// The inverse of [`When::keyword`].
+    fn from_str(text: &str) -> Result<Self, ()> {
+        [When::Horizon, When::AnyMonth, When::EveryMonth]
+            .into_iter()
+            .find(|w| w.keyword() == text)
+            .ok_or(())
     }
 }
 

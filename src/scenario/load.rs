@@ -8,8 +8,8 @@ use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
 use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef};
 use super::{
-    Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters, OutcomeSpec, Pair,
-    Quantity, Scenario, Source, SourceKind, SourceRef,
+    pair_by_key, pair_key, Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters,
+    OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef,
 };
 use crate::engine::{pair_index, Comparison, Outcome, Reference, When};
 
@@ -33,19 +33,24 @@ pub fn content_hash(text: &str) -> String {
     format!("{:08x}", (hash >> 32) as u32 ^ hash as u32)
 }
 
+/// The error for a file over [`MAX_FILE_BYTES`] (checked before reading it where the size is known).
+pub fn file_too_large(file: &str, bytes: u64) -> ScenarioError {
+    ScenarioError {
+        file: file.to_string(),
+        line: None,
+        field: String::new(),
+        message: format!(
+            "the file is {} KB; scenario files are limited to {} KB",
+            bytes.div_ceil(1024),
+            MAX_FILE_BYTES / 1024
+        ),
+    }
+}
+
 /// Parses and validates a scenario file. `file` names it in messages.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(ScenarioErrors(vec![ScenarioError {
-            file: file.to_string(),
-            line: None,
-            field: String::new(),
-            message: format!(
-                "the file is {} KB; scenario files are limited to {} KB",
-                text.len() / 1024,
-                MAX_FILE_BYTES / 1024
-            ),
-        }]));
+        return Err(ScenarioErrors(vec![file_too_large(file, text.len() as u64)]));
     }
     let raw = deserialize(file, text)?;
     let line_starts = std::iter::once(0)
@@ -393,12 +398,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// "RUS-CHN" in actor declaration order.
-    fn pair_key(actors: &[Actor], pair: usize) -> String {
-        let (i, j) = crate::engine::pair_actors(actors.len(), pair);
-        format!("{}-{}", actors[i].id, actors[j].id)
-    }
-
     fn pairs(&mut self, raw: &RawScenario, actors: &[Actor]) -> Vec<Pair> {
         let n = actors.len();
         let mut slots: Vec<Option<Pair>> = vec![None; n * n.saturating_sub(1) / 2];
@@ -410,7 +409,7 @@ impl<'a> Checker<'a> {
             };
             if slots[index].is_some() {
                 let line = self.line(&pair.between);
-                let key = Self::pair_key(actors, index);
+                let key = pair_key(actors, index);
                 self.error(
                     line,
                     format!("{path}.between"),
@@ -418,7 +417,7 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            let key = Self::pair_key(actors, index);
+            let key = pair_key(actors, index);
             let (a, b) = crate::engine::pair_actors(n, index);
             let initial = self.assumption(
                 &pair.initial,
@@ -452,7 +451,7 @@ impl<'a> Checker<'a> {
         }
         let missing: Vec<String> = (0..slots.len())
             .filter(|&p| slots[p].is_none())
-            .map(|p| Self::pair_key(actors, p))
+            .map(|p| pair_key(actors, p))
             .collect();
         if !missing.is_empty() && self.errors.iter().all(|e| !e.field.starts_with("pairs")) {
             self.error(
@@ -542,7 +541,7 @@ impl<'a> Checker<'a> {
             let Some(pair) = self.pair(&condition.between, &format!("{cpath}.between"), actors) else {
                 continue;
             };
-            let key = Self::pair_key(actors, pair);
+            let key = pair_key(actors, pair);
             if conditions.iter().any(|c| c.pair == pair) {
                 let line = self.line(&condition.between);
                 self.error(
@@ -578,7 +577,7 @@ impl<'a> Checker<'a> {
             let Some(pair) = self.pair(&effect.between, &format!("{epath}.between"), actors) else {
                 continue;
             };
-            let key = Self::pair_key(actors, pair);
+            let key = pair_key(actors, pair);
             if effects.iter().any(|e| e.pair == pair) {
                 let line = self.line(&effect.between);
                 self.error(
@@ -616,10 +615,10 @@ impl<'a> Checker<'a> {
     }
 
     fn comparison(&mut self, op: &Spanned<String>, field: &str) -> Comparison {
-        match op.get_ref().as_str() {
-            ">" => Comparison::Above,
-            "<" => Comparison::Below,
-            other => {
+        match op.get_ref().parse() {
+            Ok(comparison) => comparison,
+            Err(()) => {
+                let other = op.get_ref();
                 let line = self.line(op);
                 self.error(
                     line,
@@ -649,11 +648,10 @@ impl<'a> Checker<'a> {
                 outcomes.iter().any(|o| o.id == id),
             );
             self.check_text(line, &format!("{path}.label"), &outcome.label, Some(MAX_LABEL_CHARS));
-            let when = match outcome.when.get_ref().as_str() {
-                "horizon" => When::Horizon,
-                "any_month" => When::AnyMonth,
-                "every_month" => When::EveryMonth,
-                other => {
+            let when = match outcome.when.get_ref().parse::<When>() {
+                Ok(when) => when,
+                Err(()) => {
+                    let other = outcome.when.get_ref();
                     let line = self.line(&outcome.when);
                     self.error(
                         line,
@@ -871,27 +869,10 @@ fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Refere
             "`{test}` is not a test; write \"A-B > 0.3\" or \"A-B > A-C\" with actor ids"
         ));
     };
-    let pair = |text: &str| -> Result<usize, String> {
-        let (a, b) = text
-            .split_once('-')
-            .ok_or_else(|| format!("`{text}` is not a pair; write two actor ids joined by '-'"))?;
-        let find = |id: &str| {
-            actors
-                .iter()
-                .position(|x| x.id == id)
-                .ok_or_else(|| format!("`{id}` is not a declared actor"))
-        };
-        let (i, j) = (find(a)?, find(b)?);
-        if i == j {
-            return Err(format!("`{text}` names the same actor twice"));
-        }
-        Ok(pair_index(actors.len(), i, j))
-    };
-    let comparison = match *op {
-        ">" => Comparison::Above,
-        "<" => Comparison::Below,
-        other => return Err(format!("`{other}` is not a comparison; use > or <")),
-    };
+    let pair = |text: &str| pair_by_key(actors, text);
+    let comparison = op
+        .parse::<Comparison>()
+        .map_err(|()| format!("`{op}` is not a comparison; use > or <"))?;
     let left = pair(left)?;
     let reference = match right.parse::<f64>() {
         Ok(level) if level.is_finite() && level > -1.0 && level < 1.0 => Reference::Level(level),

@@ -18,7 +18,7 @@ pub use builtin::provide_builtin_text;
 pub use builtin::BUILTIN_FILES;
 pub use builtin::{builtin, builtin_ids, BUILTIN_IDS};
 pub use error::{line_of, ScenarioError, ScenarioErrors};
-pub use load::{content_hash, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+pub use load::{content_hash, file_too_large, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
 pub use write::scenario_to_toml;
 
 use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};
@@ -180,9 +180,13 @@ impl Assumption {
     pub fn snap(&self, value: f64) -> f64 {
         let steps = ((value - self.range.0) / self.step).round();
         let snapped = (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1);
-        let decimals =
-            crate::view::format::decimals_for_step(self.step).max(crate::view::format::decimals_for_step(self.range.0));
+        let decimals = self.decimals();
         format!("{snapped:.decimals$}").parse().unwrap_or(snapped)
+    }
+
+    /// Decimals a slider position (range start + k·step) needs: as many as the step or the low end.
+    pub fn decimals(&self) -> usize {
+        decimals_for_step(self.step).max(decimals_for_step(self.range.0))
     }
 }
 
@@ -192,6 +196,42 @@ pub struct Actor {
     pub name: String,
     /// Assumption index of the capability weight.
     pub weight: usize,
+}
+
+/// Decimals needed to show multiples of `step` exactly (0.01 → 2, 0.005 → 3, 1 → 0).
+pub fn decimals_for_step(step: f64) -> usize {
+    let mut decimals = 0;
+    let mut scaled = step;
+    while decimals < 6 && (scaled - scaled.round()).abs() > 1e-9 {
+        scaled *= 10.0;
+        decimals += 1;
+    }
+    decimals
+}
+
+/// "RUS-CHN": two actor ids joined by an ASCII hyphen, in declaration order — the one spelling of
+/// a pair in scenario files, links, exports and the command line (actor ids cannot contain '-').
+pub fn pair_key(actors: &[Actor], pair: usize) -> String {
+    let (i, j) = engine::pair_actors(actors.len(), pair);
+    format!("{}-{}", actors[i].id, actors[j].id)
+}
+
+/// The inverse of [`pair_key`], in either order; the error says what is wrong with the key.
+pub fn pair_by_key(actors: &[Actor], key: &str) -> Result<usize, String> {
+    let (a, b) = key
+        .split_once('-')
+        .ok_or_else(|| format!("`{key}` is not a pair; write two actor ids joined by '-'"))?;
+    let find = |id: &str| {
+        actors
+            .iter()
+            .position(|x| x.id == id)
+            .ok_or_else(|| format!("`{id}` is not a declared actor"))
+    };
+    let (i, j) = (find(a)?, find(b)?);
+    if i == j {
+        return Err(format!("`{key}` names the same actor twice"));
+    }
+    Ok(pair_index(actors.len(), i, j))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -308,6 +348,16 @@ impl Scenario {
 
     pub fn pair_of(&self, a: usize, b: usize) -> usize {
         pair_index(self.actors.len(), a, b)
+    }
+
+    /// "RUS-CHN": the pair as files, links and `--pair` write it (see [`pair_key`]).
+    pub fn pair_key(&self, pair: usize) -> String {
+        pair_key(&self.actors, pair)
+    }
+
+    /// The pair a key such as "RUS-CHN" (either order) names, if it names one of this scenario's.
+    pub fn pair_by_key(&self, key: &str) -> Option<usize> {
+        pair_by_key(&self.actors, key).ok()
     }
 
     /// The engine's model for the given assumption values (one per assumption, in order).

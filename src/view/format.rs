@@ -1,17 +1,7 @@
 //! Numbers as people read them.
 
+pub use crate::scenario::decimals_for_step;
 use crate::scenario::{Assumption, Quantity};
-
-/// Decimals needed to show multiples of `step` exactly (0.01 → 2, 0.005 → 3, 1 → 0).
-pub fn decimals_for_step(step: f64) -> usize {
-    let mut decimals = 0;
-    let mut scaled = step;
-    while decimals < 6 && (scaled - scaled.round()).abs() > 1e-9 {
-        scaled *= 10.0;
-        decimals += 1;
-    }
-    decimals
-}
 
 /// A slider value at its step's precision, with a real minus sign for negatives.
 pub fn value(v: f64, step: f64) -> String {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::analysis::sensitivity::Tornado;
 use crate::analysis::sweep::{Axis, SweepRow};
-use crate::engine::{Summary, When};
+use crate::engine::Summary;
 use crate::scenario::Scenario;
 
 /// A text field, quoted if it needs to be.
@@ -18,25 +18,11 @@ fn field(text: &str) -> String {
     }
 }
 
-/// "RUS-CHN": the pair as links and `--pair` write it (ASCII hyphen).
-fn pair_key(scenario: &Scenario, pair: usize) -> String {
-    scenario.pair_label(pair).replace('–', "-")
-}
-
-/// The outcome's `when` as the scenario file writes it.
-fn when_key(when: When) -> &'static str {
-    match when {
-        When::Horizon => "horizon",
-        When::AnyMonth => "any_month",
-        When::EveryMonth => "every_month",
-    }
-}
-
 /// The per-pair quantile table: one row per pair and month (the fan charts as numbers).
 pub fn quantiles_csv(scenario: &Scenario, summary: &Summary) -> String {
     let mut out = String::from("pair,month,q05,q25,q50,q75,q95,mean\n");
     for (p, bands) in summary.pairs.iter().enumerate() {
-        let pair = pair_key(scenario, p);
+        let pair = scenario.pair_key(p);
         for (month, (q, mean)) in bands.quantiles.iter().zip(&bands.mean).enumerate() {
             let _ = writeln!(
                 out,
@@ -58,7 +44,7 @@ pub fn outcomes_csv(scenario: &Scenario, summary: &Summary) -> String {
             field(&spec.id),
             field(&spec.label),
             field(&spec.test),
-            when_key(spec.outcome.when),
+            spec.outcome.when.keyword(),
             p.probability,
             p.std_error,
             p.count,

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::app::browser::download;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
-use crate::scenario::{parse_scenario, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES};
+use crate::scenario::{file_too_large, parse_scenario, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -26,19 +26,6 @@ fn try_load(name: &str, text: String, dispatch: &Dispatch) -> Vec<ScenarioError>
             Vec::new()
         }
         Err(errors) => errors.0,
-    }
-}
-
-fn too_large(name: &str, bytes: f64) -> ScenarioError {
-    ScenarioError {
-        file: name.to_string(),
-        line: None,
-        field: String::new(),
-        message: format!(
-            "the file is {:.0} KB; scenario files are limited to {} KB",
-            bytes / 1024.0,
-            MAX_FILE_BYTES / 1024
-        ),
     }
 }
 
@@ -59,7 +46,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
             };
             let name = file.name();
             if file.size() > MAX_FILE_BYTES as f64 {
-                errors.set(vec![too_large(&name, file.size())]);
+                errors.set(vec![file_too_large(&name, file.size() as u64)]);
                 return;
             }
             let errors = errors.clone();
@@ -87,7 +74,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
             };
             let text = area.value();
             if text.len() > MAX_FILE_BYTES {
-                errors.set(vec![too_large("pasted text", text.len() as f64)]);
+                errors.set(vec![file_too_large("pasted text", text.len() as u64)]);
                 return;
             }
             let problems = try_load("pasted text", text, &dispatch);
