@@ -31,6 +31,28 @@ pub fn too_rare(estimate: &Proportion, runs: usize) -> bool {
     estimate.count < MIN_RUNS_EACH_WAY || runs - estimate.count.min(runs) < MIN_RUNS_EACH_WAY
 }
 
+/// What a reader should know before reading an estimate of `runs` runs closely, if anything: the
+/// one wording the page and the command line print next to a probability.
+pub fn caveat(estimate: &Proportion, runs: usize) -> Option<String> {
+    if too_noisy(estimate.std_error) {
+        Some(format!(
+            "too few runs to read closely: the error is over {:.0} points",
+            100.0 * NOISY_STD_ERROR
+        ))
+    } else if too_rare(estimate, runs) {
+        let side = if estimate.count < MIN_RUNS_EACH_WAY {
+            "hold"
+        } else {
+            "fail"
+        };
+        Some(format!(
+            "too rare to read closely: fewer than {MIN_RUNS_EACH_WAY} runs {side}, so the ± is itself unreliable"
+        ))
+    } else {
+        None
+    }
+}
+
 /// The estimate after the first `runs` runs.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TracePoint {
@@ -131,6 +153,16 @@ mod tests {
         assert!(too_noisy(Proportion::of(125, 250).std_error), "250 runs at p = 0.5");
         assert!(!too_noisy(Proportion::of(1000, 2000).std_error));
         assert!(too_rare(&Proportion::of(0, 2000), 2000));
+        // 0 % ± 0.0 is the case the error itself hides: it gets the rare caveat, naming the side.
+        let zero = caveat(&Proportion::of(0, 2000), 2000).expect("0 of 2000 is too rare");
+        assert!(zero.contains("fewer than 10 runs hold"), "{zero}");
+        let all = caveat(&Proportion::of(1995, 2000), 2000).expect("5 misses of 2000 is too rare");
+        assert!(all.contains("fewer than 10 runs fail"), "{all}");
+        assert_eq!(caveat(&Proportion::of(10, 2000), 2000), None, "10 each way is enough");
+        assert_eq!(caveat(&Proportion::of(1990, 2000), 2000), None);
+        // Noise comes first: 50 % of 100 runs has an error of 5 points.
+        let noisy = caveat(&Proportion::of(50, 100), 100).expect("noisy");
+        assert!(noisy.contains("over 3 points"), "{noisy}");
         assert!(too_rare(&Proportion::of(1995, 2000), 2000));
         assert!(!too_rare(&Proportion::of(40, 2000), 2000));
     }

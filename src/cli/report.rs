@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::Prepared;
+use crate::analysis::convergence::caveat;
 use crate::analysis::NOTICE;
 use crate::engine::Summary;
 
@@ -49,6 +50,9 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
             spec.test,
             spec.outcome.when.keyword()
         );
+        if let Some(caveat) = caveat(p, summary.settings.runs) {
+            let _ = writeln!(out, "{:16}({caveat})", "");
+        }
     }
     let _ = writeln!(
         out,

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::analysis::convergence::{too_noisy, trace, TracePoint};
+use crate::analysis::convergence::{caveat, trace, TracePoint};
 use crate::analysis::OutcomeRuns;
 use crate::app::Shared;
 use std::rc::Rc;
@@ -16,6 +16,8 @@ pub struct OutcomesProps {
     pub scenario: Shared<Scenario>,
     /// One per outcome of the scenario.
     pub outcomes: Rc<Vec<Proportion>>,
+    /// Runs behind these estimates.
+    pub runs: usize,
     /// Set while these are the outcomes of the first runs only: how many.
     #[prop_or_default]
     pub preliminary_runs: Option<usize>,
@@ -120,8 +122,8 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                                     <rect class="bar-track" width="100" height="6" />
                                     <rect class="bar-fill" width={format!("{:.1}", 100.0 * p.probability)} height="6" />
                                 </svg>
-                                if too_noisy(p.std_error) {
-                                    <span class="noisy">{ "too few runs to read closely: the error is over 3 points" }</span>
+                                if let Some(caveat) = caveat(p, props.runs) {
+                                    <span class="noisy">{ caveat }</span>
                                 }
                             </td>
                             <td>

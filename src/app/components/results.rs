@@ -94,9 +94,9 @@ pub fn Results(props: &ResultsProps) -> Html {
                 }
             </section>
             if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
-                <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} preliminary_runs={Some(*runs)} />
+                <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} runs={*runs} preliminary_runs={Some(*runs)} />
             } else if let Some(summary) = &summary {
-                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} indicators={indicators.clone()} />
+                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={indicators.clone()} />
             }
             if let Some(bands) = &bands {
                 <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
