@@ -4,6 +4,7 @@
 pub mod fan;
 pub mod format;
 pub mod network;
+pub mod tornado;
 
 /// Colour-blind-safe colours (Okabe–Ito): blue for aligned, vermillion for hostile. Signs are
 /// never shown by colour alone: hostile edges are also dashed, and numbers carry their sign.

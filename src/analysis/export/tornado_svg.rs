@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::svg::{xml, TEXT_COLOUR};
 use crate::analysis::sensitivity::{Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::scenario::Scenario;
+use crate::view::tornado::{BarEnd, TornadoLayout, TICKS};
 use crate::view::{format, ALIGNED_COLOUR, NEUTRAL_COLOUR};
 
 /// A standalone SVG file of a tornado: for each of the first `max_bars` bars (largest swing
@@ -13,14 +14,9 @@ use crate::view::{format, ALIGNED_COLOUR, NEUTRAL_COLOUR};
 /// at the high end (solid, blue) of its range, drawn from the current value's probability (the
 /// vertical line). Flagged bars carry a `*` after their id: never colour alone.
 pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> String {
-    const ROW: f64 = 18.0;
-    const LEFT: f64 = 330.0;
-    const RIGHT: f64 = 110.0;
-    const TOP: f64 = 74.0;
-    const WIDTH: f64 = 900.0;
+    let layout = TornadoLayout::FILE;
     let bars = &tornado.bars[..tornado.bars.len().min(max_bars)];
-    let height = TOP + ROW * bars.len() as f64 + 40.0;
-    let x = |p: f64| LEFT + (WIDTH - LEFT - RIGHT) * p.clamp(0.0, 1.0);
+    let (width, height, bottom) = (layout.width, layout.height(bars.len()), layout.rows_bottom(bars.len()));
     let spec = &scenario.outcomes[tornado.outcome];
     let settings = tornado.settings;
     let title = format!("What moves “{}” (speculative, not a forecast)", spec.label);
@@ -51,11 +47,11 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="title desc" font-family="sans-serif">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" font-family="sans-serif">"#
     );
     let _ = writeln!(out, r#"<title id="title">{}</title>"#, xml(&title));
     let _ = writeln!(out, r#"<desc id="desc">{}</desc>"#, xml(&description));
-    let _ = writeln!(out, r##"<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
+    let _ = writeln!(out, r##"<rect width="{width}" height="{height}" fill="#ffffff"/>"##);
     let _ = writeln!(
         out,
         r#"<text x="10" y="20" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{}</text>"#,
@@ -74,32 +70,31 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
         r#"<text x="10" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
         xml(&subtitle)
     );
-    for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
+    for tick in TICKS {
         let _ = writeln!(
             out,
             r#"<line x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{2:.1}" stroke="{NEUTRAL_COLOUR}" stroke-opacity="0.4" stroke-width="1"/>"#,
-            x(tick),
-            TOP - 8.0,
-            height - 34.0
+            layout.x(tick),
+            layout.top - 6.0,
+            bottom
         );
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{TEXT_COLOUR}">{}</text>"#,
-            x(tick),
-            TOP - 12.0,
+            layout.x(tick),
+            layout.tick_label_y(),
             xml(&format::percent(tick))
         );
     }
+    let base = tornado.base.probability;
     for (row, bar) in bars.iter().enumerate() {
         let a = &scenario.assumptions[bar.assumption];
-        let y = TOP + ROW * row as f64;
-        let base = x(tornado.base.probability);
         let mark = if bar.flagged { " *" } else { "" };
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="{TEXT_COLOUR}">{}{mark}</text>"#,
-            LEFT - 8.0,
-            y + 12.0,
+            layout.label_x(),
+            layout.text_y(row),
             xml(&a.id)
         );
         let _ = writeln!(out, "<g>");
@@ -119,29 +114,26 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
                 if bar.flagged { "; flagged" } else { "" }
             ))
         );
-        for (p, low_end) in [(bar.low.probability, true), (bar.high.probability, false)] {
-            let (from, to) = if x(p) < base { (x(p), base) } else { (base, x(p)) };
-            let style = if low_end {
-                format!(
+        for (p, end) in [(bar.low.probability, BarEnd::Low), (bar.high.probability, BarEnd::High)] {
+            let style = match end {
+                BarEnd::Low => format!(
                     r#"fill="{NEUTRAL_COLOUR}" fill-opacity="0.35" stroke="{NEUTRAL_COLOUR}" stroke-dasharray="3 2""#
-                )
-            } else {
-                format!(r#"fill="{ALIGNED_COLOUR}" fill-opacity="0.7" stroke="{ALIGNED_COLOUR}""#)
+                ),
+                BarEnd::High => format!(r#"fill="{ALIGNED_COLOUR}" fill-opacity="0.7" stroke="{ALIGNED_COLOUR}""#),
             };
+            let r = layout.bar(row, base, p, end);
             let _ = writeln!(
                 out,
-                r#"<rect x="{from:.1}" y="{:.1}" width="{:.1}" height="{:.1}" {style} stroke-width="1"/>"#,
-                y + if low_end { 2.0 } else { 8.0 },
-                (to - from).max(0.5),
-                6.0
+                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" {style} stroke-width="1"/>"#,
+                r.x, r.y, r.width, r.height
             );
         }
         let _ = writeln!(out, "</g>");
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
-            WIDTH - RIGHT + 8.0,
-            y + 12.0,
+            layout.swing_x(),
+            layout.text_y(row),
             xml(&format!(
                 "{:.1} ± {:.1}",
                 100.0 * bar.swing,
@@ -149,17 +141,17 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
             ))
         );
     }
-    let base = x(tornado.base.probability);
     let _ = writeln!(
         out,
-        r#"<line x1="{base:.1}" x2="{base:.1}" y1="{:.1}" y2="{:.1}" stroke="{TEXT_COLOUR}" stroke-width="1.5"/>"#,
-        TOP - 4.0,
-        height - 34.0
+        r#"<line x1="{0:.1}" x2="{0:.1}" y1="{1:.1}" y2="{2:.1}" stroke="{TEXT_COLOUR}" stroke-width="1.5"/>"#,
+        layout.x(base),
+        layout.top - 4.0,
+        bottom
     );
     let _ = writeln!(
         out,
         r#"<text x="10" y="{:.1}" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
-        height - 12.0,
+        height - 10.0,
         xml(&format!(
             "Right: swing = |P(high) − P(low)| ± paired standard error, in percentage points. {flagged} flagged (*): influential and low confidence."
         ))

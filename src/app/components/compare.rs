@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::fan_chart::{axes, LARGE};
 use super::synced_select::use_synced_select;
 use crate::analysis::compare::{check_same_actors, compare_runs, StateComparison};
 use crate::analysis::OutcomeRuns;
@@ -14,7 +15,7 @@ use crate::app::Shared;
 use crate::engine::{PairBands, Settings, Summary};
 use crate::scenario::{builtin, builtin_ids, Scenario};
 use crate::state::ReferenceRun;
-use crate::view::fan::{fan_paths, Frame};
+use crate::view::fan::fan_paths;
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
@@ -118,14 +119,7 @@ pub fn Compare(props: &CompareProps) -> Html {
 
 /// The reference's fan (outlined, dashed) over the current one (filled), for one pair.
 fn overlay(pair_name: &str, reference: &PairBands, current: &PairBands, horizon: usize) -> Html {
-    let frame = Frame {
-        width: 640.0,
-        height: 260.0,
-        left: 10.0,
-        right: 10.0,
-        top: 10.0,
-        bottom: 10.0,
-    };
+    let frame = LARGE;
     let (r, c) = (
         fan_paths(reference, horizon, &frame),
         fan_paths(current, horizon, &frame),
@@ -138,10 +132,9 @@ fn overlay(pair_name: &str, reference: &PairBands, current: &PairBands, horizon:
     );
     html! {
         <figure class="fan large overlay">
-            <svg viewBox="0 0 640 260" role="img" aria-label={description.clone()}>
+            <svg viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
-                <rect class="plot-area" x="10" y="10" width="620" height="240" />
-                <line class="zero" x1="10" x2="630" y1={frame.y(0.0).to_string()} y2={frame.y(0.0).to_string()} />
+                { axes(&frame, horizon, true) }
                 <path class="band-outer" d={c.outer} />
                 <path class="band-inner" d={c.inner} />
                 <path class="median" d={c.median} />

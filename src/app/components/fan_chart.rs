@@ -17,7 +17,8 @@ pub struct FanChartProps {
     pub large: bool,
 }
 
-const LARGE: Frame = Frame {
+/// The frame of a large chart (also the comparison overlay's).
+pub const LARGE: Frame = Frame {
     width: 640.0,
     height: 300.0,
     left: 44.0,
@@ -28,11 +29,46 @@ const LARGE: Frame = Frame {
 const SMALL: Frame = Frame {
     width: 200.0,
     height: 110.0,
-    left: 4.0,
-    right: 4.0,
-    top: 4.0,
-    bottom: 4.0,
+    left: 26.0,
+    right: 6.0,
+    top: 6.0,
+    bottom: 18.0,
 };
+
+/// The plot area, the hostile half shaded, and the axes: alignment on the left (−1…+1), months
+/// below. `full` adds grid lines at every half and the axis title (large charts); small ones get
+/// −1, 0 and +1 and the first and last month.
+pub fn axes(frame: &Frame, horizon: usize, full: bool) -> Html {
+    let (x0, x1) = (frame.x(0, horizon), frame.x(horizon, horizon));
+    let levels: &[f64] = if full {
+        &[-1.0, -0.5, 0.0, 0.5, 1.0]
+    } else {
+        &[-1.0, 0.0, 1.0]
+    };
+    let months = if full { month_ticks(horizon) } else { vec![0, horizon] };
+    html! {
+        <>
+            <rect class="plot-area" x={x0.to_string()} y={frame.y(1.0).to_string()} width={(x1 - x0).to_string()}
+                height={(frame.y(-1.0) - frame.y(1.0)).to_string()} />
+            <rect class="hostile-zone" x={x0.to_string()} y={frame.y(0.0).to_string()} width={(x1 - x0).to_string()}
+                height={(frame.y(-1.0) - frame.y(0.0)).to_string()} />
+            for &level in levels {
+                <line class={if level == 0.0 { "zero" } else { "grid" }} x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(level).to_string()} y2={frame.y(level).to_string()} />
+                <text class="tick" x={(x0 - 4.0).to_string()} y={(frame.y(level) + 4.0).to_string()} text-anchor="end">
+                    { format::value(level, 0.5) }
+                </text>
+            }
+            for month in months {
+                <text class="tick" x={frame.x(month, horizon).to_string()} y={(frame.y(-1.0) + 14.0).to_string()} text-anchor="middle">
+                    { month.to_string() }
+                </text>
+            }
+            if full {
+                <text class="axis-label" x={((x0 + x1) / 2.0).to_string()} y={(frame.height - 2.0).to_string()} text-anchor="middle">{ "month" }</text>
+            }
+        </>
+    }
+}
 
 /// One sentence describing the chart for screen readers.
 fn describe(title: &str, bands: &PairBands) -> String {
@@ -55,7 +91,6 @@ pub fn FanChart(props: &FanChartProps) -> Html {
     let paths = fan_paths(&props.bands, props.horizon, &frame);
     let description = describe(&props.title, &props.bands);
     let view_box = format!("0 0 {} {}", frame.width, frame.height);
-    let (x0, x1) = (frame.x(0, props.horizon), frame.x(props.horizon, props.horizon));
     html! {
         <figure class={classes!("fan", if props.large { "large" } else { "small" })}>
             if !props.large {
@@ -63,26 +98,7 @@ pub fn FanChart(props: &FanChartProps) -> Html {
             }
             <svg viewBox={view_box} role="img" aria-label={description.clone()} preserveAspectRatio="none">
                 <title>{ description.clone() }</title>
-                <rect class="plot-area" x={x0.to_string()} y={frame.y(1.0).to_string()} width={(x1 - x0).to_string()}
-                    height={(frame.y(-1.0) - frame.y(1.0)).to_string()} />
-                <rect class="hostile-zone" x={x0.to_string()} y={frame.y(0.0).to_string()} width={(x1 - x0).to_string()}
-                    height={(frame.y(-1.0) - frame.y(0.0)).to_string()} />
-                if props.large {
-                    for level in [-1.0, -0.5, 0.0, 0.5, 1.0] {
-                        <line class="grid" x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(level).to_string()} y2={frame.y(level).to_string()} />
-                        <text class="tick" x={(x0 - 6.0).to_string()} y={(frame.y(level) + 4.0).to_string()} text-anchor="end">
-                            { format::value(level, 0.5) }
-                        </text>
-                    }
-                    for month in month_ticks(props.horizon) {
-                        <text class="tick" x={frame.x(month, props.horizon).to_string()} y={(frame.y(-1.0) + 15.0).to_string()} text-anchor="middle">
-                            { month.to_string() }
-                        </text>
-                    }
-                    <text class="axis-label" x={((x0 + x1) / 2.0).to_string()} y={(frame.height - 2.0).to_string()} text-anchor="middle">{ "month" }</text>
-                } else {
-                    <line class="zero" x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(0.0).to_string()} y2={frame.y(0.0).to_string()} />
-                }
+                { axes(&frame, props.horizon, props.large) }
                 <path class="band-outer" d={paths.outer} />
                 <path class="band-inner" d={paths.inner} />
                 <path class="median" d={paths.median} />

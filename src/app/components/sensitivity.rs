@@ -14,6 +14,7 @@ use crate::engine::Settings;
 use crate::scenario::Scenario;
 use crate::state::TornadoRun;
 use crate::view::format;
+use crate::view::tornado::{BarEnd, Rect, TornadoLayout, TICKS};
 
 /// Bars shown before "show all".
 const SHOWN_BARS: usize = 15;
@@ -131,15 +132,12 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
     }
 }
 
-/// The tornado: one row per assumption, a bar from p(low end) to p(high end) around the
-/// current probability.
+/// The tornado: one row per assumption, two bars from the current value's probability to the
+/// probability at the low and at the high end of its range ([`TornadoLayout`], as in the SVG file).
 fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Html {
-    const WIDTH: f64 = 640.0;
-    const LABEL: f64 = 290.0;
-    const ROW: f64 = 22.0;
+    let layout = TornadoLayout::PAGE;
     let bars: Vec<_> = tornado.bars.iter().take(max_bars).collect();
-    let height = ROW * bars.len() as f64 + 30.0;
-    let x = |p: f64| LABEL + (WIDTH - LABEL - 20.0) * p.clamp(0.0, 1.0);
+    let (height, bottom) = (layout.height(bars.len()), layout.rows_bottom(bars.len()));
     let base = tornado.base.probability;
     let outcome = &scenario.outcomes[tornado.outcome];
     let description = format!(
@@ -149,27 +147,34 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
         bars.first()
             .map_or("none".to_string(), |b| scenario.assumptions[b.assumption].label.clone())
     );
+    let rect = |r: Rect, class: &'static str| {
+        html! {
+            <rect class={class} x={format!("{:.1}", r.x)} y={format!("{:.1}", r.y)} width={format!("{:.1}", r.width)} height={format!("{:.1}", r.height)} />
+        }
+    };
     html! {
         <figure class="tornado">
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-label={description.clone()}>
+            <svg viewBox={format!("0 0 {} {height}", layout.width)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
-                for tick in [0.0, 0.25, 0.5, 0.75, 1.0] {
-                    <line class="grid" x1={x(tick).to_string()} x2={x(tick).to_string()} y1="0" y2={(height - 18.0).to_string()} />
-                    <text class="tick" x={x(tick).to_string()} y={(height - 4.0).to_string()} text-anchor="middle">{ format!("{:.0} %", 100.0 * tick) }</text>
+                for tick in TICKS {
+                    <line class="grid" x1={layout.x(tick).to_string()} x2={layout.x(tick).to_string()} y1={(layout.top - 6.0).to_string()} y2={bottom.to_string()} />
+                    <text class="tick" x={layout.x(tick).to_string()} y={layout.tick_label_y().to_string()} text-anchor="middle">{ format::percent(tick) }</text>
                 }
-                <line class="base" x1={x(base).to_string()} x2={x(base).to_string()} y1="0" y2={(height - 18.0).to_string()} />
+                <line class="base" x1={layout.x(base).to_string()} x2={layout.x(base).to_string()} y1={(layout.top - 4.0).to_string()} y2={bottom.to_string()} />
                 for (row, bar) in bars.iter().enumerate() {
                     {{
-                        let y = ROW * row as f64 + 4.0;
                         let label = &scenario.assumptions[bar.assumption].label;
                         let (lo, hi) = (bar.low.probability, bar.high.probability);
                         html! {
                             <g class={classes!("bar-row", bar.flagged.then_some("flagged"))} data-assumption={scenario.assumptions[bar.assumption].id.clone()}>
-                                <text class="bar-label" x={(LABEL - 6.0).to_string()} y={(y + 13.0).to_string()} text-anchor="end">
-                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 42)) }
+                                <text class="bar-label" x={layout.label_x().to_string()} y={layout.text_y(row).to_string()} text-anchor="end">
+                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 36)) }
                                 </text>
-                                <rect class="low-end" x={x(lo.min(base)).to_string()} y={y.to_string()} width={(x(lo.max(base)) - x(lo.min(base))).max(1.0).to_string()} height="16" />
-                                <rect class="high-end" x={x(hi.min(base)).to_string()} y={y.to_string()} width={(x(hi.max(base)) - x(hi.min(base))).max(1.0).to_string()} height="16" />
+                                { rect(layout.bar(row, base, lo, BarEnd::Low), "low-end") }
+                                { rect(layout.bar(row, base, hi, BarEnd::High), "high-end") }
+                                <text class="swing" x={layout.swing_x().to_string()} y={layout.text_y(row).to_string()}>
+                                    { format!("{:.1} ± {:.1}", 100.0 * bar.swing, 100.0 * bar.change.std_error) }
+                                </text>
                                 <title>{ format!(
                                     "{label}: {} at the low end ({}), {} at the high end ({}); change {} ± {} points{}",
                                     format::percent(lo), bar.low_value, format::percent(hi), bar.high_value,
@@ -182,8 +187,8 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                 }
             </svg>
             <figcaption>
-                <span class="swatch low-end"></span>{ " low end of the range  " }
-                <span class="swatch high-end"></span>{ " high end; the line is the current value. " }
+                <span class="swatch low-end"></span>{ " low end of the range (upper bar, dashed)  " }
+                <span class="swatch high-end"></span>{ " high end (lower bar); the line is the current value; right: swing ± paired standard error, in points. " }
                 { description }
             </figcaption>
             <details class="data-table">
