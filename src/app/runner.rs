@@ -141,6 +141,14 @@ impl Runner {
         bridge.send(Job { id, task, settings });
     }
 
+    /// Starts the lane's worker ahead of its first job (loading a worker's wasm takes a moment).
+    fn warm(&self, lane: Lane) {
+        self.bridges
+            .borrow_mut()
+            .entry(lane)
+            .or_insert_with(|| self.spawn(lane));
+    }
+
     /// Stops whatever the lane's worker is running (a worker never spawned has nothing to stop).
     pub fn cancel(&self, lane: Lane) {
         if let Some(bridge) = self.bridges.borrow().get(&lane) {
@@ -188,6 +196,17 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
                 runner.send(Lane::Main, generation, Task::Ensemble(model), job_state.settings);
             },
         );
+    }
+
+    // The analysis pool starts once the first results are in: not earlier, so that loading it does
+    // not slow the first result; not on the first click, so that the tornado does not wait for it.
+    {
+        let runner = runner.clone();
+        use_effect_with(state.summary_generation > 0, move |&ready| {
+            if ready {
+                (0..pool_size()).for_each(|worker| runner.warm(Lane::Pool(worker)));
+            }
+        });
     }
 
     // The tornado: its ensembles spread over the pool when asked for; stopped when cancelled.
