@@ -77,6 +77,10 @@ test('compare: the current state against the defaults on the same draws, with de
   assert.deepEqual(rows.map(([id, d]) => [id, d]), cliRows.map(([id, d]) => [id, d]));
   assert.equal(await page.locator('.compare .overlay svg path.reference-median').count(), 1);
   await page.locator('.compare').screenshot({ path: path.join(ARTIFACTS, 'compare.png') });
+  // Differences are signed with a true minus, never an ASCII hyphen.
+  const cells = await page.$$eval('.compare tbody td', (tds) => tds.map((td) => td.textContent));
+  assert.ok(cells.some((t) => /[+−]\d/.test(t)), `signed differences in ${cells}`);
+  assert.ok(cells.every((t) => !/(^|\s)-\d/.test(t)), `ASCII minus in ${cells}`);
   assert.deepEqual(problems, []);
   await context.close();
 });

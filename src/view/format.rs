@@ -26,6 +26,19 @@ pub fn percent_with_error(p: f64, std_error: f64) -> String {
     format!("{} ± {:.1}", percent(p), 100.0 * std_error)
 }
 
+/// "+5.0 ± 1.2" or "−4.0 ± 0.9": a change of probability in percentage points with its standard
+/// error, signed with a true minus (and "0.0" unsigned).
+pub fn points_change(delta: f64, std_error: f64) -> String {
+    let shown = format!("{:.1}", 100.0 * delta);
+    let signed = match shown.strip_prefix('-') {
+        Some("0.0") => "0.0".to_string(),
+        Some(rest) => format!("−{rest}"),
+        None if shown == "0.0" => shown,
+        None => format!("+{shown}"),
+    };
+    format!("{signed} ± {:.1}", 100.0 * std_error)
+}
+
 /// Words for an alignment level, for screen readers and tooltips.
 pub fn alignment_words(a: f64) -> &'static str {
     match a {
@@ -68,6 +81,10 @@ mod tests {
         assert_eq!(decimals_for_step(0.005), 3);
         assert_eq!(decimals_for_step(1.0), 0);
         assert_eq!(decimals_for_step(0.05), 2);
+        assert_eq!(points_change(-0.04, 0.009), "−4.0 ± 0.9");
+        assert_eq!(points_change(0.05, 0.012), "+5.0 ± 1.2");
+        assert_eq!(points_change(0.0, 0.0), "0.0 ± 0.0");
+        assert_eq!(points_change(-0.0001, 0.0), "0.0 ± 0.0");
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn Compare(props: &CompareProps) -> Html {
                                 <th scope="row">{ delta.label.clone() }{ if delta.tests_differ { " (tests differ)" } else { "" } }</th>
                                 <td>{ format::percent(delta.a.probability) }</td>
                                 <td>{ format::percent(delta.b.probability) }</td>
-                                <td>{ format!("{:+.1} ± {:.1} points", 100.0 * delta.difference.delta, 100.0 * delta.difference.std_error) }</td>
+                                <td>{ format!("{} points", format::points_change(delta.difference.delta, delta.difference.std_error)) }</td>
                             </tr>
                         }
                     </tbody>

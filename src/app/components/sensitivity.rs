@@ -168,7 +168,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                         html! {
                             <g class={classes!("bar-row", bar.flagged.then_some("flagged"))} data-assumption={scenario.assumptions[bar.assumption].id.clone()}>
                                 <text class="bar-label" x={layout.label_x().to_string()} y={layout.text_y(row).to_string()} text-anchor="end">
-                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 36)) }
+                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 32)) }
                                 </text>
                                 { rect(layout.bar(row, base, lo, BarEnd::Low), "low-end") }
                                 { rect(layout.bar(row, base, hi, BarEnd::High), "high-end") }
@@ -176,9 +176,9 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                                     { format!("{:.1} ± {:.1}", 100.0 * bar.swing, 100.0 * bar.change.std_error) }
                                 </text>
                                 <title>{ format!(
-                                    "{label}: {} at the low end ({}), {} at the high end ({}); change {} ± {} points{}",
+                                    "{label}: {} at the low end ({}), {} at the high end ({}); change {} points{}",
                                     format::percent(lo), bar.low_value, format::percent(hi), bar.high_value,
-                                    format!("{:+.1}", 100.0 * bar.change.delta), format!("{:.1}", 100.0 * bar.change.std_error),
+                                    format::points_change(bar.change.delta, bar.change.std_error),
                                     if bar.flagged { "; influential and low confidence" } else { "" }
                                 ) }</title>
                             </g>
@@ -202,7 +202,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                                 <th scope="row">{ format!("{}{}", if bar.flagged { "★ " } else { "" }, scenario.assumptions[bar.assumption].label) }</th>
                                 <td>{ format::percent(bar.low.probability) }</td>
                                 <td>{ format::percent(bar.high.probability) }</td>
-                                <td>{ format!("{:+.1} ± {:.1}", 100.0 * bar.change.delta, 100.0 * bar.change.std_error) }</td>
+                                <td>{ format::points_change(bar.change.delta, bar.change.std_error) }</td>
                                 <td>{ scenario.assumptions[bar.assumption].confidence.as_str() }</td>
                             </tr>
                         }
