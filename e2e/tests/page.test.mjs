@@ -119,12 +119,23 @@ test('100 000 runs: progress is shown and no main-thread task exceeds 50 ms', as
   assert.deepEqual(preliminary, cliOutcomes(page.url().replace('runs=100000', 'runs=1000')));
   const progressSeen = new Set();
   const started = Date.now();
+  // While the job runs, the finished fan stays drawn in full (every month's median), under a
+  // progress overlay: the chart never blanks and refills month by month.
+  const fullMedianPoints = await page.evaluate(() => document.querySelector('.fan.large path.median').getAttribute('d').split('L').length);
+  let overlaySeen = false;
   while (true) {
-    const value = await page.evaluate(() => document.querySelector('.status progress')?.getAttribute('value') ?? null);
-    if (value === null) break;
-    progressSeen.add(value);
+    const seen = await page.evaluate(() => ({
+      value: document.querySelector('.status progress')?.getAttribute('value') ?? null,
+      overlay: !!document.querySelector('.fan-main .fan-progress progress'),
+      points: document.querySelector('.fan.large path.median')?.getAttribute('d').split('L').length ?? 0,
+    }));
+    if (seen.value === null) break;
+    progressSeen.add(seen.value);
+    overlaySeen ||= seen.overlay;
+    assert.equal(seen.points, fullMedianPoints, 'the last finished fan stays drawn while the job runs');
     await page.waitForTimeout(50);
   }
+  assert.ok(overlaySeen, 'the progress is shown over the chart');
   await waitForResults(page, { after: generation, timeout: 120000 });
   const seconds = (Date.now() - started) / 1000;
   const longTasks = await page.evaluate(() => window.__longTasks);

@@ -41,15 +41,17 @@ pub fn Results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let scenario = Shared(state.scenario.clone());
     let dispatch = state.dispatcher();
-    // Draw the partial fan of the running job, else the last finished one.
+    // The last finished fans stay drawn while a job runs (with its progress over the chart); the
+    // running job's partial fans are drawn only where no finished ones fit (another scenario or
+    // horizon), so that a long job does not blank the charts and refill them month by month.
     let summary = state.summary.clone().map(Shared);
-    let bands: Option<Shared<Vec<_>>> = match (&state.partial, &summary) {
-        (Some(partial), _) => Some(Shared(partial.clone())),
-        (None, Some(summary)) if summary.pairs.len() == scenario.pairs.len() => {
-            Some(Shared(Rc::new(summary.pairs.clone())))
-        }
-        _ => None,
-    };
+    let finished_bands = summary
+        .as_ref()
+        .filter(|s| s.pairs.len() == scenario.pairs.len() && s.settings.horizon == state.settings.horizon)
+        .map(|s| Shared(Rc::new(s.pairs.clone())));
+    let bands: Option<Shared<Vec<_>>> = finished_bands.or_else(|| state.partial.clone().map(Shared));
+    // Shown once the job has reported progress at least once (a short job never flashes it).
+    let long_job = state.partial.is_some().then_some(state.progress).flatten();
     let fits = |s: &Shared<crate::engine::Summary>| {
         s.outcomes.len() == scenario.outcomes.len() && s.pairs.len() == scenario.pairs.len()
     };
@@ -91,6 +93,12 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </div>
                 if let Some(bands) = &bands {
                     <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true />
+                }
+                if let Some(fraction) = long_job {
+                    <div class="fan-progress" aria-hidden="true">
+                        { format!("Computing… {:.0} %", 100.0 * fraction) }
+                        <progress max="1" value={fraction.to_string()} />
+                    </div>
                 }
             </section>
             if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
