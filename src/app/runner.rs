@@ -218,9 +218,8 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
             .as_ref()
             .filter(|run| run.is_running())
             .map(|run| run.id);
-        use_effect_with(running, move |running| match running {
-            Some(_) => {
-                let run = job_state.analyses.tornado.as_ref().expect("a running tornado");
+        use_effect_with(running, move |running| match (running, &job_state.analyses.tornado) {
+            (Some(id), Some(run)) if run.id == *id => {
                 for worker in 0..run.workers() {
                     runner.send(
                         Lane::Pool(worker),
@@ -230,7 +229,7 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
                     );
                 }
             }
-            None => (0..pool_size()).for_each(|worker| runner.cancel(Lane::Pool(worker))),
+            _ => (0..pool_size()).for_each(|worker| runner.cancel(Lane::Pool(worker))),
         });
     }
 
@@ -244,14 +243,15 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
             .filter(|r| r.result.is_none())
             .map(|r| r.id);
         use_effect_with(pending, move |pending| {
-            if pending.is_some() {
-                let reference = job_state.analyses.reference.as_ref().expect("a pending reference");
-                runner.send(
-                    Lane::Reference,
-                    reference.id,
-                    Task::Ensemble(reference.model()),
-                    reference.settings,
-                );
+            if let (Some(id), Some(reference)) = (pending, &job_state.analyses.reference) {
+                if reference.id == *id {
+                    runner.send(
+                        Lane::Reference,
+                        reference.id,
+                        Task::Ensemble(reference.model()),
+                        reference.settings,
+                    );
+                }
             }
         });
     }
