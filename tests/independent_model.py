@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""An independent, pure-Python implementation of the model of DESIGN.md §3, checked against the engine.
+"""An independent implementation of the model of DESIGN.md §3 (NumPy, vectorised over runs), checked
+against the engine.
 
-It reads each scenario file itself (tomllib), simulates with its own random numbers (random.Random,
-random.gauss) and its own maths (math.tanh / math.atanh), following the order of DESIGN.md §3 within
-each month t = 1..T:
+It reads each scenario file itself (tomllib), simulates with its own random numbers (NumPy's PCG64)
+and its own maths (numpy.tanh / numpy.arctanh), following the order of DESIGN.md §3 within each
+month t = 1..T, for all runs at once:
 
   (a) snapshot a = tanh z;
   (b) every event still eligible (window [opens, closes], 1-based and inclusive; not yet fired unless
@@ -17,35 +18,54 @@ each month t = 1..T:
   (e) record a = tanh z as month t.
 
 Outcomes are evaluated on the recorded months: `horizon` at T, `any_month` / `every_month` over
-months 1..T. Nothing is shared with the Rust code but the scenario files.
+months 1..T. At T each run's best two-bloc split (minimum of E = Σ_{i<j} w_i w_j a_ij d_ij over all
+2^(n-1) splits, ties to the smaller mask) and its frustration are computed by brute force. Nothing
+is shared with the Rust code but the scenario files.
 
 For each scenario in scenarios/ (and the test fixture, which has a per-pair volatility, a window
-and a condition), it runs N runs here and N runs of
-`target/release/alignment-sim run <file> --runs N --format json`, and compares with a two-sample
-z-test, combined standard error sqrt(p1(1-p1)/N1 + p2(1-p2)/N2) floored at 1/N:
-  - every outcome probability;
-  - every event's probability of having fired by the horizon;
-  - for every pair, the share of runs at or below each of the engine's horizon quantiles
-    (5/25/50/75/95 %), against the nominal level: this checks the spread, i.e. the volatilities.
+and a condition), it runs N runs here (fixed seeds) and N runs of
+`target/release/alignment-sim run <file> --runs N --format json`, and compares them by two-sample
+z-tests:
+  - every outcome probability; every event's probability of having fired by the horizon and by
+    month T/2;
+  - for every pair at months T/4, T/2 and T: the mean alignment (standard error from the Python
+    runs' spread), and the share of Python runs below each of the engine's quantiles
+    (5/25/50/75/95 %) against the nominal level: this checks the spread, i.e. the volatilities;
+  - the share of each of the engine's reported bloc splits, and of Python's most frequent splits;
+  - frustration at month 0 (exactly), its mean and its quantiles at the horizon.
+Proportions use the combined standard error sqrt(p1(1-p1)/N1 + p2(1-p2)/N2), floored at 1/N.
 Any |z| > 4.5 fails (exit 1). The last line printed is `N passed, M failed`.
 
-Usage: python3 tests/independent_model.py [BINARY] [--runs N] [--seed S]
+`--perturb` runs the Python side on a deliberately wrong model (see PERTURBATIONS): the comparison
+must then fail, which shows what size of error the test can see.
+
+Usage: python3 tests/independent_model.py [BINARY] [--runs N] [--seed S] [--perturb NAME]
 """
 
 import argparse
 import json
 import math
 import pathlib
-import random
 import subprocess
 import sys
 import time
 import tomllib
 
+import numpy as np
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 Z_LIMIT = 4.5
 CLAMP = 0.995
 QUANTILE_LEVELS = (0.05, 0.25, 0.50, 0.75, 0.95)
+REPORTED_SPLITS = 6
+
+# Deliberately wrong models, for `--perturb`: each must make the comparison fail.
+PERTURBATIONS = {
+    "volatility+10%": "every σ 10 % higher",
+    "equal-weights": "balance term with equal weights instead of the capability weights",
+    "no-normalisation": "balance term not divided by Σ w_k",
+    "balance+20%": "β 20 % higher",
+}
 
 
 class Model:
@@ -109,104 +129,138 @@ class Model:
             self.outcomes.append({"id": o["id"], "pair": pair(*left.split("-")), "op": op,
                                   "reference": reference, "when": o["when"]})
 
-        # The balance sum of each pair (i, j): (pair ik, pair kj, w_k / Σ w) over k ≠ i, j.
-        self.terms = []
-        for i, j in self.pairs:
-            others = [k for k in range(n) if k not in (i, j)]
-            total = sum(self.weights[k] for k in others)
-            self.terms.append([(pair(self.actor_ids[i], self.actor_ids[k]), pair(self.actor_ids[k], self.actor_ids[j]),
-                                self.weights[k] / total) for k in others] if total > 0 else [])
+
+def month_marks(horizon):
+    """The months whose distributions are compared: T/4, T/2 and T (distinct, at least 1)."""
+    return sorted({max(1, horizon // 4), max(1, horizon // 2), horizon})
 
 
-def clamp(x):
-    return max(-CLAMP, min(CLAMP, x))
+def balance_arrays(model, perturb):
+    """Per pair (rows) and third actor (columns): pair ik, pair kj and w_k / Σ w_k."""
+    n = len(model.actor_ids)
+    count = len(model.pairs)
+    width = max(n - 2, 1)
+    ik = np.zeros((count, width), dtype=np.intp)
+    kj = np.zeros((count, width), dtype=np.intp)
+    coefficient = np.zeros((count, width))
+    pair_of = {p: k for k, p in enumerate(model.pairs)}
+    key = lambda a, b: pair_of[(min(a, b), max(a, b))]
+    for row, (i, j) in enumerate(model.pairs):
+        others = [k for k in range(n) if k not in (i, j)]
+        weights = np.array([1.0 if perturb == "equal-weights" else model.weights[k] for k in others])
+        total = weights.sum() if perturb != "no-normalisation" else 1.0
+        for column, k in enumerate(others):
+            ik[row, column] = key(i, k)
+            kj[row, column] = key(k, j)
+            coefficient[row, column] = weights[column] / total if total > 0 else 0.0
+    return ik, kj, coefficient
 
 
-def holds(op, left, right):
-    return left > right if op == ">" else left < right
+def best_splits(model, a):
+    """Each run's best split as a mask (bit i: actor i on the second side; actor 0 on the first)."""
+    n = len(model.actor_ids)
+    masks = np.array([m << 1 for m in range(1 << (n - 1))], dtype=np.int64)  # ascending
+    apart = np.array([[((mask >> i) & 1) != ((mask >> j) & 1) for mask in masks] for i, j in model.pairs], dtype=float)
+    coupling = np.array([model.weights[i] * model.weights[j] for i, j in model.pairs])
+    energy = (a * coupling) @ apart  # runs × splits
+    return masks[np.argmin(energy, axis=1)]  # argmin takes the first minimum: the smaller mask
 
 
-def simulate(model, runs, seed):
-    """Returns (outcome counts, event fired-by-horizon counts, horizon alignments per run)."""
-    rng = random.Random(seed)
-    uniform, gauss = rng.random, rng.gauss
-    tanh, atanh, exp = math.tanh, math.atanh, math.exp
+def frustrations(model, a):
+    """Σ |product| over unbalanced triads / Σ |product| over all triads, per run (0 when no triad)."""
+    n = len(model.actor_ids)
+    pair_of = {p: k for k, p in enumerate(model.pairs)}
+    triads = [(pair_of[(i, j)], pair_of[(j, k)], pair_of[(i, k)])
+              for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]
+    if not triads:
+        return np.zeros(a.shape[0])
+    t = np.array(triads)
+    product = a[:, t[:, 0]] * a[:, t[:, 1]] * a[:, t[:, 2]]
+    total = np.abs(product).sum(axis=1)
+    unbalanced = np.where(product < 0, -product, 0.0).sum(axis=1)
+    return np.divide(unbalanced, total, out=np.zeros_like(total), where=total > 0)
+
+
+def simulate(model, runs, seed, perturb=None):
+    """All runs at once. Returns a dict of per-run results at the compared months and the horizon."""
+    rng = np.random.Generator(np.random.PCG64(seed))
     T = model.horizon
     P = len(model.pairs)
     theta = math.log(2) / model.half_life
-    decay = exp(-theta)
-    noise_factor = math.sqrt((1 - exp(-2 * theta)) / (2 * theta))
-    noise = [s * noise_factor for s in model.sigma]
-    beta = model.balance
-    terms = model.terms
+    decay = math.exp(-theta)
+    noise = np.array(model.sigma) * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))
+    if perturb == "volatility+10%":
+        noise = noise * 1.1
+    beta = model.balance * (1.2 if perturb == "balance+20%" else 1.0)
+    ik, kj, coefficient = balance_arrays(model, perturb)
     events = model.events
     hazards = [1 - (1 - e["P"]) ** (1 / 12) for e in events]
     outcomes = model.outcomes
-    outcome_counts = [0] * len(outcomes)
-    fired_counts = [0] * len(events)
-    finals = []
-    pair_range = range(P)
-    z0 = [atanh(a) for a in model.initial]
+    marks = month_marks(T)
 
-    for _ in range(runs):
-        z = list(z0)
-        mu = list(model.baseline)          # baselines in alignment space
-        m = [atanh(x) for x in mu]         # and in latent space
-        fired = [0] * len(events)
-        state = [o["when"] == "every_month" for o in outcomes]
-        for t in range(1, T + 1):
-            # (a) snapshot
-            a = [tanh(x) for x in z]
-            # (b) events, in file order, on the snapshot
-            firing = []
-            for e_index, e in enumerate(events):
-                if fired[e_index] and not e["repeatable"]:
-                    continue
-                if not (e["opens"] <= t <= e["closes"]):
-                    continue
-                if not all(holds(op, a[k], level) for k, op, level in e["conditions"]):
-                    continue
-                if uniform() < hazards[e_index]:
-                    firing.append(e_index)
-                    fired[e_index] += 1
-            # (c) exact OU step plus balance pressure from the snapshot
-            new_z = [m[k] + (z[k] - m[k]) * decay + noise[k] * gauss(0.0, 1.0) for k in pair_range]
-            if beta != 0.0:
-                for k in pair_range:
-                    pressure = 0.0
-                    for ik, kj, w in terms[k]:
-                        pressure += w * a[ik] * a[kj]
-                    new_z[k] += beta * pressure
-            z = new_z
-            # (d) jumps to the new z, shifts to the baseline, in file order
-            for e_index in firing:
-                e = events[e_index]
-                for k, jump in e["jumps"]:
-                    z[k] = atanh(clamp(tanh(z[k]) + jump))
-                for k, shift in e["shifts"]:
-                    mu[k] = clamp(mu[k] + shift)
-                    m[k] = atanh(mu[k])
-            # (e) record month t
-            a = [tanh(x) for x in z]
-            for o_index, o in enumerate(outcomes):
-                kind, ref = o["reference"]
-                right = a[ref] if kind == "pair" else ref
-                h = holds(o["op"], a[o["pair"]], right)
-                if o["when"] == "horizon":
-                    if t == T:
-                        state[o_index] = h
-                elif o["when"] == "any_month":
-                    state[o_index] = state[o_index] or h
-                elif o["when"] == "every_month":
-                    state[o_index] = state[o_index] and h
-                else:
-                    raise ValueError(f"unknown when: {o['when']}")
-        finals.append(a)
-        for i, s in enumerate(state):
-            outcome_counts[i] += bool(s)
-        for i, f in enumerate(fired):
-            fired_counts[i] += f > 0
-    return outcome_counts, fired_counts, finals
+    z = np.tile(np.arctanh(np.array(model.initial)), (runs, 1))
+    mu = np.tile(np.array(model.baseline), (runs, 1))  # baselines in alignment space
+    m = np.arctanh(mu)                                  # and in latent space
+    fired = np.zeros((runs, len(events)), dtype=np.int64)
+    fired_by = {}
+    state = [np.full(runs, o["when"] == "every_month") for o in outcomes]
+    at_month = {}
+    for t in range(1, T + 1):
+        # (a) snapshot
+        a = np.tanh(z)
+        # (b) events, in file order, on the snapshot
+        firing = []
+        for e_index, e in enumerate(events):
+            draw = rng.random(runs)
+            eligible = np.full(runs, e["opens"] <= t <= e["closes"])
+            if not e["repeatable"]:
+                eligible &= fired[:, e_index] == 0
+            for k, op, level in e["conditions"]:
+                eligible &= (a[:, k] > level) if op == ">" else (a[:, k] < level)
+            now = eligible & (draw < hazards[e_index])
+            fired[:, e_index] += now
+            firing.append(now)
+        # (c) exact OU step plus balance pressure from the snapshot
+        z = m + (z - m) * decay + noise * rng.standard_normal((runs, P))
+        if beta != 0.0:
+            z += beta * (a[:, ik] * a[:, kj] * coefficient).sum(axis=2)
+        # (d) jumps to the new z, shifts to the baseline, in file order
+        for e, now in zip(events, firing):
+            if not now.any():
+                continue
+            for k, jump in e["jumps"]:
+                z[now, k] = np.arctanh(np.clip(np.tanh(z[now, k]) + jump, -CLAMP, CLAMP))
+            for k, shift in e["shifts"]:
+                mu[now, k] = np.clip(mu[now, k] + shift, -CLAMP, CLAMP)
+                m[now, k] = np.arctanh(mu[now, k])
+        # (e) record month t
+        a = np.tanh(z)
+        for o_index, o in enumerate(outcomes):
+            kind, ref = o["reference"]
+            right = a[:, ref] if kind == "pair" else ref
+            h = (a[:, o["pair"]] > right) if o["op"] == ">" else (a[:, o["pair"]] < right)
+            if o["when"] == "horizon":
+                if t == T:
+                    state[o_index] = h
+            elif o["when"] == "any_month":
+                state[o_index] = state[o_index] | h
+            elif o["when"] == "every_month":
+                state[o_index] = state[o_index] & h
+            else:
+                raise ValueError(f"unknown when: {o['when']}")
+        if t in marks:
+            at_month[t] = a.copy()
+        if t == T // 2:
+            fired_by[t] = (fired > 0).mean(axis=0)
+    return {
+        "outcomes": [s.mean() for s in state],
+        "fired": (fired > 0).mean(axis=0),
+        "fired_by": fired_by,
+        "at_month": at_month,
+        "splits": best_splits(model, a),
+        "frustration": frustrations(model, a),
+        "initial_frustration": frustrations(model, np.array([model.initial]))[0],
+    }
 
 
 def engine(binary, path, runs):
@@ -217,71 +271,121 @@ def engine(binary, path, runs):
     return json.loads(result.stdout)
 
 
-def z_score(p1, n1, p2, n2):
+def proportion_z(p1, n1, p2, n2):
     se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     se = max(se, 1 / min(n1, n2))
     return (p1 - p2) / se
 
 
+def quantile_z(values, q, level, n_engine):
+    """z of the share of `values` below the engine's quantile q against its level. With ties at q
+    (an atom, e.g. frustration exactly 0) the share is an interval [share < q, share <= q]; the
+    distance is measured to the nearest end (0 inside)."""
+    below = float(np.mean(values < q))
+    at_or_below = float(np.mean(values <= q))
+    share = min(max(level, below), at_or_below)
+    return proportion_z(share, len(values), level, n_engine), share
+
+
+def mean_z(values, engine_mean, n_engine):
+    """Two-sample z of means, both spreads taken from the Python runs (equal under the null)."""
+    sd = float(np.std(values, ddof=1))
+    se = max(sd * math.sqrt(1 / len(values) + 1 / n_engine), 1e-12)
+    return (float(np.mean(values)) - engine_mean) / se
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binary", nargs="?", default=str(ROOT / "target" / "release" / "alignment-sim"))
-    parser.add_argument("--runs", type=int, default=4000)
+    parser.add_argument("--runs", type=int, default=40_000)
     parser.add_argument("--seed", type=int, default=20251122)
+    parser.add_argument("--perturb", choices=sorted(PERTURBATIONS), help="run a deliberately wrong model here")
+    parser.add_argument("--quiet", action="store_true", help="print only failures and the totals")
     args = parser.parse_args()
     binary = pathlib.Path(args.binary)
     if not binary.exists():
         print(f"error: {binary} not found; build it first (cargo build --release)", file=sys.stderr)
         return 2
+    if args.perturb:
+        print(f"perturbed Python model: {PERTURBATIONS[args.perturb]} (this run should fail)")
 
     files = sorted((ROOT / "scenarios").glob("*.toml")) + [ROOT / "tests" / "fixtures" / "minimal.toml"]
     passed = failed = 0
     started = time.monotonic()
-    print(f"{'scenario':24} {'what':44} {'python':>8} {'engine':>8} {'z':>6}")
+    print(f"{'scenario':24} {'what':48} {'python':>9} {'engine':>9} {'z':>6}")
 
-    def compare(scenario, what, p_python, n_python, p_engine, n_engine):
+    def check(scenario, what, mine, theirs, z):
         nonlocal passed, failed
-        z = z_score(p_python, n_python, p_engine, n_engine)
-        bad = abs(z) > Z_LIMIT
+        bad = not abs(z) <= Z_LIMIT  # a NaN fails too
         passed += not bad
         failed += bad
-        return z, bad
+        if bad or not args.quiet:
+            print(f"{scenario:24} {what:48} {mine:9.4f} {theirs:9.4f} {z:+6.2f}{'  FAIL' if bad else ''}")
 
     for index, path in enumerate(files):
         model = Model(path)
         name = path.stem
         t0 = time.monotonic()
-        outcome_counts, fired_counts, finals = simulate(model, args.runs, args.seed + index)
+        mine = simulate(model, args.runs, args.seed + index, args.perturb)
         py_time = time.monotonic() - t0
+        t0 = time.monotonic()
         result = engine(binary, path.relative_to(ROOT), args.runs)
-        n_engine = result["settings"]["runs"]
-        assert result["settings"]["horizon"] == model.horizon, "engine ran another horizon"
+        engine_time = time.monotonic() - t0
+        n_py, n_engine = args.runs, result["settings"]["runs"]
+        T = model.horizon
+        assert result["settings"]["horizon"] == T, "engine ran another horizon"
         assert [o["id"] for o in result["outcomes"]] == [o["id"] for o in model.outcomes], "outcomes differ"
         assert [e["id"] for e in result["events"]] == [e["id"] for e in model.events], "events differ"
         assert [p["pair"] for p in result["pairs"]] == model.pair_names, "pair order differs"
 
-        for o, count, theirs in zip(model.outcomes, outcome_counts, result["outcomes"]):
-            p = count / args.runs
-            z, bad = compare(name, o["id"], p, args.runs, theirs["probability"], n_engine)
-            print(f"{name:24} {'outcome ' + o['id']:44} {p:8.4f} {theirs['probability']:8.4f} {z:+6.2f}{'  FAIL' if bad else ''}")
-        for e, count, theirs in zip(model.events, fired_counts, result["events"]):
-            p = count / args.runs
-            z, bad = compare(name, e["id"], p, args.runs, theirs["fired_probability"], n_engine)
-            print(f"{name:24} {'event fired ' + e['id']:44} {p:8.4f} {theirs['fired_probability']:8.4f} {z:+6.2f}{'  FAIL' if bad else ''}")
-        # Horizon quantiles: the share of Python runs at or below each engine quantile.
-        for k, pair in enumerate(result["pairs"]):
-            engine_q = pair["quantiles"][model.horizon]
-            values = [a[k] for a in finals]
-            worst = (0.0, None)
-            for level, q in zip(QUANTILE_LEVELS, engine_q):
-                share = sum(v <= q for v in values) / args.runs
-                z, bad = compare(name, f"{pair['pair']} q{level}", share, args.runs, level, n_engine)
-                if abs(z) >= abs(worst[0]):
-                    worst = (z, level, share)
-            z, level, share = worst
-            flag = "  FAIL" if abs(z) > Z_LIMIT else ""
-            print(f"{name:24} {'quantiles ' + pair['pair'] + f' (worst: q{round(level * 100):02d})':44} {share:8.4f} {level:8.4f} {z:+6.2f}{flag}")
-        print(f"{name:24} ({args.runs} runs in Python: {py_time:.1f} s)")
+        for o, p, theirs in zip(model.outcomes, mine["outcomes"], result["outcomes"]):
+            check(name, "outcome " + o["id"], p, theirs["probability"], proportion_z(p, n_py, theirs["probability"], n_engine))
+        for e_index, (e, theirs) in enumerate(zip(model.events, result["events"])):
+            p = mine["fired"][e_index]
+            check(name, "event fired " + e["id"], p, theirs["fired_probability"],
+                  proportion_z(p, n_py, theirs["fired_probability"], n_engine))
+            for t, shares in mine["fired_by"].items():
+                p, q = shares[e_index], theirs["cumulative"][t]
+                check(name, f"event fired by month {t} {e['id']}", p, q, proportion_z(p, n_py, q, n_engine))
+
+        # Means and quantiles of every pair at the compared months.
+        for t, a in sorted(mine["at_month"].items()):
+            for k, pair in enumerate(result["pairs"]):
+                values = a[:, k]
+                check(name, f"mean {pair['pair']} month {t}", float(values.mean()), pair["mean"][t],
+                      mean_z(values, pair["mean"][t], n_engine))
+                for level, q in zip(QUANTILE_LEVELS, pair["quantiles"][t]):
+                    z, share = quantile_z(values, q, level, n_engine)
+                    check(name, f"share below q{round(level * 100):02d} {pair['pair']} month {t}", share, level, z)
+
+        # Blocs: the engine's reported splits, and Python's most frequent ones.
+        masks, counts = np.unique(mine["splits"], return_counts=True)
+        python_share = dict(zip(masks.tolist(), (counts / n_py).tolist()))
+        engine_share = {b["mask"]: b["share"] for b in result["blocs"]}
+        # A split the engine did not list has a share at most the smallest listed one (0 if it listed
+        # fewer than REPORTED_SPLITS, i.e. every split that occurred).
+        unlisted = min(engine_share.values()) if len(engine_share) == REPORTED_SPLITS else 0.0
+        top = sorted(python_share, key=lambda m: (-python_share[m], m))[:REPORTED_SPLITS]
+        for mask in sorted(set(engine_share) | set(top)):
+            p = python_share.get(mask, 0.0)
+            if mask in engine_share:
+                q = engine_share[mask]
+                z = proportion_z(p, n_py, q, n_engine)
+            else:
+                q = unlisted
+                z = max(0.0, proportion_z(p, n_py, q, n_engine))
+            check(name, f"bloc split mask {mask:#b}", p, q, z)
+
+        # Frustration: month 0 exactly; the horizon's mean and quantiles.
+        f = result["frustration"]
+        initial_ok = abs(mine["initial_frustration"] - f["initial"]) < 1e-9
+        check(name, "frustration at month 0", mine["initial_frustration"], f["initial"], 0.0 if initial_ok else math.inf)
+        check(name, f"frustration mean month {T}", float(mine["frustration"].mean()), f["mean"],
+              mean_z(mine["frustration"], f["mean"], n_engine))
+        for level, q in zip(QUANTILE_LEVELS, f["quantiles"]):
+            z, share = quantile_z(mine["frustration"], q, level, n_engine)
+            check(name, f"frustration share below q{round(level * 100):02d} month {T}", share, level, z)
+        print(f"{name:24} ({n_py} runs: Python {py_time:.1f} s, engine {engine_time:.1f} s)")
 
     print(f"total {time.monotonic() - started:.1f} s; |z| > {Z_LIMIT} fails")
     print(f"{passed} passed, {failed} failed")

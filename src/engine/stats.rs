@@ -132,16 +132,61 @@ pub fn proportion_std_error(p: f64, n: usize) -> f64 {
 mod tests {
     use super::*;
 
-    /// Reference: sort, then interpolate.
+    /// Reference written without anything from this module: Hyndman & Fan's definition 7 (NumPy's
+    /// and R's default), Q(q) = x₍ⱼ₎ + g·(x₍ⱼ₊₁₎ − x₍ⱼ₎) with 1-based order statistics x₍₁₎ ≤ … ≤ x₍ₙ₎,
+    /// j = ⌊(n − 1)q⌋ + 1 and g the fractional part of (n − 1)q (x₍ₙ₊₁₎ read as x₍ₙ₎).
     fn sorted_quantile(values: &[f64], q: f64) -> f64 {
-        let mut sorted = values.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let (i, f) = quantile_position(sorted.len(), q);
-        if f == 0.0 {
-            sorted[i]
+        let mut x = values.to_vec();
+        x.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let n = x.len();
+        let h = (n as f64 - 1.0) * q;
+        let j = h.floor() as usize + 1;
+        let g = h - h.floor();
+        let order = |k: usize| x[k.min(n) - 1];
+        if g == 0.0 {
+            order(j)
         } else {
-            sorted[i] + f * (sorted[i + 1] - sorted[i])
+            order(j) + g * (order(j + 1) - order(j))
         }
+    }
+
+    #[test]
+    fn quantiles_of_small_samples_by_hand() {
+        // 21 values 0, 1, …, 20: (n − 1)q = 20q falls on whole ranks, so the quantiles are 1, 5, 10, 15, 19.
+        let values: Vec<f64> = (0..=20).rev().map(f64::from).collect();
+        assert_eq!(quantiles(&values), [1.0, 5.0, 10.0, 15.0, 19.0]);
+        // 1, 2, 3, 4 (given out of order): (n − 1)q = 3q = 0.15, 0.75, 1.5, 2.25, 2.85, so the
+        // quantiles are 1.15, 1.75, 2.5, 3.25, 3.85.
+        let got = quantiles(&[3.0, 1.0, 4.0, 2.0]);
+        for (g, want) in got.iter().zip([1.15, 1.75, 2.5, 3.25, 3.85]) {
+            assert!((g - want).abs() < 1e-15, "{got:?}");
+        }
+        // 0 and 10: the quantile at level q is 10q.
+        let got = quantiles(&[10.0, 0.0]);
+        for (g, q) in got.iter().zip(QUANTILE_LEVELS) {
+            assert!((g - 10.0 * q).abs() < 1e-14, "{got:?}");
+        }
+        // One value, and a sample with a far outlier (one bucket holds almost everything).
+        assert_eq!(quantiles(&[-0.25]), [-0.25; 5]);
+        let mut skewed = vec![0.0; 99];
+        skewed.push(1e9);
+        assert_eq!(quantiles(&skewed), [0.0, 0.0, 0.0, 0.0, 0.0]);
+        skewed.truncate(19);
+        skewed.push(1e9); // n = 20: 19·0.95 = 18.05 → x₍₁₉₎ + 0.05·(x₍₂₀₎ − x₍₁₉₎) = 0.05·1e9
+        let top = quantiles(&skewed)[4];
+        assert!((top - 0.05 * 1e9).abs() < 1e-3, "{top}");
+    }
+
+    #[test]
+    fn mean_and_standard_error_by_hand() {
+        assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
+        assert_eq!(mean(&[-0.5]), -0.5);
+        // sqrt(0.2·0.8/100) = sqrt(0.0016) = 0.04
+        assert!((proportion_std_error(0.2, 100) - 0.04).abs() < 1e-15);
+        assert_eq!(proportion_std_error(0.0, 10), 0.0);
+        assert_eq!(proportion_std_error(0.5, 0), 0.0);
+        // p = 0.5, n = 4: sqrt(0.25/4) = 0.25
+        assert_eq!(proportion_std_error(0.5, 4), 0.25);
     }
 
     #[test]
