@@ -193,6 +193,52 @@ fn without_balance_or_events_latent_scores_follow_the_ou_formulas() {
 }
 
 #[test]
+fn the_reported_quantiles_and_means_follow_the_ou_distribution_for_each_pair_volatility() {
+    // Without balance or events z_t is normal (formulas above), so the quantile at level q of
+    // a_t = tanh z_t is tanh(mean + sd·Φ⁻¹(q)), and its sample estimate over N runs has standard
+    // error sqrt(q(1 − q)/N) / density. Each pair has its own σ (0.1, 0.2, 0.3): a noise scale off by
+    // 10 % moves the 5 % and 95 % quantiles by about 15 standard errors.
+    let (a0, mu, half_life, horizon, runs) = (0.3, -0.1, 6.0, 18usize, 40_000);
+    let sigmas = [0.1, 0.2, 0.3];
+    let mut model = plain_model(3, a0, mu, 0.0, half_life);
+    model.volatility = sigmas.to_vec();
+    let summary = Ensemble::run(model, Settings { seed: 31, runs, horizon });
+    let theta = std::f64::consts::LN_2 / half_life;
+    let t = horizon as f64;
+    let (z0, m) = (f64::atanh(a0), f64::atanh(mu));
+    let centre = m + (z0 - m) * (-theta * t).exp();
+    // Φ⁻¹ at 5/25/50/75/95 %.
+    let normal_quantiles = [-1.6448536269514722, -0.6744897501960817, 0.0, 0.6744897501960817, 1.6448536269514722];
+    for (pair, sigma) in sigmas.iter().enumerate() {
+        let sd = sigma * ((1.0 - (-2.0 * theta * t).exp()) / (2.0 * theta)).sqrt();
+        let got = summary.pairs[pair].quantiles[horizon];
+        for ((level, x), got) in alignment_sim::engine::QUANTILE_LEVELS.iter().zip(normal_quantiles).zip(got) {
+            let z = centre + sd * x;
+            let want = z.tanh();
+            // Density of a = tanh z at that point: φ(x) / (sd · (1 − a²)).
+            let density = (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt() / (sd * (1.0 - want * want));
+            let se = (level * (1.0 - level) / runs as f64).sqrt() / density;
+            assert!(
+                (got - want).abs() < 5.0 * se,
+                "σ = {sigma}, q{level}: {got} vs {want} (se {se})"
+            );
+        }
+        // The mean of a: E tanh z by numerical integration over the normal density.
+        let steps = 4000;
+        let want_mean: f64 = (0..steps)
+            .map(|k| {
+                let x = -8.0 + 16.0 * (k as f64 + 0.5) / steps as f64;
+                (centre + sd * x).tanh() * (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt() * 16.0
+                    / steps as f64
+            })
+            .sum();
+        let se = sd / (runs as f64).sqrt(); // the spread of a is below that of z
+        let got = summary.pairs[pair].mean[horizon];
+        assert!((got - want_mean).abs() < 5.0 * se, "σ = {sigma}: mean {got} vs {want_mean}");
+    }
+}
+
+#[test]
 fn an_event_with_yearly_probability_p_has_fired_by_month_12_in_about_p_of_runs() {
     for p in [0.1, 0.5, 0.9] {
         let mut model = plain_model(3, 0.0, 0.0, 0.05, 12.0);
