@@ -62,6 +62,8 @@ REPORTED_SPLITS = 6
 # Deliberately wrong models, for `--perturb`: each must make the comparison fail.
 PERTURBATIONS = {
     "volatility+10%": "every σ 10 % higher",
+    "volatility+3%": "every σ 3 % higher",
+    "balance+5%": "β 5 % higher",
     "equal-weights": "balance term with equal weights instead of the capability weights",
     "no-normalisation": "balance term not divided by Σ w_k",
     "balance+20%": "β 20 % higher",
@@ -189,9 +191,8 @@ def simulate(model, runs, seed, perturb=None):
     theta = math.log(2) / model.half_life
     decay = math.exp(-theta)
     noise = np.array(model.sigma) * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))
-    if perturb == "volatility+10%":
-        noise = noise * 1.1
-    beta = model.balance * (1.2 if perturb == "balance+20%" else 1.0)
+    noise = noise * {"volatility+10%": 1.1, "volatility+3%": 1.03}.get(perturb, 1.0)
+    beta = model.balance * {"balance+20%": 1.2, "balance+5%": 1.05}.get(perturb, 1.0)
     ik, kj, coefficient = balance_arrays(model, perturb)
     events = model.events
     hazards = [1 - (1 - e["P"]) ** (1 / 12) for e in events]
