@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults } from './browser.mjs';
+import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults, cliRun, percent, rustFixed } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -49,7 +49,9 @@ test('the tornado in the page equals the command line for the same link, and its
   const outcomeId = JSON.parse(cli(['run', '--link', link, '--format', 'json'])).outcomes[1].id;
   const fromCli = JSON.parse(cli(['sensitivity', '--link', link, '--outcome', outcomeId, '--format', 'json']));
   assert.deepEqual(rows, fromCli.bars.map((b) => [b.id, b.swing]), `tornado of “${outcomeLabel}”: page and command line`);
-  assert.ok(await page.locator('.tornado .flagged').count() >= 0);
+  // The bars drawn, in order, and which of them are flagged (influential and low confidence).
+  const drawnBars = await page.$$eval('.tornado svg .bar-row', (gs) => gs.map((g) => [g.dataset.assumption, g.classList.contains('flagged')]));
+  assert.deepEqual(drawnBars, fromCli.bars.slice(0, drawnBars.length).map((b) => [b.id, b.flagged]), 'flagged bars');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -86,13 +88,28 @@ test('compare: the current state against the defaults on the same draws, with de
 });
 
 test('convergence traces and the noisy-estimate warning', async () => {
-  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&runs=100`);
+  // Each trace's first point is exactly a 100-run ensemble (the first k runs of an ensemble are an
+  // ensemble of k runs) and its last the full ensemble: both are the command line's numbers.
+  const link = `${BASE_URL}#v=1&s=us-russia-rapprochement&runs=2000`;
+  const { context, page } = await openPage(browser, link);
   await waitForResults(page);
-  assert.ok(await page.locator('.outcomes svg.convergence').count() >= 2);
-  assert.ok(await page.locator('.outcomes .noisy').count() >= 1, 'with 100 runs some outcome is too noisy to read');
-  const label = await page.locator('.outcomes svg.convergence').first().getAttribute('aria-label');
-  assert.match(label, /After \d+ runs/);
+  const rows = await page.$$eval('.outcomes tr[data-outcome]', (trs) => trs.map((tr) =>
+    [tr.dataset.outcome, tr.querySelector('svg.convergence')?.getAttribute('aria-label'), tr.querySelector('.noisy') !== null]));
+  const first = cliRun(link.replace('runs=2000', 'runs=100')).outcomes;
+  const full = cliRun(link).outcomes;
+  assert.deepEqual(rows, full.map((o, i) => [o.id,
+    `Convergence: After 100 runs: ${percent(first[i].probability)}; after 2000 runs: ${percent(o.probability)} ± ${rustFixed(100 * o.std_error, 1)} points.`,
+    o.std_error > 0.03]));
   await context.close();
+
+  // With 100 runs, exactly the outcomes whose standard error is over 3 points are flagged.
+  const small = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&runs=100`);
+  await waitForResults(small.page);
+  const flagged = await small.page.$$eval('.outcomes tr[data-outcome]', (trs) => trs.map((tr) => [tr.dataset.outcome, tr.querySelector('.noisy') !== null]));
+  const cli100 = cliRun(small.page.url()).outcomes;
+  assert.deepEqual(flagged, cli100.map((o) => [o.id, o.std_error > 0.03]));
+  assert.ok(flagged.some(([, noisy]) => noisy), 'with 100 runs some outcome is too noisy to read');
+  await small.context.close();
 });
 
 test('exports download from the page and read back', async () => {
@@ -109,13 +126,15 @@ test('exports download from the page and read back', async () => {
   assert.equal(quantiles.trim().split('\n').length, 1 + 15 * 37);
   const fromCli = cli(['export', '--link', page.url(), '--what', 'quantiles']);
   assert.equal(quantiles, fromCli, 'the page and the command line export the same quantiles');
+  // Every export equals the command line's `export` for the same link, byte for byte.
   const outcomes = await grab('Outcomes (CSV)');
-  assert.ok(outcomes.split('\n').length >= 3);
+  assert.equal(outcomes, cli(['export', '--link', page.url(), '--what', 'outcomes']));
   const report = await grab('Assumptions report (Markdown)');
+  assert.equal(report, cli(['export', '--link', page.url(), '--what', 'assumptions']));
   for (const id of ['model.balance', 'pair.RUS-PRK.baseline']) assert.ok(report.includes(id), id);
-  assert.match(report, /speculative/i);
   const svg = await grab('Fan chart of this pair (SVG)');
-  assert.match(svg, /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(svg, /<title[ >]/);
+  const pair = (await page.locator('#pair-picker option:checked').textContent()).trim();
+  const pairKey = JSON.parse(cli(['run', '--link', page.url(), '--format', 'json'])).pairs[Number(await page.locator('#pair-picker').inputValue())].pair;
+  assert.equal(svg, cli(['export', '--link', page.url(), '--what', 'svg', '--pair', pairKey]), `fan chart of ${pair}`);
   await context.close();
 });

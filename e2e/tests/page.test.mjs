@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { BASE_URL, ARTIFACTS, SCENARIOS, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes } from './browser.mjs';
+import { BASE_URL, ARTIFACTS, SCENARIOS, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes, cliRun, assertPageEqualsCli } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,9 +19,13 @@ for (const id of SCENARIOS) {
     assert.ok(pairs >= 15, `pairs: ${pairs}`);
     assert.equal(await page.locator('.multiples .fan.small').count(), pairs, 'one small multiple per pair');
     assert.equal(await page.locator('.network-svg line.edge').count(), pairs, 'one network edge per pair');
-    assert.ok(await page.locator('.outcomes tr[data-outcome]').count() >= 2);
-    assert.ok(await page.locator('.events tr[data-event]').count() >= 3);
-    assert.ok(await page.locator('.blocs li').count() >= 1);
+    // Every number shown equals the command line's for the same link: outcomes, events, blocs,
+    // the large chart's data table and the frustration line.
+    const cli = await assertPageEqualsCli(page, page.url());
+    assert.equal(cli.pairs.length, pairs);
+    assert.equal(await page.locator('.outcomes tr[data-outcome]').count(), cli.outcomes.length);
+    assert.equal(await page.locator('.events tr[data-event]').count(), cli.events.length);
+    assert.equal(await page.locator('.blocs li').count(), cli.blocs.length);
     // Every chart has a text alternative.
     for (const svg of await page.locator('svg[role=img]').all()) {
       assert.ok((await svg.getAttribute('aria-label'))?.length > 10);
@@ -69,6 +73,7 @@ test('a keyboard slider move changes the link and the numbers; the link reproduc
   await waitForResults(fresh.page);
   assert.equal(await fresh.page.getByRole('slider', { name: label, exact: true }).inputValue(), value);
   assert.deepEqual(await outcomeNumbers(fresh.page), after);
+  await assertPageEqualsCli(fresh.page, link);
   assert.deepEqual(fresh.problems, []);
   await fresh.context.close();
 
@@ -160,6 +165,9 @@ test('a garbage link opens the page with a message and keeps what was valid', as
   assert.match(text, /runs/);
   assert.equal(await page.locator('#scenario-picker').inputValue(), 'russia-dprk-alignment');
   assert.equal(await page.locator('#seed').inputValue(), '42', 'the valid seed was kept');
+  // The numbers are those of the valid parts alone (the command line drops the same parts).
+  const kept = await assertPageEqualsCli(page, page.url());
+  assert.equal(kept.settings.seed, 42);
   const pure = await openPage(browser, `${BASE_URL}#%%%garbage%%%&&==`);
   await waitForResults(pure.page);
   await pure.page.locator('.link-notices').waitFor();

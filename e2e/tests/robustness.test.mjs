@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes } from './browser.mjs';
+import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes, assertPageEqualsCli } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -195,34 +195,49 @@ test('reload, back/forward and the saved session keep what the user did', async 
   generation = await waitForResults(page, { after: generation });
   await page.waitForFunction(() => location.hash.includes('model.balance='));
   const value = await page.locator('#a-model_balance').inputValue();
+  const moved = page.url();
   const numbers = await outcomeNumbers(page);
+  assert.deepEqual(numbers, cliOutcomes(moved), 'the moved state is the command line’s for its link');
 
   await page.reload();
   await waitForResults(page);
   assert.equal(await page.locator('#a-model_balance').inputValue(), value, 'reload keeps the slider');
   assert.deepEqual(await outcomeNumbers(page), numbers);
+  await assertPageEqualsCli(page, moved);
 
   // Switching scenario adds a history entry; Back returns to the previous state.
   generation = await waitForResults(page);
   await page.locator('#scenario-picker').selectOption('russia-dprk-alignment');
-  await waitForResults(page, { after: generation });
+  generation = await waitForResults(page, { after: generation });
+  await page.waitForFunction(() => location.hash.includes('s=russia-dprk-alignment'));
+  const switched = page.url();
+  const switchedNumbers = await assertPageEqualsCli(page, switched);
   await page.goBack();
   await page.waitForFunction(() => document.querySelector('#scenario-picker').value === 'us-russia-rapprochement');
-  await waitForResults(page);
+  generation = await waitForResults(page, { after: generation });
   assert.equal(await page.locator('#a-model_balance').inputValue(), value, 'back restores the slider');
+  assert.deepEqual(await outcomeNumbers(page), numbers, 'back restores the numbers');
+  await assertPageEqualsCli(page, moved);
   await page.goForward();
   await page.waitForFunction(() => document.querySelector('#scenario-picker').value === 'russia-dprk-alignment');
+  await waitForResults(page, { after: generation });
+  assert.deepEqual(await outcomeNumbers(page), Object.fromEntries(switchedNumbers.outcomes.map((o) => [o.id, o.probability])),
+    'forward restores the numbers');
 
-  // The bare page offers the last session.
+  // The bare page offers the last session, and restoring it gives that session's numbers.
   const bare = await context.newPage();
   await bare.goto(BASE_URL);
+  const offered = await waitForResults(bare);
   await bare.getByRole('button', { name: 'Restore last session' }).click();
   await bare.waitForFunction(() => document.querySelector('#scenario-picker').value === 'russia-dprk-alignment');
+  await waitForResults(bare, { after: offered });
+  await assertPageEqualsCli(bare, switched);
   await context.close();
 });
 
 test('old links keep opening: version-less and version 1 links of each built-in', async () => {
-  // Links as this version writes them; these literals must keep working in later versions.
+  // Links as this version writes them; these literals must keep working in later versions, and the
+  // numbers they show are the command line's for the same literal link.
   const old = [
     ['v=1&s=sino-russian-drift&seed=7&runs=500&h=24&model.balance=0.03&view.pair=RUS-CHN', { seed: '7', runs: '500', balance: '0.03' }],
     ['s=us-russia-rapprochement&seed=12&model.balance=0.01', { seed: '12', balance: '0.01' }],
@@ -234,6 +249,10 @@ test('old links keep opening: version-less and version 1 links of each built-in'
     assert.equal(await page.locator('#seed').inputValue(), want.seed, fragment);
     if (want.runs) assert.equal(await page.locator('#runs').inputValue(), want.runs);
     if (want.balance) assert.equal(await page.locator('#a-model_balance').inputValue(), want.balance);
+    const cli = await assertPageEqualsCli(page, `${BASE_URL}#${fragment}`);
+    assert.equal(String(cli.settings.seed), want.seed);
+    if (want.runs) assert.equal(String(cli.settings.runs), want.runs);
+    if (want.balance) assert.equal(String(cli.assumptions.find((a) => a.id === 'model.balance').value), want.balance);
     await context.close();
   }
 });

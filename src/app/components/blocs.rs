@@ -30,7 +30,7 @@ pub fn Blocs(props: &BlocsProps) -> Html {
             <p class="caption">{ "For each run, the split into two camps that best fits its alignments (weighted by capability); the most frequent splits:" }</p>
             <ul>
                 for bloc in props.summary.blocs.iter() {
-                    <li>
+                    <li data-mask={bloc.mask.to_string()} data-share={bloc.share.probability.to_string()}>
                         <span class="share">{ format::percent_with_error(bloc.share.probability, bloc.share.std_error) }</span>
                         {{
                             let [first, second] = scenario.split_sides(bloc.mask);
