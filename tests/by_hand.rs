@@ -111,6 +111,11 @@ fn frustration_of_unequal_triads_by_hand() {
     for q in summary.frustration.quantiles {
         close(q, want, "frustration quantile at the horizon");
     }
+    // No triad with any weight: frustration is defined as 0 (not 0/0), with fewer than three actors
+    // or when every pair is neutral.
+    assert_eq!(frustration(2, &[0.7]), 0.0);
+    assert_eq!(frustration(4, &[0.0; 6]), 0.0);
+    assert_eq!(frustration(3, &[0.0, 0.9, -0.9]), 0.0);
     // Three actors, one triad with one hostile pair: fully unbalanced, whatever the sizes.
     close(frustration(3, &[0.9, -0.1, 0.3]), 1.0, "one hostile pair in a triad");
     // Two triads of different sizes: 5 actors where only actor 4 is hostile to actor 3.

@@ -178,6 +178,29 @@ mod tests {
     }
 
     #[test]
+    fn values_spread_over_a_wide_range() {
+        // Bucketing must keep the order of values whatever their scale: values 0, 1e5, 2e5, … (in a
+        // scrambled order) up to about 2e8, against the reference.
+        for n in [21usize, 2000] {
+            let values: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64 * 1e5).collect();
+            let got = quantiles(&values);
+            for (level, value) in QUANTILE_LEVELS.iter().zip(got) {
+                assert_eq!(value, sorted_quantile(&values, *level), "n = {n}, q = {level}");
+            }
+            // Order statistics of 0, 1e5, …, (n − 1)·1e5 at (n − 1)q: q·(n − 1)·1e5.
+            assert!((got[2] - 0.5 * (n - 1) as f64 * 1e5).abs() < 1e-6);
+            // Centred a hair above 0 (min + max tiny, max − min large), and all negative.
+            for shift in [-((n - 1) as f64) / 2.0 + 1e-7, -1e9] {
+                let moved: Vec<f64> = values.iter().map(|v| v / 1e5 + shift).collect();
+                let got = quantiles(&moved);
+                for (level, value) in QUANTILE_LEVELS.iter().zip(got) {
+                    assert_eq!(value, sorted_quantile(&moved, *level), "n = {n}, shift {shift}, q = {level}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn mean_and_standard_error_by_hand() {
         assert_eq!(mean(&[1.0, 2.0, 6.0]), 3.0);
         assert_eq!(mean(&[-0.5]), -0.5);
