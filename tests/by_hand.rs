@@ -54,7 +54,14 @@ fn one_month_of_the_balance_term_with_unequal_weights_matches_the_formula_by_han
     //   (1,3): k = 0, 2:  (1·a01·a03 + 3·a12·a23) / (1 + 3) = (−0.10 + 3·0.18) / 4 = 0.44 / 4
     //   (2,3): k = 0, 1:  (1·a02·a03 + 2·a12·a13) / (1 + 2) = (−0.08 − 2·0.48) / 3 = −1.04 / 3
     // With equal weights (0,1) would get 0.20 instead of 0.1943, and without the division 1.36.
-    let pressure = [1.36 / 7.0, 0.36 / 6.0, -0.44 / 5.0, -0.76 / 5.0, 0.44 / 4.0, -1.04 / 3.0];
+    let pressure = [
+        1.36 / 7.0,
+        0.36 / 6.0,
+        -0.44 / 5.0,
+        -0.76 / 5.0,
+        0.44 / 4.0,
+        -1.04 / 3.0,
+    ];
     let baseline = [0.1, -0.3, 0.0, 0.2, -0.5, 0.6];
     let beta = 0.5;
     let decay = 2f64.powf(-1.0 / 6.0);
@@ -147,7 +154,13 @@ fn ties_in_the_bloc_energy_go_to_the_smaller_mask() {
     assert_eq!(best_split(&[1.0, 2.0, 3.0, 4.0], &[0.0; 6]), 0);
     // And through the engine: every run ends in the tied state, and all report mask 0b100.
     let summary = run(
-        noise_free(vec![1.0; 3], vec![0.25, -0.75, 0.25], vec![0.25, -0.75, 0.25], 12.0, 0.0),
+        noise_free(
+            vec![1.0; 3],
+            vec![0.25, -0.75, 0.25],
+            vec![0.25, -0.75, 0.25],
+            12.0,
+            0.0,
+        ),
         4,
         3,
     );
@@ -181,7 +194,14 @@ fn capability_weights_decide_the_best_split() {
 
 /// An independent reference of steps (a), (c) and (e) without noise or events: the full matrix of
 /// alignments, the plain double sum of the balance term, std's tanh/atanh.
-fn reference_path(weights: &[f64], initial: &[f64], baseline: &[f64], half_life: f64, beta: f64, months: usize) -> Vec<Vec<f64>> {
+fn reference_path(
+    weights: &[f64],
+    initial: &[f64],
+    baseline: &[f64],
+    half_life: f64,
+    beta: f64,
+    months: usize,
+) -> Vec<Vec<f64>> {
     let n = weights.len();
     let mut a = vec![vec![0.0; n]; n];
     let mut z = vec![vec![0.0; n]; n];
@@ -267,7 +287,11 @@ fn check_largest_scenarios(n: usize) {
     // pushes the same way), so the best split is the camps' split and every triad is balanced.
     let horizon = &want[months];
     for (p, (i, j)) in pair_list(n).into_iter().enumerate() {
-        assert_eq!(horizon[p] > 0.0, (i < n / 2) == (j < n / 2), "{n} actors: sign of pair {p}");
+        assert_eq!(
+            horizon[p] > 0.0,
+            (i < n / 2) == (j < n / 2),
+            "{n} actors: sign of pair {p}"
+        );
     }
     assert_eq!(summary.blocs.len(), 1);
     assert_eq!(summary.blocs[0].mask, camp_mask, "{n} actors: the camps' split");
@@ -318,10 +342,17 @@ fn noise_free_runs_follow_the_reference_path_whatever_the_number_of_runs() {
     let weights = vec![1.0, 2.0, 3.0, 4.0];
     let want = reference_path(&weights, &FOUR, &baseline, 6.0, 0.3, 8);
     for runs in [1, 7, 64] {
-        let summary = run(noise_free(weights.clone(), FOUR.to_vec(), baseline.to_vec(), 6.0, 0.3), runs, 8);
+        let summary = run(
+            noise_free(weights.clone(), FOUR.to_vec(), baseline.to_vec(), 6.0, 0.3),
+            runs,
+            8,
+        );
         for (t, row) in want.iter().enumerate() {
             for (p, &value) in row.iter().enumerate() {
-                assert!((summary.pairs[p].mean[t] - value).abs() < 1e-12, "{runs} runs, pair {p}, month {t}");
+                assert!(
+                    (summary.pairs[p].mean[t] - value).abs() < 1e-12,
+                    "{runs} runs, pair {p}, month {t}"
+                );
                 assert!((summary.pairs[p].quantiles[t][2] - value).abs() < 1e-12);
             }
         }

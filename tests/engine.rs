@@ -202,17 +202,34 @@ fn the_reported_quantiles_and_means_follow_the_ou_distribution_for_each_pair_vol
     let sigmas = [0.1, 0.2, 0.3];
     let mut model = plain_model(3, a0, mu, 0.0, half_life);
     model.volatility = sigmas.to_vec();
-    let summary = Ensemble::run(model, Settings { seed: 31, runs, horizon });
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 31,
+            runs,
+            horizon,
+        },
+    );
     let theta = std::f64::consts::LN_2 / half_life;
     let t = horizon as f64;
     let (z0, m) = (f64::atanh(a0), f64::atanh(mu));
     let centre = m + (z0 - m) * (-theta * t).exp();
     // Φ⁻¹ at 5/25/50/75/95 %.
-    let normal_quantiles = [-1.6448536269514722, -0.6744897501960817, 0.0, 0.6744897501960817, 1.6448536269514722];
+    let normal_quantiles = [
+        -1.6448536269514722,
+        -0.6744897501960817,
+        0.0,
+        0.6744897501960817,
+        1.6448536269514722,
+    ];
     for (pair, sigma) in sigmas.iter().enumerate() {
         let sd = sigma * ((1.0 - (-2.0 * theta * t).exp()) / (2.0 * theta)).sqrt();
         let got = summary.pairs[pair].quantiles[horizon];
-        for ((level, x), got) in alignment_sim::engine::QUANTILE_LEVELS.iter().zip(normal_quantiles).zip(got) {
+        for ((level, x), got) in alignment_sim::engine::QUANTILE_LEVELS
+            .iter()
+            .zip(normal_quantiles)
+            .zip(got)
+        {
             let z = centre + sd * x;
             let want = z.tanh();
             // Density of a = tanh z at that point: φ(x) / (sd · (1 − a²)).
@@ -234,7 +251,10 @@ fn the_reported_quantiles_and_means_follow_the_ou_distribution_for_each_pair_vol
             .sum();
         let se = sd / (runs as f64).sqrt(); // the spread of a is below that of z
         let got = summary.pairs[pair].mean[horizon];
-        assert!((got - want_mean).abs() < 5.0 * se, "σ = {sigma}: mean {got} vs {want_mean}");
+        assert!(
+            (got - want_mean).abs() < 5.0 * se,
+            "σ = {sigma}: mean {got} vs {want_mean}"
+        );
     }
 }
 

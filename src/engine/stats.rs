@@ -194,7 +194,11 @@ mod tests {
                 let moved: Vec<f64> = values.iter().map(|v| v / 1e5 + shift).collect();
                 let got = quantiles(&moved);
                 for (level, value) in QUANTILE_LEVELS.iter().zip(got) {
-                    assert_eq!(value, sorted_quantile(&moved, *level), "n = {n}, shift {shift}, q = {level}");
+                    assert_eq!(
+                        value,
+                        sorted_quantile(&moved, *level),
+                        "n = {n}, shift {shift}, q = {level}"
+                    );
                 }
             }
         }
