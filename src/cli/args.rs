@@ -49,6 +49,9 @@ pub struct StateOptions {
     #[arg(long, value_name = "N", allow_negative_numbers = true,
           help = format!("Months simulated, 1 … {MAX_HORIZON} (default: the scenario's)"))]
     pub horizon: Option<usize>,
+    /// Starts from one of the scenario's named views (its values over the defaults or the link's); --set overrides it.
+    #[arg(long, value_name = "VIEW_ID")]
+    pub view: Option<String>,
     /// Sets one assumption (ids as printed by `list`), e.g. --set model.balance=0.05; repeatable.
     #[arg(long = "set", value_name = "ID=VALUE", value_parser = assignment)]
     pub set: Vec<(String, String)>,

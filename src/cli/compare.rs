@@ -22,6 +22,7 @@ fn reference(options: &CompareOptions, b: &Prepared) -> Result<(Prepared, String
             values: b.scenario.defaults(),
             settings: b.settings,
             view: Vec::new(),
+            named_view: None,
             notes: Vec::new(),
         };
         return Ok((a, "the scenario's defaults".to_string()));
