@@ -150,6 +150,9 @@ pub struct CompareOptions {
     /// State A: a share link (applied to --against's scenario when both are given).
     #[arg(long, value_name = "URL")]
     pub against_link: Option<String>,
+    /// State A: a named view (of --against's scenario, else of B's), e.g. --view essay-thesis --against-view sceptics.
+    #[arg(long, value_name = "VIEW_ID")]
+    pub against_view: Option<String>,
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
     pub format: Option<Format>,
 }

@@ -252,7 +252,7 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
 }
 
 /// Puts a named view's values into `values` (`--view`); an unknown id is an error listing the views.
-fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> Result<usize, CliError> {
+pub(super) fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> Result<usize, CliError> {
     let index = scenario.views.iter().position(|v| v.id == id).ok_or_else(|| {
         let ids: Vec<&str> = scenario.views.iter().map(|v| v.id.as_str()).collect();
         let known = if ids.is_empty() {
