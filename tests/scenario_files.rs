@@ -448,6 +448,19 @@ fn every_built_in_file_has_the_promised_views_with_the_values_its_text_gives() {
                 }
             }
         }
+        // A document's reading moves values within the modeller's plausible ranges (the rule the
+        // rationales state); only "no change" switches events off outside them.
+        for view in s.views.iter().filter(|v| v.id != "no-change") {
+            for &(index, value) in &view.values {
+                let (lo, hi) = s.assumptions[index].plausible.unwrap();
+                assert!(
+                    lo <= value && value <= hi,
+                    "{stem}: view `{}` sets `{}` = {value} outside [{lo}, {hi}]",
+                    view.id,
+                    s.assumptions[index].id
+                );
+            }
+        }
         // "No change": no event can fire and every baseline is the month-0 level.
         let no_change = s.view_values(s.view("no-change").unwrap());
         for e in &s.events {
