@@ -37,8 +37,21 @@ fn assumption(out: &mut String, scenario: &Scenario, table: &str, a: &Assumption
     let _ = writeln!(out, "[{table}]");
     let _ = writeln!(out, "value = {}", number(value));
     let _ = writeln!(out, "range = [{}, {}]", number(a.range.0), number(a.range.1));
-    if let Some((lo, hi)) = a.plausible {
-        let _ = writeln!(out, "plausible = [{}, {}]", number(lo), number(hi));
+    match a.plausible {
+        Some((lo, hi)) if (lo..=hi).contains(&value) => {
+            let _ = writeln!(out, "plausible = [{}, {}]", number(lo), number(hi));
+        }
+        // The file's plausible range must hold its default; a value moved outside it drops it
+        // (kept as a comment) rather than making the file invalid.
+        Some((lo, hi)) => {
+            let _ = writeln!(
+                out,
+                "# plausible = [{}, {}] left out: the value chosen here lies outside it",
+                number(lo),
+                number(hi)
+            );
+        }
+        None => {}
     }
     let _ = writeln!(out, "step = {}", number(a.step));
     if let Some(unit) = &a.unit {
@@ -310,6 +323,11 @@ mod tests {
         };
         let back = parse_scenario("written.toml", &scenario_to_toml(&s, &values, settings)).unwrap();
         assert_eq!(back.defaults(), values);
+        // A plausible range survives where it still holds the new default, and only there.
+        for ((a, b), v) in s.assumptions.iter().zip(&back.assumptions).zip(&values) {
+            let holds = a.plausible.is_some_and(|(lo, hi)| lo <= *v && *v <= hi);
+            assert_eq!(b.plausible, if holds { a.plausible } else { None }, "{}", a.id);
+        }
         assert_eq!(back.default_settings(), settings);
         assert_eq!(
             Ensemble::run(back.model(&back.defaults()), settings),
