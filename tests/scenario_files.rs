@@ -507,3 +507,29 @@ fn the_ukraine_settlement_carries_the_same_numbers_in_every_file() {
         assert_eq!(numbers, &seen[0].1, "{stem} and {} differ ({core:?})", seen[0].0);
     }
 }
+
+/// Confidence levels (README): a value whose only cited document is the anonymous, AI-generated
+/// essay (seed 002) is held with low confidence.
+#[test]
+fn nothing_resting_on_the_ai_generated_essay_alone_is_above_low_confidence() {
+    for (stem, s) in scenarios() {
+        for a in &s.assumptions {
+            let documents: HashSet<&str> = a
+                .sources
+                .iter()
+                .map(|r| &s.sources[r.source])
+                .filter(|source| source.kind == SourceKind::Document)
+                .map(|source| source.id.as_str())
+                .collect();
+            if documents == HashSet::from(["seed-002"]) {
+                assert_eq!(
+                    a.confidence.as_str(),
+                    "low",
+                    "{stem}: `{}` (line {}) rests on the essay alone",
+                    a.id,
+                    a.line
+                );
+            }
+        }
+    }
+}
