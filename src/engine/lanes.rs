@@ -1,0 +1,25 @@
+//! Runs side by side: the engine advances [`LANES`] runs at once, one per lane of a small array.
+//!
+//! The arithmetic is written lane by lane over fixed-size arrays, which the compiler turns into SIMD
+//! (SSE2 or AVX2 natively, `simd128` in the page's worker). Every lane does exactly the IEEE
+//! operations the scalar model does for its run, in the same order, and Rust never fuses a multiply
+//! and an add on its own, so the numbers do not depend on the lane count, the instruction set or the
+//! platform: a lane is a run, nothing is shared between lanes.
+
+/// Runs per block. Eight doubles fill one AVX-512 register, two AVX2 registers or four SSE2/simd128
+/// ones: enough independent work to hide latencies on each of them.
+pub const LANES: usize = 8;
+
+/// One value per run of a block.
+pub type Lanes = [f64; LANES];
+
+/// `f` applied lane by lane.
+#[inline(always)]
+pub fn map(f: impl Fn(usize) -> f64) -> Lanes {
+    core::array::from_fn(f)
+}
+
+/// Number of blocks of [`LANES`] runs that hold `runs` runs.
+pub fn blocks_for(runs: usize) -> usize {
+    runs.div_ceil(LANES)
+}
