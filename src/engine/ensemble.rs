@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
-use super::lanes::{blocks_for, map, Lanes, LANES};
+use super::lanes::{blocks_for, map, with_widest_simd, Lanes, LANES};
 use super::model::{pair_index, pair_list, Model, Reference, Settings, When};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
@@ -286,26 +286,12 @@ impl Scratch {
 }
 
 impl MonthStep<'_> {
-    /// Advances the blocks `blocks` (numbered from `first_block`) through the month, choosing the
-    /// widest vector instructions this processor has (the numbers are the same on every path).
+    /// Advances the blocks `blocks` (numbered from `first_block`) through the month.
     fn advance(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the processor has AVX2, checked just above.
-                unsafe { self.advance_avx2(blocks, first_block, scratch) };
-                return;
-            }
-        }
-        self.advance_portable(blocks, first_block, scratch);
-    }
-
-    /// [`MonthStep::advance_portable`] compiled for AVX2 (no FMA: Rust does not contract
-    /// multiply-adds, and FMA is not enabled here, so the results are those of the portable build).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn advance_avx2(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
-        self.advance_portable(blocks, first_block, scratch);
+        with_widest_simd(
+            #[inline(always)]
+            || self.advance_portable(blocks, first_block, scratch),
+        );
     }
 
     #[inline(always)]
@@ -531,8 +517,10 @@ pub struct Ensemble {
     runs: Runs,
     scratch: Scratch,
     quantiles: Quantiles,
-    /// One pair's alignments in run order, for its quantiles.
-    pair_values: Vec<f64>,
+    /// The month's alignments, pairs × runs (each pair's row in run order), for the quantiles.
+    record: Vec<f64>,
+    /// The month's sum of alignments per pair, added in run order (for the mean).
+    month_sum: Vec<f64>,
     bands: Vec<PairBands>,
     /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
     /// only read outcomes and events, such as the sensitivity tornado).
@@ -617,7 +605,8 @@ impl Ensemble {
         Ensemble {
             scratch: Scratch::new(shape.events),
             quantiles: Quantiles::default(),
-            pair_values: Vec::new(),
+            record: Vec::new(),
+            month_sum: Vec::new(),
             bands,
             full,
             month: 1,
@@ -760,19 +749,30 @@ impl Ensemble {
         }
         let runs = self.settings.runs;
         let pairs = self.shape.pairs;
+        // One pass over the state in run order: each pair's values into its row of `record`, and
+        // their sum in run order (so reproducible to the bit).
+        self.record.resize(pairs * runs, 0.0);
+        self.month_sum.clear();
+        self.month_sum.resize(pairs, 0.0);
+        let (alignment, record, month_sum) = (&self.runs.alignment, &mut self.record, &mut self.month_sum);
+        with_widest_simd(
+            #[inline(always)]
+            || {
+                for (b, block) in alignment.chunks_exact(pairs).enumerate() {
+                    let (first, count) = (b * LANES, (runs - b * LANES).min(LANES));
+                    for (p, (values, sum)) in block.iter().zip(month_sum.iter_mut()).enumerate() {
+                        let row = &mut record[p * runs + first..p * runs + first + count];
+                        row.copy_from_slice(&values[..count]);
+                        for &a in row.iter() {
+                            *sum += a;
+                        }
+                    }
+                }
+            },
+        );
         for (p, bands) in self.bands.iter_mut().enumerate() {
-            // The pair's values in run order, and their sum in that order (reproducible to the bit).
-            self.pair_values.clear();
-            self.pair_values.extend(
-                self.runs
-                    .alignment
-                    .chunks_exact(pairs)
-                    .flat_map(|block| block[p])
-                    .take(runs),
-            );
-            let sum = self.pair_values.iter().fold(0.0, |sum, &a| sum + a);
-            bands.mean.push(sum / runs as f64);
-            bands.quantiles.push(self.quantiles.of(&self.pair_values));
+            bands.mean.push(self.month_sum[p] / runs as f64);
+            bands.quantiles.push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
         }
     }
 

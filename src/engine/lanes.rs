@@ -23,3 +23,23 @@ pub fn map(f: impl Fn(usize) -> f64) -> Lanes {
 pub fn blocks_for(runs: usize) -> usize {
     runs.div_ceil(LANES)
 }
+
+/// Calls `f` compiled for the widest vector instructions this processor has (AVX2 on x86-64 when
+/// present, checked at run time; otherwise the build's own target, e.g. SSE2 or wasm `simd128`).
+/// FMA is not enabled, and Rust never contracts a multiply and an add on its own, so `f` computes
+/// the same bits on every path.
+#[inline(always)]
+pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn avx2<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { avx2(f) };
+        }
+    }
+    f()
+}
