@@ -772,7 +772,9 @@ impl Ensemble {
         );
         for (p, bands) in self.bands.iter_mut().enumerate() {
             bands.mean.push(self.month_sum[p] / runs as f64);
-            bands.quantiles.push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
+            bands
+                .quantiles
+                .push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
         }
     }
 
