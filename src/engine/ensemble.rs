@@ -30,8 +30,7 @@ pub const LATENT_LIMIT: f64 = 18.0;
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
 struct BalanceTerm {
-    /// Pair indices, below [`MAX_PAIRS`]: as `u8` into a 256-entry snapshot they need no bounds
-    /// check in the hot loop.
+    /// Pair indices, below [`MAX_PAIRS`] (as `u8`, so a term fits in 16 bytes).
     pair_ik: u8,
     pair_kj: u8,
     weight: f64,
@@ -270,18 +269,13 @@ struct MonthStep<'a> {
 
 /// Per-thread scratch of [`MonthStep`].
 struct Scratch {
-    /// The block's snapshot, padded to 256 entries (see [`BalanceTerm`]).
-    snapshot: Box<[Lanes; 256]>,
     /// Per event, the lanes in which it fired this month (bit l for lane l).
     fired: Vec<u32>,
 }
 
 impl Scratch {
     fn new(events: usize) -> Self {
-        Scratch {
-            snapshot: Box::new([[0.0; LANES]; 256]),
-            fired: vec![0; events],
-        }
+        Scratch { fired: vec![0; events] }
     }
 }
 
@@ -358,10 +352,8 @@ impl MonthStep<'_> {
             outcomes: outcome_count,
         } = self.shape;
         let (model, prepared, month) = (self.model, self.prepared, self.month);
-        // (a) The month's snapshot, copied where the balance terms can index it without checks.
-        let snapshot = &mut *scratch.snapshot;
-        snapshot[..pairs].copy_from_slice(alignment);
-        let snapshot = &*snapshot;
+        // (a) The month's snapshot: `alignment` itself, which is only overwritten in step (e).
+        let snapshot = &*alignment;
 
         // (b) Events still eligible, in file order: window, once-only, condition on the snapshot.
         // Every event draws its uniform every month, eligible or not, so that the draws of later
@@ -761,9 +753,15 @@ impl Ensemble {
                 for (b, block) in alignment.chunks_exact(pairs).enumerate() {
                     let (first, count) = (b * LANES, (runs - b * LANES).min(LANES));
                     for (p, (values, sum)) in block.iter().zip(month_sum.iter_mut()).enumerate() {
-                        let row = &mut record[p * runs + first..p * runs + first + count];
-                        row.copy_from_slice(&values[..count]);
-                        for &a in row.iter() {
+                        let start = p * runs + first;
+                        if count == LANES {
+                            // A whole block: a fixed-size copy, which compiles to vector stores.
+                            let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
+                            *row = *values;
+                        } else {
+                            record[start..start + count].copy_from_slice(&values[..count]);
+                        }
+                        for &a in &values[..count] {
                             *sum += a;
                         }
                     }
