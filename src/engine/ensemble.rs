@@ -8,6 +8,9 @@
 //! threads ([`Ensemble::run_on_threads`]); the result does not depend on either, because every run
 //! has its own random stream and every lane computes exactly what a run computes alone.
 
+// Lane loops index several arrays by the same lane: an index reads best there.
+#![allow(clippy::needless_range_loop)]
+
 use std::sync::Arc;
 
 use super::blocs::{best_split, frustration, SplitMask};
@@ -35,6 +38,10 @@ struct BalanceTerm {
     pair_kj: u8,
     weight: f64,
 }
+
+/// Months of ensembles at least this large take their quantiles on several threads (when asked to).
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_QUANTILES_FROM: usize = 10_000;
 
 /// Pairs of at most 16 actors, the scenario limit.
 const MAX_PAIRS: usize = 16 * 15 / 2;
@@ -517,6 +524,8 @@ pub struct Ensemble {
     /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
     /// only read outcomes and events, such as the sensitivity tornado).
     full: bool,
+    /// Threads the month's quantiles may use (set by [`Ensemble::advance_month_on_threads`]).
+    threads: usize,
 }
 
 impl Ensemble {
@@ -601,6 +610,7 @@ impl Ensemble {
             month_sum: Vec::new(),
             bands,
             full,
+            threads: 1,
             month: 1,
             next_block: 0,
             tape: None,
@@ -693,6 +703,7 @@ impl Ensemble {
             return self.progress();
         }
         let remaining = self.blocks - self.next_block;
+        self.threads = threads.max(1);
         let threads = threads.clamp(1, remaining.max(1));
         if threads == 1 {
             return self.advance(usize::MAX);
@@ -768,11 +779,37 @@ impl Ensemble {
                 }
             },
         );
-        for (p, bands) in self.bands.iter_mut().enumerate() {
-            bands.mean.push(self.month_sum[p] / runs as f64);
-            bands
-                .quantiles
-                .push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
+        for (bands, sum) in self.bands.iter_mut().zip(&self.month_sum) {
+            bands.mean.push(sum / runs as f64);
+        }
+        let rows = self.record.chunks_exact(runs);
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.threads > 1 && runs >= PARALLEL_QUANTILES_FROM {
+            // Each pair's quantiles depend on its row alone: the same numbers on any thread.
+            let rows: Vec<&[f64]> = rows.collect();
+            let per_thread = pairs.div_ceil(self.threads);
+            let quantiles: Vec<[f64; 5]> = std::thread::scope(|scope| {
+                let handles: Vec<_> = rows
+                    .chunks(per_thread)
+                    .map(|rows| {
+                        scope.spawn(move || {
+                            let mut quantiles = Quantiles::default();
+                            rows.iter().map(|row| quantiles.of(row)).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("a quantile thread panicked"))
+                    .collect()
+            });
+            for (bands, q) in self.bands.iter_mut().zip(quantiles) {
+                bands.quantiles.push(q);
+            }
+            return;
+        }
+        for (bands, row) in self.bands.iter_mut().zip(rows) {
+            bands.quantiles.push(self.quantiles.of(row));
         }
     }
 
@@ -860,6 +897,65 @@ impl Ensemble {
             events,
             blocs,
             frustration: frustration_stats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Comparison, Condition, Effect, Event, Outcome};
+
+    /// Four actors, balance pressure, and an event with a condition, a jump and a shift: every
+    /// step of the month is exercised.
+    fn model() -> Model {
+        Model {
+            weights: vec![1.0, 0.6, 0.8, 0.3],
+            initial: vec![0.5, -0.4, 0.2, 0.3, -0.6, 0.1],
+            baseline: vec![0.3, -0.2, 0.0, 0.2, -0.3, 0.1],
+            volatility: vec![0.08; 6],
+            half_life: 20.0,
+            balance: 0.05,
+            events: vec![Event {
+                yearly_probability: 0.5,
+                window: (2, 30),
+                repeatable: true,
+                conditions: vec![Condition {
+                    pair: 0,
+                    comparison: Comparison::Above,
+                    threshold: 0.0,
+                }],
+                effects: vec![Effect {
+                    pair: 1,
+                    jump: -0.2,
+                    shift: 0.1,
+                }],
+            }],
+            outcomes: vec![Outcome {
+                pair: 1,
+                comparison: Comparison::Below,
+                reference: Reference::Level(-0.3),
+                when: When::AnyMonth,
+            }],
+        }
+    }
+
+    #[test]
+    fn the_thread_count_changes_no_number() {
+        // Enough runs that the month's quantiles are spread over threads too, and a run count that
+        // leaves the last block partly empty.
+        let settings = Settings {
+            seed: 3,
+            runs: PARALLEL_QUANTILES_FROM + 5,
+            horizon: 4,
+        };
+        let one = Ensemble::run(model(), settings);
+        for threads in [1, 2, 3, 7] {
+            assert_eq!(
+                Ensemble::run_on_threads(model(), settings, threads),
+                one,
+                "{threads} threads"
+            );
         }
     }
 }

@@ -12,6 +12,9 @@
 //! keep them in SIMD registers: every lane computes exactly what [`RunRng`] computes for its run,
 //! and the rare normal that falls outside the ziggurat's rectangles finishes on the scalar path.
 
+// Lane loops index several arrays by the same lane: an index reads best there.
+#![allow(clippy::needless_range_loop)]
+
 use super::lanes::{Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
