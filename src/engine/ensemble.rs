@@ -223,6 +223,7 @@ impl Runs {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'a> BlocksMut<'a> {
     /// The first `blocks` blocks and the rest.
     fn split_at(self, shape: Shape, blocks: usize) -> (BlocksMut<'a>, BlocksMut<'a>) {
@@ -503,7 +504,8 @@ struct OneBlock<'a> {
 pub struct Ensemble {
     model: Model,
     settings: Settings,
-    prepared: Prepared,
+    /// Boxed: its tables are large, and ensembles are moved around (the worker's jobs hold two).
+    prepared: Box<Prepared>,
     shape: Shape,
     /// Blocks of [`LANES`] runs.
     blocks: usize,
@@ -525,6 +527,7 @@ pub struct Ensemble {
     /// only read outcomes and events, such as the sensitivity tornado).
     full: bool,
     /// Threads the month's quantiles may use (set by [`Ensemble::advance_month_on_threads`]).
+    #[cfg(not(target_arch = "wasm32"))]
     threads: usize,
 }
 
@@ -562,7 +565,7 @@ impl Ensemble {
         };
         let blocks = blocks_for(settings.runs);
         let padded_runs = blocks * LANES;
-        let prepared = Prepared::new(&model);
+        let prepared = Box::new(Prepared::new(&model));
         let initial_latent: Vec<f64> = model.initial.iter().map(|&a| libm::atanh(a)).collect();
         let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| prepared.exp.tanh(z)).collect();
         let baseline_latent: Vec<f64> = model.baseline.iter().map(|&mu| libm::atanh(mu)).collect();
@@ -610,6 +613,7 @@ impl Ensemble {
             month_sum: Vec::new(),
             bands,
             full,
+            #[cfg(not(target_arch = "wasm32"))]
             threads: 1,
             month: 1,
             next_block: 0,

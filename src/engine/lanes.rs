@@ -24,30 +24,35 @@ pub fn blocks_for(runs: usize) -> usize {
     runs.div_ceil(LANES)
 }
 
-/// Calls `f` compiled for the widest vector instructions this processor has (AVX2 on x86-64 when
-/// present, checked at run time; otherwise the build's own target, e.g. SSE2 or wasm `simd128`).
-/// FMA is not enabled, and Rust never contracts a multiply and an add on its own, so `f` computes
-/// the same bits on every path.
+/// Calls `f` compiled for the widest vector instructions at hand: natively AVX2 when the processor
+/// has it (checked at run time; otherwise the build's own target, SSE2 on x86-64), in the page's
+/// wasm `simd128` (which the browser must support: `src/web/boot.js` checks before loading). FMA
+/// is not enabled, and Rust never contracts a multiply and an add on its own, so `f` computes the
+/// same bits on every path.
 #[inline(always)]
 pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
         #[target_feature(enable = "avx2")]
-        fn avx2<R>(f: impl FnOnce() -> R) -> R {
+        unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
             f()
-        }
-        #[target_feature(enable = "avx512f")]
-        fn avx512<R>(f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F, checked just above.
-            return unsafe { avx512(f) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2, checked just above.
             return unsafe { avx2(f) };
         }
     }
+    #[cfg(target_arch = "wasm32")]
+    {
+        #[target_feature(enable = "simd128")]
+        unsafe fn simd128<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        // SAFETY: a wasm engine without SIMD rejects the whole module when it loads, so code
+        // that runs here runs where simd128 is supported.
+        #[allow(unused_unsafe)]
+        return unsafe { simd128(f) };
+    }
+    #[allow(unreachable_code)]
     f()
 }
