@@ -174,9 +174,9 @@ struct Runs {
     /// Latent baselines m = atanh μ (moved by baseline shifts).
     latent_baseline: Vec<Lanes>,
     streams: Vec<BlockStreams>,
-    /// Times each event has fired, runs × events (run-major, padded runs included).
+    /// Times each event has fired: blocks × events × lanes (see [`event_slot`]).
     firings: Vec<u32>,
-    /// Month each event first fired (0 = not yet), runs × events.
+    /// Month each event first fired (0 = not yet), laid out as `firings`.
     first_fired: Vec<u32>,
     /// Whether each outcome holds so far, runs × outcomes.
     outcome_state: Vec<bool>,
@@ -356,8 +356,8 @@ impl MonthStep<'_> {
         } = block;
         let Shape {
             pairs,
-            events: event_count,
             outcomes: outcome_count,
+            ..
         } = self.shape;
         let (model, prepared, month) = (self.model, self.prepared, self.month);
         // (a) The month's snapshot: `alignment` itself, which is only overwritten in step (e).
@@ -374,26 +374,25 @@ impl MonthStep<'_> {
             if !in_window {
                 continue;
             }
+            let lanes = e * LANES..(e + 1) * LANES;
+            let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
+            let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
+            let hazard = prepared.hazards[e];
+            let mut fire: [bool; LANES] =
+                core::array::from_fn(|l| (event.repeatable || count[l] == 0) && draw[l] < hazard);
+            for c in &event.conditions {
+                let a = &snapshot[c.pair];
+                for l in 0..LANES {
+                    fire[l] &= c.comparison.holds(a[l], c.threshold);
+                }
+            }
             let mut fired = 0;
-            for (l, &draw) in draw.iter().enumerate() {
-                let slot = l * event_count + e;
-                if !event.repeatable && firings[slot] > 0 {
-                    continue;
+            for l in 0..LANES {
+                count[l] += u32::from(fire[l]);
+                if fire[l] && first[l] == 0 {
+                    first[l] = month as u32;
                 }
-                if !event
-                    .conditions
-                    .iter()
-                    .all(|c| c.comparison.holds(snapshot[c.pair][l], c.threshold))
-                {
-                    continue;
-                }
-                if draw < prepared.hazards[e] {
-                    fired |= 1 << l;
-                    firings[slot] += 1;
-                    if first_fired[slot] == 0 {
-                        first_fired[slot] = month as u32;
-                    }
-                }
+                fired |= u32::from(fire[l]) << l;
             }
             scratch.fired[e] = fired;
             any_fired |= fired != 0;
@@ -486,6 +485,12 @@ impl MonthStep<'_> {
             }
         }
     }
+}
+
+/// Where run `run`'s count for event `event` (of `events`) is kept: block by block, each event's
+/// lanes side by side, so that a block's step reads and writes them as vectors.
+fn event_slot(run: usize, event: usize, events: usize) -> usize {
+    (run / LANES * events + event) * LANES + run % LANES
 }
 
 /// One block of [`BlocksMut`].
@@ -831,7 +836,7 @@ impl Ensemble {
         let events = (0..event_count)
             .map(|e| {
                 let first: Vec<u32> = (0..runs)
-                    .map(|r| self.runs.first_fired[r * event_count + e])
+                    .map(|r| self.runs.first_fired[event_slot(r, e, event_count)])
                     .filter(|&m| m > 0)
                     .collect();
                 let mut by_month = vec![0usize; horizon + 1];
@@ -849,7 +854,9 @@ impl Ensemble {
                     let [_, q25, q50, q75, _] = quantiles(&as_f64);
                     [q25, q50, q75]
                 });
-                let total_firings: u64 = (0..runs).map(|r| self.runs.firings[r * event_count + e] as u64).sum();
+                let total_firings: u64 = (0..runs)
+                    .map(|r| self.runs.firings[event_slot(r, e, event_count)] as u64)
+                    .sum();
                 EventStats {
                     fired: Proportion::of(first.len(), runs),
                     cumulative,
