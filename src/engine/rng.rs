@@ -260,7 +260,7 @@ impl LaneRng {
     }
 
     /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
-    /// take the rectangle test together; a lane that fails it (about one draw in 80) finishes
+    /// take the rectangle test together; a lane that fails it (2.8 % of draws) finishes
     /// on the scalar path with its own stream.
     #[inline(always)]
     pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
