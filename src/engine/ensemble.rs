@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
-use super::lanes::{blocks_for, map, with_widest_simd, Lanes, LANES};
+use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{pair_index, pair_list, Model, Reference, Settings, When};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
@@ -378,8 +378,7 @@ impl MonthStep<'_> {
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
             let hazard = prepared.hazards[e];
-            let mut fire: [bool; LANES] =
-                core::array::from_fn(|l| (event.repeatable || count[l] == 0) && draw[l] < hazard);
+            let mut fire: [bool; LANES] = map_to(|l| (event.repeatable || count[l] == 0) && draw[l] < hazard);
             for c in &event.conditions {
                 let a = &snapshot[c.pair];
                 for l in 0..LANES {

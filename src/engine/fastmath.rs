@@ -4,7 +4,7 @@
 //! platform (the page's wasm and the native command line agree). Accurate to a few units in the
 //! last place, which is far below anything the model or its outputs can resolve.
 
-use super::lanes::Lanes;
+use super::lanes::{map, Lanes};
 
 const TABLE_BITS: u32 = 6;
 const TABLE_SIZE: usize = 1 << TABLE_BITS;
@@ -70,7 +70,7 @@ impl ExpTable {
     /// [`ExpTable::tanh`] of every lane.
     #[inline(always)]
     pub fn tanh_lanes(&self, z: &Lanes) -> Lanes {
-        core::array::from_fn(|l| self.tanh(z[l]))
+        map(|l| self.tanh(z[l]))
     }
 }
 

@@ -13,10 +13,21 @@ pub const LANES: usize = 8;
 /// One value per run of a block.
 pub type Lanes = [f64; LANES];
 
-/// `f` applied lane by lane.
+/// `f` applied lane by lane. A plain loop rather than `core::array::from_fn`, which the compiler
+/// does not always inline, and a call in the middle of the month's step stops it vectorising.
 #[inline(always)]
 pub fn map(f: impl Fn(usize) -> f64) -> Lanes {
-    core::array::from_fn(f)
+    map_to(f)
+}
+
+/// [`map`] for lanes of any type.
+#[inline(always)]
+pub fn map_to<T: Copy + Default>(f: impl Fn(usize) -> T) -> [T; LANES] {
+    let mut lanes = [T::default(); LANES];
+    for (l, lane) in lanes.iter_mut().enumerate() {
+        *lane = f(l);
+    }
+    lanes
 }
 
 /// Number of blocks of [`LANES`] runs that hold `runs` runs.

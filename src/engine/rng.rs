@@ -15,7 +15,7 @@
 // Lane loops index several arrays by the same lane: an index reads best there.
 #![allow(clippy::needless_range_loop)]
 
-use super::lanes::{Lanes, LANES};
+use super::lanes::{map, map_to, Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
 pub fn splitmix64(state: &mut u64) -> u64 {
@@ -256,7 +256,7 @@ impl LaneRng {
     #[inline(always)]
     pub fn uniform(&mut self) -> Lanes {
         let bits = self.next_u64();
-        core::array::from_fn(|l| unit_interval_lanewise(bits[l]))
+        map(|l| unit_interval_lanewise(bits[l]))
     }
 
     /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
@@ -265,8 +265,8 @@ impl LaneRng {
     #[inline(always)]
     pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
         let bits = self.next_u64();
-        let u: Lanes = core::array::from_fn(|l| signed_unit(bits[l]));
-        let layer: [usize; LANES] = core::array::from_fn(|l| layer_of(bits[l]));
+        let u: Lanes = map(|l| signed_unit(bits[l]));
+        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
         let mut x = [0.0; LANES];
         let mut inside = true;
         for l in 0..LANES {
