@@ -74,6 +74,10 @@ pub struct RunOptions {
     /// table is for people; json is one object with every output; csv is the per-pair quantile table.
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json, Format::Csv]))]
     pub format: Option<Format>,
+    /// Threads for ensembles of 10 000 runs or more, without --batch (default: all cores); the
+    /// numbers do not depend on it.
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
+    pub threads: Option<usize>,
 }
 
 /// Options of `sensitivity`.

@@ -1,17 +1,22 @@
-//! `bench`: engine throughput in pair-months per second, one thread, on the built-in scenarios.
+//! `bench`: engine throughput in pair-months per second, one thread, on the built-in scenarios,
+//! side by side with the same work written in NumPy (`bench/numpy_engine.py`) when Python has NumPy.
 
+use std::process::Command;
 use std::time::Instant;
 
 use crate::engine::{Ensemble, Settings};
 use crate::scenario::builtin;
 
-/// Times `Ensemble::run` `repeats` times and reports the median.
-fn measure(label: &str, scenario_id: &str, runs: usize, horizon: usize, repeats: usize) {
+/// The NumPy yardstick, found from the source tree this binary was built from.
+const NUMPY_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/numpy_engine.py");
+
+/// Times `Ensemble::run` `repeats` times; prints and returns the median in seconds.
+fn measure(label: &str, scenario_id: &str, runs: usize, horizon: usize, repeats: usize) -> Option<f64> {
     let scenario = match builtin(scenario_id) {
         Some(Ok(s)) => s,
         _ => {
             eprintln!("bench: built-in scenario `{scenario_id}` did not load");
-            return;
+            return None;
         }
     };
     let model = scenario.model(&scenario.defaults());
@@ -37,6 +42,68 @@ fn measure(label: &str, scenario_id: &str, runs: usize, horizon: usize, repeats:
         seconds[0] * 1e3,
         pair_months / median / 1e6,
     );
+    Some(median)
+}
+
+/// Runs the NumPy version of one ensemble `repeats` times in one Python process; returns its
+/// median in seconds, or why it could not be run.
+fn numpy_median(scenario_id: &str, runs: usize, horizon: usize, repeats: usize) -> Result<f64, String> {
+    let output = Command::new("python3")
+        .arg(NUMPY_SCRIPT)
+        .arg(scenario_id)
+        .args(["--runs", &runs.to_string(), "--horizon", &horizon.to_string()])
+        .args(["--repeats", &repeats.to_string()])
+        .output()
+        .map_err(|e| format!("python3 could not be started ({e})"))?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr);
+        return Err(message.lines().last().unwrap_or("failed").to_string());
+    }
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("unreadable output ({e})"))?;
+    report["median_ms"]
+        .as_f64()
+        .map(|ms| ms / 1e3)
+        .ok_or_else(|| "no median in its output".to_string())
+}
+
+/// The engine and NumPy on the same ensemble, alternately, and the ratio of their medians.
+fn against_numpy(scenario_id: &str, runs: usize, horizon: usize, rounds: usize, repeats: usize) {
+    let mut engine = Vec::new();
+    let mut numpy = Vec::new();
+    for _ in 0..rounds {
+        let label = format!("engine: {scenario_id}");
+        let Some(e) = measure(&label, scenario_id, runs, horizon, repeats) else {
+            return;
+        };
+        match numpy_median(scenario_id, runs, horizon, repeats) {
+            Ok(n) => {
+                println!(
+                    "{:<34} {:>48} median {:>9.2} ms",
+                    format!("numpy:  {scenario_id}"),
+                    "",
+                    n * 1e3
+                );
+                engine.push(e);
+                numpy.push(n);
+            }
+            Err(why) => {
+                println!("NumPy comparison skipped: {NUMPY_SCRIPT}: {why} (`pip install numpy`)");
+                return;
+            }
+        }
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (engine, numpy) = (median(engine), median(numpy));
+    println!(
+        "NumPy / engine, {runs} runs × {horizon} months of {scenario_id}: {:.1}× (medians of {rounds} rounds: {:.2} ms vs {:.2} ms)",
+        numpy / engine,
+        numpy * 1e3,
+        engine * 1e3
+    );
 }
 
 pub fn run(quick: bool) {
@@ -51,5 +118,13 @@ pub fn run(quick: bool) {
         100_000,
         36,
         if quick { 1 } else { 3 },
+    );
+    println!();
+    against_numpy(
+        "sino-russian-drift",
+        2000,
+        36,
+        if quick { 1 } else { 5 },
+        if quick { 3 } else { 7 },
     );
 }

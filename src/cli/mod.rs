@@ -270,7 +270,19 @@ pub(super) fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> R
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.
 pub fn simulate(prepared: &Prepared, batch: Option<usize>) -> Summary {
+    simulate_on_threads(prepared, batch, 1)
+}
+
+/// Ensembles at least this large are spread over threads by `run` (smaller ones finish before
+/// threads pay for themselves).
+const PARALLEL_RUNS_FROM: usize = 10_000;
+
+/// As [`simulate`], large ensembles spread over `threads` threads (the same numbers).
+fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize) -> Summary {
     let model = prepared.scenario.model(&prepared.values);
+    if batch.is_none() && threads > 1 && prepared.settings.runs >= PARALLEL_RUNS_FROM {
+        return Ensemble::run_on_threads(model, prepared.settings, threads);
+    }
     let mut ensemble = Ensemble::new(model, prepared.settings);
     let batch = batch.unwrap_or(usize::MAX);
     while !ensemble.advance(batch).is_done() {}
@@ -284,7 +296,7 @@ pub fn run(options: &RunOptions) -> Result<String, CliError> {
     }
     let prepared = prepare(&options.state)?;
     report_notes(&prepared);
-    let summary = simulate(&prepared, options.batch);
+    let summary = simulate_on_threads(&prepared, options.batch, thread_count(options.threads));
     Ok(match options.format.unwrap_or(Format::Table) {
         Format::Table => report::table(&prepared, &summary),
         Format::Json => report::json(&prepared, &summary),

@@ -1,17 +1,23 @@
 //! The Monte Carlo ensemble, month by month over a structure of arrays.
 //!
-//! State is one value per run per pair (`runs × pairs`, run-major so that one run's month is a
-//! contiguous slice). Each month every run is advanced by the steps (a)–(e) of DESIGN.md §3; the
-//! month's alignments are written pair-major into `record`, where the quantiles are taken, so no
-//! path is ever kept. Work can be done in chunks of runs ([`Ensemble::advance`]); the result does not
-//! depend on the chunk size, because every run has its own random stream.
+//! Runs are advanced in blocks of [`LANES`] runs, one run per lane (see [`super::lanes`]): a block
+//! holds, for every pair, one value per lane, so each step of a month is the same few operations
+//! on every lane and compiles to SIMD. Each month every run is advanced by the steps (a)–(e) of
+//! DESIGN.md §3; the month's fan-chart quantiles are then taken pair by pair from the new state, so
+//! no path is ever kept. Work can be done in chunks of blocks ([`Ensemble::advance`]) or spread over
+//! threads ([`Ensemble::run_on_threads`]); the result does not depend on either, because every run
+//! has its own random stream and every lane computes exactly what a run computes alone.
+
+// Lane loops index several arrays by the same lane: an index reads best there.
+#![allow(clippy::needless_range_loop)]
 
 use std::sync::Arc;
 
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
-use super::model::{pair_index, pair_list, Model, Settings, When};
-use super::rng::{RunRng, Stream, Ziggurat};
+use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
+use super::model::{pair_index, pair_list, Model, Reference, Settings, When};
+use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 use super::tape::RandomTape;
@@ -27,12 +33,15 @@ pub const LATENT_LIMIT: f64 = 18.0;
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
 struct BalanceTerm {
-    /// Pair indices, below [`MAX_PAIRS`]: as `u8` into a `[f64; 256]` snapshot they need no
-    /// bounds check in the hot loop.
+    /// Pair indices, below [`MAX_PAIRS`] (as `u8`, so a term fits in 16 bytes).
     pair_ik: u8,
     pair_kj: u8,
     weight: f64,
 }
+
+/// Months of ensembles at least this large take their quantiles on several threads (when asked to).
+#[cfg(not(target_arch = "wasm32"))]
+const PARALLEL_QUANTILES_FROM: usize = 10_000;
 
 /// Pairs of at most 16 actors, the scenario limit.
 const MAX_PAIRS: usize = 16 * 15 / 2;
@@ -88,53 +97,45 @@ impl Prepared {
     }
 }
 
-/// The random numbers of an ensemble: drawn as the runs go, or read from a shared tape.
-enum Draws {
-    /// Per run: the stream of the pairs' shocks and the stream of the events' draws.
-    Streams {
-        noise: Vec<RunRng>,
-        events: Vec<RunRng>,
-    },
-    Tape(Arc<RandomTape>),
-}
-
-/// One run's random numbers for one month, in the order the steps use them. The month's step is
+/// A block's random numbers for one month, in the order the steps use them. The month's step is
 /// compiled once per source, so drawing as we go costs nothing extra for the tape's sake.
-trait MonthDraws {
-    fn shock(&mut self, pair: usize, ziggurat: &Ziggurat) -> f64;
-    fn event_draw(&mut self, event: usize) -> f64;
+trait BlockDraws {
+    fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes;
+    fn event_draws(&mut self, event: usize) -> Lanes;
 }
 
-struct FromStreams<'a> {
-    noise: &'a mut RunRng,
-    events: &'a mut RunRng,
+/// A block's own streams: the pairs' shocks and the events' draws.
+#[derive(Clone, Debug)]
+struct BlockStreams {
+    noise: LaneRng,
+    events: LaneRng,
 }
 
-impl MonthDraws for FromStreams<'_> {
-    #[inline]
-    fn shock(&mut self, _pair: usize, ziggurat: &Ziggurat) -> f64 {
+impl BlockDraws for &mut BlockStreams {
+    #[inline(always)]
+    fn shocks(&mut self, _pair: usize, ziggurat: &Ziggurat) -> Lanes {
         self.noise.normal(ziggurat)
     }
 
-    #[inline]
-    fn event_draw(&mut self, _event: usize) -> f64 {
+    #[inline(always)]
+    fn event_draws(&mut self, _event: usize) -> Lanes {
         self.events.uniform()
     }
 }
 
 struct FromTape<'a> {
-    shocks: &'a [f64],
-    events: &'a [f64],
+    shocks: &'a [Lanes],
+    events: &'a [Lanes],
 }
 
-impl MonthDraws for FromTape<'_> {
-    #[inline]
-    fn shock(&mut self, pair: usize, _ziggurat: &Ziggurat) -> f64 {
+impl BlockDraws for FromTape<'_> {
+    #[inline(always)]
+    fn shocks(&mut self, pair: usize, _ziggurat: &Ziggurat) -> Lanes {
         self.shocks[pair]
     }
 
-    #[inline]
-    fn event_draw(&mut self, event: usize) -> f64 {
+    #[inline(always)]
+    fn event_draws(&mut self, event: usize) -> Lanes {
         self.events[event]
     }
 }
@@ -163,45 +164,375 @@ impl Progress {
     }
 }
 
+/// Everything kept per run, block by block: block b holds runs b·LANES … b·LANES + LANES − 1 (the
+/// last block is padded with runs past the ensemble's end, which are computed and never reported).
+struct Runs {
+    /// Latent scores z, blocks × pairs (one value per lane).
+    latent: Vec<Lanes>,
+    /// Alignments a = tanh z at the end of the last month (the next month's snapshot).
+    alignment: Vec<Lanes>,
+    /// Latent baselines m = atanh μ (moved by baseline shifts).
+    latent_baseline: Vec<Lanes>,
+    streams: Vec<BlockStreams>,
+    /// Times each event has fired: blocks × events × lanes (see [`event_slot`]).
+    firings: Vec<u32>,
+    /// Month each event first fired (0 = not yet), laid out as `firings`.
+    first_fired: Vec<u32>,
+    /// Whether each outcome holds so far, runs × outcomes.
+    outcome_state: Vec<bool>,
+    /// At the horizon, per run.
+    splits: Vec<SplitMask>,
+    frustrations: Vec<f64>,
+}
+
+/// Some consecutive blocks of [`Runs`], borrowed for advancing them.
+struct BlocksMut<'a> {
+    latent: &'a mut [Lanes],
+    alignment: &'a mut [Lanes],
+    latent_baseline: &'a mut [Lanes],
+    streams: &'a mut [BlockStreams],
+    firings: &'a mut [u32],
+    first_fired: &'a mut [u32],
+    outcome_state: &'a mut [bool],
+    splits: &'a mut [SplitMask],
+    frustrations: &'a mut [f64],
+}
+
+/// Sizes of the per-run arrays, per block.
+#[derive(Clone, Copy)]
+struct Shape {
+    pairs: usize,
+    events: usize,
+    outcomes: usize,
+}
+
+impl Runs {
+    fn blocks(&mut self, shape: Shape, range: std::ops::Range<usize>) -> BlocksMut<'_> {
+        let per_block = |size: usize| range.start * size..range.end * size;
+        BlocksMut {
+            latent: &mut self.latent[per_block(shape.pairs)],
+            alignment: &mut self.alignment[per_block(shape.pairs)],
+            latent_baseline: &mut self.latent_baseline[per_block(shape.pairs)],
+            streams: &mut self.streams[range.clone()],
+            firings: &mut self.firings[per_block(LANES * shape.events)],
+            first_fired: &mut self.first_fired[per_block(LANES * shape.events)],
+            outcome_state: &mut self.outcome_state[per_block(LANES * shape.outcomes)],
+            splits: &mut self.splits[per_block(LANES)],
+            frustrations: &mut self.frustrations[per_block(LANES)],
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<'a> BlocksMut<'a> {
+    /// The first `blocks` blocks and the rest.
+    fn split_at(self, shape: Shape, blocks: usize) -> (BlocksMut<'a>, BlocksMut<'a>) {
+        let (latent, latent_rest) = self.latent.split_at_mut(blocks * shape.pairs);
+        let (alignment, alignment_rest) = self.alignment.split_at_mut(blocks * shape.pairs);
+        let (latent_baseline, baseline_rest) = self.latent_baseline.split_at_mut(blocks * shape.pairs);
+        let (streams, streams_rest) = self.streams.split_at_mut(blocks);
+        let (firings, firings_rest) = self.firings.split_at_mut(blocks * LANES * shape.events);
+        let (first_fired, first_rest) = self.first_fired.split_at_mut(blocks * LANES * shape.events);
+        let (outcome_state, outcome_rest) = self.outcome_state.split_at_mut(blocks * LANES * shape.outcomes);
+        let (splits, splits_rest) = self.splits.split_at_mut(blocks * LANES);
+        let (frustrations, frustrations_rest) = self.frustrations.split_at_mut(blocks * LANES);
+        (
+            BlocksMut {
+                latent,
+                alignment,
+                latent_baseline,
+                streams,
+                firings,
+                first_fired,
+                outcome_state,
+                splits,
+                frustrations,
+            },
+            BlocksMut {
+                latent: latent_rest,
+                alignment: alignment_rest,
+                latent_baseline: baseline_rest,
+                streams: streams_rest,
+                firings: firings_rest,
+                first_fired: first_rest,
+                outcome_state: outcome_rest,
+                splits: splits_rest,
+                frustrations: frustrations_rest,
+            },
+        )
+    }
+}
+
+/// What advancing a block needs besides the block: the model, and the month.
+struct MonthStep<'a> {
+    model: &'a Model,
+    prepared: &'a Prepared,
+    tape: Option<&'a RandomTape>,
+    shape: Shape,
+    /// The month being computed, 1-based.
+    month: usize,
+    horizon: usize,
+    full: bool,
+}
+
+/// Per-thread scratch of [`MonthStep`].
+struct Scratch {
+    /// Per event, the lanes in which it fired this month (bit l for lane l).
+    fired: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(events: usize) -> Self {
+        Scratch { fired: vec![0; events] }
+    }
+}
+
+impl MonthStep<'_> {
+    /// Advances the blocks `blocks` (numbered from `first_block`) through the month.
+    fn advance(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
+        with_widest_simd(
+            #[inline(always)]
+            || self.advance_portable(blocks, first_block, scratch),
+        );
+    }
+
+    #[inline(always)]
+    fn advance_portable(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
+        let Shape {
+            pairs,
+            events,
+            outcomes,
+        } = self.shape;
+        let BlocksMut {
+            latent,
+            alignment,
+            latent_baseline,
+            streams,
+            firings,
+            first_fired,
+            outcome_state,
+            splits,
+            frustrations,
+        } = blocks;
+        for (b, stream) in streams.iter_mut().enumerate() {
+            let state = b * pairs..(b + 1) * pairs;
+            let per_event = b * LANES * events..(b + 1) * LANES * events;
+            let block = OneBlock {
+                latent: &mut latent[state.clone()],
+                alignment: &mut alignment[state.clone()],
+                latent_baseline: &mut latent_baseline[state],
+                firings: &mut firings[per_event.clone()],
+                first_fired: &mut first_fired[per_event],
+                outcome_state: &mut outcome_state[b * LANES * outcomes..(b + 1) * LANES * outcomes],
+                splits: &mut splits[b * LANES..(b + 1) * LANES],
+                frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
+            };
+            match self.tape {
+                Some(tape) => {
+                    let block_index = first_block + b;
+                    let draws = FromTape {
+                        shocks: tape.shocks(block_index, self.month),
+                        events: tape.event_draws(block_index, self.month),
+                    };
+                    self.advance_block(block, draws, scratch);
+                }
+                None => self.advance_block(block, stream, scratch),
+            }
+        }
+    }
+
+    /// Steps (a)–(e) of one month for the runs of one block.
+    #[inline(always)]
+    fn advance_block(&self, block: OneBlock<'_>, mut draws: impl BlockDraws, scratch: &mut Scratch) {
+        let OneBlock {
+            latent,
+            alignment,
+            latent_baseline: baseline,
+            firings,
+            first_fired,
+            outcome_state,
+            splits,
+            frustrations,
+        } = block;
+        let Shape {
+            pairs,
+            outcomes: outcome_count,
+            ..
+        } = self.shape;
+        let (model, prepared, month) = (self.model, self.prepared, self.month);
+        // (a) The month's snapshot: `alignment` itself, which is only overwritten in step (e).
+        let snapshot = &*alignment;
+
+        // (b) Events still eligible, in file order: window, once-only, condition on the snapshot.
+        // Every event draws its uniform every month, eligible or not, so that the draws of later
+        // months do not depend on earlier eligibility (common random numbers stay aligned).
+        let mut any_fired = false;
+        for (e, event) in model.events.iter().enumerate() {
+            let draw = draws.event_draws(e);
+            scratch.fired[e] = 0;
+            let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
+            if !in_window {
+                continue;
+            }
+            let lanes = e * LANES..(e + 1) * LANES;
+            let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
+            let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
+            let hazard = prepared.hazards[e];
+            let mut fire: [bool; LANES] = map_to(|l| (event.repeatable || count[l] == 0) && draw[l] < hazard);
+            for c in &event.conditions {
+                let a = &snapshot[c.pair];
+                for l in 0..LANES {
+                    fire[l] &= c.comparison.holds(a[l], c.threshold);
+                }
+            }
+            let mut fired = 0;
+            for l in 0..LANES {
+                count[l] += u32::from(fire[l]);
+                if fire[l] && first[l] == 0 {
+                    first[l] = month as u32;
+                }
+                fired |= u32::from(fire[l]) << l;
+            }
+            scratch.fired[e] = fired;
+            any_fired |= fired != 0;
+        }
+
+        // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.
+        let beta = model.balance;
+        let decay = prepared.decay;
+        let per_pair = prepared.terms_per_pair;
+        for p in 0..pairs {
+            let shock = draws.shocks(p, &prepared.ziggurat);
+            let (m, z, noise) = (&baseline[p], &latent[p], prepared.noise[p]);
+            let mut next = map(|l| m[l] + (z[l] - m[l]) * decay + noise * shock[l]);
+            if beta != 0.0 {
+                // Summed in term order from the first term, as `Iterator::sum` does (from −0.0).
+                let terms = &prepared.terms[p * per_pair..(p + 1) * per_pair];
+                let pressure = match terms.split_first() {
+                    Some((first, rest)) => {
+                        let term = |t: &BalanceTerm| {
+                            let (ik, kj) = (&snapshot[t.pair_ik as usize], &snapshot[t.pair_kj as usize]);
+                            map(|l| t.weight * ik[l] * kj[l])
+                        };
+                        let mut sum = term(first);
+                        for t in rest {
+                            let add = term(t);
+                            sum = map(|l| sum[l] + add[l]);
+                        }
+                        sum
+                    }
+                    None => [-0.0; LANES],
+                };
+                next = map(|l| next[l] + beta * pressure[l]);
+            }
+            latent[p] = map(|l| next[l].clamp(-LATENT_LIMIT, LATENT_LIMIT));
+        }
+
+        // (d) Jumps of the events that fired, in file order, then their baseline shifts.
+        if any_fired {
+            for (event, &fired) in model.events.iter().zip(&scratch.fired) {
+                for l in (0..LANES).filter(|l| fired & (1 << l) != 0) {
+                    for effect in &event.effects {
+                        let pair = effect.pair;
+                        if effect.jump != 0.0 {
+                            let moved = (prepared.exp.tanh(latent[pair][l]) + effect.jump)
+                                .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                            latent[pair][l] = libm::atanh(moved);
+                        }
+                        if effect.shift != 0.0 {
+                            let mu = (prepared.exp.tanh(baseline[pair][l]) + effect.shift)
+                                .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                            baseline[pair][l] = libm::atanh(mu);
+                        }
+                    }
+                }
+            }
+        }
+
+        // (e) Record a = tanh z: the month's value and the next month's snapshot.
+        for (a, z) in alignment.iter_mut().zip(latent.iter()) {
+            *a = prepared.exp.tanh_lanes(z);
+        }
+
+        let horizon = month == self.horizon;
+        for (o, outcome) in model.outcomes.iter().enumerate() {
+            let left = &alignment[outcome.pair];
+            let right = match outcome.reference {
+                Reference::Level(level) => [level; LANES],
+                Reference::Pair(pair) => alignment[pair],
+            };
+            for l in 0..LANES {
+                let holds = outcome.comparison.holds(left[l], right[l]);
+                let slot = &mut outcome_state[l * outcome_count + o];
+                match outcome.when {
+                    When::AnyMonth => *slot |= holds,
+                    When::EveryMonth => *slot &= holds,
+                    When::Horizon if horizon => *slot = holds,
+                    When::Horizon => {}
+                }
+            }
+        }
+        if horizon && self.full {
+            let mut run_alignment = [0.0; MAX_PAIRS];
+            for l in 0..LANES {
+                for (p, a) in alignment.iter().enumerate() {
+                    run_alignment[p] = a[l];
+                }
+                let run_alignment = &run_alignment[..pairs];
+                splits[l] = best_split(&model.weights, run_alignment);
+                frustrations[l] = frustration(model.actor_count(), run_alignment);
+            }
+        }
+    }
+}
+
+/// Where run `run`'s count for event `event` (of `events`) is kept: block by block, each event's
+/// lanes side by side, so that a block's step reads and writes them as vectors.
+fn event_slot(run: usize, event: usize, events: usize) -> usize {
+    (run / LANES * events + event) * LANES + run % LANES
+}
+
+/// One block of [`BlocksMut`].
+struct OneBlock<'a> {
+    latent: &'a mut [Lanes],
+    alignment: &'a mut [Lanes],
+    latent_baseline: &'a mut [Lanes],
+    firings: &'a mut [u32],
+    first_fired: &'a mut [u32],
+    outcome_state: &'a mut [bool],
+    splits: &'a mut [SplitMask],
+    frustrations: &'a mut [f64],
+}
+
 /// An ensemble of N runs in progress.
 pub struct Ensemble {
     model: Model,
     settings: Settings,
-    prepared: Prepared,
-    pairs: usize,
+    /// Boxed: its tables are large, and ensembles are moved around (the worker's jobs hold two).
+    prepared: Box<Prepared>,
+    shape: Shape,
+    /// Blocks of [`LANES`] runs.
+    blocks: usize,
     /// The month being computed, 1..=T (T + 1 when done).
     month: usize,
-    /// Runs of `month` already advanced.
-    next_run: usize,
-    /// Where the random numbers come from (taken out while a chunk of runs is advanced).
-    draws: Option<Draws>,
-    /// Latent scores z, runs × pairs.
-    latent: Vec<f64>,
-    /// Alignments a = tanh z at the end of the last month (the next month's snapshot), runs × pairs.
-    alignment: Vec<f64>,
-    /// Latent baselines m = atanh μ, runs × pairs (moved by baseline shifts).
-    latent_baseline: Vec<f64>,
-    /// Times each event has fired, runs × events.
-    firings: Vec<u32>,
-    /// Month each event first fired (0 = not yet), runs × events.
-    first_fired: Vec<u32>,
-    /// Whether each outcome holds so far, runs × outcomes.
-    outcome_state: Vec<bool>,
-    /// This month's alignments, pairs × runs.
-    record: Vec<f64>,
+    /// Blocks of `month` already advanced.
+    next_block: usize,
+    /// When set, the random numbers are read from it instead of the runs' streams.
+    tape: Option<Arc<RandomTape>>,
+    runs: Runs,
+    scratch: Scratch,
     quantiles: Quantiles,
-    /// This month's sum of alignments per pair, added in run order (for the mean).
+    /// The month's alignments, pairs × runs (each pair's row in run order), for the quantiles.
+    record: Vec<f64>,
+    /// The month's sum of alignments per pair, added in run order (for the mean).
     month_sum: Vec<f64>,
     bands: Vec<PairBands>,
-    /// At the horizon, per run.
-    splits: Vec<SplitMask>,
-    frustrations: Vec<f64>,
-    fired_now: Vec<usize>,
-    /// Scratch: one run's snapshot, padded to 256 entries (see [`BalanceTerm`]).
-    snapshot: Box<[f64; 256]>,
     /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
     /// only read outcomes and events, such as the sensitivity tornado).
     full: bool,
+    /// Threads the month's quantiles may use (set by [`Ensemble::advance_month_on_threads`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    threads: usize,
 }
 
 impl Ensemble {
@@ -223,19 +554,29 @@ impl Ensemble {
         let fits = tape.fits(&model, settings);
         let mut ensemble = Self::with_outputs(model, settings, false);
         if fits {
-            ensemble.draws = Some(Draws::Tape(tape));
+            ensemble.tape = Some(tape);
         }
         ensemble
     }
 
     fn with_outputs(model: Model, settings: Settings, full: bool) -> Self {
         let pairs = model.pair_count();
-        let runs = settings.runs;
-        let prepared = Prepared::new(&model);
+        assert!(pairs <= MAX_PAIRS, "at most 16 actors");
+        let shape = Shape {
+            pairs,
+            events: model.events.len(),
+            outcomes: model.outcomes.len(),
+        };
+        let blocks = blocks_for(settings.runs);
+        let padded_runs = blocks * LANES;
+        let prepared = Box::new(Prepared::new(&model));
         let initial_latent: Vec<f64> = model.initial.iter().map(|&a| libm::atanh(a)).collect();
         let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| prepared.exp.tanh(z)).collect();
         let baseline_latent: Vec<f64> = model.baseline.iter().map(|&mu| libm::atanh(mu)).collect();
-        let repeat = |row: &[f64]| row.iter().copied().cycle().take(row.len() * runs).collect::<Vec<f64>>();
+        let per_block = |row: &[f64]| -> Vec<Lanes> {
+            let block: Vec<Lanes> = row.iter().map(|&v| [v; LANES]).collect();
+            block.iter().copied().cycle().take(block.len() * blocks).collect()
+        };
         let outcome_start: Vec<bool> = model.outcomes.iter().map(|o| o.when == When::EveryMonth).collect();
         let bands = model
             .initial
@@ -245,41 +586,45 @@ impl Ensemble {
                 mean: vec![a],
             })
             .collect();
-        let events = model.events.len();
-        assert!(pairs <= MAX_PAIRS, "at most 16 actors");
-        Ensemble {
-            draws: Some(Draws::Streams {
-                noise: (0..runs)
-                    .map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Noise))
-                    .collect(),
-                events: (0..runs)
-                    .map(|r| RunRng::for_run(settings.seed, r as u64, Stream::Events))
-                    .collect(),
-            }),
-
-            latent: repeat(&initial_latent),
-            alignment: repeat(&initial_alignment),
-            latent_baseline: repeat(&baseline_latent),
-            firings: vec![0; runs * events],
-            first_fired: vec![0; runs * events],
+        let runs = Runs {
+            latent: per_block(&initial_latent),
+            alignment: per_block(&initial_alignment),
+            latent_baseline: per_block(&baseline_latent),
+            streams: (0..blocks)
+                .map(|b| {
+                    let first_run = (b * LANES) as u64;
+                    BlockStreams {
+                        noise: LaneRng::for_runs(settings.seed, first_run, Stream::Noise),
+                        events: LaneRng::for_runs(settings.seed, first_run, Stream::Events),
+                    }
+                })
+                .collect(),
+            firings: vec![0; padded_runs * shape.events],
+            first_fired: vec![0; padded_runs * shape.events],
             outcome_state: outcome_start
                 .iter()
                 .copied()
                 .cycle()
-                .take(outcome_start.len() * runs)
+                .take(outcome_start.len() * padded_runs)
                 .collect(),
-            record: if full { vec![0.0; runs * pairs] } else { Vec::new() },
+            splits: vec![0; padded_runs],
+            frustrations: vec![0.0; padded_runs],
+        };
+        Ensemble {
+            scratch: Scratch::new(shape.events),
             quantiles: Quantiles::default(),
-            month_sum: vec![0.0; pairs],
+            record: Vec::new(),
+            month_sum: Vec::new(),
             bands,
-            splits: vec![0; runs],
-            frustrations: vec![0.0; runs],
-            fired_now: Vec::with_capacity(events),
-            snapshot: Box::new([0.0; 256]),
             full,
+            #[cfg(not(target_arch = "wasm32"))]
+            threads: 1,
             month: 1,
-            next_run: 0,
-            pairs,
+            next_block: 0,
+            tape: None,
+            runs,
+            blocks,
+            shape,
             prepared,
             model,
             settings,
@@ -293,7 +638,7 @@ impl Ensemble {
             runs_done: if self.month > self.settings.horizon {
                 0
             } else {
-                self.next_run
+                (self.next_block * LANES).min(self.settings.runs)
             },
             runs: self.settings.runs,
         }
@@ -303,12 +648,18 @@ impl Ensemble {
     /// indicators behind the outcome probabilities, for paired comparisons between ensembles that
     /// share their random streams.
     pub fn outcome_states(&self) -> &[bool] {
-        &self.outcome_state
+        &self.runs.outcome_state[..self.settings.runs * self.shape.outcomes]
     }
 
     /// The latent scores z of every run after the last completed month (runs × pairs, run-major).
-    pub fn latent(&self) -> &[f64] {
-        &self.latent
+    pub fn latent(&self) -> Vec<f64> {
+        let pairs = self.shape.pairs;
+        (0..self.settings.runs)
+            .flat_map(|run| {
+                let block = &self.runs.latent[run / LANES * pairs..(run / LANES + 1) * pairs];
+                block.iter().map(move |lanes| lanes[run % LANES])
+            })
+            .collect()
     }
 
     /// The fan-chart bands of the months computed so far (month 0 first).
@@ -316,48 +667,72 @@ impl Ensemble {
         &self.bands
     }
 
-    /// Advances up to `max_runs` runs through the current month, closing the month when its last
-    /// run is done. Returns where the ensemble stands.
+    /// The month's step, with the per-run state and scratch it advances (disjoint borrows).
+    fn parts(&mut self) -> (MonthStep<'_>, &mut Runs, &mut Scratch) {
+        let step = MonthStep {
+            model: &self.model,
+            prepared: &self.prepared,
+            tape: self.tape.as_deref(),
+            shape: self.shape,
+            month: self.month,
+            horizon: self.settings.horizon,
+            full: self.full,
+        };
+        (step, &mut self.runs, &mut self.scratch)
+    }
+
+    /// Advances at least `max_runs` runs (rounded up to whole blocks of [`LANES`]) through the
+    /// current month, closing the month when its last run is done. Returns where the ensemble
+    /// stands.
     pub fn advance(&mut self, max_runs: usize) -> Progress {
-        let horizon = self.settings.horizon;
-        if self.month > horizon {
+        if self.month > self.settings.horizon {
             return self.progress();
         }
-        let runs = self.settings.runs;
-        let end = (self.next_run + max_runs.max(1)).min(runs);
-        let mut draws = self.draws.take().expect("draws are put back after every chunk");
-        let month = self.month;
-        match &mut draws {
-            Draws::Streams { noise, events } => {
-                for run in self.next_run..end {
-                    self.advance_run(
-                        run,
-                        FromStreams {
-                            noise: &mut noise[run],
-                            events: &mut events[run],
-                        },
-                    );
-                }
-            }
-            Draws::Tape(tape) => {
-                for run in self.next_run..end {
-                    self.advance_run(
-                        run,
-                        FromTape {
-                            shocks: tape.shocks(run, month),
-                            events: tape.event_draws(run, month),
-                        },
-                    );
-                }
-            }
-        }
-        self.draws = Some(draws);
-        self.next_run = end;
-        if end == runs {
+        let end = self
+            .next_block
+            .saturating_add(max_runs.max(1).div_ceil(LANES))
+            .min(self.blocks);
+        let (range, shape) = (self.next_block..end, self.shape);
+        let (step, runs, scratch) = self.parts();
+        step.advance(runs.blocks(shape, range.clone()), range.start, scratch);
+        self.next_block = end;
+        if end == self.blocks {
             self.close_month();
-            self.month += 1;
-            self.next_run = 0;
         }
+        self.progress()
+    }
+
+    /// Finishes the current month with its remaining blocks spread over up to `threads` threads.
+    /// The numbers are those of [`Ensemble::advance`]: each block is advanced exactly as it would
+    /// be on one thread.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn advance_month_on_threads(&mut self, threads: usize) -> Progress {
+        if self.month > self.settings.horizon {
+            return self.progress();
+        }
+        let remaining = self.blocks - self.next_block;
+        self.threads = threads.max(1);
+        let threads = threads.clamp(1, remaining.max(1));
+        if threads == 1 {
+            return self.advance(usize::MAX);
+        }
+        let (shape, first) = (self.shape, self.next_block);
+        let (step, runs, _) = self.parts();
+        let mut rest = runs.blocks(shape, first..first + remaining);
+        let per_thread = remaining.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let mut start = first;
+            while start < first + remaining {
+                let count = per_thread.min(first + remaining - start);
+                let (mine, others) = rest.split_at(shape, count);
+                rest = others;
+                let step = &step;
+                scope.spawn(move || step.advance(mine, start, &mut Scratch::new(shape.events)));
+                start += count;
+            }
+        });
+        self.next_block = self.blocks;
+        self.close_month();
         self.progress()
     }
 
@@ -368,123 +743,81 @@ impl Ensemble {
         ensemble.summary()
     }
 
-    /// Steps (a)–(e) of one month for one run.
-    fn advance_run(&mut self, run: usize, mut draws: impl MonthDraws) {
-        let pairs = self.pairs;
-        let month = self.month;
-        let state = run * pairs..(run + 1) * pairs;
-        // The month's snapshot, copied where the balance terms can index it without checks.
-        let snapshot = &mut *self.snapshot;
-        snapshot[..pairs].copy_from_slice(&self.alignment[state.clone()]);
-        let snapshot = &*snapshot;
-        let latent = &mut self.latent[state.clone()];
-        let baseline = &mut self.latent_baseline[state.clone()];
-        let prepared = &self.prepared;
-        let model = &self.model;
-        let event_count = model.events.len();
-
-        // (b) Events still eligible, in file order: window, once-only, condition on the snapshot.
-        // Every event draws its uniform every month, eligible or not, so that the draws of later
-        // months do not depend on earlier eligibility (common random numbers stay aligned).
-        self.fired_now.clear();
-        for (e, event) in model.events.iter().enumerate() {
-            let draw = draws.event_draw(e);
-            let slot = run * event_count + e;
-            let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
-            if !in_window || (!event.repeatable && self.firings[slot] > 0) {
-                continue;
-            }
-            if !event
-                .conditions
-                .iter()
-                .all(|c| c.comparison.holds(snapshot[c.pair], c.threshold))
-            {
-                continue;
-            }
-            if draw < prepared.hazards[e] {
-                self.fired_now.push(e);
-                self.firings[slot] += 1;
-                if self.first_fired[slot] == 0 {
-                    self.first_fired[slot] = month as u32;
-                }
-            }
-        }
-
-        // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.
-        let beta = model.balance;
-        let per_pair = prepared.terms_per_pair;
-        for p in 0..pairs {
-            let m = baseline[p];
-            let mut z = m + (latent[p] - m) * prepared.decay + prepared.noise[p] * draws.shock(p, &prepared.ziggurat);
-            if beta != 0.0 {
-                let terms = &prepared.terms[p * per_pair..(p + 1) * per_pair];
-                let pressure: f64 = terms
-                    .iter()
-                    .map(|t| t.weight * snapshot[t.pair_ik as usize] * snapshot[t.pair_kj as usize])
-                    .sum();
-                z += beta * pressure;
-            }
-            latent[p] = z.clamp(-LATENT_LIMIT, LATENT_LIMIT);
-        }
-
-        // (d) Jumps of the events that fired, in file order, then their baseline shifts.
-        for &e in &self.fired_now {
-            for effect in &model.events[e].effects {
-                if effect.jump != 0.0 {
-                    let moved =
-                        (prepared.exp.tanh(latent[effect.pair]) + effect.jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
-                    latent[effect.pair] = libm::atanh(moved);
-                }
-                if effect.shift != 0.0 {
-                    let mu = (prepared.exp.tanh(baseline[effect.pair]) + effect.shift)
-                        .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
-                    baseline[effect.pair] = libm::atanh(mu);
-                }
-            }
-        }
-
-        // (e) Record a = tanh z: the month's value and the next month's snapshot.
-        let runs = self.settings.runs;
-        let alignment = &mut self.alignment[state];
-        for (a, &z) in alignment.iter_mut().zip(latent.iter()) {
-            *a = self.prepared.exp.tanh(z);
-        }
-        if self.full {
-            for (p, (&a, sum)) in alignment.iter().zip(self.month_sum.iter_mut()).enumerate() {
-                self.record[p * runs + run] = a;
-                *sum += a;
-            }
-        }
-
-        let outcomes = &model.outcomes;
-        let horizon = month == self.settings.horizon;
-        for (o, outcome) in outcomes.iter().enumerate() {
-            let slot = &mut self.outcome_state[run * outcomes.len() + o];
-            match outcome.when {
-                When::AnyMonth => *slot |= outcome.holds(alignment),
-                When::EveryMonth => *slot &= outcome.holds(alignment),
-                When::Horizon if horizon => *slot = outcome.holds(alignment),
-                When::Horizon => {}
-            }
-        }
-        if horizon && self.full {
-            self.splits[run] = best_split(&model.weights, alignment);
-            self.frustrations[run] = frustration(model.actor_count(), alignment);
-        }
+    /// [`Ensemble::run`] with each month spread over up to `threads` threads: the same summary.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn run_on_threads(model: Model, settings: Settings, threads: usize) -> Summary {
+        let mut ensemble = Ensemble::new(model, settings);
+        while !ensemble.advance_month_on_threads(threads).is_done() {}
+        ensemble.summary()
     }
 
-    /// Quantiles and mean of every pair for the month just finished.
+    /// Quantiles and mean of every pair for the month just finished; moves on to the next month.
     fn close_month(&mut self) {
+        self.month += 1;
+        self.next_block = 0;
         if !self.full {
             return;
         }
         let runs = self.settings.runs;
-        for (p, bands) in self.bands.iter_mut().enumerate() {
-            bands.mean.push(self.month_sum[p] / runs as f64);
-            self.month_sum[p] = 0.0;
-            bands
-                .quantiles
-                .push(self.quantiles.of(&self.record[p * runs..(p + 1) * runs]));
+        let pairs = self.shape.pairs;
+        // One pass over the state in run order: each pair's values into its row of `record`, and
+        // their sum in run order (so reproducible to the bit).
+        self.record.resize(pairs * runs, 0.0);
+        self.month_sum.clear();
+        self.month_sum.resize(pairs, 0.0);
+        let (alignment, record, month_sum) = (&self.runs.alignment, &mut self.record, &mut self.month_sum);
+        with_widest_simd(
+            #[inline(always)]
+            || {
+                for (b, block) in alignment.chunks_exact(pairs).enumerate() {
+                    let (first, count) = (b * LANES, (runs - b * LANES).min(LANES));
+                    for (p, (values, sum)) in block.iter().zip(month_sum.iter_mut()).enumerate() {
+                        let start = p * runs + first;
+                        if count == LANES {
+                            // A whole block: a fixed-size copy, which compiles to vector stores.
+                            let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
+                            *row = *values;
+                        } else {
+                            record[start..start + count].copy_from_slice(&values[..count]);
+                        }
+                        for &a in &values[..count] {
+                            *sum += a;
+                        }
+                    }
+                }
+            },
+        );
+        for (bands, sum) in self.bands.iter_mut().zip(&self.month_sum) {
+            bands.mean.push(sum / runs as f64);
+        }
+        let rows = self.record.chunks_exact(runs);
+        #[cfg(not(target_arch = "wasm32"))]
+        if self.threads > 1 && runs >= PARALLEL_QUANTILES_FROM {
+            // Each pair's quantiles depend on its row alone: the same numbers on any thread.
+            let rows: Vec<&[f64]> = rows.collect();
+            let per_thread = pairs.div_ceil(self.threads);
+            let quantiles: Vec<[f64; 5]> = std::thread::scope(|scope| {
+                let handles: Vec<_> = rows
+                    .chunks(per_thread)
+                    .map(|rows| {
+                        scope.spawn(move || {
+                            let mut quantiles = Quantiles::default();
+                            rows.iter().map(|row| quantiles.of(row)).collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("a quantile thread panicked"))
+                    .collect()
+            });
+            for (bands, q) in self.bands.iter_mut().zip(quantiles) {
+                bands.quantiles.push(q);
+            }
+            return;
+        }
+        for (bands, row) in self.bands.iter_mut().zip(rows) {
+            bands.quantiles.push(self.quantiles.of(row));
         }
     }
 
@@ -492,21 +825,17 @@ impl Ensemble {
     pub fn summary(&self) -> Summary {
         let runs = self.settings.runs;
         let horizon = self.settings.horizon;
-        let outcome_count = self.model.outcomes.len();
+        let outcome_count = self.shape.outcomes;
+        let outcome_state = self.outcome_states();
         let outcomes = (0..outcome_count)
-            .map(|o| {
-                Proportion::of(
-                    (0..runs).filter(|r| self.outcome_state[r * outcome_count + o]).count(),
-                    runs,
-                )
-            })
+            .map(|o| Proportion::of((0..runs).filter(|r| outcome_state[r * outcome_count + o]).count(), runs))
             .collect();
 
-        let event_count = self.model.events.len();
+        let event_count = self.shape.events;
         let events = (0..event_count)
             .map(|e| {
                 let first: Vec<u32> = (0..runs)
-                    .map(|r| self.first_fired[r * event_count + e])
+                    .map(|r| self.runs.first_fired[event_slot(r, e, event_count)])
                     .filter(|&m| m > 0)
                     .collect();
                 let mut by_month = vec![0usize; horizon + 1];
@@ -524,7 +853,9 @@ impl Ensemble {
                     let [_, q25, q50, q75, _] = quantiles(&as_f64);
                     [q25, q50, q75]
                 });
-                let total_firings: u64 = (0..runs).map(|r| self.firings[r * event_count + e] as u64).sum();
+                let total_firings: u64 = (0..runs)
+                    .map(|r| self.runs.firings[event_slot(r, e, event_count)] as u64)
+                    .sum();
                 EventStats {
                     fired: Proportion::of(first.len(), runs),
                     cumulative,
@@ -534,7 +865,11 @@ impl Ensemble {
             })
             .collect();
 
-        let mut masks = if self.full { self.splits.clone() } else { Vec::new() };
+        let mut masks = if self.full {
+            self.runs.splits[..runs].to_vec()
+        } else {
+            Vec::new()
+        };
         masks.sort_unstable();
         let mut counts: Vec<(usize, SplitMask)> = Vec::new();
         for chunk in masks.chunk_by(|a, b| a == b) {
@@ -551,10 +886,11 @@ impl Ensemble {
             .collect();
 
         let frustration_stats = if self.full {
+            let frustrations = &self.runs.frustrations[..runs];
             FrustrationStats {
                 initial: frustration(self.model.actor_count(), &self.model.initial),
-                mean: mean(&self.frustrations),
-                quantiles: quantiles(&self.frustrations),
+                mean: mean(frustrations),
+                quantiles: quantiles(frustrations),
             }
         } else {
             FrustrationStats {
@@ -571,6 +907,65 @@ impl Ensemble {
             events,
             blocs,
             frustration: frustration_stats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Comparison, Condition, Effect, Event, Outcome};
+
+    /// Four actors, balance pressure, and an event with a condition, a jump and a shift: every
+    /// step of the month is exercised.
+    fn model() -> Model {
+        Model {
+            weights: vec![1.0, 0.6, 0.8, 0.3],
+            initial: vec![0.5, -0.4, 0.2, 0.3, -0.6, 0.1],
+            baseline: vec![0.3, -0.2, 0.0, 0.2, -0.3, 0.1],
+            volatility: vec![0.08; 6],
+            half_life: 20.0,
+            balance: 0.05,
+            events: vec![Event {
+                yearly_probability: 0.5,
+                window: (2, 30),
+                repeatable: true,
+                conditions: vec![Condition {
+                    pair: 0,
+                    comparison: Comparison::Above,
+                    threshold: 0.0,
+                }],
+                effects: vec![Effect {
+                    pair: 1,
+                    jump: -0.2,
+                    shift: 0.1,
+                }],
+            }],
+            outcomes: vec![Outcome {
+                pair: 1,
+                comparison: Comparison::Below,
+                reference: Reference::Level(-0.3),
+                when: When::AnyMonth,
+            }],
+        }
+    }
+
+    #[test]
+    fn the_thread_count_changes_no_number() {
+        // Enough runs that the month's quantiles are spread over threads too, and a run count that
+        // leaves the last block partly empty.
+        let settings = Settings {
+            seed: 3,
+            runs: PARALLEL_QUANTILES_FROM + 5,
+            horizon: 4,
+        };
+        let one = Ensemble::run(model(), settings);
+        for threads in [1, 2, 3, 7] {
+            assert_eq!(
+                Ensemble::run_on_threads(model(), settings, threads),
+                one,
+                "{threads} threads"
+            );
         }
     }
 }

@@ -4,6 +4,8 @@
 //! platform (the page's wasm and the native command line agree). Accurate to a few units in the
 //! last place, which is far below anything the model or its outputs can resolve.
 
+use super::lanes::{map, Lanes};
+
 const TABLE_BITS: u32 = 6;
 const TABLE_SIZE: usize = 1 << TABLE_BITS;
 
@@ -25,32 +27,36 @@ impl ExpTable {
     /// e^x for x in [−745, 0] (below about −708 the result is 0 or subnormal-flushed to 0).
     ///
     /// x = (64k + j)·ln2/64 + r with |r| ≤ ln2/128, so e^x = 2^k · 2^(j/64) · e^r, and e^r by its
-    /// Taylor polynomial of degree 5 (error below r⁶/720 ≈ 4e-17).
-    #[inline]
+    /// Taylor polynomial of degree 5 (error below r⁶/720 ≈ 4e-17). Branch-free and without a
+    /// float-to-integer conversion, so that [`ExpTable::tanh_lanes`] compiles to SIMD.
+    #[inline(always)]
     pub fn exp_nonpositive(&self, x: f64) -> f64 {
         const SCALE: f64 = TABLE_SIZE as f64 / core::f64::consts::LN_2;
         // ln2/64 split in a high part with trailing zero bits and a low part, so n·LN2_HI is exact.
         const LN2_64_HI: f64 = 0.01083042469326756; // 0x1.62e42fee00000p-7
         const LN2_64_LO: f64 = 2.9815858269852933e-12;
-        if x < -708.0 {
-            return 0.0;
-        }
-        // Round to nearest by adding and removing 1.5·2^52 (exact for |x·SCALE| < 2^51; a call
-        // to `f64::round` is not an instruction on baseline x86-64).
+        // Round to nearest by adding and removing 1.5·2^52 (exact for |x·SCALE| < 2^51). The sum
+        // keeps the exponent of 1.5·2^52, so its low bits are n in two's complement.
         const ROUNDER: f64 = 6755399441055744.0;
-        let n = (x * SCALE + ROUNDER) - ROUNDER;
-        let r = (x - n * LN2_64_HI) - n * LN2_64_LO;
-        let n = n as i64;
+        let shifted = x * SCALE + ROUNDER;
+        let n_float = shifted - ROUNDER;
+        let n = (shifted.to_bits() as i64).wrapping_sub(ROUNDER.to_bits() as i64);
+        let r = (x - n_float * LN2_64_HI) - n_float * LN2_64_LO;
         let j = (n & (TABLE_SIZE as i64 - 1)) as usize;
         let k = n >> TABLE_BITS;
         let r2 = r * r;
         let poly = 1.0 + r + r2 * (0.5 + r * (1.0 / 6.0)) + r2 * r2 * (1.0 / 24.0 + r * (1.0 / 120.0));
-        let scale = f64::from_bits(((1023 + k) as u64) << 52);
-        self.powers[j] * poly * scale
+        let scale = f64::from_bits((1023 + k).wrapping_shl(52) as u64);
+        let value = self.powers[j] * poly * scale;
+        if x < -708.0 {
+            0.0
+        } else {
+            value
+        }
     }
 
     /// tanh z = sign(z) · (1 − t)/(1 + t) with t = e^(−2|z|).
-    #[inline]
+    #[inline(always)]
     pub fn tanh(&self, z: f64) -> f64 {
         let t = self.exp_nonpositive(-2.0 * z.abs());
         let magnitude = (1.0 - t) / (1.0 + t);
@@ -59,6 +65,12 @@ impl ExpTable {
         } else {
             magnitude
         }
+    }
+
+    /// [`ExpTable::tanh`] of every lane.
+    #[inline(always)]
+    pub fn tanh_lanes(&self, z: &Lanes) -> Lanes {
+        map(|l| self.tanh(z[l]))
     }
 }
 

@@ -7,6 +7,7 @@
 mod blocs;
 mod ensemble;
 mod fastmath;
+mod lanes;
 mod model;
 mod rng;
 mod stats;
@@ -15,6 +16,7 @@ mod tape;
 
 pub use blocs::{best_split, frustration, SplitMask};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
+pub use lanes::LANES;
 pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When,
 };

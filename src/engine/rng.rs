@@ -7,9 +7,15 @@
 //! size, worker count or platform. Normals use the Marsaglia–Tsang
 //! ziggurat (128 layers, Doornik's ZIGNOR formulation) with tables and tail computed by `libm`, so
 //! the page (wasm) and the command line (native) agree to the bit.
+//!
+//! [`LaneRng`] runs [`LANES`] such streams side by side (one run per lane) so that the compiler can
+//! keep them in SIMD registers: every lane computes exactly what [`RunRng`] computes for its run,
+//! and the rare normal that falls outside the ziggurat's rectangles finishes on the scalar path.
 
-use rand::{Rng, RngCore, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+// Lane loops index several arrays by the same lane: an index reads best there.
+#![allow(clippy::needless_range_loop)]
+
+use super::lanes::{map, map_to, Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
 pub fn splitmix64(state: &mut u64) -> u64 {
@@ -69,10 +75,54 @@ pub enum Stream {
     Events = 1,
 }
 
-/// The random source of one run.
+/// The four words of a Xoshiro256++ state for stream `stream` of `seed`.
+fn stream_state(seed: u64, stream: u64) -> [u64; 4] {
+    let mut base = seed;
+    let base = splitmix64(&mut base);
+    // Advance the counter to stream s's four outputs (the increment is added once per output).
+    let mut state = base.wrapping_add(stream.wrapping_mul(4).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let words = [(); 4].map(|_| splitmix64(&mut state));
+    // An all-zero state would repeat zeros for ever; Xoshiro's reference seeding replaces it by
+    // SplitMix64 from 0 (four consecutive SplitMix64 outputs are never all zero in practice).
+    if words == [0; 4] {
+        let mut zero = 0;
+        return [(); 4].map(|_| splitmix64(&mut zero));
+    }
+    words
+}
+
+/// 2^-53: turns the top 53 bits of a draw into a uniform in [0, 1).
+const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
+
+/// The uniform in [0, 1) of a 64-bit draw: its high 53 bits times 2^-53.
+#[inline(always)]
+fn unit_interval(bits: u64) -> f64 {
+    (bits >> 11) as f64 * UNIT
+}
+
+/// The ziggurat's position in [−1, 1) of a 64-bit draw, 2·(high 53 bits · 2^-53) − 1, computed
+/// without an integer-to-float conversion (none exists for 64-bit lanes before AVX-512): the high 52
+/// bits become a double in [1, 2) by their exponent alone, and the 53rd bit is added separately.
+/// Every step is exact, so this is the very value `2.0 * unit_interval(bits) - 1.0`.
+#[inline(always)]
+fn signed_unit(bits: u64) -> f64 {
+    let one_to_two = f64::from_bits(0x3FF0_0000_0000_0000 | (bits >> 12));
+    let last_bit = f64::from_bits(0x3FF0_0000_0000_0000 | ((bits >> 11) & 1) << 51) - 1.0; // 0 or 2^-1
+    (2.0 * one_to_two - 3.0) + last_bit * (1.0 / (1u64 << 51) as f64)
+}
+
+/// The uniform of [`unit_interval`], without an integer-to-float conversion (see [`signed_unit`]).
+#[inline(always)]
+fn unit_interval_lanewise(bits: u64) -> f64 {
+    let one_to_two = f64::from_bits(0x3FF0_0000_0000_0000 | (bits >> 12));
+    let last_bit = f64::from_bits(0x3FF0_0000_0000_0000 | ((bits >> 11) & 1) << 51) - 1.0;
+    (one_to_two - 1.0) + last_bit * (1.0 / (1u64 << 52) as f64)
+}
+
+/// Xoshiro256++ (Blackman & Vigna), one stream.
 #[derive(Clone, Debug)]
 pub struct RunRng {
-    rng: Xoshiro256PlusPlus,
+    s: [u64; 4],
 }
 
 impl RunRng {
@@ -83,22 +133,29 @@ impl RunRng {
 
     /// Stream number `stream` of `seed`.
     pub fn new(seed: u64, stream: u64) -> Self {
-        let mut base = seed;
-        let base = splitmix64(&mut base);
-        // Advance the counter to stream s's four outputs (the increment is added once per output).
-        let mut state = base.wrapping_add(stream.wrapping_mul(4).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        let mut bytes = [0u8; 32];
-        for chunk in bytes.chunks_exact_mut(8) {
-            chunk.copy_from_slice(&splitmix64(&mut state).to_le_bytes());
-        }
         RunRng {
-            rng: Xoshiro256PlusPlus::from_seed(bytes),
+            s: stream_state(seed, stream),
         }
+    }
+
+    /// The next 64 random bits.
+    #[inline]
+    pub fn next_u64(&mut self) -> u64 {
+        let s = &mut self.s;
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
     }
 
     /// Uniform in [0, 1) with 53 random bits.
     pub fn uniform(&mut self) -> f64 {
-        self.rng.random::<f64>()
+        unit_interval(self.next_u64())
     }
 
     /// Uniform in (0, 1]: safe for a logarithm.
@@ -109,10 +166,20 @@ impl RunRng {
     /// Standard normal N(0, 1) by the ziggurat: one 64-bit draw almost always suffices
     /// (the layer from its low 7 bits, the position from its high 53).
     pub fn normal(&mut self, zig: &Ziggurat) -> f64 {
+        let bits = self.next_u64();
+        let (layer, u) = (layer_of(bits), signed_unit(bits));
+        if u.abs() < zig.ratio[layer] {
+            return u * zig.x[layer];
+        }
+        self.normal_outside_rectangle(zig, bits)
+    }
+
+    /// The rest of [`RunRng::normal`] when the first draw `bits` fell outside its layer's rectangle:
+    /// the tail, the wedge test, and further draws until one is accepted.
+    #[cold]
+    fn normal_outside_rectangle(&mut self, zig: &Ziggurat, mut bits: u64) -> f64 {
         loop {
-            let bits = self.rng.next_u64();
-            let layer = (bits & 0x7F) as usize;
-            let u = 2.0 * ((bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64)) - 1.0;
+            let (layer, u) = (layer_of(bits), signed_unit(bits));
             if u.abs() < zig.ratio[layer] {
                 return u * zig.x[layer];
             }
@@ -125,6 +192,7 @@ impl RunRng {
             if f1 + self.uniform() * (f0 - f1) < 1.0 {
                 return x;
             }
+            bits = self.next_u64();
         }
     }
 
@@ -140,13 +208,150 @@ impl RunRng {
     }
 }
 
+/// The ziggurat layer of a draw: its low 7 bits.
+#[inline(always)]
+fn layer_of(bits: u64) -> usize {
+    (bits & 0x7F) as usize
+}
+
+/// [`LANES`] Xoshiro256++ streams side by side, lane l being one run's [`RunRng`].
+#[derive(Clone, Debug)]
+pub struct LaneRng {
+    /// Word w of lane l's state at `s[w][l]`.
+    s: [[u64; LANES]; 4],
+}
+
+impl LaneRng {
+    /// The streams for `purpose` of runs `first_run`, `first_run + 1`, … (one per lane).
+    pub fn for_runs(seed: u64, first_run: u64, purpose: Stream) -> Self {
+        let mut s = [[0; LANES]; 4];
+        for l in 0..LANES {
+            let words = RunRng::for_run(seed, first_run + l as u64, purpose).s;
+            for w in 0..4 {
+                s[w][l] = words[w];
+            }
+        }
+        LaneRng { s }
+    }
+
+    /// The next 64 random bits of every lane.
+    #[inline(always)]
+    fn next_u64(&mut self) -> [u64; LANES] {
+        let [s0, s1, s2, s3] = &mut self.s;
+        let mut result = [0; LANES];
+        for l in 0..LANES {
+            result[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
+            let t = s1[l] << 17;
+            s2[l] ^= s0[l];
+            s3[l] ^= s1[l];
+            s1[l] ^= s2[l];
+            s0[l] ^= s3[l];
+            s2[l] ^= t;
+            s3[l] = s3[l].rotate_left(45);
+        }
+        result
+    }
+
+    /// One uniform in [0, 1) per lane: what [`RunRng::uniform`] gives for each lane's run.
+    #[inline(always)]
+    pub fn uniform(&mut self) -> Lanes {
+        let bits = self.next_u64();
+        map(|l| unit_interval_lanewise(bits[l]))
+    }
+
+    /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
+    /// take the rectangle test together; a lane that fails it (2.8 % of draws) finishes
+    /// on the scalar path with its own stream.
+    #[inline(always)]
+    pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
+        let bits = self.next_u64();
+        let u: Lanes = map(|l| signed_unit(bits[l]));
+        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
+        let mut x = [0.0; LANES];
+        let mut inside = true;
+        for l in 0..LANES {
+            x[l] = u[l] * zig.x[layer[l]];
+            inside &= u[l].abs() < zig.ratio[layer[l]];
+        }
+        if !inside {
+            self.finish_outside(zig, &bits, &u, &mut x);
+        }
+        x
+    }
+
+    /// The lanes of a normal draw that fell outside their rectangles, finished one by one.
+    #[cold]
+    #[inline(never)]
+    fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], u: &Lanes, x: &mut Lanes) {
+        for l in 0..LANES {
+            if u[l].abs() < zig.ratio[layer_of(bits[l])] {
+                continue;
+            }
+            let mut lane = RunRng {
+                s: [self.s[0][l], self.s[1][l], self.s[2][l], self.s[3][l]],
+            };
+            x[l] = lane.normal_outside_rectangle(zig, bits[l]);
+            for w in 0..4 {
+                self.s[w][l] = lane.s[w];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{RngCore, SeedableRng};
+
+    #[test]
+    fn the_generator_is_xoshiro256_plus_plus() {
+        // Against the reference implementation in `rand_xoshiro`, seeded with the same words.
+        for (seed, stream) in [(0, 0), (1, 5), (u64::MAX, 123_456_789)] {
+            let mut ours = RunRng::new(seed, stream);
+            let mut bytes = [0u8; 32];
+            for (chunk, word) in bytes.chunks_exact_mut(8).zip(ours.s) {
+                chunk.copy_from_slice(&word.to_le_bytes());
+            }
+            let mut reference = rand_xoshiro::Xoshiro256PlusPlus::from_seed(bytes);
+            for _ in 0..1000 {
+                assert_eq!(ours.next_u64(), reference.next_u64());
+            }
+        }
+    }
+
+    #[test]
+    fn conversions_without_integer_casts_are_exact() {
+        let mut r = RunRng::new(3, 3);
+        let edges = [0, 1, 1 << 11, (1 << 12) - 1, 1 << 63, u64::MAX, u64::MAX - (1 << 11)];
+        for bits in edges.into_iter().chain((0..100_000).map(|_| r.next_u64())) {
+            assert_eq!(unit_interval_lanewise(bits), unit_interval(bits), "{bits:#x}");
+            assert_eq!(signed_unit(bits), 2.0 * unit_interval(bits) - 1.0, "{bits:#x}");
+        }
+    }
+
+    #[test]
+    fn lanes_draw_exactly_what_each_run_draws() {
+        let zig = Ziggurat::new();
+        for purpose in [Stream::Noise, Stream::Events] {
+            let mut lanes = LaneRng::for_runs(77, 40, purpose);
+            let mut runs: Vec<RunRng> = (0..LANES as u64)
+                .map(|l| RunRng::for_run(77, 40 + l, purpose))
+                .collect();
+            // Enough normals that every lane takes the slow path (tail and wedges) many times.
+            for i in 0..20_000 {
+                let (got, want): (Lanes, Vec<f64>) = if i % 3 == 0 {
+                    (lanes.uniform(), runs.iter_mut().map(|r| r.uniform()).collect())
+                } else {
+                    (lanes.normal(&zig), runs.iter_mut().map(|r| r.normal(&zig)).collect())
+                };
+                assert_eq!(got.to_vec(), want, "draw {i}");
+            }
+        }
+    }
 
     #[test]
     fn runs_start_from_distinct_states() {
-        let mut firsts: Vec<u64> = (0..20_000).map(|run| RunRng::new(9, run).rng.next_u64()).collect();
+        let mut firsts: Vec<u64> = (0..20_000).map(|run| RunRng::new(9, run).next_u64()).collect();
         firsts.sort_unstable();
         firsts.dedup();
         assert_eq!(firsts.len(), 20_000);

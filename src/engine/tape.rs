@@ -5,22 +5,23 @@
 //! values). A sensitivity analysis runs a hundred or more such ensembles; drawing their numbers
 //! once and reading them back saves about a quarter of the work, and gives the very same results.
 
+use super::lanes::{blocks_for, Lanes, LANES};
 use super::model::{Model, Settings};
-use super::rng::{RunRng, Stream, Ziggurat};
+use super::rng::{LaneRng, Stream, Ziggurat};
 
 /// Larger tapes are not drawn: the ensembles then draw as they go.
 pub const MAX_TAPE_BYTES: usize = 256 << 20;
 
-/// Every shock and event draw of every run and month.
+/// Every shock and event draw of every run and month, block by block as the engine reads them.
 #[derive(Debug)]
 pub struct RandomTape {
     settings: Settings,
     pairs: usize,
     events: usize,
-    /// runs × months × pairs, in the order the engine uses them.
-    shocks: Vec<f64>,
-    /// runs × months × events.
-    event_draws: Vec<f64>,
+    /// blocks × months × pairs, one value per lane (run) of the block.
+    shocks: Vec<Lanes>,
+    /// blocks × months × events.
+    event_draws: Vec<Lanes>,
 }
 
 impl RandomTape {
@@ -28,16 +29,18 @@ impl RandomTape {
     /// [`MAX_TAPE_BYTES`].
     pub fn draw(model: &Model, settings: Settings) -> Option<Self> {
         let (pairs, events) = (model.pair_count(), model.events.len());
-        let per_run = settings.horizon * (pairs + events);
-        if settings.runs.checked_mul(per_run)?.checked_mul(8)? > MAX_TAPE_BYTES {
+        let blocks = blocks_for(settings.runs);
+        let per_block = settings.horizon * (pairs + events);
+        if blocks.checked_mul(per_block)?.checked_mul(LANES * 8)? > MAX_TAPE_BYTES {
             return None;
         }
         let ziggurat = Ziggurat::new();
-        let mut shocks = Vec::with_capacity(settings.runs * settings.horizon * pairs);
-        let mut event_draws = Vec::with_capacity(settings.runs * settings.horizon * events);
-        for run in 0..settings.runs as u64 {
-            let mut noise = RunRng::for_run(settings.seed, run, Stream::Noise);
-            let mut draws = RunRng::for_run(settings.seed, run, Stream::Events);
+        let mut shocks = Vec::with_capacity(blocks * settings.horizon * pairs);
+        let mut event_draws = Vec::with_capacity(blocks * settings.horizon * events);
+        for block in 0..blocks {
+            let first_run = (block * LANES) as u64;
+            let mut noise = LaneRng::for_runs(settings.seed, first_run, Stream::Noise);
+            let mut draws = LaneRng::for_runs(settings.seed, first_run, Stream::Events);
             for _ in 0..settings.horizon {
                 shocks.extend((0..pairs).map(|_| noise.normal(&ziggurat)));
                 event_draws.extend((0..events).map(|_| draws.uniform()));
@@ -57,15 +60,15 @@ impl RandomTape {
         self.settings == settings && self.pairs == model.pair_count() && self.events == model.events.len()
     }
 
-    /// The shocks of `run` in `month` (1-based), one per pair.
-    pub fn shocks(&self, run: usize, month: usize) -> &[f64] {
-        let start = (run * self.settings.horizon + month - 1) * self.pairs;
+    /// The shocks of block `block` in `month` (1-based), one per pair.
+    pub(super) fn shocks(&self, block: usize, month: usize) -> &[Lanes] {
+        let start = (block * self.settings.horizon + month - 1) * self.pairs;
         &self.shocks[start..start + self.pairs]
     }
 
-    /// The event draws of `run` in `month` (1-based), one per event.
-    pub fn event_draws(&self, run: usize, month: usize) -> &[f64] {
-        let start = (run * self.settings.horizon + month - 1) * self.events;
+    /// The event draws of block `block` in `month` (1-based), one per event.
+    pub(super) fn event_draws(&self, block: usize, month: usize) -> &[Lanes] {
+        let start = (block * self.settings.horizon + month - 1) * self.events;
         &self.event_draws[start..start + self.events]
     }
 }

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""The engine's work written as an analyst would in NumPy, vectorised over runs: the yardstick of `bench`.
+
+The same model (DESIGN.md §3, steps (a)-(e) in that order) and the same outputs as one ensemble of the
+engine: per pair and month the quantiles 5/25/50/75/95 (np.quantile, linear) and the mean; per outcome
+the share of runs; per event the share fired and the firings; at the horizon each run's best two-bloc
+split (all 2^(n-1) splits, as one matrix product) and its frustration. Its random numbers are NumPy's
+(PCG64), not the engine's, so its numbers agree with the engine's only within Monte Carlo error; this
+script exists to time the same work, not to check it (tests/independent_model.py checks the model).
+
+Usage: python3 bench/numpy_engine.py SCENARIO_ID_OR_FILE [--runs N] [--horizon T] [--repeats R] [--seed S]
+Prints one JSON line: {"scenario", "runs", "horizon", "pairs", "repeats", "median_ms", "min_ms"}.
+"""
+
+import argparse
+import json
+import math
+import pathlib
+import sys
+import time
+import tomllib
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LEVELS = np.array([0.05, 0.25, 0.50, 0.75, 0.95])
+CLAMP = 0.995
+
+
+def load(path):
+    """The scenario's default values as arrays."""
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    actors = [a["id"] for a in doc["actors"]]
+    n = len(actors)
+    index = {a: i for i, a in enumerate(actors)}
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    number = {p: k for k, p in enumerate(pairs)}
+
+    def pair(a, b):
+        i, j = index[a], index[b]
+        return number[(min(i, j), max(i, j))]
+
+    model = doc["model"]
+    sigma = np.full(len(pairs), float(model["volatility"]["value"]))
+    initial = np.zeros(len(pairs))
+    baseline = np.zeros(len(pairs))
+    for p in doc["pairs"]:
+        k = pair(*p["between"])
+        initial[k] = p["initial"]["value"]
+        baseline[k] = p["baseline"]["value"]
+        if "volatility" in p:
+            sigma[k] = p["volatility"]["value"]
+    events = []
+    for e in doc.get("events", []):
+        events.append({
+            "P": float(e["probability"]["value"]),
+            "opens": round(e["opens"]["value"]) if "opens" in e else 1,
+            "closes": round(e["closes"]["value"]) if "closes" in e else math.inf,
+            "repeatable": bool(e.get("repeatable", False)),
+            "conditions": [(pair(*c["between"]), c["op"], float(c["threshold"]["value"])) for c in e.get("conditions", [])],
+            "jumps": [(pair(*f["between"]), float(f["jump"]["value"])) for f in e["effects"] if "jump" in f],
+            "shifts": [(pair(*f["between"]), float(f["shift"]["value"])) for f in e["effects"] if "shift" in f],
+        })
+    outcomes = []
+    for o in doc["outcomes"]:
+        left, op, right = o["test"].split()
+        try:
+            reference = ("level", float(right))
+        except ValueError:
+            reference = ("pair", pair(*right.split("-")))
+        outcomes.append({"pair": pair(*left.split("-")), "op": op, "reference": reference, "when": o["when"]})
+    weights = np.array([float(a["weight"]["value"]) for a in doc["actors"]])
+    return {
+        "n": n, "pairs": pairs, "weights": weights, "initial": initial, "baseline": baseline, "sigma": sigma,
+        "half_life": float(model["half_life"]["value"]), "balance": float(model["balance"]["value"]),
+        "events": events, "outcomes": outcomes, "horizon": int(doc["horizon"]),
+    }
+
+
+def compare(op, left, right):
+    return left > right if op == ">" else left < right
+
+
+def ensemble(m, runs, horizon, rng):
+    """One ensemble; returns its outputs (so that nothing is optimised away)."""
+    P, n = len(m["pairs"]), m["n"]
+    theta = math.log(2) / m["half_life"]
+    decay = math.exp(-theta)
+    noise = m["sigma"] * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))
+    beta = m["balance"]
+    hazards = np.array([1 - (1 - e["P"]) ** (1 / 12) for e in m["events"]])
+    z = np.tile(np.arctanh(m["initial"]), (runs, 1))
+    latent_baseline = np.tile(np.arctanh(m["baseline"]), (runs, 1))
+    firings = np.zeros((runs, len(m["events"])), dtype=np.int64)
+    states = [np.full(runs, o["when"] == "every_month") for o in m["outcomes"]]
+    quantiles = np.empty((horizon + 1, 5, P))
+    means = np.empty((horizon + 1, P))
+    quantiles[0] = m["initial"]
+    means[0] = m["initial"]
+    a = np.tanh(z)
+    upper_i = np.array([i for i, _ in m["pairs"]], dtype=np.intp)
+    upper_j = np.array([j for _, j in m["pairs"]], dtype=np.intp)
+    other_weight = m["weights"].sum() - m["weights"][upper_i] - m["weights"][upper_j]
+    matrix = np.zeros((runs, n, n))
+    for t in range(1, horizon + 1):
+        # (b) events on the snapshot a
+        draws = rng.random((runs, len(m["events"])))
+        fired = []
+        for e, event in enumerate(m["events"]):
+            if not (event["opens"] <= t <= event["closes"]):
+                fired.append(None)
+                continue
+            eligible = np.ones(runs, dtype=bool) if event["repeatable"] else firings[:, e] == 0
+            for k, op, level in event["conditions"]:
+                eligible &= compare(op, a[:, k], level)
+            fire = eligible & (draws[:, e] < hazards[e])
+            firings[:, e] += fire
+            fired.append(fire)
+        # (c) OU step and balance pressure from the snapshot
+        z = latent_baseline + (z - latent_baseline) * decay + noise * rng.standard_normal((runs, P))
+        if beta != 0.0 and n > 2:
+            # Σ_k w_k a_ik a_kj as a batched matrix product (a zero diagonal leaves out k = i, j).
+            matrix[:, upper_i, upper_j] = a
+            matrix[:, upper_j, upper_i] = a
+            z += beta * ((matrix * m["weights"]) @ matrix)[:, upper_i, upper_j] / other_weight
+        np.clip(z, -18.0, 18.0, out=z)
+        # (d) jumps and shifts of the events that fired
+        for event, fire in zip(m["events"], fired):
+            if fire is None or not fire.any():
+                continue
+            for k, jump in event["jumps"]:
+                z[fire, k] = np.arctanh(np.clip(np.tanh(z[fire, k]) + jump, -CLAMP, CLAMP))
+            for k, shift in event["shifts"]:
+                latent_baseline[fire, k] = np.arctanh(np.clip(np.tanh(latent_baseline[fire, k]) + shift, -CLAMP, CLAMP))
+        # (e) record month t
+        a = np.tanh(z)
+        quantiles[t] = np.quantile(a, LEVELS, axis=0)
+        means[t] = a.mean(axis=0)
+        for o, state in zip(m["outcomes"], states):
+            kind, reference = o["reference"]
+            holds = compare(o["op"], a[:, o["pair"]], a[:, reference] if kind == "pair" else reference)
+            if o["when"] == "any_month":
+                state |= holds
+            elif o["when"] == "every_month":
+                state &= holds
+            elif t == horizon:
+                state[:] = holds
+    # Blocs: E(split) = Σ w_i w_j a_ij [i, j on different sides], minimised over all splits with actor 0 on side 0.
+    masks = np.arange(2 ** (n - 1)) << 1
+    sides = (masks[:, None] >> np.arange(n)) & 1
+    cut = np.array([[sides[s, i] != sides[s, j] for (i, j) in m["pairs"]] for s in range(len(masks))], dtype=float)
+    w = m["weights"]
+    coupling = a * np.array([w[i] * w[j] for i, j in m["pairs"]])
+    best = masks[np.argmin(coupling @ cut.T, axis=1)]
+    splits, counts = np.unique(best, return_counts=True)
+    # Frustration: unbalanced share of |a_ij a_jk a_ik| over all triads.
+    triads = [(m["pairs"].index((i, j)), m["pairs"].index((j, k)), m["pairs"].index((i, k)))
+              for i in range(n) for j in range(i + 1, n) for k in range(j + 1, n)]
+    product = np.stack([a[:, x] * a[:, y] * a[:, z_] for x, y, z_ in triads], axis=1)
+    frustration = np.where(product < 0, -product, 0).sum(axis=1) / np.abs(product).sum(axis=1)
+    return {
+        "quantiles": quantiles, "means": means, "outcomes": [s.mean() for s in states],
+        "fired": (firings > 0).mean(axis=0), "splits": (splits, counts),
+        "frustration": np.quantile(frustration, LEVELS),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario")
+    parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--horizon", type=int, default=None)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    path = pathlib.Path(args.scenario)
+    if not path.exists():
+        path = ROOT / "scenarios" / f"{args.scenario}.toml"
+    m = load(path)
+    horizon = args.horizon or m["horizon"]
+    rng = np.random.default_rng(args.seed)
+    ensemble(m, min(args.runs, 100), horizon, rng)  # warm-up: imports, allocator, caches
+    seconds = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        ensemble(m, args.runs, horizon, rng)
+        seconds.append(time.perf_counter() - start)
+    seconds.sort()
+    print(json.dumps({
+        "scenario": args.scenario, "runs": args.runs, "horizon": horizon, "pairs": len(m["pairs"]),
+        "repeats": args.repeats, "median_ms": 1e3 * seconds[len(seconds) // 2], "min_ms": 1e3 * seconds[0],
+        "numpy": np.__version__,
+    }))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

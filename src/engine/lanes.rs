@@ -1,0 +1,69 @@
+//! Runs side by side: the engine advances [`LANES`] runs at once, one per lane of a small array.
+//!
+//! The arithmetic is written lane by lane over fixed-size arrays, which the compiler turns into SIMD
+//! (SSE2 or AVX2 natively, `simd128` in the page's worker). Every lane does exactly the IEEE
+//! operations the scalar model does for its run, in the same order, and Rust never fuses a multiply
+//! and an add on its own, so the numbers do not depend on the lane count, the instruction set or the
+//! platform: a lane is a run, nothing is shared between lanes.
+
+/// Runs per block. Eight doubles fill one AVX-512 register, two AVX2 registers or four SSE2/simd128
+/// ones: enough independent work to hide latencies on each of them.
+pub const LANES: usize = 8;
+
+/// One value per run of a block.
+pub type Lanes = [f64; LANES];
+
+/// `f` applied lane by lane. A plain loop rather than `core::array::from_fn`, which the compiler
+/// does not always inline, and a call in the middle of the month's step stops it vectorising.
+#[inline(always)]
+pub fn map(f: impl Fn(usize) -> f64) -> Lanes {
+    map_to(f)
+}
+
+/// [`map`] for lanes of any type.
+#[inline(always)]
+pub fn map_to<T: Copy + Default>(f: impl Fn(usize) -> T) -> [T; LANES] {
+    let mut lanes = [T::default(); LANES];
+    for (l, lane) in lanes.iter_mut().enumerate() {
+        *lane = f(l);
+    }
+    lanes
+}
+
+/// Number of blocks of [`LANES`] runs that hold `runs` runs.
+pub fn blocks_for(runs: usize) -> usize {
+    runs.div_ceil(LANES)
+}
+
+/// Calls `f` compiled for the widest vector instructions at hand: natively AVX2 when the processor
+/// has it (checked at run time; otherwise the build's own target, SSE2 on x86-64), in the page's
+/// wasm `simd128` (which the browser must support: `src/web/boot.js` checks before loading). FMA
+/// is not enabled, and Rust never contracts a multiply and an add on its own, so `f` computes the
+/// same bits on every path.
+#[inline(always)]
+pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { avx2(f) };
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        #[target_feature(enable = "simd128")]
+        unsafe fn simd128<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        // SAFETY: a wasm engine without SIMD rejects the whole module when it loads, so code
+        // that runs here runs where simd128 is supported.
+        #[allow(unused_unsafe)]
+        return unsafe { simd128(f) };
+    }
+    #[allow(unreachable_code)]
+    f()
+}
