@@ -38,7 +38,7 @@ test('the tornado in the page equals the command line for the same link, and its
   const workerMs = Number(await page.locator('[data-milliseconds]').getAttribute('data-milliseconds'));
   const ensembles = (await page.locator('[data-tornado-status]').textContent()).match(/(\d+) ensembles/)[1];
   console.log(`# sensitivity: ${ensembles} ensembles × 2000 runs: ${workerMs} ms from sending the jobs to the last result; ${drawn.toFixed(0)} ms from the click to the drawn tornado`);
-  assert.ok(drawn < 20000, `the tornado took ${drawn} ms`);
+  // Measured and printed, not asserted: a time depends on the machine and its load (a benchmark, not a test).
   await page.locator('.sensitivity').screenshot({ path: path.join(ARTIFACTS, 'tornado.png') });
   assert.ok(await page.locator('.tornado svg .bar-row').count() >= 10);
   // The whole table, in rank order.
