@@ -394,7 +394,12 @@ fn strong_balance_from_a_random_four_actor_start_ends_in_two_balanced_blocs() {
             },
         );
         assert!(
-            summary.frustration.quantiles[4] < 0.02,
+            summary
+                .frustration
+                .as_ref()
+                .expect("a full ensemble reports frustration")
+                .quantiles[4]
+                < 0.02,
             "frustration at the end: {:?}",
             summary.frustration
         );
@@ -475,6 +480,10 @@ fn outcomes_only_ensembles_give_the_same_outcomes_and_events() {
     assert_eq!(light_summary.outcomes, full.outcomes);
     assert_eq!(light_summary.events, full.events);
     assert!(light_summary.pairs.is_empty());
+    // What an outcomes-only ensemble does not follow is absent, not a placeholder zero.
+    assert!(light_summary.blocs.is_empty());
+    assert_eq!(light_summary.frustration, None);
+    assert!(full.frustration.is_some());
     // The per-run indicators add up to the reported counts.
     let per_outcome = light.outcome_states().len() / settings.runs;
     for (o, p) in full.outcomes.iter().enumerate() {

@@ -337,8 +337,12 @@ fn defaults_run_and_give_probabilities() {
             summary.blocs.iter().all(|b| unit(b.share.probability)) && shares <= 1.0 + 1e-12,
             "{stem}: bloc shares"
         );
+        let frustration = summary
+            .frustration
+            .as_ref()
+            .expect("a full ensemble reports frustration");
         assert!(
-            unit(summary.frustration.mean) && unit(summary.frustration.initial),
+            unit(frustration.mean) && unit(frustration.initial),
             "{stem}: frustration"
         );
     }

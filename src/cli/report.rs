@@ -124,12 +124,13 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
             s.split_label(bloc.mask)
         );
     }
-    let f = &summary.frustration;
-    let _ = writeln!(
-        out,
-        "\nFrustration (0 balanced … 1 all triads unbalanced): month 0 {:.3}; month {horizon} mean {:.3}, median {:.3} (5–95%: {:.3}–{:.3})",
-        f.initial, f.mean, f.quantiles[2], f.quantiles[0], f.quantiles[4]
-    );
+    if let Some(f) = &summary.frustration {
+        let _ = writeln!(
+            out,
+            "\nFrustration (0 balanced … 1 all triads unbalanced): month 0 {:.3}; month {horizon} mean {:.3}, median {:.3} (5–95%: {:.3}–{:.3})",
+            f.initial, f.mean, f.quantiles[2], f.quantiles[0], f.quantiles[4]
+        );
+    }
     out
 }
 

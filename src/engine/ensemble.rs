@@ -885,20 +885,14 @@ impl Ensemble {
             })
             .collect();
 
-        let frustration_stats = if self.full {
+        let frustration_stats = self.full.then(|| {
             let frustrations = &self.runs.frustrations[..runs];
             FrustrationStats {
                 initial: frustration(self.model.actor_count(), &self.model.initial),
                 mean: mean(frustrations),
                 quantiles: quantiles(frustrations),
             }
-        } else {
-            FrustrationStats {
-                initial: 0.0,
-                mean: 0.0,
-                quantiles: [0.0; 5],
-            }
-        };
+        });
 
         Summary {
             settings: self.settings,

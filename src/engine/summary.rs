@@ -77,7 +77,8 @@ pub struct Summary {
     pub events: Vec<EventStats>,
     /// The most frequent splits at the horizon, most frequent first (ties: smaller mask first).
     pub blocs: Vec<BlocShare>,
-    pub frustration: FrustrationStats,
+    /// `None` for an outcomes-only ensemble, which does not follow the alignments it would need.
+    pub frustration: Option<FrustrationStats>,
 }
 
 /// How many of the most frequent bloc splits a summary keeps.

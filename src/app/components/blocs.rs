@@ -16,7 +16,6 @@ pub struct BlocsProps {
 #[component]
 pub fn Blocs(props: &BlocsProps) -> Html {
     let scenario = &props.scenario;
-    let frustration = &props.summary.frustration;
     let horizon = props.summary.settings.horizon;
     let names = |side: &[usize]| {
         side.iter()
@@ -43,15 +42,17 @@ pub fn Blocs(props: &BlocsProps) -> Html {
                     </li>
                 }
             </ul>
-            <p class="caption">
-                { format!(
-                    "Frustration (share of triangle weight that is unbalanced; 0 = fully balanced): {} at month 0, median {} at month {horizon} (90 % of runs between {} and {}).",
-                    format::value(frustration.initial, 0.01),
-                    format::value(frustration.quantiles[2], 0.01),
-                    format::value(frustration.quantiles[0], 0.01),
-                    format::value(frustration.quantiles[4], 0.01),
-                ) }
-            </p>
+            if let Some(frustration) = &props.summary.frustration {
+                <p class="caption">
+                    { format!(
+                        "Frustration (share of triangle weight that is unbalanced; 0 = fully balanced): {} at month 0, median {} at month {horizon} (90 % of runs between {} and {}).",
+                        format::value(frustration.initial, 0.01),
+                        format::value(frustration.quantiles[2], 0.01),
+                        format::value(frustration.quantiles[0], 0.01),
+                        format::value(frustration.quantiles[4], 0.01),
+                    ) }
+                </p>
+            }
         </section>
     }
 }
