@@ -26,6 +26,14 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
             .ok_or_else(|| format!("`{}` is not a base64url character", c as char))
     };
     let bytes = text.trim_end_matches('=').as_bytes();
+    // A wrong character is named before the length is judged, so it is not reported as a cut.
+    if let Some((at, &c)) = bytes.iter().enumerate().find(|(_, c)| !ALPHABET.contains(c)) {
+        let shown = text[at..].chars().next().unwrap_or(c as char);
+        return Err(format!(
+            "`{shown}` (character {} of the carried file) is not a base64url character",
+            text[..at].chars().count() + 1
+        ));
+    }
     if bytes.len() % 4 == 1 {
         return Err("the text is cut short (its length is not possible for base64url)".into());
     }
@@ -75,7 +83,16 @@ mod tests {
             assert_eq!(base64url_decode(&text).unwrap(), bytes, "length {len}");
         }
         assert!(base64url_decode("abc!").is_err());
-        assert!(base64url_decode("abcde").is_err());
+        assert!(base64url_decode("abcde").unwrap_err().contains("cut short"));
+        // A wrong character is named as such whatever the length.
+        for text in ["abcd!", "ab.d", "abcdé", "a b"] {
+            assert!(
+                base64url_decode(text)
+                    .unwrap_err()
+                    .contains("not a base64url character"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
