@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
 use crate::link::{open_link, open_link_on, LinkNote, LinkView};
-use crate::scenario::{builtin, builtin_ids, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{builtin, builtin_ids, parse_scenario, scenario_text, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// A failure to report to the user; the message says what and where.
 #[derive(Debug)]
@@ -72,9 +72,9 @@ pub fn main() -> ExitCode {
 fn validate(files: &[String]) -> Result<(), CliError> {
     let mut failed = 0;
     for file in files {
-        match std::fs::read_to_string(file) {
+        match read_scenario_file(file) {
             Err(e) => {
-                eprintln!("{file}: cannot read: {e}");
+                eprintln!("{e}");
                 failed += 1;
             }
             Ok(text) => match parse_scenario(file, &text) {
@@ -138,11 +138,18 @@ fn load_builtin(id: &str) -> Result<Scenario, CliError> {
     }
 }
 
+/// A scenario file's text, by the page's rules: at most 512 KB, UTF-8 (the first bad byte is
+/// reported by line and column).
+fn read_scenario_file(name: &str) -> Result<String, CliError> {
+    let bytes = std::fs::read(name).map_err(|e| CliError(format!("{name}: cannot read: {e}")))?;
+    scenario_text(name, bytes).map_err(|e| CliError(e.to_string()))
+}
+
 /// A file path if it exists, else a built-in id.
 pub fn load_scenario(name: &str) -> Result<Scenario, CliError> {
     let path = std::path::Path::new(name);
     if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError(format!("{name}: cannot read: {e}")))?;
+        let text = read_scenario_file(name)?;
         parse_scenario(name, &text).map_err(|e| CliError(e.to_string()))
     } else {
         load_builtin(name)

@@ -177,9 +177,17 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-/// Shortens long user-supplied text before it is echoed in a note.
+/// Link text as a note echoes it: at most 40 characters, and invisible characters that could
+/// disguise it (control characters, bidirectional controls) written out visibly as `<U+202E>`.
 fn shown(text: &str) -> String {
-    let mut out: String = text.chars().take(40).collect();
+    let mut out = String::new();
+    for c in text.chars().take(40) {
+        if c.is_control() || crate::scenario::bidi_control_name(c).is_some() {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
     if text.chars().count() > 40 {
         out.push('…');
     }
@@ -290,20 +298,23 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
     }
 }
 
-/// A seed: a whole number 0 … 2⁶⁴ − 1, written without sign or decimals.
+/// Reads a seed: a whole number from 0 to 2⁶⁴ − 1, written without sign or decimals. The error
+/// says why the text is not one. The link reader and the page's seed field both read seeds here.
+pub fn read_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        let what = if text.is_empty() {
+            "an empty field".to_string()
+        } else {
+            format!("`{}`", shown(text))
+        };
+        format!("{what} is not a seed (a whole number from 0 to {})", u64::MAX)
+    })
+}
+
 fn parse_seed(text: &str, notes: &mut Vec<LinkNote>) -> Option<u64> {
-    let parsed = text.parse::<u64>().ok();
-    if parsed.is_none() {
-        notes.push(note(
-            "seed",
-            format!(
-                "`{}` is not a seed (a whole number from 0 to {}); the scenario's default seed is used",
-                shown(text),
-                u64::MAX
-            ),
-        ));
-    }
-    parsed
+    read_seed(text)
+        .map_err(|message| notes.push(note("seed", format!("{message}; the scenario's default seed is used"))))
+        .ok()
 }
 
 /// Runs or a horizon: a whole number 1 … `max`.

@@ -67,7 +67,8 @@ pub fn decode_scenario_text(encoded: &str) -> Result<String, String> {
             "the scenario in the link is damaged (it does not decompress)".to_string()
         }
     })?;
-    String::from_utf8(bytes).map_err(|_| "the scenario in the link is not text (UTF-8)".to_string())
+    // The same UTF-8 rule as a file read from disk or uploaded to the page.
+    crate::scenario::scenario_text("the scenario in the link", bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
