@@ -43,10 +43,7 @@ pub fn read_sessions(stored: &str) -> Vec<Session> {
 
 /// The text to store for a list.
 pub fn write_sessions(sessions: &[Session]) -> String {
-    sessions
-        .iter()
-        .map(|s| format!("{}\t{}\n", s.id, s.link))
-        .collect()
+    sessions.iter().map(|s| format!("{}\t{}\n", s.id, s.link)).collect()
 }
 
 /// The list after session `id` reached `link`: its entry (new or updated) first, the others in
@@ -116,7 +113,13 @@ mod tests {
         // A later state of an open page updates its own entry and moves it to the front.
         let updated = record_session(&sessions, "load5", "v=1&s=x&seed=55");
         assert_eq!(updated.len(), KEPT_SESSIONS);
-        assert_eq!(updated[0], Session { id: "load5".into(), link: "v=1&s=x&seed=55".into() });
+        assert_eq!(
+            updated[0],
+            Session {
+                id: "load5".into(),
+                link: "v=1&s=x&seed=55".into()
+            }
+        );
         assert_eq!(updated.iter().filter(|s| s.id == "load5").count(), 1);
         assert_eq!(read_sessions(&write_sessions(&updated)), updated);
         // Damaged storage is read as far as it goes.
@@ -126,10 +129,22 @@ mod tests {
     #[test]
     fn offers_skip_the_current_state_and_repeats() {
         let sessions = [
-            Session { id: "a".into(), link: "v=1&s=x&seed=1".into() },
-            Session { id: "b".into(), link: "v=1&s=x".into() },
-            Session { id: "c".into(), link: "v=1&s=x&seed=1".into() },
-            Session { id: "d".into(), link: "v=1&s=y".into() },
+            Session {
+                id: "a".into(),
+                link: "v=1&s=x&seed=1".into(),
+            },
+            Session {
+                id: "b".into(),
+                link: "v=1&s=x".into(),
+            },
+            Session {
+                id: "c".into(),
+                link: "v=1&s=x&seed=1".into(),
+            },
+            Session {
+                id: "d".into(),
+                link: "v=1&s=y".into(),
+            },
         ];
         assert_eq!(restore_offers(&sessions, "v=1&s=x"), ["v=1&s=x&seed=1", "v=1&s=y"]);
         assert_eq!(

@@ -157,9 +157,10 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
         }])
     };
     let deserializer = toml::de::Deserializer::parse(text).map_err(|e| match e.span() {
+        // A syntax error is about the text at a position, not a field's value.
         Some(span) => error(
             Some(line_of(text, span.start)),
-            field_path_at(text, span.start, true),
+            String::new(),
             e.message().trim().to_string(),
         ),
         // The reader stops without a position only when keys are nested past its limit.

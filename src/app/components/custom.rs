@@ -56,18 +56,21 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
             let dispatch = dispatch.clone();
             let file = gloo::file::File::from(file);
             // Read as bytes, then the same UTF-8 rule as the command line (no replaced bytes).
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(&file, move |result| match result {
-                Ok(bytes) => match scenario_text(&name, bytes) {
-                    Ok(text) => errors.set(try_load(&name, text, &dispatch)),
-                    Err(problems) => errors.set(problems.0),
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
+                &file,
+                move |result| match result {
+                    Ok(bytes) => match scenario_text(&name, bytes) {
+                        Ok(text) => errors.set(try_load(&name, text, &dispatch)),
+                        Err(problems) => errors.set(problems.0),
+                    },
+                    Err(_) => errors.set(vec![ScenarioError {
+                        file: name.clone(),
+                        line: None,
+                        field: String::new(),
+                        message: "the browser could not read the file".into(),
+                    }]),
                 },
-                Err(_) => errors.set(vec![ScenarioError {
-                    file: name.clone(),
-                    line: None,
-                    field: String::new(),
-                    message: "the browser could not read the file".into(),
-                }]),
-            }));
+            ));
             input.set_value("");
         })
     };
