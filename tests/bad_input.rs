@@ -295,14 +295,12 @@ const FORMULAS: [&str; 5] = [
 /// The fixture with formula-like labels on its assumptions and outcomes (every `label`, in turn).
 fn formula_fixture() -> String {
     let mut text = FIXTURE.to_string();
-    let mut k = 0;
-    for line in FIXTURE.lines().filter(|l| l.starts_with("label = ")) {
+    for (k, line) in FIXTURE.lines().filter(|l| l.starts_with("label = ")).enumerate() {
         let formula = FORMULAS[k % FORMULAS.len()]
             .replace('\\', "\\\\")
             .replace('"', "\\\"")
             .replace('\t', "\\t");
         text = text.replacen(line, &format!("label = \"{formula}\""), 1);
-        k += 1;
     }
     text
 }
