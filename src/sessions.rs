@@ -47,16 +47,32 @@ pub fn write_sessions(sessions: &[Session]) -> String {
 }
 
 /// The list after session `id` reached `link`: its entry (new or updated) first, the others in
-/// their order, at most [`KEPT_SESSIONS`].
+/// their order, at most [`KEPT_SESSIONS`]. Another session with the very same link is folded into
+/// it, so reloading a page many times does not push earlier, different work out of the list; and
+/// when one must go, a session whose link changes no assumption and carries no file (a scenario
+/// looked at, not worked on) goes before one that does.
 pub fn record_session(sessions: &[Session], id: &str, link: &str) -> Vec<Session> {
     let link = link.replace(['\t', '\n', '\r'], "");
-    std::iter::once(Session {
+    let mut kept: Vec<Session> = std::iter::once(Session {
         id: id.to_string(),
-        link,
+        link: link.clone(),
     })
-    .chain(sessions.iter().filter(|s| s.id != id).cloned())
-    .take(KEPT_SESSIONS)
-    .collect()
+    .chain(sessions.iter().filter(|s| s.id != id && s.link != link).cloned())
+    .collect();
+    while kept.len() > KEPT_SESSIONS {
+        let least = (1..kept.len())
+            .rev()
+            .find(|&i| !holds_work(&kept[i].link))
+            .unwrap_or(kept.len() - 1);
+        kept.remove(least);
+    }
+    kept
+}
+
+/// Whether a saved link changes any assumption or carries a file of its own.
+fn holds_work(link: &str) -> bool {
+    let parsed = parse_link(link);
+    parsed.carried.is_some() || !parsed.assumptions.is_empty()
 }
 
 /// The links to offer for restoring, newest first, without repeats and without `current`.
@@ -122,6 +138,18 @@ mod tests {
         );
         assert_eq!(updated.iter().filter(|s| s.id == "load5").count(), 1);
         assert_eq!(read_sessions(&write_sessions(&updated)), updated);
+        // Reloads of the same state (new page loads, same link) keep one entry.
+        let mut reloaded = updated.clone();
+        for i in 0..10 {
+            reloaded = record_session(&reloaded, &format!("reload{i}"), "v=1&s=x&seed=55");
+        }
+        assert_eq!(reloaded.len(), KEPT_SESSIONS);
+        assert_eq!(reloaded.iter().filter(|s| s.link == "v=1&s=x&seed=55").count(), 1);
+        assert_eq!(
+            &reloaded[1..],
+            &updated[1..],
+            "the earlier sessions are all still there"
+        );
         // Damaged storage is read as far as it goes.
         assert_eq!(read_sessions("garbage\n\tno-id\nid\t\nok\tv=1&s=y\n").len(), 1);
     }
