@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
-use crate::link::{open_link, open_link_on, LinkNote, LinkView};
+use crate::link::{open_link, open_link_on, LinkNote, LinkView, OpenedLink};
 use crate::scenario::{builtin, builtin_ids, parse_scenario, scenario_text, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// A failure to report to the user; the message says what and where.
@@ -199,22 +199,10 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
             }
             opened
         }
-        (Some(name), None) => {
-            let scenario = load_scenario(name)?;
-            let (values, settings) = (scenario.defaults(), scenario.default_settings());
-            crate::link::OpenedLink {
-                scenario,
-                carried: None,
-                values,
-                settings,
-                view: LinkView::default(),
-                notes: Vec::new(),
-                unusable_scenario: None,
-            }
-        }
+        (Some(name), None) => OpenedLink::defaults(load_scenario(name)?),
         (None, None) => return Err(CliError("no scenario given".into())),
     };
-    let crate::link::OpenedLink {
+    let OpenedLink {
         scenario,
         mut values,
         mut settings,

@@ -36,6 +36,20 @@ pub struct OpenedLink {
 }
 
 impl OpenedLink {
+    /// A scenario at its defaults, as an empty link opens it (the command line's `FILE|ID`
+    /// without `--link`).
+    pub fn defaults(scenario: Scenario) -> Self {
+        OpenedLink {
+            values: scenario.defaults(),
+            settings: scenario.default_settings(),
+            scenario,
+            carried: None,
+            view: LinkView::default(),
+            notes: Vec::new(),
+            unusable_scenario: None,
+        }
+    }
+
     /// Whether anything in the link was not used (the link cannot be rewritten from the state
     /// without losing something).
     pub fn lost_anything(&self) -> bool {
@@ -80,18 +94,11 @@ pub fn open_link(url_or_fragment: &str) -> OpenedLink {
         LinkedScenario::Builtin(scenario) => open_on(&link, scenario, None),
         LinkedScenario::Carried(scenario, text) => open_on(&link, scenario, Some(text)),
         LinkedScenario::Unusable(reason) => fall_back(&link, Some(reason)),
-        LinkedScenario::Missing => {
-            let empty = link.notes.is_empty() && link.version.is_none();
-            if empty {
-                // An empty link: the default state, with nothing to say.
-                let mut opened = fall_back(&link, None);
-                opened.unusable_scenario = None;
-                opened.notes.clear();
-                opened
-            } else {
-                fall_back(&link, None)
-            }
+        // An empty link: the first scenario at its defaults, with nothing to say.
+        LinkedScenario::Missing if link.notes.is_empty() && link.version.is_none() => {
+            OpenedLink::defaults(first_builtin())
         }
+        LinkedScenario::Missing => fall_back(&link, None),
     }
 }
 
@@ -122,9 +129,7 @@ fn open_on(link: &ParsedLink, scenario: Scenario, carried: Option<String>) -> Op
 /// mean the same in every scenario); assumption values and view belong to the scenario they were
 /// written for, so they are dropped, and the note says how many.
 fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
-    let scenario = builtin_ids()
-        .find_map(|id| builtin(id).and_then(Result::ok))
-        .expect("the built-in scenarios load (checked by the tests)");
+    let scenario = first_builtin();
     let mut settings_only = link.clone();
     let dropped = std::mem::take(&mut settings_only.assumptions).len();
     settings_only.view.clear();
@@ -153,6 +158,13 @@ fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
         notes,
         unusable_scenario: Some(reason),
     }
+}
+
+/// The scenario a link without a usable one opens.
+fn first_builtin() -> Scenario {
+    builtin_ids()
+        .find_map(|id| builtin(id).and_then(Result::ok))
+        .expect("the built-in scenarios load (checked by the tests)")
 }
 
 /// Why a link that names no usable scenario names none: its real reason (too long to read, a
