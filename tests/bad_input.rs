@@ -247,12 +247,16 @@ fn the_json_of_extreme_values_has_only_numbers() {
         // serde_json writes a non-finite number as null: no null may stand where a number does.
         fn numbers_only(path: &str, v: &Value) {
             match v {
-                // Optional fields: quartiles of an event that never fired; calendar months of a
-                // scenario without a `start`.
-                Value::Null => assert!(
-                    path.ends_with("first_month_quartiles") || path == ".calendar_months",
-                    "null at {path}"
-                ),
+                // Results are numbers; a null there is a non-finite number. Elsewhere null marks an
+                // optional field (a scenario without a `start`, an event that never fired).
+                Value::Null => {
+                    let results = [".pairs", ".outcomes", ".frustration", ".blocs", ".events"];
+                    let optional = ["first_month_quartiles", "first_month_calendar"];
+                    assert!(
+                        !results.iter().any(|r| path.starts_with(r)) || optional.iter().any(|o| path.ends_with(o)),
+                        "null at {path}"
+                    )
+                }
                 Value::Array(items) => items.iter().for_each(|x| numbers_only(path, x)),
                 Value::Object(map) => map.iter().for_each(|(k, x)| numbers_only(&format!("{path}.{k}"), x)),
                 Value::Number(n) => assert!(n.as_f64().is_some_and(f64::is_finite), "{path}"),
