@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod engine;
 pub mod link;
 pub mod scenario;
+pub mod sessions;
 pub mod state;
 pub mod view;
 

@@ -10,9 +10,7 @@ pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
-use crate::link::{
-    encode_link, encode_link_carrying, linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario,
-};
+use crate::link::{encode_link, encode_link_carrying, fragment_of, open_link};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -58,8 +56,13 @@ pub struct State {
     pub worker_failure: Option<String>,
     /// Incremented to start a fresh worker after a failure.
     pub worker_attempt: u32,
-    /// A link saved from the last session, offered when the page is opened without one.
-    pub restore_offer: Option<String>,
+    /// Links saved from the last sessions, newest first, offered when the page is opened
+    /// without a link.
+    pub restore_offer: Vec<String>,
+    /// The link as it was opened, while it holds parts this page could not use: the address bar
+    /// and the saved sessions keep it instead of the state's own link until the user changes
+    /// something, so a reload or a copied address loses nothing.
+    pub held_link: Option<String>,
     /// The sensitivity tornado and the comparison (they never change the link's numbers).
     pub analyses: Analyses,
 }
@@ -82,9 +85,10 @@ pub enum Action {
     /// The worker stopped answering; the page keeps its last results and offers a retry.
     WorkerFailed(String),
     RetryWorker,
-    /// Offer to restore the last session (the page opened without a link).
-    OfferRestore(String),
-    AcceptRestore,
+    /// Offer to restore saved sessions, newest first (the page opened without a link).
+    OfferRestore(Vec<String>),
+    /// Restore the saved session with this index in the offer (0: the newest).
+    AcceptRestore(usize),
     DeclineRestore,
     /// Replace everything with the state a link describes (back/forward, a pasted link).
     OpenLink(String),
@@ -145,7 +149,8 @@ impl State {
             last_run_milliseconds: None,
             worker_failure: None,
             worker_attempt: 0,
-            restore_offer: None,
+            restore_offer: Vec::new(),
+            held_link: None,
             analyses: Analyses::default(),
         }
     }
@@ -156,80 +161,23 @@ impl State {
         State::new(load_builtin(first).expect("built-in scenarios load (checked by the tests)"))
     }
 
-    /// The state a link describes. Never fails: what cannot be used is listed in `notices`, and
-    /// every valid part is kept. An empty fragment gives the default state without notices.
+    /// The state a link describes (read by [`open_link`], the reader the command line uses
+    /// too). Never fails: what cannot be used is listed in `notices`, and every valid part is
+    /// kept. An empty fragment gives the default state without notices.
     pub fn from_link(fragment: &str) -> Self {
-        let link = parse_link(fragment);
-        let (scenario, carried) = match linked_scenario(&link) {
-            LinkedScenario::Builtin(scenario) => (scenario, None),
-            LinkedScenario::Carried(scenario, text) => (scenario, Some(Rc::new(text))),
-            unusable => {
-                // Assumption values belong to the scenario they were written for, so they are not
-                // applied to another; the seed, runs and horizon are kept.
-                let mut state = State::default_builtin();
-                let mut settings_only = link.clone();
-                let dropped = std::mem::take(&mut settings_only.assumptions).len();
-                settings_only.view.clear();
-                settings_only.scenario_hash = None;
-                let resolved = resolve_link(&settings_only, &state.scenario);
-                state.settings = resolved.settings;
-                state.view.month = state.settings.horizon;
-                let mut notes: Vec<LinkNote> = resolved.notes;
-                let what_else = if dropped > 0 {
-                    format!(
-                        "; its seed, runs and horizon were kept, its {dropped} assumption value{} not (they belong to that scenario)",
-                        if dropped == 1 { " was" } else { "s were" }
-                    )
-                } else {
-                    "; its seed, runs and horizon were kept".to_string()
-                };
-                match unusable {
-                    LinkedScenario::Unusable(note) => notes.push(LinkNote {
-                        key: note.key,
-                        message: format!("{}; the first built-in scenario is shown{what_else}", note.message),
-                    }),
-                    _ if !link.notes.is_empty() || !fragment.trim().trim_start_matches('#').is_empty() => {
-                        notes.push(LinkNote {
-                            key: "s".into(),
-                            message: format!("the link names no scenario; the first scenario is shown{what_else}"),
-                        })
-                    }
-                    _ => {}
-                }
-                state.notices = notes.iter().map(|n| n.to_string()).collect();
-                return state;
-            }
-        };
-        let resolved = resolve_link(&link, &scenario);
-        let mut state = State::new(scenario);
-        state.carried = carried;
-        state.values = resolved.values;
-        state.settings = resolved.settings;
-        state.view.month = state.settings.horizon;
-        let mut notices: Vec<String> = resolved.notes.iter().map(|n| n.to_string()).collect();
-        for (key, value) in &resolved.view {
-            match key.as_str() {
-                "pair" => match state.scenario.pair_by_key(value) {
-                    Some(pair) => state.view.pair = pair,
-                    None => notices.push(format!(
-                        "`view.pair`: `{}` is not a pair of this scenario; ignored",
-                        value.chars().take(40).collect::<String>()
-                    )),
-                },
-                "month" => match value.parse::<usize>() {
-                    Ok(month) if month <= state.settings.horizon => state.view.month = month,
-                    _ => notices.push(format!(
-                        "`view.month`: `{}` is not a month of the run; ignored",
-                        value.chars().take(40).collect::<String>()
-                    )),
-                },
-                other => notices.push(format!(
-                    "`view.{}` is not a view setting; ignored",
-                    other.chars().take(40).collect::<String>()
-                )),
-            }
+        let opened = open_link(fragment);
+        let mut state = State::new(opened.scenario);
+        state.carried = opened.carried.map(Rc::new);
+        state.values = opened.values;
+        state.settings = opened.settings;
+        state.view.month = opened.view.month.unwrap_or(state.settings.horizon);
+        if let Some(pair) = opened.view.pair {
+            state.view.pair = pair;
         }
-        state.notices = notices;
+        state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
+        if !opened.notes.is_empty() {
+            state.held_link = Some(fragment_of(fragment.trim()).to_string());
+        }
         state
     }
 
@@ -265,7 +213,44 @@ impl State {
         self.preliminary = None;
     }
 
+    /// What the share link is made of, by identity where it is shared: comparing two of these
+    /// tells whether an action changed the link.
+    #[allow(clippy::type_complexity)]
+    fn link_inputs(&self) -> (*const Scenario, Option<*const String>, Vec<u64>, Settings, View) {
+        (
+            Rc::as_ptr(&self.scenario),
+            self.carried.as_ref().map(Rc::as_ptr),
+            self.values.iter().map(|v| v.to_bits()).collect(),
+            self.settings,
+            self.view.clone(),
+        )
+    }
+
     pub fn apply(&mut self, action: Action) {
+        // A user's change replaces a held link (its unusable parts were listed when it opened);
+        // everything else (results arriving, messages) keeps it.
+        let user_change = matches!(
+            action,
+            Action::SelectScenario(_)
+                | Action::UseScenario(..)
+                | Action::SetValue(..)
+                | Action::ResetValue(_)
+                | Action::ResetAll
+                | Action::SetSeed(_)
+                | Action::RerollSeed
+                | Action::SetRuns(_)
+                | Action::SetHorizon(_)
+                | Action::SelectPair(_)
+                | Action::SetMonth(_)
+        );
+        let before = (user_change && self.held_link.is_some()).then(|| self.link_inputs());
+        self.apply_action(action);
+        if before.is_some_and(|before| before != self.link_inputs()) {
+            self.held_link = None;
+        }
+    }
+
+    fn apply_action(&mut self, action: Action) {
         match action {
             Action::SelectScenario(id) => {
                 if id != self.scenario.id || self.carried.is_some() {
@@ -358,13 +343,14 @@ impl State {
                 self.worker_attempt += 1;
                 self.progress = Some(0.0);
             }
-            Action::OfferRestore(link) => self.restore_offer = Some(link),
-            Action::AcceptRestore => {
-                if let Some(link) = self.restore_offer.take() {
-                    self.apply(Action::OpenLink(link));
+            Action::OfferRestore(links) => self.restore_offer = links,
+            Action::AcceptRestore(index) => {
+                if let Some(link) = self.restore_offer.get(index).cloned() {
+                    self.restore_offer.clear();
+                    self.apply_action(Action::OpenLink(link));
                 }
             }
-            Action::DeclineRestore => self.restore_offer = None,
+            Action::DeclineRestore => self.restore_offer.clear(),
             Action::OpenLink(fragment) => {
                 let kept = (
                     self.summary.clone(),
@@ -607,10 +593,10 @@ mod tests {
         let mut before = State::default_builtin();
         before.apply(Action::SetSeed(31));
         let mut state = State::default_builtin();
-        state.apply(Action::OfferRestore(before.link()));
-        state.apply(Action::AcceptRestore);
+        state.apply(Action::OfferRestore(vec![before.link()]));
+        state.apply(Action::AcceptRestore(0));
         assert_eq!(state.settings.seed, 31);
-        assert!(state.restore_offer.is_none());
+        assert!(state.restore_offer.is_empty());
     }
 
     #[test]

@@ -278,15 +278,15 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
     }
     let parts = fragment.split('&').filter(|p| !p.is_empty()).count();
     let used = [
-        &parsed.scenario,
-        &parsed.scenario_hash,
-        &parsed.seed,
-        &parsed.runs,
-        &parsed.horizon,
-        &parsed.carried,
+        parsed.scenario.is_some(),
+        parsed.scenario_hash.is_some(),
+        parsed.seed.is_some(),
+        parsed.runs.is_some(),
+        parsed.horizon.is_some(),
+        parsed.carried.is_some(),
     ]
     .iter()
-    .filter(|x| x.is_some())
+    .filter(|&&x| x)
     .count()
         + parsed.version.is_some() as usize
         + parsed.assumptions.len()
@@ -298,6 +298,29 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
     );
     for n in &parsed.notes {
         assert!(!n.message.trim().is_empty(), "a note without a message: {n:?}");
+    }
+    // Settings are read as numbers: the first plain `seed=`, `runs=`, `h=` part (no escapes, no
+    // second `#`) gives exactly its number when it is one in range, and nothing otherwise.
+    if !fragment.contains(['#', '%', '+']) {
+        let first = |key: &str| {
+            fragment
+                .split('&')
+                .find_map(|p| p.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v))
+        };
+        if parsed.version.is_some() {
+            assert_eq!(
+                parsed.seed,
+                first("seed").and_then(|t| t.parse::<u64>().ok()),
+                "{link:?}"
+            );
+            let count = |key: &str, max: usize| {
+                first(key)
+                    .and_then(|t| t.parse::<usize>().ok())
+                    .filter(|n| (1..=max).contains(n))
+            };
+            assert_eq!(parsed.runs, count("runs", MAX_RUNS), "{link:?}");
+            assert_eq!(parsed.horizon, count("h", MAX_HORIZON), "{link:?}");
+        }
     }
 }
 
@@ -333,26 +356,11 @@ fn check_resolved(parsed: &ParsedLink, s: &Scenario) {
     for (a, v) in s.assumptions.iter().zip(&resolved.values) {
         assert!(inside(a.range, *v), "`{}` = {v} outside its range", a.id);
     }
+    // A seed, runs or horizon that is not usable was left out (with a note) when parsing.
     let defaults = s.default_settings();
-    let count = |text: &Option<String>, max: usize, default: usize, ignored: &mut usize| match text {
-        None => default,
-        Some(t) => match t.parse::<usize>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                *ignored += 1;
-                default
-            }
-        },
-    };
-    let seed = match &parsed.seed {
-        None => defaults.seed,
-        Some(t) => t.parse::<u64>().unwrap_or_else(|_| {
-            ignored += 1;
-            defaults.seed
-        }),
-    };
-    let runs = count(&parsed.runs, MAX_RUNS, defaults.runs, &mut ignored);
-    let horizon = count(&parsed.horizon, MAX_HORIZON, defaults.horizon, &mut ignored);
+    let seed = parsed.seed.unwrap_or(defaults.seed);
+    let runs = parsed.runs.unwrap_or(defaults.runs);
+    let horizon = parsed.horizon.unwrap_or(defaults.horizon);
     assert_eq!(resolved.settings, Settings { seed, runs, horizon }, "{parsed:?}");
     if parsed.scenario_hash.as_ref().is_some_and(|h| *h != s.content_hash) {
         ignored += 1;

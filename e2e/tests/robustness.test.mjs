@@ -153,7 +153,13 @@ test('limits each have their own message: file size, link length, horizon, runs'
 });
 
 test('a panic shows a readable banner with a way back to the defaults', async () => {
-  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=4&debug.panic=1`);
+  const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=4`);
+  await waitForResults(page);
+  // A panic inside the page's wasm, requested by script in the page (no link can ask for one).
+  await page.evaluate(async () => {
+    const app = await import('./app.js');
+    try { app.debug_panic(); } catch { /* the wasm traps after the hook has run */ }
+  });
   const banner = page.locator('.panic-banner');
   await banner.waitFor();
   assert.match(await banner.textContent(), /internal error/);

@@ -1,6 +1,11 @@
-//! The few browser facilities the page uses: the address bar and the clipboard.
+//! The few browser facilities the page uses: the address bar, the clipboard, saved sessions,
+//! downloads and fetching the page's own files.
 
 use wasm_bindgen::JsValue;
+
+use crate::sessions::{
+    read_sessions, record_session, write_sessions, Session, KEPT_SESSIONS, OLD_STORAGE_KEY, STORAGE_KEY,
+};
 
 /// The fragment of the current address, without `#`.
 pub fn current_fragment() -> String {
@@ -42,19 +47,36 @@ pub fn push_fragment(fragment: &str) {
     }
 }
 
-const SAVED_LINK_KEY: &str = "alignment-sim.last-link";
-
-/// Keeps the latest link for the next visit (silently does nothing where storage is refused).
-pub fn save_link(fragment: &str) {
-    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
-        let _ = storage.set_item(SAVED_LINK_KEY, fragment);
-    }
+fn local_storage() -> Option<web_sys::Storage> {
+    gloo::utils::window().local_storage().ok()?
 }
 
-/// The link saved by the last visit, if any.
-pub fn saved_link() -> Option<String> {
-    let storage = gloo::utils::window().local_storage().ok()??;
-    storage.get_item(SAVED_LINK_KEY).ok()?.filter(|link| !link.is_empty())
+/// The saved sessions, newest first (with the one link earlier versions kept, as the oldest).
+pub fn saved_sessions() -> Vec<Session> {
+    let Some(storage) = local_storage() else {
+        return Vec::new();
+    };
+    let mut sessions = read_sessions(&storage.get_item(STORAGE_KEY).ok().flatten().unwrap_or_default());
+    if let Some(old) = storage.get_item(OLD_STORAGE_KEY).ok().flatten() {
+        if !old.is_empty() && sessions.len() < KEPT_SESSIONS && sessions.iter().all(|s| s.link != old) {
+            sessions.push(Session {
+                id: "earlier".into(),
+                link: old,
+            });
+        }
+    }
+    sessions
+}
+
+/// Saves `link` as the latest state of this page's session `id` (silently does nothing where
+/// storage is refused). Other sessions are kept.
+pub fn save_session(id: &str, link: &str) {
+    if let Some(storage) = local_storage() {
+        let sessions = record_session(&saved_sessions(), id, link);
+        if storage.set_item(STORAGE_KEY, &write_sessions(&sessions)).is_ok() {
+            let _ = storage.remove_item(OLD_STORAGE_KEY);
+        }
+    }
 }
 
 /// Offers `text` as a file download named `file_name`.

@@ -58,8 +58,11 @@ fn show(message: &str) -> Option<()> {
     Some(())
 }
 
+/// Installs the banner as the panic hook, through Yew's own setter: Yew replaces any hook set
+/// with `std::panic::set_hook` by its console hook when the app is rendered, which left a panic
+/// in the running page without a banner.
 pub fn install_panic_banner() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         let message = banner_text(info);
         web_sys::console::error_1(&message.clone().into());
         let _ = show(&message);

@@ -62,29 +62,42 @@ pub fn App() -> Html {
         let fragment = browser::current_fragment();
         let mut state = State::from_link(&fragment);
         if fragment.is_empty() {
-            if let Some(saved) = browser::saved_link().filter(|saved| *saved != state.link()) {
-                state.apply(Action::OfferRestore(saved));
+            let offers = crate::sessions::restore_offers(&browser::saved_sessions(), &state.link());
+            if !offers.is_empty() {
+                state.apply(Action::OfferRestore(offers));
             }
         }
         state
+    });
+    // This page load's entry among the saved sessions.
+    let session_id: Rc<String> = use_memo((), |_| {
+        format!("{:.0}-{:.0}", js_sys::Date::now(), js_sys::Math::random() * 1e9)
     });
 
     // Every worker job the state asks for (the main ensemble, the analyses), and the watchdog.
     runner::use_runner(&state);
 
     // The link follows the state: a new history entry when the scenario changes, otherwise the
-    // current entry is rewritten (debounced). It is also saved for the next visit.
+    // current entry is rewritten (debounced). It is also saved as this page's session. A link
+    // opened with parts this page could not use stays in the address bar, unsaved, until the
+    // user changes something (`held_link`), so neither a reload nor an earlier session loses it.
     let link = state.link();
+    let held = state.held_link.is_some();
     let written = use_mut_ref(browser::current_fragment);
     let scenario_key = format!("{}#{}", state.scenario.id, state.scenario.content_hash);
     let written_scenario = use_mut_ref(|| scenario_key.clone());
     {
         let written = written.clone();
-        use_effect_with((link.clone(), scenario_key), move |(link, scenario_key)| {
+        let session_id = session_id.clone();
+        use_effect_with((link.clone(), scenario_key, held), move |(link, scenario_key, held)| {
             let new_scenario = *written_scenario.borrow() != *scenario_key;
             *written_scenario.borrow_mut() = scenario_key.clone();
             let link = link.clone();
+            let held = *held;
             let write = move || {
+                if held {
+                    return;
+                }
                 if *written.borrow() != link {
                     if new_scenario {
                         browser::push_fragment(&link);
@@ -93,7 +106,7 @@ pub fn App() -> Html {
                     }
                     *written.borrow_mut() = link.clone();
                 }
-                browser::save_link(&link);
+                browser::save_session(&session_id, &link);
             };
             let timeout = if new_scenario {
                 write();
@@ -143,7 +156,7 @@ pub fn App() -> Html {
                         dispatch={dispatch.clone()}
                     />
                 </aside>
-                <Results state={state.clone()} link={browser::share_url(&link)} />
+                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))} />
             </main>
         </>
     }
@@ -153,13 +166,6 @@ pub fn App() -> Html {
 /// what happened instead of a dead page.
 pub fn start() {
     failure::install_panic_banner();
-    if browser::current_fragment()
-        .split('&')
-        .any(|part| part == "debug.panic=1")
-    {
-        // Lets the browser tests check the banner; a user can only crash their own page with it.
-        panic!("a panic was requested by the link (debug.panic=1)");
-    }
     wasm_bindgen_futures::spawn_local(async {
         let mut missing = Vec::new();
         for id in crate::scenario::BUILTIN_IDS {

@@ -30,7 +30,7 @@ fn reference(options: &CompareOptions, b: &Prepared) -> Result<(Prepared, String
             scenario: b.scenario.clone(),
             values,
             settings: b.settings,
-            view: Vec::new(),
+            view: Default::default(),
             named_view,
             notes: Vec::new(),
         };

@@ -16,12 +16,7 @@ fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliErr
             ))
         });
     }
-    let from_link = prepared
-        .view
-        .iter()
-        .find(|(key, _)| key == "pair")
-        .and_then(|(_, value)| prepared.scenario.pair_by_key(value));
-    Ok(from_link.unwrap_or(0))
+    Ok(prepared.view.pair.unwrap_or(0))
 }
 
 pub fn run(options: &ExportOptions) -> Result<String, CliError> {

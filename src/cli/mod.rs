@@ -20,8 +20,8 @@ use std::process::ExitCode;
 
 use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
-use crate::link::{linked_scenario, parse_link, resolve_link, LinkNote, LinkedScenario};
-use crate::scenario::{builtin, builtin_ids, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::link::{open_link, open_link_on, LinkNote, LinkView, OpenedLink};
+use crate::scenario::{builtin, builtin_ids, parse_scenario, scenario_text, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// A failure to report to the user; the message says what and where.
 #[derive(Debug)]
@@ -72,9 +72,9 @@ pub fn main() -> ExitCode {
 fn validate(files: &[String]) -> Result<(), CliError> {
     let mut failed = 0;
     for file in files {
-        match std::fs::read_to_string(file) {
+        match read_scenario_file(file) {
             Err(e) => {
-                eprintln!("{file}: cannot read: {e}");
+                eprintln!("{e}");
                 failed += 1;
             }
             Ok(text) => match parse_scenario(file, &text) {
@@ -138,11 +138,18 @@ fn load_builtin(id: &str) -> Result<Scenario, CliError> {
     }
 }
 
+/// A scenario file's text, by the page's rules: at most 512 KB, UTF-8 (the first bad byte is
+/// reported by line and column).
+fn read_scenario_file(name: &str) -> Result<String, CliError> {
+    let bytes = std::fs::read(name).map_err(|e| CliError(format!("{name}: cannot read: {e}")))?;
+    scenario_text(name, bytes).map_err(|e| CliError(e.to_string()))
+}
+
 /// A file path if it exists, else a built-in id.
 pub fn load_scenario(name: &str) -> Result<Scenario, CliError> {
     let path = std::path::Path::new(name);
     if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(|e| CliError(format!("{name}: cannot read: {e}")))?;
+        let text = read_scenario_file(name)?;
         parse_scenario(name, &text).map_err(|e| CliError(e.to_string()))
     } else {
         load_builtin(name)
@@ -154,8 +161,8 @@ pub struct Prepared {
     pub scenario: Scenario,
     pub values: Vec<f64>,
     pub settings: Settings,
-    /// The link's `view.*` keys (which pair the page showed, …), for commands that draw.
-    pub view: Vec<(String, String)>,
+    /// The link's view (which pair the page showed, …), for commands that draw.
+    pub view: LinkView,
     /// The scenario's named view applied by `--view` (index into `scenario.views`).
     pub named_view: Option<usize>,
     pub notes: Vec<LinkNote>,
@@ -164,43 +171,45 @@ pub struct Prepared {
 /// Resolves the scenario, link and overrides shared by every simulating command into concrete
 /// inputs.
 pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
-    let link = options.link.as_deref().map(parse_link);
-    let mut own_notes = Vec::new();
-    let scenario = match (&options.scenario, &link) {
-        (Some(name), link) => {
-            let scenario = load_scenario(name)?;
-            if let Some(named) = link
-                .as_ref()
-                .and_then(|l| l.scenario.as_ref())
-                .filter(|named| **named != scenario.id)
-            {
-                own_notes.push(LinkNote {
+    // The link is read by the reader the page uses, so both use and report the same parts.
+    let opened = match (&options.scenario, &options.link) {
+        (Some(name), Some(link)) => {
+            let (mut opened, named) = open_link_on(link, load_scenario(name)?);
+            if let Some(named) = named.filter(|named| *named != opened.scenario.id) {
+                opened.notes.push(LinkNote {
                     key: "s".into(),
                     message: format!(
                         "the link is about `{named}`; its settings were applied to `{name}`, given on the command line"
                     ),
                 });
             }
-            scenario
+            opened
         }
-        // A link names a built-in (never a local file) or carries its scenario.
-        (None, Some(link)) => match linked_scenario(link) {
-            LinkedScenario::Builtin(scenario) | LinkedScenario::Carried(scenario, _) => scenario,
-            LinkedScenario::Unusable(note) => {
-                return Err(CliError(format!("the link's scenario cannot be used: {note}")))
+        (None, Some(link)) => {
+            let opened = open_link(link);
+            if let Some(reason) = &opened.unusable_scenario {
+                // The page would open its first scenario instead; a command line that printed
+                // another scenario's numbers would mislead a script, so it stops here.
+                // The last note says what the page does instead; the others are printed as the page
+                // lists them.
+                for note in &opened.notes[..opened.notes.len() - 1] {
+                    eprintln!("link: {note}");
+                }
+                return Err(CliError(format!("the link's scenario cannot be used: {reason}")));
             }
-            LinkedScenario::Missing => return Err(CliError("the link names no scenario (`s=`)".into())),
-        },
+            opened
+        }
+        (Some(name), None) => OpenedLink::defaults(load_scenario(name)?),
         (None, None) => return Err(CliError("no scenario given".into())),
     };
-    let (mut values, mut settings, view, mut notes) = match &link {
-        Some(link) => {
-            let resolved = resolve_link(link, &scenario);
-            (resolved.values, resolved.settings, resolved.view, resolved.notes)
-        }
-        None => (scenario.defaults(), scenario.default_settings(), Vec::new(), Vec::new()),
-    };
-    notes.extend(own_notes);
+    let OpenedLink {
+        scenario,
+        mut values,
+        mut settings,
+        view,
+        notes,
+        ..
+    } = opened;
     if let Some(seed) = options.seed {
         settings.seed = seed;
     }

@@ -12,10 +12,14 @@
 //! as version 1, and a newer one is read with the newest decoder known, with a note.
 //!
 //! Decoding never fails: whatever cannot be used is left out and reported as a [`LinkNote`] that
-//! says what was ignored and why, and everything valid is kept.
+//! says what was ignored and why, and everything valid is kept. [`open_link`] is the one reader
+//! the page and the command line call: it parses ([`parse_link`]), finds the scenario
+//! ([`linked_scenario`]), resolves values and settings ([`resolve_link`]) and the view.
 
+mod open;
 mod payload;
 
+pub use open::{open_link, open_link_on, LinkView, OpenedLink};
 pub use payload::{decode_scenario_text, encode_scenario_text};
 
 use crate::engine::Settings;
@@ -43,15 +47,16 @@ impl std::fmt::Display for LinkNote {
     }
 }
 
-/// A link taken apart, before it is checked against a scenario.
+/// A link taken apart, before it is checked against a scenario. Settings are numbers already:
+/// a seed, run count or horizon that is not one is left out here, with a note.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParsedLink {
     pub version: Option<u32>,
     pub scenario: Option<String>,
     pub scenario_hash: Option<String>,
-    pub seed: Option<String>,
-    pub runs: Option<String>,
-    pub horizon: Option<String>,
+    pub seed: Option<u64>,
+    pub runs: Option<usize>,
+    pub horizon: Option<usize>,
     /// (assumption id, value text) in link order.
     pub assumptions: Vec<(String, String)>,
     /// (view key without `view.`, value).
@@ -116,11 +121,20 @@ fn note(key: &str, message: impl Into<String>) -> LinkNote {
     }
 }
 
-/// The part after `#` of a full URL, or the text itself when it has no `#`.
+/// The part after the first `#` of a full URL, or the text itself when it is a fragment already.
+///
+/// The text before the first `#` is taken for an address when it is empty, holds `://`, starts
+/// with `/` or has no `=`; otherwise (`v=1&s=a#s=b`) the whole text is a fragment in which a
+/// second `#` stands, which [`parse_link`] reads as a separator with a note. Page and command line
+/// call this once, so both read the same parts of the same link.
 pub fn fragment_of(url_or_fragment: &str) -> &str {
     match url_or_fragment.split_once('#') {
-        Some((_, fragment)) => fragment,
-        None => url_or_fragment,
+        Some((before, fragment))
+            if before.is_empty() || before.contains("://") || before.starts_with('/') || !before.contains('=') =>
+        {
+            fragment
+        }
+        _ => url_or_fragment,
     }
 }
 
@@ -163,16 +177,24 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-/// Shortens long user-supplied text before it is echoed in a note.
+/// Link text as a note echoes it: at most 40 characters, and invisible characters that could
+/// disguise it (control characters, bidirectional controls) written out visibly as `<U+202E>`.
 fn shown(text: &str) -> String {
-    let mut out: String = text.chars().take(40).collect();
+    let mut out = String::new();
+    for c in text.chars().take(40) {
+        if c.is_control() || crate::scenario::bidi_control_name(c).is_some() {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
     if text.chars().count() > 40 {
         out.push('…');
     }
     out
 }
 
-/// Takes a fragment apart. Never fails; problems become notes.
+/// Takes a link apart (a full URL or its fragment). Never fails; problems become notes.
 pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
     let mut link = ParsedLink::default();
     let fragment = fragment_of(url_or_fragment.trim());
@@ -180,18 +202,33 @@ pub fn parse_link(url_or_fragment: &str) -> ParsedLink {
         link.notes.push(note(
             "",
             format!(
-                "the link is {} characters long; links over {MAX_LINK_CHARS} are not read",
+                "the link is {} characters long; links over {MAX_LINK_CHARS} characters are not read",
                 fragment.len()
             ),
         ));
         return link;
     }
+    if let Some(at) = fragment.find('#') {
+        link.notes.push(note(
+            "#",
+            format!(
+                "the link holds a second `#` (at character {}), which links from this page never do; it was read as a separator between parts",
+                fragment[..at].chars().count() + 1
+            ),
+        ));
+    }
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+    for part in fragment.split(['&', '#']).filter(|p| !p.is_empty()) {
         let (raw_key, raw_value) = part.split_once('=').unwrap_or((part, ""));
         let (Some(key), Some(value)) = (percent_decode(raw_key), percent_decode(raw_value)) else {
-            link.notes.push(note(&shown(raw_key), "badly escaped text; ignored"));
+            let what = if percent_decode(raw_key).is_some() {
+                "its value is badly escaped text (a `%` not followed by two hex digits, or bytes that are not UTF-8); ignored"
+            } else {
+                "badly escaped text (a `%` not followed by two hex digits, or bytes that are not UTF-8); ignored"
+            };
+            let key = percent_decode(raw_key).unwrap_or_else(|| raw_key.to_string());
+            link.notes.push(note(&shown(&key), what));
             continue;
         };
         if !seen.insert(key.clone()) {
@@ -243,9 +280,9 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "v" => {}
             "s" => link.scenario = Some(value),
             "sh" => link.scenario_hash = Some(value),
-            "seed" => link.seed = Some(value),
-            "runs" => link.runs = Some(value),
-            "h" => link.horizon = Some(value),
+            "seed" => link.seed = parse_seed(&value, &mut link.notes),
+            "runs" => link.runs = parse_count("runs", &value, MAX_RUNS, &mut link.notes),
+            "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
             "c" => link.carried = Some(value),
             _ => {
                 if let Some(view_key) = key.strip_prefix("view.") {
@@ -261,15 +298,36 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
     }
 }
 
-fn parse_count(key: &str, text: &str, max: usize, default: usize, notes: &mut Vec<LinkNote>) -> usize {
+/// Reads a seed: a whole number from 0 to 2⁶⁴ − 1, written without sign or decimals. The error
+/// says why the text is not one. The link reader and the page's seed field both read seeds here.
+pub fn read_seed(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        let what = if text.is_empty() {
+            "an empty field".to_string()
+        } else {
+            format!("`{}`", shown(text))
+        };
+        format!("{what} is not a seed (a whole number from 0 to {})", u64::MAX)
+    })
+}
+
+fn parse_seed(text: &str, notes: &mut Vec<LinkNote>) -> Option<u64> {
+    read_seed(text)
+        .map_err(|message| notes.push(note("seed", format!("{message}; the scenario's default seed is used"))))
+        .ok()
+}
+
+/// Runs or a horizon: a whole number 1 … `max`.
+fn parse_count(key: &str, text: &str, max: usize, notes: &mut Vec<LinkNote>) -> Option<usize> {
+    let default = if key == "h" { "horizon" } else { "number of runs" };
     match text.parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => n,
+        Ok(n) if (1..=max).contains(&n) => Some(n),
         Ok(n) => {
             notes.push(note(
                 key,
                 format!("{n} is outside 1…{max}; the scenario's {default} is used"),
             ));
-            default
+            None
         }
         Err(_) => {
             notes.push(note(
@@ -279,7 +337,7 @@ fn parse_count(key: &str, text: &str, max: usize, default: usize, notes: &mut Ve
                     shown(text)
                 ),
             ));
-            default
+            None
         }
     }
 }
@@ -296,26 +354,11 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
             ));
         }
     }
-    let seed = match &link.seed {
-        None => defaults.seed,
-        Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
-            notes.push(note(
-                "seed",
-                format!(
-                    "`{}` is not a seed (a whole number ≥ 0); the scenario's {} is used",
-                    shown(text),
-                    defaults.seed
-                ),
-            ));
-            defaults.seed
-        }),
+    let settings = Settings {
+        seed: link.seed.unwrap_or(defaults.seed),
+        runs: link.runs.unwrap_or(defaults.runs),
+        horizon: link.horizon.unwrap_or(defaults.horizon),
     };
-    let runs = link.runs.as_deref().map_or(defaults.runs, |t| {
-        parse_count("runs", t, MAX_RUNS, defaults.runs, &mut notes)
-    });
-    let horizon = link.horizon.as_deref().map_or(defaults.horizon, |t| {
-        parse_count("h", t, MAX_HORIZON, defaults.horizon, &mut notes)
-    });
     let mut values = scenario.defaults();
     for (id, text) in &link.assumptions {
         let Some(index) = scenario.assumption_index(id) else {
@@ -328,6 +371,14 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
         let assumption = &scenario.assumptions[index];
         match text.parse::<f64>() {
             Ok(value) if assumption.accepts(value) => values[index] = value,
+            Ok(value) if !value.is_finite() => notes.push(note(
+                id,
+                format!(
+                    "`{}` is not a finite number; the default {} is used",
+                    shown(text),
+                    assumption.default
+                ),
+            )),
             Ok(value) => notes.push(note(
                 id,
                 format!(
@@ -347,7 +398,7 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
     }
     ResolvedLink {
         values,
-        settings: Settings { seed, runs, horizon },
+        settings,
         view: link.view.clone(),
         notes,
     }
@@ -414,7 +465,7 @@ mod tests {
     fn unknown_and_repeated_keys_become_notes() {
         let link = parse_link("#v=1&s=a&bogus=1&s=b&seed=3");
         assert_eq!(link.scenario.as_deref(), Some("a"));
-        assert_eq!(link.seed.as_deref(), Some("3"));
+        assert_eq!(link.seed, Some(3));
         assert!(link.notes.iter().any(|n| n.key == "bogus"));
         assert!(link
             .notes
@@ -426,7 +477,7 @@ mod tests {
     fn future_versions_are_read_with_a_note() {
         let link = parse_link("v=9&s=a&seed=4");
         assert_eq!(link.version, Some(9));
-        assert_eq!(link.seed.as_deref(), Some("4"));
+        assert_eq!(link.seed, Some(4));
         assert!(link.notes.iter().any(|n| n.key == "v" && n.message.contains("newer")));
     }
 }

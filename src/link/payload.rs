@@ -26,6 +26,14 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
             .ok_or_else(|| format!("`{}` is not a base64url character", c as char))
     };
     let bytes = text.trim_end_matches('=').as_bytes();
+    // A wrong character is named before the length is judged, so it is not reported as a cut.
+    if let Some((at, &c)) = bytes.iter().enumerate().find(|(_, c)| !ALPHABET.contains(c)) {
+        let shown = text[at..].chars().next().unwrap_or(c as char);
+        return Err(format!(
+            "`{shown}` (character {} of the carried file) is not a base64url character",
+            text[..at].chars().count() + 1
+        ));
+    }
     if bytes.len() % 4 == 1 {
         return Err("the text is cut short (its length is not possible for base64url)".into());
     }
@@ -59,7 +67,8 @@ pub fn decode_scenario_text(encoded: &str) -> Result<String, String> {
             "the scenario in the link is damaged (it does not decompress)".to_string()
         }
     })?;
-    String::from_utf8(bytes).map_err(|_| "the scenario in the link is not text (UTF-8)".to_string())
+    // The same UTF-8 rule as a file read from disk or uploaded to the page.
+    crate::scenario::scenario_text("the scenario in the link", bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -75,7 +84,16 @@ mod tests {
             assert_eq!(base64url_decode(&text).unwrap(), bytes, "length {len}");
         }
         assert!(base64url_decode("abc!").is_err());
-        assert!(base64url_decode("abcde").is_err());
+        assert!(base64url_decode("abcde").unwrap_err().contains("cut short"));
+        // A wrong character is named as such whatever the length.
+        for text in ["abcd!", "ab.d", "abcdé", "a b"] {
+            assert!(
+                base64url_decode(text)
+                    .unwrap_err()
+                    .contains("not a base64url character"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

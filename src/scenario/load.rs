@@ -21,6 +21,9 @@ pub const MAX_RUNS: usize = 100_000;
 /// Larger files are refused before parsing.
 pub const MAX_FILE_BYTES: usize = 512 * 1024;
 const MAX_QUOTE_CHARS: usize = 300;
+/// A slider has at most this many steps from one end of its range to the other: a finer `step`
+/// (1e-300, say) gives positions no one can pick and numbers no one can read.
+pub const MAX_SLIDER_STEPS: f64 = 100_000.0;
 const MAX_LABEL_CHARS: usize = 200;
 
 /// FNV-1a 64 of the text, as 8 hex digits: a short fingerprint of a scenario's content.
@@ -47,19 +50,98 @@ pub fn file_too_large(file: &str, bytes: u64) -> ScenarioError {
     }
 }
 
+/// The one UTF-8 rule for scenario files, wherever their bytes come from (a file the command line
+/// reads, a file uploaded to the page, a file carried in a link): they must be UTF-8, and the
+/// first byte that is not is reported by line and column; nothing is replaced or guessed.
+pub fn scenario_text(file: &str, bytes: Vec<u8>) -> Result<String, ScenarioErrors> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ScenarioErrors(vec![file_too_large(file, bytes.len() as u64)]));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        ScenarioErrors(vec![ScenarioError {
+            file: file.to_string(),
+            line: Some(line_of(valid, at)),
+            field: field_path_at(valid, at, true),
+            message: format!(
+                "the file is not UTF-8 text: byte 0x{:02X} at column {} is not valid UTF-8 (save the file as UTF-8)",
+                bytes[at],
+                valid[line_start..].chars().count() + 1
+            ),
+        }])
+    })
+}
+
+/// Characters that reorder how text is displayed without being seen (Unicode bidirectional
+/// controls): in a label or a quote they can make text read differently from what it holds.
+const BIDI_CONTROLS: [(char, &str); 12] = [
+    ('\u{061C}', "ARABIC LETTER MARK"),
+    ('\u{200E}', "LEFT-TO-RIGHT MARK"),
+    ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+    ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+    ('\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+    ('\u{202C}', "POP DIRECTIONAL FORMATTING"),
+    ('\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+    ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+    ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+    ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+    ('\u{2068}', "FIRST STRONG ISOLATE"),
+    ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+];
+
+/// The name of a bidirectional control character, `None` for any other.
+pub fn bidi_control_name(c: char) -> Option<&'static str> {
+    BIDI_CONTROLS.iter().find(|(b, _)| *b == c).map(|(_, name)| *name)
+}
+
+/// Every bidirectional control in the file (comments included), by line, column and field.
+fn bidi_errors(file: &str, text: &str) -> Vec<ScenarioError> {
+    // Every one of them is encoded in UTF-8 starting with the byte 0xD8 or 0xE2 (always the first
+    // byte of a character), so only those places are decoded: the scan stays cheap at 512 KB.
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == 0xD8 || b == 0xE2)
+        .filter_map(|(at, _)| {
+            let c = text[at..].chars().next()?;
+            bidi_control_name(c).map(|name| (at, c, name))
+        })
+        .take(20)
+        .map(|(at, c, name)| {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            ScenarioError {
+                file: file.to_string(),
+                line: Some(line_of(text, at)),
+                field: field_path_at(text, at, true),
+                message: format!(
+                    "holds the invisible character U+{:04X} ({name}) at column {}, which changes the order text is displayed in; remove it",
+                    c as u32,
+                    text[line_start..at].chars().count() + 1
+                ),
+            }
+        })
+        .collect()
+}
+
 /// Parses and validates a scenario file. `file` names it in messages.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
     if text.len() > MAX_FILE_BYTES {
         return Err(ScenarioErrors(vec![file_too_large(file, text.len() as u64)]));
     }
-    let raw = deserialize(file, text)?;
+    let bidi = bidi_errors(file, text);
+    let raw = match deserialize(file, text) {
+        Ok(raw) => raw,
+        Err(ScenarioErrors(errors)) => return Err(ScenarioErrors(bidi.into_iter().chain(errors).collect())),
+    };
     let line_starts = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     let mut checker = Checker {
         file,
         line_starts,
-        errors: Vec::new(),
+        errors: bidi,
         assumptions: Vec::new(),
         sources: Vec::new(),
     };
@@ -81,12 +163,25 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
             message,
         }])
     };
-    let deserializer = toml::de::Deserializer::parse(text).map_err(|e| {
-        error(
-            e.span().map(|s| line_of(text, s.start)),
+    let deserializer = toml::de::Deserializer::parse(text).map_err(|e| match e.span() {
+        // A syntax error is about the text at a position, not a field's value.
+        Some(span) => error(
+            Some(line_of(text, span.start)),
             String::new(),
             e.message().trim().to_string(),
-        )
+        ),
+        // The reader stops without a position only when keys are nested past its limit.
+        None => {
+            let (line, key) = most_nested_key(text);
+            error(
+                Some(line),
+                key,
+                format!(
+                    "{}: the keys or tables here are nested too deeply for the reader; use fewer levels",
+                    e.message().trim()
+                ),
+            )
+        }
     })?;
     serde::Deserialize::deserialize(deserializer).map_err(|e: toml::de::Error| {
         let message = e.message().trim().to_string();
@@ -98,6 +193,28 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
             .unwrap_or_default();
         error(e.span().map(|s| line_of(text, s.start)), field, message)
     })
+}
+
+/// The line (1-based) whose key or table header has the most dotted parts, and that key (cut to
+/// 60 characters): where a file nested past the reader's limit is nested deepest.
+fn most_nested_key(text: &str) -> (usize, String) {
+    let key_of = |line: &str| {
+        let line = line.trim();
+        let key = if line.starts_with('[') {
+            line.trim_matches(['[', ']'])
+        } else {
+            line.split('=').next().unwrap_or_default()
+        };
+        key.trim().to_string()
+    };
+    let (index, line) = text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.trim_start().starts_with('#'))
+        .max_by_key(|(i, line)| (key_of(line).matches('.').count(), std::cmp::Reverse(*i)))
+        .unwrap_or((0, ""));
+    let key: String = key_of(line).chars().take(60).collect();
+    (index + 1, key)
 }
 
 struct Checker<'a> {
@@ -761,6 +878,15 @@ impl<'a> Checker<'a> {
                 format!("{field}.step"),
                 format!("the step {step} must be positive and no larger than the range"),
             );
+        } else if hi > lo && (hi - lo) / step > MAX_SLIDER_STEPS {
+            self.error(
+                line,
+                format!("{field}.step"),
+                format!(
+                    "the step {step} is too fine for the range [{lo}, {hi}]: a slider has at most {MAX_SLIDER_STEPS} steps, so the step must be at least {}",
+                    (hi - lo) / MAX_SLIDER_STEPS
+                ),
+            );
         } else if quantity.is_integer() && (step.fract() != 0.0 || raw.value.fract() != 0.0 || lo.fract() != 0.0) {
             self.error(
                 line,
@@ -1040,4 +1166,21 @@ fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Refere
         return Err("a pair compared with itself is never true".to_string());
     }
     Ok((left, comparison, reference))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bidi_control_starts_with_a_byte_the_scan_looks_for() {
+        for (c, _) in BIDI_CONTROLS {
+            let first = c.to_string().as_bytes()[0];
+            assert!(first == 0xD8 || first == 0xE2, "U+{:04X}", c as u32);
+        }
+        let text = "a = \"x\u{202E}y\" # \u{061C}\n";
+        let found: Vec<String> = bidi_errors("t.toml", text).into_iter().map(|e| e.message).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("U+202E") && found[1].contains("U+061C"), "{found:?}");
+    }
 }

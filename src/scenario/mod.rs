@@ -18,7 +18,10 @@ pub use builtin::provide_builtin_text;
 pub use builtin::BUILTIN_FILES;
 pub use builtin::{builtin, builtin_ids, BUILTIN_IDS};
 pub use error::{line_of, ScenarioError, ScenarioErrors};
-pub use load::{content_hash, file_too_large, parse_scenario, MAX_ACTORS, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS};
+pub use load::{
+    bidi_control_name, content_hash, file_too_large, parse_scenario, scenario_text, MAX_ACTORS, MAX_FILE_BYTES,
+    MAX_HORIZON, MAX_RUNS, MAX_SLIDER_STEPS,
+};
 pub use write::scenario_to_toml;
 
 use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};
@@ -179,9 +182,13 @@ impl Assumption {
         self.plausible.unwrap_or(self.range)
     }
 
-    /// Whether `value` is a position the slider can take.
+    /// Whether `value` can be used: a finite number inside the range, ends included, compared
+    /// exactly. This is the one tolerance rule for ranges (links, `--set`, the page's sliders):
+    /// there is none. A value a hair past an end (a probability of 1.0000000000009) is outside,
+    /// and the loader keeps every range inside its quantity's domain (alignments strictly inside
+    /// (−1, 1)), so no accepted value can take the model outside it.
     pub fn accepts(&self, value: f64) -> bool {
-        value.is_finite() && value >= self.range.0 - 1e-12 && value <= self.range.1 + 1e-12
+        value.is_finite() && value >= self.range.0 && value <= self.range.1
     }
 
     /// The nearest slider position to `value`, as the number its decimal form reads as (so that
@@ -190,7 +197,13 @@ impl Assumption {
         let steps = ((value - self.range.0) / self.step).round();
         let snapped = (self.range.0 + steps * self.step).clamp(self.range.0, self.range.1);
         let decimals = self.decimals();
-        format!("{snapped:.decimals$}").parse().unwrap_or(snapped)
+        // The short decimal form can round past a range end that is not a short decimal itself;
+        // the position then stays as computed, inside the range.
+        format!("{snapped:.decimals$}")
+            .parse()
+            .ok()
+            .filter(|&short| self.accepts(short))
+            .unwrap_or(snapped)
     }
 
     /// Decimals a slider position (range start + k·step) needs: as many as the step or the low end.

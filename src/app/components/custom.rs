@@ -10,7 +10,9 @@ use yew::prelude::*;
 use crate::app::browser::download;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
-use crate::scenario::{file_too_large, parse_scenario, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES};
+use crate::scenario::{
+    file_too_large, parse_scenario, scenario_text, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES,
+};
 use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
@@ -31,6 +33,7 @@ fn try_load(name: &str, text: String, dispatch: &Dispatch) -> Vec<ScenarioError>
 
 #[component]
 pub fn ScenarioLoader(props: &LoaderProps) -> Html {
+    // The problems, and the file they are about (named above the list).
     let errors = use_state(Vec::<ScenarioError>::new);
     let pasted = use_node_ref();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
@@ -52,15 +55,22 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
             let errors = errors.clone();
             let dispatch = dispatch.clone();
             let file = gloo::file::File::from(file);
-            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |result| match result {
-                Ok(text) => errors.set(try_load(&name, text, &dispatch)),
-                Err(_) => errors.set(vec![ScenarioError {
-                    file: name.clone(),
-                    line: None,
-                    field: String::new(),
-                    message: "the file could not be read as text (UTF-8)".into(),
-                }]),
-            }));
+            // Read as bytes, then the same UTF-8 rule as the command line (no replaced bytes).
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
+                &file,
+                move |result| match result {
+                    Ok(bytes) => match scenario_text(&name, bytes) {
+                        Ok(text) => errors.set(try_load(&name, text, &dispatch)),
+                        Err(problems) => errors.set(problems.0),
+                    },
+                    Err(_) => errors.set(vec![ScenarioError {
+                        file: name.clone(),
+                        line: None,
+                        field: String::new(),
+                        message: "the browser could not read the file".into(),
+                    }]),
+                },
+            ));
             input.set_value("");
         })
     };
@@ -95,7 +105,12 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
             <button type="button" onclick={onpaste}>{ "Load pasted scenario" }</button>
             if !errors.is_empty() {
                 <div class="message load-errors" role="alert">
-                    <p><strong>{ format!("The scenario was not loaded ({} problem{}):", errors.len(), if errors.len() == 1 { "" } else { "s" }) }</strong></p>
+                    <p><strong>{ format!(
+                        "The scenario in {} was not loaded ({} problem{}):",
+                        errors.first().map_or("the file".to_string(), |e| if e.file == "pasted text" { "the pasted text".to_string() } else { format!("“{}”", e.file) }),
+                        errors.len(),
+                        if errors.len() == 1 { "" } else { "s" }
+                    ) }</strong></p>
                     <ul>
                         for error in errors.iter() {
                             <li>

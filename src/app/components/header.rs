@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::sessions::describe_saved;
 use crate::state::{Action, State};
 
 #[derive(Properties, PartialEq)]
@@ -43,12 +44,26 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <button type="button" onclick={on(Action::RetryWorker)}>{ "Retry" }</button>
                 </div>
             }
-            if state.restore_offer.is_some() {
+            if let Some(last) = state.restore_offer.first() {
                 <div class="message restore" role="region" aria-label="Restore last session">
-                    <p>{ "You have a saved session from your last visit. Restore it?" }</p>
-                    <button type="button" onclick={on(Action::AcceptRestore)}>{ "Restore last session" }</button>
+                    <p>{ format!("You have a saved session from your last visit ({}). Restore it?", describe_saved(last)) }</p>
+                    <button type="button" onclick={on(Action::AcceptRestore(0))}>{ "Restore last session" }</button>
                     { " " }
                     <button type="button" onclick={on(Action::DeclineRestore)}>{ "Start fresh" }</button>
+                    if state.restore_offer.len() > 1 {
+                        <details class="earlier-sessions">
+                            <summary>{ format!("Earlier sessions ({})", state.restore_offer.len() - 1) }</summary>
+                            <ul>
+                                for (index, link) in state.restore_offer.iter().enumerate().skip(1) {
+                                    <li>
+                                        { describe_saved(link) }{ " " }
+                                        <button type="button" onclick={on(Action::AcceptRestore(index))}
+                                            aria-label={format!("Restore the session: {}", describe_saved(link))}>{ "Restore" }</button>
+                                    </li>
+                                }
+                            </ul>
+                        </details>
+                    }
                 </div>
             }
             if !state.notices.is_empty() {
@@ -60,6 +75,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                         }
                     </ul>
                     <p>{ "Everything else in the link was applied." }</p>
+                    if state.held_link.is_some() {
+                        <p class="held-link">{ "The address bar still holds the link as it was opened, with the parts above, so a reload or a copied address loses nothing. It is not saved as your session. When you change anything, it is replaced by this page's own link." }</p>
+                    }
                     <button type="button" onclick={on(Action::DismissNotices)}>{ "Dismiss" }</button>
                 </div>
             }
