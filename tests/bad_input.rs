@@ -158,10 +158,11 @@ fn assert_all_finite(what: &str, summary: &Summary) {
         numbers.push(("bloc share".into(), b.share.probability));
         numbers.push(("bloc se".into(), b.share.std_error));
     }
-    let f = &summary.frustration;
-    numbers.push(("frustration initial".into(), f.initial));
-    numbers.push(("frustration mean".into(), f.mean));
-    numbers.extend(f.quantiles.iter().map(|v| ("frustration quantile".to_string(), *v)));
+    if let Some(f) = &summary.frustration {
+        numbers.push(("frustration initial".into(), f.initial));
+        numbers.push(("frustration mean".into(), f.mean));
+        numbers.extend(f.quantiles.iter().map(|v| ("frustration quantile".to_string(), *v)));
+    }
     for (name, v) in numbers {
         assert!(v.is_finite(), "{what}: {name} = {v}");
     }
