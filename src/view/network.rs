@@ -6,10 +6,36 @@ use super::{ALIGNED_COLOUR, HOSTILE_COLOUR, NEUTRAL_COLOUR};
 pub fn circle_layout(n: usize, cx: f64, cy: f64, radius: f64) -> Vec<(f64, f64)> {
     (0..n)
         .map(|i| {
-            let angle = std::f64::consts::TAU * i as f64 / n.max(1) as f64 - std::f64::consts::FRAC_PI_2;
-            (cx + radius * angle.cos(), cy + radius * angle.sin())
+            // Measured from the top, clockwise: x = sin θ, y = −cos θ, with θ in [0, 2π).
+            let (sin, cos) = sin_cos_on_circle(std::f64::consts::TAU * i as f64 / n.max(1) as f64);
+            (cx + radius * sin, cy - radius * cos)
         })
         .collect()
+}
+
+/// sin and cos of θ in [0, 2π), to about 1e-12: folded to [−π/2, π/2] and summed as Taylor
+/// series. The page's wasm carries this instead of the library's sin and cos, whose
+/// large-argument reduction alone is 4 KB of code the layout never needs.
+fn sin_cos_on_circle(theta: f64) -> (f64, f64) {
+    use std::f64::consts::PI;
+    // sin(θ) = sin(π − θ), cos(θ) = −cos(π − θ): fold into [−π/2, π/2].
+    let (x, cos_sign) = if theta <= PI / 2.0 {
+        (theta, 1.0)
+    } else if theta <= 3.0 * PI / 2.0 {
+        (PI - theta, -1.0)
+    } else {
+        (theta - 2.0 * PI, 1.0)
+    };
+    let x2 = x * x;
+    let (mut sin, mut cos, mut sin_term, mut cos_term) = (x, 1.0, x, 1.0);
+    for k in 1..=12 {
+        let k = k as f64;
+        sin_term *= -x2 / ((2.0 * k) * (2.0 * k + 1.0));
+        cos_term *= -x2 / ((2.0 * k - 1.0) * (2.0 * k));
+        sin += sin_term;
+        cos += cos_term;
+    }
+    (sin, cos_sign * cos)
 }
 
 /// How one edge is drawn.
@@ -41,6 +67,16 @@ pub fn edge_style(a: f64) -> EdgeStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_series_agree_with_the_library_around_the_circle() {
+        for step in 0..=720 {
+            let theta = std::f64::consts::TAU * step as f64 / 721.0;
+            let (sin, cos) = sin_cos_on_circle(theta);
+            assert!((sin - theta.sin()).abs() < 1e-12, "sin {theta}");
+            assert!((cos - theta.cos()).abs() < 1e-12, "cos {theta}");
+        }
+    }
 
     #[test]
     fn layout_starts_at_the_top() {
