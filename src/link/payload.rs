@@ -43,7 +43,15 @@ fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
         for (i, &c) in chunk.iter().enumerate() {
             n |= value(c)? << (18 - 6 * i);
         }
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
+        let kept = chunk.len() - 1;
+        // Canonical form only (RFC 4648 §3.5): the bits of a short last group that no byte uses
+        // must be zero, so each byte string has exactly one link form.
+        if n & (0xFF_FFFF >> (8 * kept)) != 0 {
+            return Err(
+                "the text is not base64url as this page writes it (its last character carries stray bits)".into(),
+            );
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..=kept]);
     }
     Ok(out)
 }
@@ -74,6 +82,36 @@ pub fn decode_scenario_text(encoded: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc_4648_test_vectors_in_the_url_alphabet_without_padding() {
+        // RFC 4648 §10, padding dropped as the links do; then the two characters that differ
+        // from standard base64 (62 → '-', 63 → '_').
+        let vectors: [(&[u8], &str); 8] = [
+            (b"", ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+            (&[0xfb, 0xff], "-_8"),
+        ];
+        for (bytes, text) in vectors {
+            assert_eq!(base64url_encode(bytes), text);
+            assert_eq!(base64url_decode(text).unwrap(), bytes, "{text}");
+        }
+        // Padding as RFC 4648 writes it is still read.
+        assert_eq!(base64url_decode("Zg==").unwrap(), b"f");
+    }
+
+    #[test]
+    fn only_the_canonical_form_decodes() {
+        // "Zg" is "f"; "Zh" sets bits the last byte does not use, and names the same byte.
+        assert!(base64url_decode("Zh").unwrap_err().contains("stray bits"));
+        assert!(base64url_decode("Zm9").unwrap_err().contains("stray bits"));
+        assert_eq!(base64url_decode("Zm8").unwrap(), b"fo");
+    }
 
     #[test]
     fn base64url_round_trips_every_length() {
