@@ -302,10 +302,13 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
     // Settings are read as numbers: the first plain `seed=`, `runs=`, `h=` part (no escapes, no
     // second `#`) gives exactly its number when it is one in range, and nothing otherwise.
     if !fragment.contains(['#', '%', '+']) {
+        // Only the first part with the key counts, whether or not it has a value (`runs&runs=4`
+        // reads `runs` as given without a value, and notes it).
         let first = |key: &str| {
             fragment
                 .split('&')
-                .find_map(|p| p.split_once('=').filter(|(k, _)| *k == key).map(|(_, v)| v))
+                .find(|p| p.split_once('=').map_or(*p, |(k, _)| k) == key)
+                .and_then(|p| p.split_once('=').map(|(_, v)| v))
         };
         if parsed.version.is_some() {
             assert_eq!(
