@@ -396,3 +396,64 @@ fn exports_are_well_formed() {
         "one bar per assumption"
     );
 }
+
+/// Two named views compared on the same draws: the assumptions that differ are exactly those on
+/// which the two views' values differ (read from the library), and a view against itself differs
+/// by nothing.
+#[test]
+fn two_views_are_compared_on_common_random_numbers() {
+    let s = alignment_sim::scenario::builtin("sino-russian-drift").unwrap().unwrap();
+    let same = json(&[
+        "compare",
+        "sino-russian-drift",
+        "--view",
+        "sceptics",
+        "--against-view",
+        "sceptics",
+        "--runs",
+        "200",
+        "--format",
+        "json",
+    ]);
+    assert!(same["changed_assumptions"].as_array().unwrap().is_empty());
+    for o in same["outcomes"].as_array().unwrap() {
+        assert_eq!(o["delta"].as_f64(), Some(0.0), "{o}");
+    }
+    let value = json(&[
+        "compare",
+        "sino-russian-drift",
+        "--view",
+        "essay-thesis",
+        "--against-view",
+        "no-change",
+        "--runs",
+        "200",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(value["a"]["view"], "no-change");
+    assert_eq!(value["b"]["view"], "essay-thesis");
+    let a = s.view_values(s.view("no-change").unwrap());
+    let b = s.view_values(s.view("essay-thesis").unwrap());
+    let expected: Vec<(String, f64, f64)> = s
+        .assumptions
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| a[i] != b[i])
+        .map(|(i, x)| (x.id.clone(), a[i], b[i]))
+        .collect();
+    let got: Vec<(String, f64, f64)> = value["changed_assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["a"].as_f64().unwrap(),
+                c["b"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(fails(&["compare", "sino-russian-drift", "--against-view", "nope"]).contains("sceptics"));
+}

@@ -1178,3 +1178,280 @@ fn arrays_with_extra_items_are_rejected() {
     let errors = parse_scenario(FILE, &t).expect_err("a pair of three actors");
     assert!(errors.0.iter().any(|e| e.field == "pairs[0].between"), "{errors}");
 }
+
+// ---- Format additions of issue 10: `start`, `plausible`, `[[views]]` -------------------------------
+
+/// The fixture with a start date (a top-level key, so before the first table).
+fn with_start(text: &str, start: &str) -> String {
+    replace(text, "seed = 3\n", &format!("seed = 3\nstart = {start}\n"))
+}
+
+/// The fixture with `block` (one or more `[[views]]` records) appended.
+fn with_views(text: &str, block: &str) -> String {
+    format!("{text}\n{block}")
+}
+
+const GOOD_VIEW: &str = r#"[[views]]
+id = "summit-likely"
+title = "Summits are likely"
+rationale = "Test view: a likelier summit and a stronger balance term."
+sources = [{ source = "judgement" }]
+[views.values]
+"event.summit.probability" = 0.8
+"model.balance" = 0.05
+"#;
+
+/// A file using every addition, correctly: it loads, and what it says is what the scenario holds.
+#[test]
+fn start_plausible_and_views_are_read() {
+    let (text, _) = in_record(
+        FIXTURE,
+        "Jump",
+        "step = 0.01\n",
+        "step = 0.01\nplausible = [0.1, 0.5]\n",
+    );
+    let text = with_views(&with_start(&text, "2025-08-31"), GOOD_VIEW);
+    let s = parse_scenario(FILE, &text).unwrap_or_else(|e| panic!("{e}"));
+    let start = s.start.expect("a start date");
+    assert_eq!((start.year, start.month, start.day), (2025, 8, 31));
+    assert_eq!(s.month_label(15).as_deref(), Some("2026-11"));
+    let jump = s.assumption_index("event.summit.jump.AAA-BBB").unwrap();
+    assert_eq!(s.assumptions[jump].plausible, Some((0.1, 0.5)));
+    // A record without `plausible` has none, and the analyses fall back to the slider range.
+    let shift = &s.assumptions[s.assumption_index("event.summit.shift.AAA-BBB").unwrap()];
+    assert_eq!((shift.plausible, shift.plausible_or_range()), (None, (-1.0, 1.0)));
+    assert_eq!(s.views.len(), 1);
+    let view = &s.views[0];
+    assert_eq!(view.id, "summit-likely");
+    assert_eq!(view.line, line_of(&text, "[[views]]"));
+    let probability = s.assumption_index("event.summit.probability").unwrap();
+    let balance = s.assumption_index("model.balance").unwrap();
+    // In the order the file lists them.
+    assert_eq!(view.values, vec![(probability, 0.8), (balance, 0.05)]);
+    let mut expected = s.defaults();
+    expected[probability] = 0.8;
+    expected[balance] = 0.05;
+    assert_eq!(s.view_values(view), expected);
+    // Without the additions the fixture has no start, no views.
+    let plain = parse_scenario(FILE, FIXTURE).unwrap();
+    assert_eq!((plain.start, plain.views.len(), plain.month_label(3)), (None, 0, None));
+}
+
+/// The writer keeps the additions: written and read back, the scenario is the same.
+#[test]
+fn start_plausible_and_views_survive_writing() {
+    let (text, _) = in_record(
+        FIXTURE,
+        "Jump",
+        "step = 0.01\n",
+        "step = 0.01\nplausible = [0.1, 0.5]\n",
+    );
+    let text = with_views(&with_start(&text, "2025-08-31"), GOOD_VIEW);
+    let s = parse_scenario(FILE, &text).unwrap();
+    let written = alignment_sim::scenario::scenario_to_toml(&s, &s.defaults(), s.default_settings());
+    let back = parse_scenario("written.toml", &written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(back.start, s.start);
+    assert_eq!(back.views.len(), 1);
+    assert_eq!(
+        (&back.views[0].id, &back.views[0].values, &back.views[0].rationale),
+        (&s.views[0].id, &s.views[0].values, &s.views[0].rationale)
+    );
+    let plausible =
+        |s: &alignment_sim::scenario::Scenario| s.assumptions.iter().map(|a| a.plausible).collect::<Vec<_>>();
+    assert_eq!(plausible(&back), plausible(&s));
+}
+
+fn addition_cases() -> Vec<Case> {
+    let f = FIXTURE;
+    let mut cases = Vec::new();
+    let plausible = |label: &str, range: &str| {
+        let (text, _) = in_record(f, label, "step = ", &format!("plausible = {range}\nstep = "));
+        let line = line_of(&text, "plausible = ");
+        (text, line)
+    };
+    let (t, l) = plausible("Volatility", "[0.0, 0.6]");
+    cases.push(case(
+        "plausible beyond the range",
+        "plausible",
+        t,
+        "model.volatility.plausible",
+        Line::Exact(l),
+        &["inside the range [0, 0.5]"],
+    ));
+    let (t, l) = plausible("Volatility", "[0.2, 0.3]");
+    cases.push(case(
+        "plausible without the default",
+        "plausible",
+        t,
+        "model.volatility.plausible",
+        Line::Exact(l),
+        &["contain the default value 0.1"],
+    ));
+    let (t, l) = plausible("A–B start", "[0.3, -0.1]");
+    cases.push(case(
+        "plausible reversed",
+        "plausible",
+        t,
+        "pairs[0].initial.plausible",
+        Line::Exact(l),
+        &["low to high"],
+    ));
+    let (t, l) = plausible("Summit, per year", "[0.1, 0.5, 0.9]");
+    cases.push(case(
+        "plausible of three numbers",
+        "plausible",
+        t,
+        "events[0].probability.plausible",
+        Line::Exact(l),
+        &["two numbers", "has 3"],
+    ));
+    let (t, l) = plausible("Jump", "[-0.1, 0.5]");
+    cases.push(case(
+        "plausible jump changes sign",
+        "plausible",
+        t,
+        "events[0].effects[0].jump.plausible",
+        Line::Exact(l),
+        &["crosses zero", "keeps the sign"],
+    ));
+    let (t, l) = plausible("Shift", "[-0.2, 0.4]");
+    cases.push(case(
+        "plausible shift changes sign",
+        "plausible",
+        t,
+        "events[0].effects[0].shift.plausible",
+        Line::Exact(l),
+        &["crosses zero"],
+    ));
+    let t = with_start(f, "2025-08-31T12:00:00");
+    let l = line_of(&t, "start = ");
+    cases.push(case(
+        "start with a time",
+        "start",
+        t,
+        "start",
+        Line::Exact(l),
+        &["is not a date", "2025-08-31"],
+    ));
+    let view = |values: &str| {
+        with_views(
+            f,
+            &format!(
+                "[[views]]\nid = \"v\"\ntitle = \"A view\"\nrationale = \"Test.\"\nsources = [{{ source = \"judgement\" }}]\n[views.values]\n{values}\n"
+            ),
+        )
+    };
+    let t = view("\"model.balance\" = 0.05\n\"pair.AAA-ZZZ.initial\" = 0.1");
+    let l = line_of(&t, "\"pair.AAA-ZZZ.initial\"");
+    cases.push(case(
+        "view names no assumption",
+        "view values",
+        t,
+        "views[0].values.\"pair.AAA-ZZZ.initial\"",
+        Line::Exact(l),
+        &["`pair.AAA-ZZZ.initial` is not an assumption"],
+    ));
+    let t = view("\"model.balance\" = 0.5");
+    let l = line_of(&t, "\"model.balance\" = 0.5");
+    cases.push(case(
+        "view value outside the range",
+        "view values",
+        t,
+        "views[0].values.\"model.balance\"",
+        Line::Exact(l),
+        &["outside the range [0, 0.2]"],
+    ));
+    let t = view("\"event.summit.opens\" = 2.5");
+    let l = line_of(&t, "\"event.summit.opens\"");
+    cases.push(case(
+        "view value between slider positions",
+        "view values",
+        t,
+        "views[0].values.\"event.summit.opens\"",
+        Line::Exact(l),
+        &["not a slider position"],
+    ));
+    let t = with_views(f, &format!("{GOOD_VIEW}\n{GOOD_VIEW}"));
+    let l = line_of_nth(&t, "id = \"summit-likely\"", 1);
+    cases.push(case(
+        "view id used twice",
+        "view records",
+        t,
+        "views[1].id",
+        Line::Exact(l),
+        &["view id `summit-likely` is used twice"],
+    ));
+    let t = with_views(
+        f,
+        &replace(GOOD_VIEW, "id = \"summit-likely\"", "id = \"Summit Likely\""),
+    );
+    let l = line_of(&t, "id = \"Summit Likely\"");
+    cases.push(case(
+        "view id not a slug",
+        "view records",
+        t,
+        "views[0].id",
+        Line::Exact(l),
+        &["a–z, 0–9"],
+    ));
+    let t = with_views(
+        f,
+        &replace(GOOD_VIEW, "sources = [{ source = \"judgement\" }]", "sources = []"),
+    );
+    let l = line_of(&t, "[[views]]");
+    cases.push(case(
+        "view without sources",
+        "view records",
+        t,
+        "views[0].sources",
+        Line::Exact(l),
+        &["at least one source"],
+    ));
+    let t = with_views(
+        &with_source(f, DOCUMENT_SOURCE),
+        &replace(GOOD_VIEW, "{ source = \"judgement\" }", "{ source = \"doc\" }"),
+    );
+    let l = line_of(&t, "{ source = \"doc\" }");
+    cases.push(case(
+        "view quotes nothing from a document",
+        "view records",
+        t,
+        "views[0].sources[0].quote",
+        Line::Exact(l),
+        &["quote the passage"],
+    ));
+    let t = with_views(f, &replace(GOOD_VIEW, "title = \"Summits are likely\"", "title = \"\""));
+    let l = line_of(&t, "[[views]]");
+    cases.push(case(
+        "view with a blank title",
+        "view records",
+        t,
+        "views[0].title",
+        Line::Exact(l),
+        &["must not be empty"],
+    ));
+    cases
+}
+
+#[test]
+fn bad_plausible_ranges_start_dates_and_views_are_located() {
+    let cases = addition_cases();
+    for kind in ["plausible", "start", "view values", "view records"] {
+        assert!(cases.iter().any(|c| c.kind == kind), "no case of kind `{kind}`");
+    }
+    for case in &cases {
+        check(case);
+    }
+    // Controls: the same records, made right, are accepted (so each case fails for its reason).
+    for good in [
+        in_record(FIXTURE, "Jump", "step = ", "plausible = [0.0, 0.5]\nstep = ").0,
+        in_record(FIXTURE, "Volatility", "step = ", "plausible = [0.0, 0.5]\nstep = ").0,
+        with_views(
+            FIXTURE,
+            &replace(GOOD_VIEW, "\"model.balance\" = 0.05", "\"event.summit.opens\" = 5"),
+        ),
+        with_start(FIXTURE, "2024-02-29"),
+    ] {
+        parse_scenario(FILE, &good).unwrap_or_else(|e| panic!("{e}"));
+    }
+}

@@ -509,3 +509,92 @@ fn a_scenario_file_path_runs_like_the_built_in() {
         "{table}"
     );
 }
+
+/// `run --view ID` applies exactly the view's values: every assumption the file's view names has
+/// that value in the JSON (read from the file with the TOML parser), every other one its default;
+/// the JSON names the view and the calendar months.
+#[test]
+fn run_view_applies_exactly_the_views_values() {
+    for path in scenario_paths() {
+        let text = std::fs::read_to_string(root().join(&path)).unwrap();
+        let table: toml::Table = text.parse().unwrap();
+        let id = table["id"].as_str().unwrap().to_string();
+        let defaults: std::collections::HashMap<String, f64> = scenario(&id)
+            .assumptions
+            .iter()
+            .map(|a| (a.id.clone(), a.default))
+            .collect();
+        for view in table["views"].as_array().unwrap() {
+            let view_id = view["id"].as_str().unwrap();
+            let written = view
+                .get("values")
+                .and_then(|v| v.as_table())
+                .cloned()
+                .unwrap_or_default();
+            let out = json(&["run", &id, "--view", view_id, "--runs", "20", "--format", "json"]);
+            assert_eq!(out["view"]["id"].as_str(), Some(view_id), "{id}");
+            for a in out["assumptions"].as_array().unwrap() {
+                let aid = a["id"].as_str().unwrap();
+                let expected = match written.get(aid) {
+                    Some(v) => v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).unwrap(),
+                    None => defaults[aid],
+                };
+                assert_eq!(number(&a["value"], aid), expected, "{id} --view {view_id}: `{aid}`");
+            }
+            assert_eq!(out["scenario"]["start"].as_str(), Some("2025-08-31"));
+            let months = out["calendar_months"].as_array().unwrap();
+            assert_eq!(months.len(), 37);
+            assert_eq!(
+                (months[0].as_str(), months[15].as_str(), months[36].as_str()),
+                (Some("2025-08"), Some("2026-11"), Some("2028-08"))
+            );
+        }
+    }
+}
+
+/// `--set` overrides a view; an unknown view is an error that lists the scenario's views.
+#[test]
+fn set_overrides_a_view_and_an_unknown_view_names_the_views() {
+    let s = scenario("sino-russian-drift");
+    let view = s.view("sceptics").unwrap();
+    let (index, value) = view.values[0];
+    let id = &s.assumptions[index].id;
+    let other = s.assumptions[index].range.0;
+    assert_ne!(other, value);
+    let set = format!("{id}={other}");
+    let out = json(&[
+        "run",
+        "sino-russian-drift",
+        "--view",
+        "sceptics",
+        "--set",
+        &set,
+        "--runs",
+        "10",
+        "--format",
+        "json",
+    ]);
+    let got = out["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id.as_str())
+        .unwrap()["value"]
+        .clone();
+    assert_eq!(number(&got, id), other);
+    let err = fails(&["run", "sino-russian-drift", "--view", "no-such-view"]);
+    assert!(err.contains("no-such-view"), "{err}");
+    for v in &s.views {
+        assert!(err.contains(&v.id), "the error should list `{}`: {err}", v.id);
+    }
+    // The table says which view ran and where the months fall.
+    let table = ok(&["run", "sino-russian-drift", "--view", "no-change", "--runs", "10"]);
+    assert!(table.contains("view: no-change"), "{table}");
+    assert!(
+        table.contains("month 0 = 2025-08-31") && table.contains("month 36 (2028-08)"),
+        "{table}"
+    );
+    // Without --view nothing is named.
+    let plain = json(&["run", "sino-russian-drift", "--runs", "10", "--format", "json"]);
+    assert!(plain["view"].is_null());
+}

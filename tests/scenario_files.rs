@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use alignment_sim::engine::{Ensemble, Settings};
-use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario, Scenario, SourceKind, BUILTIN_FILES};
+use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario, Quantity, Scenario, SourceKind, BUILTIN_FILES};
 
 /// Actors every scenario of this project models.
 const REQUIRED_ACTORS: [&str; 6] = ["USA", "RUS", "CHN", "PRK", "UKR", "EU"];
@@ -203,8 +203,14 @@ fn every_document_quote_appears_verbatim_in_its_seed_file() {
     let mut checked = 0;
     let mut missing = Vec::new();
     for (stem, s) in scenarios() {
-        for a in &s.assumptions {
-            for r in &a.sources {
+        // Assumptions and views cite passages the same way; both are checked.
+        let citing = s
+            .assumptions
+            .iter()
+            .map(|a| (format!("`{}`", a.id), a.line, &a.sources))
+            .chain(s.views.iter().map(|v| (format!("view `{}`", v.id), v.line, &v.sources)));
+        for (what, line, sources) in citing {
+            for r in sources {
                 let source = &s.sources[r.source];
                 if source.kind != SourceKind::Document {
                     continue;
@@ -228,8 +234,7 @@ fn every_document_quote_appears_verbatim_in_its_seed_file() {
                 checked += 1;
                 if !text.contains(quote) {
                     missing.push(format!(
-                        "{stem}: `{}` (line {}) quotes {file} but the passage is not in it: {quote:?}",
-                        a.id, a.line
+                        "{stem}: {what} (line {line}) quotes {file} but the passage is not in it: {quote:?}"
                     ));
                 }
             }
@@ -340,5 +345,195 @@ fn defaults_run_and_give_probabilities() {
             unit(frustration.mean) && unit(frustration.initial),
             "{stem}: frustration"
         );
+    }
+}
+
+/// Every assumption of the built-in files states a plausible range (the later analyses need one
+/// everywhere), inside its slider range, around its default, and an event's effect keeps its sign.
+#[test]
+fn every_assumption_of_the_built_in_files_has_a_plausible_range() {
+    for (stem, s) in scenarios() {
+        for a in &s.assumptions {
+            let at = format!("{stem}: `{}` (line {})", a.id, a.line);
+            let (lo, hi) = a.plausible.unwrap_or_else(|| panic!("{at}: no plausible range"));
+            assert!(lo <= hi, "{at}: plausible [{lo}, {hi}]");
+            assert!(
+                a.accepts(lo) && a.accepts(hi),
+                "{at}: plausible [{lo}, {hi}] outside {:?}",
+                a.range
+            );
+            assert!(
+                lo <= a.default && a.default <= hi,
+                "{at}: default {} outside [{lo}, {hi}]",
+                a.default
+            );
+            if matches!(a.quantity, Quantity::Jump | Quantity::Shift) {
+                assert!(
+                    lo * hi >= 0.0 && lo * a.default >= 0.0 && hi * a.default >= 0.0,
+                    "{at}: [{lo}, {hi}] flips the sign of {}",
+                    a.default
+                );
+            }
+            // Narrow for high confidence, wide for low: never wider than the whole slider.
+            assert!(hi - lo < a.range.1 - a.range.0, "{at}: plausible as wide as the slider");
+        }
+    }
+}
+
+/// Month 0 of every built-in file is 31 August 2025, so month 15 is November 2026 ("today").
+#[test]
+fn built_in_files_start_at_the_end_of_august_2025() {
+    for (stem, s) in scenarios() {
+        let start = s.start.unwrap_or_else(|| panic!("{stem}: no start date"));
+        assert_eq!((start.year, start.month, start.day), (2025, 8, 31), "{stem}");
+        assert_eq!(s.month_label(15).as_deref(), Some("2026-11"), "{stem}");
+        assert_eq!(
+            s.month_label(s.horizon).as_deref(),
+            Some("2028-08"),
+            "{stem}: 36 months on"
+        );
+    }
+}
+
+/// The views a reader is promised: a sceptics' reading and "no change" in every file, at least
+/// three in all, each with a rationale and a source; the values are those the file's text gives
+/// (read here with the TOML parser, independently of the loader), each accepted by its slider.
+#[test]
+fn every_built_in_file_has_the_promised_views_with_the_values_its_text_gives() {
+    for (stem, path, text) in scenario_files() {
+        let s = parse_scenario(&path.display().to_string(), &text).unwrap();
+        let ids: Vec<&str> = s.views.iter().map(|v| v.id.as_str()).collect();
+        assert!(ids.len() >= 3, "{stem}: views {ids:?}");
+        for required in ["sceptics", "no-change", "essay-thesis"] {
+            assert!(ids.contains(&required), "{stem}: no `{required}` view (has {ids:?})");
+        }
+        assert_eq!(
+            ids.iter().collect::<HashSet<_>>().len(),
+            ids.len(),
+            "{stem}: a view id twice"
+        );
+        let table: toml::Table = text.parse().unwrap();
+        let raw_views = table["views"].as_array().unwrap();
+        assert_eq!(raw_views.len(), s.views.len(), "{stem}");
+        for (raw, view) in raw_views.iter().zip(&s.views) {
+            assert_eq!(raw["id"].as_str(), Some(view.id.as_str()));
+            assert!(
+                view.rationale.len() > 100,
+                "{stem}: view `{}` explains too little",
+                view.id
+            );
+            assert!(!view.sources.is_empty(), "{stem}: view `{}` has no source", view.id);
+            let written = raw
+                .get("values")
+                .and_then(|v| v.as_table())
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(written.len(), view.values.len(), "{stem}: view `{}`", view.id);
+            let full = s.view_values(view);
+            for (id, value) in &written {
+                let expected = value
+                    .as_float()
+                    .or_else(|| value.as_integer().map(|i| i as f64))
+                    .unwrap();
+                let index = s
+                    .assumption_index(id)
+                    .unwrap_or_else(|| panic!("{stem}: `{id}` is no assumption"));
+                assert_eq!(full[index], expected, "{stem}: view `{}` `{id}`", view.id);
+                assert!(
+                    s.assumptions[index].accepts(expected),
+                    "{stem}: view `{}` `{id}` = {expected}",
+                    view.id
+                );
+            }
+            // Everything the view does not name keeps its default.
+            for (i, a) in s.assumptions.iter().enumerate() {
+                if !written.contains_key(&a.id) {
+                    assert_eq!(full[i], a.default, "{stem}: view `{}` changed `{}`", view.id, a.id);
+                }
+            }
+        }
+        // A document's reading moves values within the modeller's plausible ranges (the rule the
+        // rationales state); only "no change" switches events off outside them.
+        for view in s.views.iter().filter(|v| v.id != "no-change") {
+            for &(index, value) in &view.values {
+                let (lo, hi) = s.assumptions[index].plausible.unwrap();
+                assert!(
+                    lo <= value && value <= hi,
+                    "{stem}: view `{}` sets `{}` = {value} outside [{lo}, {hi}]",
+                    view.id,
+                    s.assumptions[index].id
+                );
+            }
+        }
+        // "No change": no event can fire and every baseline is the month-0 level.
+        let no_change = s.view_values(s.view("no-change").unwrap());
+        for e in &s.events {
+            assert_eq!(no_change[e.probability], 0.0, "{stem}: `{}` may still fire", e.id);
+        }
+        for p in &s.pairs {
+            assert_eq!(no_change[p.baseline], no_change[p.initial], "{stem}: a baseline moved");
+        }
+    }
+}
+
+/// The Ukraine settlement is one real-world event: the same chance, condition and core effects in
+/// every built-in file that models it (the files name it differently).
+#[test]
+fn the_ukraine_settlement_carries_the_same_numbers_in_every_file() {
+    let ids = ["land-for-peace", "ukraine-settlement", "ukraine-ceasefire"];
+    let core = [
+        "probability",
+        "if.USA-RUS",
+        "jump.RUS-UKR",
+        "shift.RUS-UKR",
+        "jump.USA-RUS",
+        "shift.USA-RUS",
+        "jump.RUS-EU",
+        "shift.RUS-EU",
+        "shift.RUS-CHN",
+    ];
+    let mut seen: Vec<(String, Vec<f64>)> = Vec::new();
+    for (stem, s) in scenarios() {
+        let event = s.events.iter().find(|e| ids.contains(&e.id.as_str()));
+        let Some(event) = event else { continue };
+        let numbers = core
+            .iter()
+            .map(|part| {
+                let id = format!("event.{}.{part}", event.id);
+                let index = s.assumption_index(&id).unwrap_or_else(|| panic!("{stem}: no `{id}`"));
+                s.assumptions[index].default
+            })
+            .collect();
+        seen.push((stem, numbers));
+    }
+    assert_eq!(seen.len(), 3, "every built-in file models the settlement");
+    for (stem, numbers) in &seen[1..] {
+        assert_eq!(numbers, &seen[0].1, "{stem} and {} differ ({core:?})", seen[0].0);
+    }
+}
+
+/// Confidence levels (README): a value whose only cited document is the anonymous, AI-generated
+/// essay (seed 002) is held with low confidence.
+#[test]
+fn nothing_resting_on_the_ai_generated_essay_alone_is_above_low_confidence() {
+    for (stem, s) in scenarios() {
+        for a in &s.assumptions {
+            let documents: HashSet<&str> = a
+                .sources
+                .iter()
+                .map(|r| &s.sources[r.source])
+                .filter(|source| source.kind == SourceKind::Document)
+                .map(|source| source.id.as_str())
+                .collect();
+            if documents == HashSet::from(["seed-002"]) {
+                assert_eq!(
+                    a.confidence.as_str(),
+                    "low",
+                    "{stem}: `{}` (line {}) rests on the essay alone",
+                    a.id,
+                    a.line
+                );
+            }
+        }
     }
 }

@@ -49,6 +49,9 @@ pub struct StateOptions {
     #[arg(long, value_name = "N", allow_negative_numbers = true,
           help = format!("Months simulated, 1 … {MAX_HORIZON} (default: the scenario's)"))]
     pub horizon: Option<usize>,
+    /// Starts from one of the scenario's named views (its values over the defaults or the link's); --set overrides it.
+    #[arg(long, value_name = "VIEW_ID")]
+    pub view: Option<String>,
     /// Sets one assumption (ids as printed by `list`), e.g. --set model.balance=0.05; repeatable.
     #[arg(long = "set", value_name = "ID=VALUE", value_parser = assignment)]
     pub set: Vec<(String, String)>,
@@ -151,6 +154,9 @@ pub struct CompareOptions {
     /// State A: a share link (applied to --against's scenario when both are given).
     #[arg(long, value_name = "URL")]
     pub against_link: Option<String>,
+    /// State A: a named view (of --against's scenario, else of B's), e.g. --view essay-thesis --against-view sceptics.
+    #[arg(long, value_name = "VIEW_ID")]
+    pub against_view: Option<String>,
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
     pub format: Option<Format>,
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::report::pct;
-use super::{prepare, report_notes, CliError, CompareOptions, Format, Prepared, StateOptions};
+use super::{apply_view, prepare, report_notes, CliError, CompareOptions, Format, Prepared, StateOptions};
 use crate::analysis::compare::{compare_states, StateComparison};
 use crate::analysis::NOTICE;
 
@@ -17,18 +17,29 @@ const MARKED_MULTIPLE: f64 = 2.0;
 /// State A and how to describe it.
 fn reference(options: &CompareOptions, b: &Prepared) -> Result<(Prepared, String), CliError> {
     if options.against.is_none() && options.against_link.is_none() {
+        let mut values = b.scenario.defaults();
+        let named_view = match &options.against_view {
+            Some(id) => Some(apply_view(&b.scenario, id, &mut values)?),
+            None => None,
+        };
+        let described = match &options.against_view {
+            Some(id) => format!("the view `{id}`"),
+            None => "the scenario's defaults".to_string(),
+        };
         let a = Prepared {
             scenario: b.scenario.clone(),
-            values: b.scenario.defaults(),
+            values,
             settings: b.settings,
             view: Default::default(),
+            named_view,
             notes: Vec::new(),
         };
-        return Ok((a, "the scenario's defaults".to_string()));
+        return Ok((a, described));
     }
     let state = StateOptions {
         scenario: options.against.clone(),
         link: options.against_link.clone(),
+        view: options.against_view.clone(),
         ..StateOptions::default()
     };
     let a = prepare(&state)?;
@@ -42,7 +53,10 @@ fn reference(options: &CompareOptions, b: &Prepared) -> Result<(Prepared, String
         );
     }
     let described = match (&options.against, &options.against_link) {
-        (Some(name), None) => format!("`{name}` at its defaults"),
+        (Some(name), None) => match &options.against_view {
+            Some(view) => format!("`{name}` with the view `{view}`"),
+            None => format!("`{name}` at its defaults"),
+        },
         (_, Some(_)) => "the state of --against-link".to_string(),
         (None, None) => unreachable!("handled above"),
     };
@@ -80,7 +94,11 @@ fn table(a: &Prepared, a_described: &str, b: &Prepared, comparison: &StateCompar
     let mut out = String::new();
     let _ = writeln!(out, "Comparison of two states\n{NOTICE}");
     let _ = writeln!(out, "A: {} ({}): {a_described}", a.scenario.title, a.scenario.id);
-    let _ = writeln!(out, "B: {} ({}): the state given", b.scenario.title, b.scenario.id);
+    let given = match b.named_view {
+        Some(v) => format!("the view `{}` and the options given", b.scenario.views[v].id),
+        None => "the state given".to_string(),
+    };
+    let _ = writeln!(out, "B: {} ({}): {given}", b.scenario.title, b.scenario.id);
     let _ = writeln!(
         out,
         "seed {}, {} runs, {} months; both states on the same random draws\n",
@@ -132,7 +150,10 @@ fn table(a: &Prepared, a_described: &str, b: &Prepared, comparison: &StateCompar
 }
 
 fn json(a: &Prepared, b: &Prepared, comparison: &StateComparison) -> String {
-    let state = |p: &Prepared| json!({"scenario": p.scenario.id, "content_hash": p.scenario.content_hash});
+    let state = |p: &Prepared| {
+        let view = p.named_view.map(|v| p.scenario.views[v].id.clone());
+        json!({"scenario": p.scenario.id, "content_hash": p.scenario.content_hash, "view": view})
+    };
     let outcomes: Vec<Value> = comparison
         .outcomes
         .iter()

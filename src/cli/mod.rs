@@ -163,6 +163,8 @@ pub struct Prepared {
     pub settings: Settings,
     /// The link's view (which pair the page showed, …), for commands that draw.
     pub view: LinkView,
+    /// The scenario's named view applied by `--view` (index into `scenario.views`).
+    pub named_view: Option<usize>,
     pub notes: Vec<LinkNote>,
 }
 
@@ -225,6 +227,10 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
         }
         settings.horizon = horizon;
     }
+    let named_view = match &options.view {
+        Some(id) => Some(apply_view(&scenario, id, &mut values)?),
+        None => None,
+    };
     for (id, text) in &options.set {
         let index = scenario.assumption_index(id).ok_or_else(|| {
             CliError(format!(
@@ -249,8 +255,26 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
         values,
         settings,
         view,
+        named_view,
         notes,
     })
+}
+
+/// Puts a named view's values into `values` (`--view`); an unknown id is an error listing the views.
+pub(super) fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> Result<usize, CliError> {
+    let index = scenario.views.iter().position(|v| v.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = scenario.views.iter().map(|v| v.id.as_str()).collect();
+        let known = if ids.is_empty() {
+            "it has no views".to_string()
+        } else {
+            format!("its views are {}", ids.join(", "))
+        };
+        CliError(format!("--view {id}: `{}` has no such view; {known}", scenario.id))
+    })?;
+    for &(assumption, value) in &scenario.views[index].values {
+        values[assumption] = value;
+    }
+    Ok(index)
 }
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.

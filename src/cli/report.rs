@@ -10,6 +10,14 @@ use crate::analysis::convergence::caveat;
 use crate::analysis::NOTICE;
 use crate::engine::Summary;
 
+/// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
+pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
+    match scenario.month_label(month) {
+        Some(label) => format!("month {month} ({label})"),
+        None => format!("month {month}"),
+    }
+}
+
 /// "42.3%": a probability as the tables print it.
 pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
@@ -23,9 +31,16 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
     let _ = writeln!(
         out,
-        "seed {}, {} runs, {} months\n",
+        "seed {}, {} runs, {} months",
         settings.seed, settings.runs, horizon
     );
+    if let Some(start) = s.start {
+        let _ = writeln!(out, "month 0 = {start}; {} is the last month", month_text(s, horizon));
+    }
+    if let Some(view) = prepared.named_view.map(|v| &s.views[v]) {
+        let _ = writeln!(out, "view: {} — {}", view.id, view.title);
+    }
+    out.push('\n');
     let changed: Vec<_> = s
         .assumptions
         .iter()
@@ -56,11 +71,20 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "\nEvents (fired by month {horizon}; first month quartiles; mean firings):"
+        "\nEvents (fired by {}; first month quartiles; mean firings):",
+        month_text(s, horizon)
     );
     for (spec, e) in s.events.iter().zip(&summary.events) {
         let timing = e.first_month_quartiles.map_or("never fired".to_string(), |q| {
-            format!("months {:.0}/{:.0}/{:.0}", q[0], q[1], q[2])
+            let months = format!("months {:.0}/{:.0}/{:.0}", q[0], q[1], q[2]);
+            match s.start {
+                // Quartiles may fall between months; the calendar label is of the month rounded down.
+                Some(start) => {
+                    let label = |m: f64| start.month_label(m.floor().max(0.0) as usize);
+                    format!("{months} ({}/{}/{})", label(q[0]), label(q[1]), label(q[2]))
+                }
+                None => months,
+            }
         });
         let _ = writeln!(
             out,
@@ -73,7 +97,8 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "\nAlignment at month {horizon} (5% / 25% / median / 75% / 95%; mean):"
+        "\nAlignment at {} (5% / 25% / median / 75% / 95%; mean):",
+        month_text(s, horizon)
     );
     for (p, bands) in summary.pairs.iter().enumerate() {
         let q = bands.quantiles[horizon];
@@ -89,7 +114,7 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
             bands.mean[horizon]
         );
     }
-    let _ = writeln!(out, "\nMost frequent two-bloc splits at month {horizon}:");
+    let _ = writeln!(out, "\nMost frequent two-bloc splits at {}:", month_text(s, horizon));
     for bloc in &summary.blocs {
         let _ = writeln!(
             out,
@@ -135,8 +160,13 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         .iter()
         .zip(&summary.events)
         .map(|(e, st)| {
+            let calendar = st.first_month_quartiles.and_then(|q| {
+                s.start
+                    .map(|start| q.map(|m| start.month_label(m.floor().max(0.0) as usize)))
+            });
             json!({"id": e.id, "label": e.label, "fired_probability": st.fired.probability, "std_error": st.fired.std_error,
-                   "first_month_quartiles": st.first_month_quartiles, "mean_firings": st.mean_firings, "cumulative": st.cumulative})
+                   "first_month_quartiles": st.first_month_quartiles, "first_month_calendar": calendar,
+                   "mean_firings": st.mean_firings, "cumulative": st.cumulative})
         })
         .collect();
     let blocs: Vec<Value> = summary
@@ -149,9 +179,19 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         })
         .collect();
     let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
+    // Calendar month of model months 0 … horizon (the index of every per-month series), when the
+    // file states its start.
+    let calendar: Option<Vec<String>> = s
+        .start
+        .map(|start| (0..=summary.settings.horizon).map(|m| start.month_label(m)).collect());
+    let view = prepared
+        .named_view
+        .map(|v| json!({"id": s.views[v].id, "title": s.views[v].title}));
     let object = json!({
         "notice": NOTICE,
-        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash},
+        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash, "start": s.start.map(|d| d.to_string())},
+        "view": view,
+        "calendar_months": calendar,
         "settings": summary.settings,
         "quantile_levels": crate::engine::QUANTILE_LEVELS,
         "assumptions": assumptions,

@@ -6,10 +6,10 @@ use toml::Spanned;
 
 use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
-use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef};
+use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef, RawView};
 use super::{
     pair_by_key, pair_key, Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters,
-    OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef,
+    OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef, StartDate, View,
 };
 use crate::engine::{pair_index, Comparison, Outcome, Reference, When};
 
@@ -353,6 +353,8 @@ impl<'a> Checker<'a> {
         let pairs = self.pairs(&raw, &actors);
         let events = self.events(&raw, &actors);
         let outcomes = self.outcomes(&raw.outcomes, &actors);
+        let start = self.start(&raw);
+        let views = self.views(&raw.views);
 
         Scenario {
             id,
@@ -368,6 +370,8 @@ impl<'a> Checker<'a> {
             events,
             outcomes,
             assumptions: std::mem::take(&mut self.assumptions),
+            start,
+            views,
             content_hash: content_hash(text),
         }
     }
@@ -927,6 +931,7 @@ impl<'a> Checker<'a> {
             .enumerate()
             .filter_map(|(k, r)| self.source_ref(r, &format!("{field}.sources[{k}]")))
             .collect();
+        let plausible = self.plausible(raw, field, quantity, (lo, hi));
         if self.assumptions.iter().any(|a| a.id == id) {
             self.error(line, field, format!("assumption id `{id}` would be used twice"));
         }
@@ -942,9 +947,157 @@ impl<'a> Checker<'a> {
             rationale: raw.rationale.clone(),
             confidence,
             sources,
+            plausible,
             line,
         });
         self.assumptions.len() - 1
+    }
+
+    /// An assumption's `plausible = [low, high]`: inside the range, around the default, and for an
+    /// event's jump or shift on the side of zero the default is on (the event keeps its meaning).
+    fn plausible(
+        &mut self,
+        raw: &RawAssumption,
+        field: &str,
+        quantity: Quantity,
+        range: (f64, f64),
+    ) -> Option<(f64, f64)> {
+        let spanned = raw.plausible.as_ref()?;
+        let line = self.line(spanned);
+        let field = format!("{field}.plausible");
+        let &[lo, hi] = spanned.get_ref().as_slice() else {
+            let count = spanned.get_ref().len();
+            self.error(
+                line,
+                field,
+                format!("a plausible range is two numbers, [low, high]; this has {count}"),
+            );
+            return None;
+        };
+        let default = raw.value;
+        let problem = if !(lo.is_finite() && hi.is_finite()) || lo > hi {
+            Some(format!("[{lo}, {hi}] must run from low to high"))
+        } else if lo < range.0 - 1e-12 || hi > range.1 + 1e-12 {
+            Some(format!(
+                "[{lo}, {hi}] must lie inside the range [{}, {}]",
+                range.0, range.1
+            ))
+        } else if default < lo - 1e-12 || default > hi + 1e-12 {
+            Some(format!("[{lo}, {hi}] must contain the default value {default}"))
+        } else if matches!(quantity, Quantity::Jump | Quantity::Shift)
+            && ((default > 0.0 && lo < 0.0) || (default < 0.0 && hi > 0.0))
+        {
+            Some(format!(
+                "[{lo}, {hi}] crosses zero: within its plausible range an event's effect keeps the sign of its default {default}"
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => {
+                self.error(line, field, message);
+                None
+            }
+            None => Some((lo, hi)),
+        }
+    }
+
+    /// `start = 2025-08-31`: a TOML local date (no time, no offset), the calendar day of month 0.
+    fn start(&mut self, raw: &RawScenario) -> Option<StartDate> {
+        let spanned = raw.start.as_ref()?;
+        let line = self.line(spanned);
+        let datetime = spanned.get_ref();
+        match (datetime.date, datetime.time, datetime.offset) {
+            (Some(date), None, None) => Some(StartDate {
+                year: date.year as i32,
+                month: date.month as u32,
+                day: date.day as u32,
+            }),
+            _ => {
+                self.error(
+                    line,
+                    "start",
+                    format!("`{datetime}` is not a date; write the day of month 0 as e.g. start = 2025-08-31"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `[[views]]`: named sets of values. Every id must name an assumption and every value must be
+    /// a position of that assumption's slider; the sources are checked like an assumption's.
+    fn views(&mut self, raw: &[Spanned<RawView>]) -> Vec<View> {
+        let mut views: Vec<View> = Vec::new();
+        for (i, spanned) in raw.iter().enumerate() {
+            let view = spanned.get_ref();
+            let line = self.line(spanned);
+            let path = format!("views[{i}]");
+            let id = view.id.get_ref().clone();
+            let id_line = self.line(&view.id);
+            let used = views.iter().any(|v| v.id == id);
+            self.check_slug_id(id_line, format!("{path}.id"), "view", &id, used);
+            self.check_text(line, &format!("{path}.title"), &view.title, Some(MAX_LABEL_CHARS));
+            self.check_text(line, &format!("{path}.rationale"), &view.rationale, None);
+            if view.sources.is_empty() {
+                self.error(
+                    line,
+                    format!("{path}.sources"),
+                    "a view needs at least one source (the passages its values follow, or \"judgement\")",
+                );
+            }
+            let sources = view
+                .sources
+                .iter()
+                .enumerate()
+                .filter_map(|(k, r)| self.source_ref(r, &format!("{path}.sources[{k}]")))
+                .collect();
+            let mut entries: Vec<_> = view.values.iter().collect();
+            entries.sort_by_key(|(key, _)| key.span().start);
+            let mut values = Vec::new();
+            for (key, value) in entries {
+                let key_line = self.line(key);
+                let field = format!("{path}.values.\"{}\"", key.get_ref());
+                if let Some(pair) = self.view_value(key.get_ref(), *value.get_ref(), key_line, field) {
+                    values.push(pair);
+                }
+            }
+            views.push(View {
+                id,
+                title: view.title.clone(),
+                rationale: view.rationale.clone(),
+                sources,
+                values,
+                line,
+            });
+        }
+        views
+    }
+
+    /// One `"assumption-id" = value` of a view: the assumption must exist and accept the value.
+    fn view_value(&mut self, id: &str, value: f64, line: usize, field: String) -> Option<(usize, f64)> {
+        let Some(index) = self.assumptions.iter().position(|a| a.id == id) else {
+            self.error(
+                line,
+                field,
+                format!("`{id}` is not an assumption of this scenario (ids as `alignment-sim list` prints them)"),
+            );
+            return None;
+        };
+        let a = &self.assumptions[index];
+        let (lo, hi) = a.range;
+        let offset = (value - lo) / a.step;
+        let message = if !a.accepts(value) {
+            format!("{value} lies outside the range [{lo}, {hi}] of `{id}`")
+        } else if (offset - offset.round()).abs() > 1e-6 {
+            format!(
+                "{value} is not a slider position of `{id}` (range start {lo} plus a whole number of steps of {})",
+                a.step
+            )
+        } else {
+            return Some((index, value));
+        };
+        self.error(line, field, message);
+        None
     }
 
     fn source_ref(&mut self, raw: &RawSourceRef, field: &str) -> Option<SourceRef> {

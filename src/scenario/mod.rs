@@ -168,11 +168,20 @@ pub struct Assumption {
     pub rationale: String,
     pub confidence: Confidence,
     pub sources: Vec<SourceRef>,
+    /// The values the modeller would not be surprised by at the stated confidence, inside
+    /// `range`, containing the default; an event effect keeps its sign within it. `None` when
+    /// the file gives none (allowed for third-party files; the built-in files give one everywhere).
+    pub plausible: Option<(f64, f64)>,
     /// Line of the record in the file.
     pub line: usize,
 }
 
 impl Assumption {
+    /// The plausible range, or the whole slider range when the file states none.
+    pub fn plausible_or_range(&self) -> (f64, f64) {
+        self.plausible.unwrap_or(self.range)
+    }
+
     /// Whether `value` can be used: a finite number inside the range, ends included, compared
     /// exactly. This is the one tolerance rule for ranges (links, `--set`, the page's sliders):
     /// there is none. A value a hair past an end (a probability of 1.0000000000009) is outside,
@@ -300,6 +309,44 @@ pub struct OutcomeSpec {
     pub outcome: Outcome,
 }
 
+/// The calendar day of month 0 (`start = 2025-08-31`): month `m` is `m` calendar months later.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StartDate {
+    pub year: i32,
+    /// 1 … 12.
+    pub month: u32,
+    /// 1 … 31.
+    pub day: u32,
+}
+
+impl StartDate {
+    /// "2026-11": the calendar month that model month `m` falls in (month 0 is the start's own).
+    pub fn month_label(self, m: usize) -> String {
+        let months = self.year as i64 * 12 + (self.month as i64 - 1) + m as i64;
+        format!("{:04}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
+    }
+}
+
+impl std::fmt::Display for StartDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A named reading of the documents: a set of assumption values with its reasons.
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    /// Slug used by `--view` (and later in links).
+    pub id: String,
+    pub title: String,
+    pub rationale: String,
+    pub sources: Vec<SourceRef>,
+    /// (assumption index, value) for every assumption the view sets; the rest keep their defaults.
+    pub values: Vec<(usize, f64)>,
+    /// Line of the `[[views]]` record in the file.
+    pub line: usize,
+}
+
 /// A validated scenario file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -320,6 +367,10 @@ pub struct Scenario {
     pub events: Vec<EventSpec>,
     pub outcomes: Vec<OutcomeSpec>,
     pub assumptions: Vec<Assumption>,
+    /// The calendar day of month 0, when the file states one.
+    pub start: Option<StartDate>,
+    /// Named sets of values (each document's reading, the sceptics', no change), in file order.
+    pub views: Vec<View>,
     /// Short hash of the file's text, to tell when a link was made with another version.
     pub content_hash: String,
 }
@@ -337,6 +388,24 @@ impl Scenario {
             runs: self.runs,
             horizon: self.horizon,
         }
+    }
+
+    /// The value of every assumption under a view: the defaults with the view's values put in.
+    pub fn view_values(&self, view: &View) -> Vec<f64> {
+        let mut values = self.defaults();
+        for &(index, value) in &view.values {
+            values[index] = value;
+        }
+        values
+    }
+
+    pub fn view(&self, id: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.id == id)
+    }
+
+    /// "2026-11" for model month `m`, when the file states its start.
+    pub fn month_label(&self, m: usize) -> Option<String> {
+        self.start.map(|start| start.month_label(m))
     }
 
     pub fn assumption_index(&self, id: &str) -> Option<usize> {
@@ -445,5 +514,36 @@ impl Scenario {
         } else {
             format!("{} | {}", ids(&first), ids(&second))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StartDate;
+
+    /// Worked by hand: month 0 is August 2025 (the start's own month); 4 months on is December,
+    /// 5 is January of the next year, 15 is November 2026 ("today" for the built-in files).
+    #[test]
+    fn months_count_calendar_months_from_the_start() {
+        let start = StartDate {
+            year: 2025,
+            month: 8,
+            day: 31,
+        };
+        assert_eq!(start.month_label(0), "2025-08");
+        assert_eq!(start.month_label(4), "2025-12");
+        assert_eq!(start.month_label(5), "2026-01");
+        assert_eq!(start.month_label(15), "2026-11");
+        assert_eq!(start.month_label(36), "2028-08");
+        // 240 months (the longest horizon) is exactly 20 years.
+        assert_eq!(start.month_label(240), "2045-08");
+        let january = StartDate {
+            year: 1999,
+            month: 1,
+            day: 1,
+        };
+        assert_eq!(january.month_label(11), "1999-12");
+        assert_eq!(january.month_label(12), "2000-01");
+        assert_eq!(start.to_string(), "2025-08-31");
     }
 }

@@ -15,6 +15,9 @@ pub struct RawScenario {
     pub runs: Option<Spanned<i64>>,
     #[serde(default)]
     pub seed: Option<Spanned<i64>>,
+    /// The calendar day of month 0, a TOML local date (`start = 2025-08-31`).
+    #[serde(default)]
+    pub start: Option<Spanned<toml::value::Datetime>>,
     pub sources: Vec<Spanned<RawSource>>,
     pub model: RawModel,
     pub actors: Vec<Spanned<RawActor>>,
@@ -22,6 +25,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub events: Vec<Spanned<RawEvent>>,
     pub outcomes: Vec<Spanned<RawOutcome>>,
+    #[serde(default)]
+    pub views: Vec<Spanned<RawView>>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +59,9 @@ pub struct RawAssumption {
     pub value: f64,
     /// Exactly two numbers (checked by the loader, which names the field when not).
     pub range: Spanned<Vec<f64>>,
+    /// `[low, high]` inside the range: the values the modeller would not be surprised by.
+    #[serde(default)]
+    pub plausible: Option<Spanned<Vec<f64>>>,
     #[serde(default)]
     pub step: Option<f64>,
     #[serde(default)]
@@ -137,4 +145,17 @@ pub struct RawOutcome {
     pub test: Spanned<String>,
     /// `horizon`, `any_month` or `every_month`.
     pub when: Spanned<String>,
+}
+
+/// A named set of assumption values: one reading of the documents.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawView {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub rationale: String,
+    pub sources: Vec<RawSourceRef>,
+    /// Assumption id → value; ids are checked by the loader (keys keep their place in the file).
+    #[serde(default)]
+    pub values: std::collections::BTreeMap<Spanned<String>, Spanned<f64>>,
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Assumption, Scenario};
+use super::{Assumption, Scenario, SourceRef};
 use crate::engine::Settings;
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
@@ -37,6 +37,22 @@ fn assumption(out: &mut String, scenario: &Scenario, table: &str, a: &Assumption
     let _ = writeln!(out, "[{table}]");
     let _ = writeln!(out, "value = {}", number(value));
     let _ = writeln!(out, "range = [{}, {}]", number(a.range.0), number(a.range.1));
+    match a.plausible {
+        Some((lo, hi)) if (lo..=hi).contains(&value) => {
+            let _ = writeln!(out, "plausible = [{}, {}]", number(lo), number(hi));
+        }
+        // The file's plausible range must hold its default; a value moved outside it drops it
+        // (kept as a comment) rather than making the file invalid.
+        Some((lo, hi)) => {
+            let _ = writeln!(
+                out,
+                "# plausible = [{}, {}] left out: the value chosen here lies outside it",
+                number(lo),
+                number(hi)
+            );
+        }
+        None => {}
+    }
     let _ = writeln!(out, "step = {}", number(a.step));
     if let Some(unit) = &a.unit {
         let _ = writeln!(out, "unit = {}", quoted(unit));
@@ -44,8 +60,13 @@ fn assumption(out: &mut String, scenario: &Scenario, table: &str, a: &Assumption
     let _ = writeln!(out, "label = {}", quoted(&a.label));
     let _ = writeln!(out, "rationale = {}", quoted(&a.rationale));
     let _ = writeln!(out, "confidence = {}", quoted(a.confidence.as_str()));
+    source_refs(out, scenario, &a.sources);
+}
+
+/// `sources = [ { source = …, quote = …, note = … }, … ]` of an assumption or a view.
+fn source_refs(out: &mut String, scenario: &Scenario, refs: &[SourceRef]) {
     let _ = writeln!(out, "sources = [");
-    for r in &a.sources {
+    for r in refs {
         let mut fields = vec![format!("source = {}", quoted(&scenario.sources[r.source].id))];
         if let Some(q) = &r.quote {
             fields.push(format!("quote = {}", quoted(q)));
@@ -77,7 +98,11 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
     let _ = writeln!(out, "summary = {}", quoted(&scenario.summary));
     let _ = writeln!(out, "horizon = {}", settings.horizon);
     let _ = writeln!(out, "runs = {}", settings.runs);
-    let _ = writeln!(out, "seed = {}\n", settings.seed);
+    let _ = writeln!(out, "seed = {}", settings.seed);
+    if let Some(start) = scenario.start {
+        let _ = writeln!(out, "start = {start}");
+    }
+    out.push('\n');
     for source in &scenario.sources {
         let _ = writeln!(out, "[[sources]]");
         let _ = writeln!(out, "id = {}", quoted(&source.id));
@@ -237,6 +262,22 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
         }
         let _ = writeln!(out, "test = {}\nwhen = {}\n", quoted(&outcome.test), quoted(when));
     }
+    // Views keep their own values: they are readings of the documents, not of the current state.
+    for view in &scenario.views {
+        let _ = writeln!(
+            out,
+            "[[views]]\nid = {}\ntitle = {}\nrationale = {}",
+            quoted(&view.id),
+            quoted(&view.title),
+            quoted(&view.rationale)
+        );
+        source_refs(&mut out, scenario, &view.sources);
+        let _ = writeln!(out, "[views.values]");
+        for &(index, value) in &view.values {
+            let _ = writeln!(out, "{} = {}", quoted(&scenario.assumptions[index].id), number(value));
+        }
+        out.push('\n');
+    }
     out
 }
 
@@ -250,6 +291,9 @@ mod tests {
     fn comparable(mut s: Scenario) -> Scenario {
         for a in &mut s.assumptions {
             a.line = 0;
+        }
+        for v in &mut s.views {
+            v.line = 0;
         }
         s.content_hash.clear();
         s
@@ -279,6 +323,11 @@ mod tests {
         };
         let back = parse_scenario("written.toml", &scenario_to_toml(&s, &values, settings)).unwrap();
         assert_eq!(back.defaults(), values);
+        // A plausible range survives where it still holds the new default, and only there.
+        for ((a, b), v) in s.assumptions.iter().zip(&back.assumptions).zip(&values) {
+            let holds = a.plausible.is_some_and(|(lo, hi)| lo <= *v && *v <= hi);
+            assert_eq!(b.plausible, if holds { a.plausible } else { None }, "{}", a.id);
+        }
         assert_eq!(back.default_settings(), settings);
         assert_eq!(
             Ensemble::run(back.model(&back.defaults()), settings),
