@@ -27,8 +27,8 @@ test('an uploaded scenario runs, travels in the link, and the link reproduces it
   // A variant with its own title and a different default, so that only the carried file gives these numbers.
   const text = builtinText('russia-dprk-alignment')
     .replace(/^title = .*$/m, 'title = "My uploaded variant"')
-    .replace('[model.balance]\nvalue = 0.02', '[model.balance]\nvalue = 0.06');
-  assert.ok(text.includes('value = 0.06'));
+    .replace('[model.balance]\nvalue = 0.02', '[model.balance]\nvalue = 0.03'); // inside its plausible range
+  assert.ok(text.includes('value = 0.03'));
   const file = path.join(ARTIFACTS, 'uploaded.toml');
   writeFileSync(file, text);
   await openLoader(page);
