@@ -6,7 +6,7 @@ use toml::Spanned;
 
 use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
-use super::raw::{RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef, RawView};
+use super::raw::{read_scenario, RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef, RawView};
 use super::{
     pair_by_key, pair_key, Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters,
     OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef, StartDate, View,
@@ -163,7 +163,7 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
             message,
         }])
     };
-    let deserializer = toml::de::Deserializer::parse(text).map_err(|e| match e.span() {
+    let root = toml::de::DeTable::parse(text).map_err(|e| match e.span() {
         // A syntax error is about the text at a position, not a field's value.
         Some(span) => error(
             Some(line_of(text, span.start)),
@@ -183,15 +183,11 @@ fn deserialize(file: &str, text: &str) -> Result<RawScenario, ScenarioErrors> {
             )
         }
     })?;
-    serde::Deserialize::deserialize(deserializer).map_err(|e: toml::de::Error| {
-        let message = e.message().trim().to_string();
+    let root = Spanned::new(root.span(), toml::de::DeValue::Table(root.into_inner()));
+    read_scenario(&root).map_err(|e| {
         // A missing field is reported at its table; anything else at the offending key.
-        let key_on_line = !message.starts_with("missing field");
-        let field = e
-            .span()
-            .map(|s| field_path_at(text, s.start, key_on_line))
-            .unwrap_or_default();
-        error(e.span().map(|s| line_of(text, s.start)), field, message)
+        let field = field_path_at(text, e.span.start, e.at_key);
+        error(Some(line_of(text, e.span.start)), field, e.message)
     })
 }
 

@@ -1,36 +1,35 @@
-//! The scenario file as written (TOML 1.0), before validation. Unknown keys are errors.
+//! The scenario file as written (TOML 1.1), before validation, read from the parser's tree by hand.
+//!
+//! Why by hand and not with serde's derive: each derived struct instantiates the TOML reader's
+//! generic deserializer again, and with a dozen structs that was about 18 KB of the page's gzipped
+//! bundle. Here the tree is walked once, with one small function per struct. The shape rules are
+//! serde's: unknown keys, missing keys and wrong types are errors, reported at the key (unknown),
+//! the table (missing) or the value (wrong type), in serde's words so that messages stay familiar.
 
-use serde::Deserialize;
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub format: Spanned<i64>,
     pub id: Spanned<String>,
     pub title: Spanned<String>,
     pub summary: Spanned<String>,
     pub horizon: Spanned<i64>,
-    #[serde(default)]
     pub runs: Option<Spanned<i64>>,
-    #[serde(default)]
     pub seed: Option<Spanned<i64>>,
     /// The calendar day of month 0, a TOML local date (`start = 2025-08-31`).
-    #[serde(default)]
-    pub start: Option<Spanned<toml::value::Datetime>>,
+    pub start: Option<Spanned<toml_datetime::Datetime>>,
     pub sources: Vec<Spanned<RawSource>>,
     pub model: RawModel,
     pub actors: Vec<Spanned<RawActor>>,
     pub pairs: Vec<Spanned<RawPair>>,
-    #[serde(default)]
     pub events: Vec<Spanned<RawEvent>>,
     pub outcomes: Vec<Spanned<RawOutcome>>,
-    #[serde(default)]
     pub views: Vec<Spanned<RawView>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawSource {
     pub id: Spanned<String>,
     pub title: String,
@@ -38,33 +37,23 @@ pub struct RawSource {
     pub kind: Spanned<String>,
     pub description: String,
     pub reliability: String,
-    #[serde(default)]
     pub file: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawSourceRef {
     pub source: Spanned<String>,
-    #[serde(default)]
     pub quote: Option<String>,
-    #[serde(default)]
     pub note: Option<String>,
 }
 
 /// Every numeric input of the model is written as one of these.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawAssumption {
     pub value: f64,
     /// Exactly two numbers (checked by the loader, which names the field when not).
     pub range: Spanned<Vec<f64>>,
     /// `[low, high]` inside the range: the values the modeller would not be surprised by.
-    #[serde(default)]
     pub plausible: Option<Spanned<Vec<f64>>>,
-    #[serde(default)]
     pub step: Option<f64>,
-    #[serde(default)]
     pub unit: Option<String>,
     pub label: String,
     pub rationale: String,
@@ -72,74 +61,52 @@ pub struct RawAssumption {
     pub sources: Vec<RawSourceRef>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawModel {
     pub volatility: Spanned<RawAssumption>,
     pub half_life: Spanned<RawAssumption>,
     pub balance: Spanned<RawAssumption>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawActor {
     pub id: Spanned<String>,
     pub name: String,
     pub weight: Spanned<RawAssumption>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawPair {
     pub between: Spanned<Vec<String>>,
     pub initial: Spanned<RawAssumption>,
     pub baseline: Spanned<RawAssumption>,
-    #[serde(default)]
     pub volatility: Option<Spanned<RawAssumption>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub id: Spanned<String>,
     pub label: String,
     pub description: String,
-    #[serde(default)]
     pub repeatable: bool,
     pub probability: Spanned<RawAssumption>,
-    #[serde(default)]
     pub opens: Option<Spanned<RawAssumption>>,
-    #[serde(default)]
     pub closes: Option<Spanned<RawAssumption>>,
-    #[serde(default)]
     pub conditions: Vec<Spanned<RawCondition>>,
     pub effects: Vec<Spanned<RawEffect>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawCondition {
     pub between: Spanned<Vec<String>>,
     pub op: Spanned<String>,
     pub threshold: Spanned<RawAssumption>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawEffect {
     pub between: Spanned<Vec<String>>,
-    #[serde(default)]
     pub jump: Option<Spanned<RawAssumption>>,
-    #[serde(default)]
     pub shift: Option<Spanned<RawAssumption>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawOutcome {
     pub id: Spanned<String>,
     pub label: String,
-    #[serde(default)]
     pub description: Option<String>,
     /// `"RUS-CHN < 0.3"` or `"RUS-USA > RUS-CHN"`.
     pub test: Spanned<String>,
@@ -148,14 +115,330 @@ pub struct RawOutcome {
 }
 
 /// A named set of assumption values: one reading of the documents.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawView {
     pub id: Spanned<String>,
     pub title: String,
     pub rationale: String,
     pub sources: Vec<RawSourceRef>,
     /// Assumption id → value; ids are checked by the loader (keys keep their place in the file).
-    #[serde(default)]
-    pub values: std::collections::BTreeMap<Spanned<String>, Spanned<f64>>,
+    pub values: Vec<(Spanned<String>, Spanned<f64>)>,
+}
+
+/// The first problem with the file's shape: where (`span`) and what.
+pub struct ShapeError {
+    pub span: Range<usize>,
+    pub message: String,
+    /// The error is about the key on the span's line (a wrong or unknown key), not about the table
+    /// it belongs to (a missing key): it decides which field path the message names.
+    pub at_key: bool,
+}
+
+type Shape<T> = Result<T, ShapeError>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+fn invalid_type(value: &Value, expected: &str) -> ShapeError {
+    let found = match value.get_ref() {
+        DeValue::String(s) => format!("string {:?}", s.chars().take(60).collect::<String>()),
+        DeValue::Integer(i) => format!("integer `{i}`"),
+        DeValue::Float(f) => format!("floating point `{f}`"),
+        DeValue::Boolean(b) => format!("boolean `{b}`"),
+        DeValue::Datetime(d) => format!("date-time `{d}`"),
+        DeValue::Array(_) => "array".to_string(),
+        DeValue::Table(_) => "table".to_string(),
+    };
+    ShapeError {
+        span: value.span(),
+        message: format!("invalid type: {found}, expected {expected}"),
+        at_key: true,
+    }
+}
+
+fn string(value: &Value) -> Shape<String> {
+    match value.get_ref() {
+        DeValue::String(s) => Ok(s.to_string()),
+        _ => Err(invalid_type(value, "a string")),
+    }
+}
+
+fn integer(value: &Value) -> Shape<i64> {
+    match value.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| ShapeError {
+            span: value.span(),
+            message: format!("the whole number `{i}` is out of range"),
+            at_key: true,
+        }),
+        _ => Err(invalid_type(value, "a whole number")),
+    }
+}
+
+/// A float, or an integer read as one (as serde reads `value = 1` into an `f64`).
+fn number(value: &Value) -> Shape<f64> {
+    match value.get_ref() {
+        DeValue::Float(f) => f.as_str().parse().map_err(|_| invalid_type(value, "a number")),
+        DeValue::Integer(_) => integer(value).map(|i| i as f64),
+        _ => Err(invalid_type(value, "a number")),
+    }
+}
+
+fn boolean(value: &Value) -> Shape<bool> {
+    match value.get_ref() {
+        DeValue::Boolean(b) => Ok(*b),
+        _ => Err(invalid_type(value, "true or false")),
+    }
+}
+
+fn datetime(value: &Value) -> Shape<toml_datetime::Datetime> {
+    match value.get_ref() {
+        DeValue::Datetime(d) => Ok(*d),
+        _ => Err(invalid_type(value, "a date such as 2025-08-31")),
+    }
+}
+
+/// The value with its span, read by `read`.
+fn spanned<'i, T>(read: impl Fn(&Value<'i>) -> Shape<T>) -> impl Fn(&Value<'i>) -> Shape<Spanned<T>> {
+    move |value| read(value).map(|inner| Spanned::new(value.span(), inner))
+}
+
+/// An array whose every element `read` accepts.
+fn list<'i, T>(read: impl Fn(&Value<'i>) -> Shape<T>) -> impl Fn(&Value<'i>) -> Shape<Vec<T>> {
+    move |value| match value.get_ref() {
+        DeValue::Array(items) => items.iter().map(&read).collect(),
+        _ => Err(invalid_type(value, "an array")),
+    }
+}
+
+/// One TOML table being read as a struct: unknown keys are refused up front, the first in the file.
+struct Table<'a, 'i> {
+    items: &'a DeTable<'i>,
+    span: Range<usize>,
+}
+
+impl<'a, 'i> Table<'a, 'i> {
+    fn open(value: &'a Value<'i>, fields: &[&str]) -> Shape<Self> {
+        let DeValue::Table(items) = value.get_ref() else {
+            return Err(invalid_type(value, "a table"));
+        };
+        if let Some(unknown) = items
+            .keys()
+            .filter(|key| !fields.contains(&key.get_ref().as_ref()))
+            .min_by_key(|key| key.span().start)
+        {
+            let expected = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+            return Err(ShapeError {
+                span: unknown.span(),
+                message: format!("unknown field `{}`, expected one of {expected}", unknown.get_ref()),
+                at_key: true,
+            });
+        }
+        Ok(Table {
+            items,
+            span: value.span(),
+        })
+    }
+
+    fn optional<T>(&self, key: &str, read: impl Fn(&Value<'i>) -> Shape<T>) -> Shape<Option<T>> {
+        self.items.get(key).map(read).transpose()
+    }
+
+    fn required<T>(&self, key: &str, read: impl Fn(&Value<'i>) -> Shape<T>) -> Shape<T> {
+        self.optional(key, read)?.ok_or_else(|| ShapeError {
+            span: self.span.clone(),
+            message: format!("missing field `{key}`"),
+            at_key: false,
+        })
+    }
+
+    /// A list that may be left out (then empty), as serde's `#[serde(default)]` on a `Vec`.
+    fn list_or_empty<T>(&self, key: &str, read: impl Fn(&Value<'i>) -> Shape<T>) -> Shape<Vec<T>> {
+        Ok(self.optional(key, list(read))?.unwrap_or_default())
+    }
+}
+
+/// The whole file's tree, read into [`RawScenario`].
+pub fn read_scenario(root: &Value) -> Shape<RawScenario> {
+    let t = Table::open(
+        root,
+        &[
+            "format", "id", "title", "summary", "horizon", "runs", "seed", "start", "sources", "model", "actors",
+            "pairs", "events", "outcomes", "views",
+        ],
+    )?;
+    Ok(RawScenario {
+        format: t.required("format", spanned(integer))?,
+        id: t.required("id", spanned(string))?,
+        title: t.required("title", spanned(string))?,
+        summary: t.required("summary", spanned(string))?,
+        horizon: t.required("horizon", spanned(integer))?,
+        runs: t.optional("runs", spanned(integer))?,
+        seed: t.optional("seed", spanned(integer))?,
+        start: t.optional("start", spanned(datetime))?,
+        sources: t.required("sources", list(spanned(read_source)))?,
+        model: t.required("model", read_model)?,
+        actors: t.required("actors", list(spanned(read_actor)))?,
+        pairs: t.required("pairs", list(spanned(read_pair)))?,
+        events: t.list_or_empty("events", spanned(read_event))?,
+        outcomes: t.required("outcomes", list(spanned(read_outcome)))?,
+        views: t.list_or_empty("views", spanned(read_view))?,
+    })
+}
+
+fn read_source(value: &Value) -> Shape<RawSource> {
+    let t = Table::open(
+        value,
+        &["id", "title", "date", "kind", "description", "reliability", "file"],
+    )?;
+    Ok(RawSource {
+        id: t.required("id", spanned(string))?,
+        title: t.required("title", string)?,
+        date: t.required("date", string)?,
+        kind: t.required("kind", spanned(string))?,
+        description: t.required("description", string)?,
+        reliability: t.required("reliability", string)?,
+        file: t.optional("file", string)?,
+    })
+}
+
+fn read_source_ref(value: &Value) -> Shape<RawSourceRef> {
+    let t = Table::open(value, &["source", "quote", "note"])?;
+    Ok(RawSourceRef {
+        source: t.required("source", spanned(string))?,
+        quote: t.optional("quote", string)?,
+        note: t.optional("note", string)?,
+    })
+}
+
+fn read_assumption(value: &Value) -> Shape<RawAssumption> {
+    let t = Table::open(
+        value,
+        &[
+            "value",
+            "range",
+            "plausible",
+            "step",
+            "unit",
+            "label",
+            "rationale",
+            "confidence",
+            "sources",
+        ],
+    )?;
+    Ok(RawAssumption {
+        value: t.required("value", number)?,
+        range: t.required("range", spanned(list(number)))?,
+        plausible: t.optional("plausible", spanned(list(number)))?,
+        step: t.optional("step", number)?,
+        unit: t.optional("unit", string)?,
+        label: t.required("label", string)?,
+        rationale: t.required("rationale", string)?,
+        confidence: t.required("confidence", spanned(string))?,
+        sources: t.required("sources", list(read_source_ref))?,
+    })
+}
+
+fn read_model(value: &Value) -> Shape<RawModel> {
+    let t = Table::open(value, &["volatility", "half_life", "balance"])?;
+    Ok(RawModel {
+        volatility: t.required("volatility", spanned(read_assumption))?,
+        half_life: t.required("half_life", spanned(read_assumption))?,
+        balance: t.required("balance", spanned(read_assumption))?,
+    })
+}
+
+fn read_actor(value: &Value) -> Shape<RawActor> {
+    let t = Table::open(value, &["id", "name", "weight"])?;
+    Ok(RawActor {
+        id: t.required("id", spanned(string))?,
+        name: t.required("name", string)?,
+        weight: t.required("weight", spanned(read_assumption))?,
+    })
+}
+
+fn read_pair(value: &Value) -> Shape<RawPair> {
+    let t = Table::open(value, &["between", "initial", "baseline", "volatility"])?;
+    Ok(RawPair {
+        between: t.required("between", spanned(list(string)))?,
+        initial: t.required("initial", spanned(read_assumption))?,
+        baseline: t.required("baseline", spanned(read_assumption))?,
+        volatility: t.optional("volatility", spanned(read_assumption))?,
+    })
+}
+
+fn read_event(value: &Value) -> Shape<RawEvent> {
+    let t = Table::open(
+        value,
+        &[
+            "id",
+            "label",
+            "description",
+            "repeatable",
+            "probability",
+            "opens",
+            "closes",
+            "conditions",
+            "effects",
+        ],
+    )?;
+    Ok(RawEvent {
+        id: t.required("id", spanned(string))?,
+        label: t.required("label", string)?,
+        description: t.required("description", string)?,
+        repeatable: t.optional("repeatable", boolean)?.unwrap_or(false),
+        probability: t.required("probability", spanned(read_assumption))?,
+        opens: t.optional("opens", spanned(read_assumption))?,
+        closes: t.optional("closes", spanned(read_assumption))?,
+        conditions: t.list_or_empty("conditions", spanned(read_condition))?,
+        effects: t.required("effects", list(spanned(read_effect)))?,
+    })
+}
+
+fn read_condition(value: &Value) -> Shape<RawCondition> {
+    let t = Table::open(value, &["between", "op", "threshold"])?;
+    Ok(RawCondition {
+        between: t.required("between", spanned(list(string)))?,
+        op: t.required("op", spanned(string))?,
+        threshold: t.required("threshold", spanned(read_assumption))?,
+    })
+}
+
+fn read_effect(value: &Value) -> Shape<RawEffect> {
+    let t = Table::open(value, &["between", "jump", "shift"])?;
+    Ok(RawEffect {
+        between: t.required("between", spanned(list(string)))?,
+        jump: t.optional("jump", spanned(read_assumption))?,
+        shift: t.optional("shift", spanned(read_assumption))?,
+    })
+}
+
+fn read_outcome(value: &Value) -> Shape<RawOutcome> {
+    let t = Table::open(value, &["id", "label", "description", "test", "when"])?;
+    Ok(RawOutcome {
+        id: t.required("id", spanned(string))?,
+        label: t.required("label", string)?,
+        description: t.optional("description", string)?,
+        test: t.required("test", spanned(string))?,
+        when: t.required("when", spanned(string))?,
+    })
+}
+
+fn read_view(value: &Value) -> Shape<RawView> {
+    let t = Table::open(value, &["id", "title", "rationale", "sources", "values"])?;
+    let values = match t.items.get("values") {
+        None => Vec::new(),
+        Some(table) => {
+            let DeValue::Table(items) = table.get_ref() else {
+                return Err(invalid_type(table, "a table of assumption id = value"));
+            };
+            items
+                .iter()
+                .map(|(key, v)| Ok((Spanned::new(key.span(), key.get_ref().to_string()), spanned(number)(v)?)))
+                .collect::<Shape<_>>()?
+        }
+    };
+    Ok(RawView {
+        id: t.required("id", spanned(string))?,
+        title: t.required("title", string)?,
+        rationale: t.required("rationale", string)?,
+        sources: t.required("sources", list(read_source_ref))?,
+        values,
+    })
 }
