@@ -1455,3 +1455,94 @@ fn bad_plausible_ranges_start_dates_and_views_are_located() {
         parse_scenario(FILE, &good).unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+/// Events that wait for events, dated events and rates: each mistake named where it is.
+#[test]
+fn event_chains_dates_and_rates() {
+    let f = FIXTURE;
+    let event_line = line_of(f, "[[events]]");
+    let probability_line = line_of(f, "[events.probability]");
+    let cases = [
+        case(
+            "after names no event",
+            "after",
+            replace(
+                f,
+                "description = \"Test event.\"\n",
+                "description = \"Test event.\"\nafter = [\"sumit\"]\n",
+            ),
+            "events[0].after[0]",
+            Line::Exact(event_line + 4),
+            &["no event has the id `sumit`"],
+        ),
+        case(
+            "an event waits for itself",
+            "after",
+            replace(
+                f,
+                "description = \"Test event.\"\n",
+                "description = \"Test event.\"\nunless = [\"summit\"]\n",
+            ),
+            "events[0].unless[0]",
+            Line::Exact(event_line + 4),
+            &["cannot wait for itself"],
+        ),
+        case(
+            "a repeatable event with a probability",
+            "rate",
+            replace(
+                f,
+                "description = \"Test event.\"\n",
+                "description = \"Test event.\"\nrepeatable = true\n",
+            ),
+            "events[0].probability",
+            Line::Exact(probability_line + 1),
+            &["`rate`", "not `probability`"],
+        ),
+        case(
+            "a once-only event with a rate",
+            "rate",
+            replace(f, "[events.probability]", "[events.rate]"),
+            "events[0].rate",
+            Line::Exact(probability_line),
+            &["`rate` is for repeatable events"],
+        ),
+        case(
+            "a dated event with a probability",
+            "at",
+            replace(
+                f,
+                "description = \"Test event.\"\n",
+                "description = \"Test event.\"\nat = 5\n",
+            ),
+            "events[0].probability",
+            Line::Exact(probability_line + 1),
+            &["dated with `at`", "leave out `probability`"],
+        ),
+        case(
+            "a date past the limit",
+            "at",
+            replace(
+                f,
+                "description = \"Test event.\"\n",
+                "description = \"Test event.\"\nat = 999\n",
+            ),
+            "events[0].at",
+            Line::Exact(event_line + 4),
+            &["999"],
+        ),
+    ];
+    for case in &cases {
+        check(case);
+    }
+    // The fixture with every construct is valid, and the chain is what the file says.
+    let chains = parse_scenario("event-chains.toml", include_str!("fixtures/event-chains.toml"))
+        .unwrap_or_else(|e| panic!("event-chains fixture:\n{e}"));
+    let index = |id: &str| chains.events.iter().position(|e| e.id == id).unwrap();
+    assert_eq!(chains.events[index("summit")].unless, vec![index("walkout")]);
+    assert_eq!(chains.events[index("follow-up")].after, vec![index("summit")]);
+    assert_eq!(chains.events[index("walkout")].at, Some(8));
+    assert_eq!(chains.events[index("walkout")].per_year, None);
+    let rate = chains.events[index("skirmish")].per_year.unwrap();
+    assert_eq!(chains.assumptions[rate].id, "event.skirmish.rate");
+}

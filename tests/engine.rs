@@ -263,10 +263,13 @@ fn an_event_with_yearly_probability_p_has_fired_by_month_12_in_about_p_of_runs()
     for p in [0.1, 0.5, 0.9] {
         let mut model = plain_model(3, 0.0, 0.0, 0.05, 12.0);
         model.events.push(Event {
-            yearly_probability: p,
+            per_year: p,
             window: (1, u32::MAX),
             repeatable: false,
             conditions: vec![],
+            after: vec![],
+            unless: vec![],
+            certain_month: None,
             effects: vec![Effect {
                 pair: 0,
                 jump: 0.1,
@@ -296,10 +299,14 @@ fn an_event_with_yearly_probability_p_has_fired_by_month_12_in_about_p_of_runs()
 fn windows_conditions_and_repeats_are_respected() {
     let mut model = plain_model(3, 0.0, 0.0, 0.0, 12.0);
     model.events.push(Event {
-        yearly_probability: 1.0,
+        // A rate so high that the monthly hazard 1 − e^(−λ/12) is 1 in floating point.
+        per_year: 1e6,
         window: (5, 7),
         repeatable: true,
         conditions: vec![],
+        after: vec![],
+        unless: vec![],
+        certain_month: None,
         effects: vec![Effect {
             pair: 0,
             jump: 0.01,
@@ -308,7 +315,7 @@ fn windows_conditions_and_repeats_are_respected() {
     });
     // Never eligible: the condition asks for a(pair 1) > 0.5 and pair 1 stays at 0.
     model.events.push(Event {
-        yearly_probability: 1.0,
+        per_year: 1.0,
         window: (1, u32::MAX),
         repeatable: false,
         conditions: vec![alignment_sim::engine::Condition {
@@ -316,6 +323,9 @@ fn windows_conditions_and_repeats_are_respected() {
             comparison: Comparison::Above,
             threshold: 0.5,
         }],
+        after: vec![],
+        unless: vec![],
+        certain_month: None,
         effects: vec![Effect {
             pair: 1,
             jump: 0.5,
@@ -333,7 +343,7 @@ fn windows_conditions_and_repeats_are_respected() {
     let first = &summary.events[0];
     assert_eq!(first.cumulative[4], 0.0);
     assert_eq!(first.cumulative[5], 1.0);
-    assert_eq!(first.mean_firings, 3.0, "fires in months 5, 6, 7 with P = 1");
+    assert_eq!(first.mean_firings, 3.0, "fires in months 5, 6, 7 with hazard 1");
     assert_eq!(summary.events[1].fired.probability, 0.0);
 }
 
@@ -341,10 +351,13 @@ fn windows_conditions_and_repeats_are_respected() {
 fn a_baseline_shift_moves_the_long_run_level() {
     let mut model = plain_model(3, 0.0, 0.0, 0.0, 3.0);
     model.events.push(Event {
-        yearly_probability: 1.0,
+        per_year: 1.0,
         window: (1, 1),
         repeatable: false,
         conditions: vec![],
+        after: vec![],
+        unless: vec![],
+        certain_month: None,
         effects: vec![Effect {
             pair: 2,
             jump: 0.0,
@@ -528,4 +541,130 @@ fn a_random_tape_gives_exactly_the_numbers_the_streams_give() {
         e.summary().outcomes,
         Ensemble::run(s.model(&s.defaults()), other).outcomes
     );
+}
+
+/// An event with nothing but a chance per year, pushed onto `model`; returns its index.
+fn push_event(model: &mut Model, per_year: f64, repeatable: bool) -> usize {
+    model.events.push(Event {
+        per_year,
+        window: (1, u32::MAX),
+        repeatable,
+        conditions: vec![],
+        after: vec![],
+        unless: vec![],
+        certain_month: None,
+        effects: vec![Effect {
+            pair: 0,
+            jump: 0.0,
+            shift: 0.0,
+        }],
+    });
+    model.events.len() - 1
+}
+
+#[test]
+fn a_repeatable_events_rate_is_a_yearly_poisson_rate_not_a_probability() {
+    // λ firings a year, at most one a month: monthly hazard h = 1 − e^(−λ/12). Over 12 months the
+    // chance of no firing is (1 − h)^12 = e^(−λ), and the mean number of firings is 12 h.
+    for rate in [1.0, 12.0] {
+        let mut model = plain_model(3, 0.0, 0.0, 0.0, 12.0);
+        push_event(&mut model, rate, true);
+        let runs = 20_000;
+        let summary = Ensemble::run(
+            model,
+            Settings {
+                seed: 5,
+                runs,
+                horizon: 12,
+            },
+        );
+        let h = 1.0 - (-rate / 12.0_f64).exp();
+        let fired = summary.events[0].fired.probability;
+        let want = 1.0 - (-rate).exp();
+        let se = (want * (1.0 - want) / runs as f64).sqrt().max(1.0 / runs as f64);
+        assert!(
+            (fired - want).abs() < 4.0 * se,
+            "λ = {rate}: fired in {fired}, want {want}"
+        );
+        let mean = summary.events[0].mean_firings;
+        let (want_mean, sd) = (12.0 * h, (12.0 * h * (1.0 - h)).sqrt());
+        assert!(
+            (mean - want_mean).abs() < 4.0 * sd / (runs as f64).sqrt(),
+            "λ = {rate}: {mean} firings, want {want_mean}"
+        );
+    }
+    // Twelve a year is not "every month": about 7.6 of 12 months.
+    assert!(12.0 * (1.0 - (-1.0_f64).exp()) < 7.6);
+}
+
+#[test]
+fn events_wait_for_and_are_ruled_out_by_other_events() {
+    let mut model = plain_model(3, 0.0, 0.0, 0.0, 12.0);
+    // `dated` fires in month 3 in every run; the others have hazard 1 whenever eligible.
+    let dated = push_event(&mut model, 0.0, false);
+    model.events[dated].certain_month = Some(3);
+    // `second` waits for `first`, which comes later in the file and waits for `dated`.
+    let (second, first) = (dated + 1, dated + 2);
+    push_event(&mut model, 1.0, false);
+    model.events[second].after = vec![first];
+    push_event(&mut model, 1.0, false);
+    model.events[first].after = vec![dated];
+    let ruled_out = push_event(&mut model, 1.0, false);
+    model.events[ruled_out].unless = vec![dated];
+    model.events[ruled_out].window = (4, u32::MAX);
+    let before = push_event(&mut model, 1.0, false);
+    model.events[before].unless = vec![dated];
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 2,
+            runs: 50,
+            horizon: 12,
+        },
+    );
+    let first_month = |e: usize| {
+        let stats = &summary.events[e];
+        (0..=12).find(|&m| stats.cumulative[m] == 1.0)
+    };
+    // By hand: `dated` in 3; `first` in 4 (it needs a firing in an *earlier* month); `second` in
+    // 5; `before` in 1 (nothing had fired yet); `ruled_out` opens in 4, after 3: never.
+    assert_eq!(first_month(dated), Some(3));
+    assert_eq!(first_month(first), Some(4));
+    assert_eq!(first_month(second), Some(5));
+    assert_eq!(first_month(before), Some(1));
+    assert_eq!(summary.events[ruled_out].fired.probability, 0.0);
+    assert_eq!(summary.events[dated].cumulative[2], 0.0);
+}
+
+#[test]
+fn a_certain_month_fires_then_whatever_the_window_conditions_and_chance() {
+    let mut model = plain_model(3, 0.0, 0.0, 0.0, 12.0);
+    let once = push_event(&mut model, 1.0, false);
+    model.events[once].certain_month = Some(6);
+    model.events[once].window = (1, 2);
+    model.events[once].conditions = vec![alignment_sim::engine::Condition {
+        pair: 1,
+        comparison: Comparison::Above,
+        threshold: 0.9,
+    }];
+    // A repeatable event keeps its chance in the other months.
+    let repeated = push_event(&mut model, 1e6, true);
+    model.events[repeated].certain_month = Some(6);
+    model.events[repeated].window = (10, 11);
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 9,
+            runs: 40,
+            horizon: 12,
+        },
+    );
+    let once_stats = &summary.events[once];
+    assert_eq!(
+        once_stats.cumulative[5], 0.0,
+        "not in its window's months 1–2: P = 1 but certain in 6 only"
+    );
+    assert_eq!(once_stats.cumulative[6], 1.0);
+    assert_eq!(once_stats.mean_firings, 1.0);
+    assert_eq!(summary.events[repeated].mean_firings, 3.0, "month 6, then 10 and 11");
 }

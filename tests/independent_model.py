@@ -8,8 +8,10 @@ month t = 1..T, for all runs at once:
 
   (a) snapshot a = tanh z;
   (b) every event still eligible (window [opens, closes], 1-based and inclusive; not yet fired unless
-      repeatable), in file order: its conditions are evaluated on the snapshot, and it fires with the
-      monthly hazard 1 - (1 - P)^(1/12);
+      repeatable; every event named in `after` fired in an earlier month, none named in `unless`),
+      in file order: its conditions are evaluated on the snapshot, and it fires with the monthly
+      hazard 1 - (1 - P)^(1/12) (once-only, P within a year) or 1 - exp(-rate/12) (repeatable); an
+      event dated `at = M` fires in month M in every run and, if once-only, in no other month;
   (c) z <- m + (z - m) e^-θ + σ_p sqrt((1 - e^-2θ) / 2θ) ε   (θ = ln 2 / half-life, m = atanh μ,
       σ_p the pair's own volatility if it has one, else the global one), plus
       β Σ_{k≠i,j} w_k a_ik a_kj / Σ_{k≠i,j} w_k computed from the snapshot;
@@ -22,8 +24,8 @@ months 1..T. At T each run's best two-bloc split (minimum of E = Σ_{i<j} w_i w_
 2^(n-1) splits, ties to the smaller mask) and its frustration are computed by brute force. Nothing
 is shared with the Rust code but the scenario files.
 
-For each scenario in scenarios/ (and the test fixture, which has a per-pair volatility, a window
-and a condition), it runs N runs here (fixed seeds) and N runs of
+For each scenario in scenarios/ (and the test fixtures: minimal.toml has a per-pair volatility, a
+window and a condition; event-chains.toml has `after`, `unless`, a dated event and a rate), it runs N runs here (fixed seeds) and N runs of
 `target/release/alignment-sim run <file> --runs N --format json`, and compares them by two-sample
 z-tests:
   - every outcome probability; every event's probability of having fired by the horizon and by
@@ -108,10 +110,21 @@ class Model:
         assert None not in self.initial and None not in self.baseline, f"{path}: a pair is missing"
 
         self.events = []
+        ids = [e["id"] for e in doc.get("events", [])]
         for e in doc.get("events", []):
+            repeatable = bool(e.get("repeatable", False))
+            if "at" in e:
+                hazard = 0.0
+            elif repeatable:
+                hazard = -math.expm1(-float(e["rate"]["value"]) / 12)
+            else:
+                hazard = 1 - (1 - float(e["probability"]["value"])) ** (1 / 12)
             self.events.append({
                 "id": e["id"],
-                "P": float(e["probability"]["value"]),
+                "hazard": hazard,
+                "at": e.get("at"),
+                "after": [ids.index(x) for x in e.get("after", [])],
+                "unless": [ids.index(x) for x in e.get("unless", [])],
                 "opens": round(e["opens"]["value"]) if "opens" in e else 1,
                 "closes": round(e["closes"]["value"]) if "closes" in e else math.inf,
                 "repeatable": bool(e.get("repeatable", False)),
@@ -195,7 +208,7 @@ def simulate(model, runs, seed, perturb=None):
     beta = model.balance * {"balance+20%": 1.2, "balance+5%": 1.05}.get(perturb, 1.0)
     ik, kj, coefficient = balance_arrays(model, perturb)
     events = model.events
-    hazards = [1 - (1 - e["P"]) ** (1 / 12) for e in events]
+    hazards = [e["hazard"] for e in events]
     outcomes = model.outcomes
     marks = month_marks(T)
 
@@ -203,6 +216,7 @@ def simulate(model, runs, seed, perturb=None):
     mu = np.tile(np.array(model.baseline), (runs, 1))  # baselines in alignment space
     m = np.arctanh(mu)                                  # and in latent space
     fired = np.zeros((runs, len(events)), dtype=np.int64)
+    first = np.zeros((runs, len(events)), dtype=np.int64)  # month of the first firing, 0 = none yet
     fired_by = {}
     state = [np.full(runs, o["when"] == "every_month") for o in outcomes]
     at_month = {}
@@ -218,8 +232,18 @@ def simulate(model, runs, seed, perturb=None):
                 eligible &= fired[:, e_index] == 0
             for k, op, level in e["conditions"]:
                 eligible &= (a[:, k] > level) if op == ">" else (a[:, k] < level)
+            # "fired in an earlier month": this month's firings do not count yet
+            for other in e["after"]:
+                eligible &= (first[:, other] > 0) & (first[:, other] < t)
+            for other in e["unless"]:
+                eligible &= ~((first[:, other] > 0) & (first[:, other] < t))
             now = eligible & (draw < hazards[e_index])
+            if e["at"] == t:
+                now = np.full(runs, True)
+            elif e["at"] is not None and not e["repeatable"]:
+                now = np.full(runs, False)
             fired[:, e_index] += now
+            first[:, e_index] = np.where((first[:, e_index] == 0) & now, t, first[:, e_index])
             firing.append(now)
         # (c) exact OU step plus balance pressure from the snapshot
         z = m + (z - m) * decay + noise * rng.standard_normal((runs, P))
@@ -310,7 +334,7 @@ def main():
     if args.perturb:
         print(f"perturbed Python model: {PERTURBATIONS[args.perturb]} (this run should fail)")
 
-    files = sorted((ROOT / "scenarios").glob("*.toml")) + [ROOT / "tests" / "fixtures" / "minimal.toml"]
+    files = sorted((ROOT / "scenarios").glob("*.toml")) + [ROOT / "tests" / "fixtures" / "minimal.toml", ROOT / "tests" / "fixtures" / "event-chains.toml"]
     passed = failed = 0
     started = time.monotonic()
     print(f"{'scenario':24} {'what':48} {'python':>9} {'engine':>9} {'z':>6}")

@@ -27,7 +27,7 @@ async function notices(page) {
 }
 
 test('a value a hair past a range end is refused with a note, and nothing shown is NaN or infinite', async () => {
-  const id = 'event.central-asia-friction.probability';
+  const id = 'event.us-wedge-offer.probability';
   const link = `${BASE_URL}#v=1&s=sino-russian-drift&seed=3&runs=500&${id}=1.0000000000009`;
   const { context, page, problems } = await openPage(browser, link);
   await waitForResults(page);

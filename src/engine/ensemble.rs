@@ -371,19 +371,37 @@ impl MonthStep<'_> {
             let draw = draws.event_draws(e);
             scratch.fired[e] = 0;
             let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
-            if !in_window {
+            let certain_now = event.certain_month == Some(month as u32);
+            if !in_window && !certain_now {
                 continue;
+            }
+            // Another event's state at the snapshot: fired in an earlier month (this month's
+            // firings of events earlier in the file do not count, whatever the file order).
+            let fired_before = |other: usize, l: usize| {
+                let first = first_fired[other * LANES + l];
+                first != 0 && (first as usize) < month
+            };
+            let mut eligible: [bool; LANES] = [true; LANES];
+            for l in 0..LANES {
+                eligible[l] = event.after.iter().all(|&o| fired_before(o, l))
+                    && !event.unless.iter().any(|&o| fired_before(o, l));
             }
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
             let hazard = prepared.hazards[e];
-            let mut fire: [bool; LANES] = map_to(|l| (event.repeatable || count[l] == 0) && draw[l] < hazard);
+            let mut fire: [bool; LANES] =
+                map_to(|l| eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard);
             for c in &event.conditions {
                 let a = &snapshot[c.pair];
                 for l in 0..LANES {
                     fire[l] &= c.comparison.holds(a[l], c.threshold);
                 }
+            }
+            if certain_now {
+                fire = [true; LANES];
+            } else if event.certain_month.is_some() && !event.repeatable {
+                fire = [false; LANES];
             }
             let mut fired = 0;
             for l in 0..LANES {
@@ -921,7 +939,7 @@ mod tests {
             half_life: 20.0,
             balance: 0.05,
             events: vec![Event {
-                yearly_probability: 0.5,
+                per_year: 0.5,
                 window: (2, 30),
                 repeatable: true,
                 conditions: vec![Condition {
@@ -929,6 +947,9 @@ mod tests {
                     comparison: Comparison::Above,
                     threshold: 0.0,
                 }],
+                after: vec![],
+                unless: vec![],
+                certain_month: None,
                 effects: vec![Effect {
                     pair: 1,
                     jump: -0.2,

@@ -89,25 +89,40 @@ pub struct Effect {
     pub shift: f64,
 }
 
-/// A discrete event with a yearly probability.
+/// A discrete event: how often it may fire, when, under which conditions, and what it does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    /// Probability of firing within one year while eligible, in [0, 1].
-    pub yearly_probability: f64,
+    /// Once-only events: the probability of firing within one year while eligible, in [0, 1].
+    /// Repeatable events: the expected number of firings per year while eligible (a rate ≥ 0), so
+    /// that no slider value means "every month".
+    pub per_year: f64,
     /// First and last month (1-based, inclusive) in which it may fire.
     pub window: (u32, u32),
     /// May fire again after it has fired once.
     pub repeatable: bool,
     /// All must hold on the snapshot for the event to be eligible.
     pub conditions: Vec<Condition>,
+    /// Events (by index) that must each have fired in an earlier month for this one to be eligible.
+    pub after: Vec<usize>,
+    /// Events (by index) any of which, once fired in an earlier month, makes this one ineligible.
+    pub unless: Vec<usize>,
+    /// Fires in exactly this month in every run, whatever its chance, window and conditions (an
+    /// event marked as having happened then, or dated by the file); a once-only event then fires
+    /// in no other month.
+    pub certain_month: Option<u32>,
     pub effects: Vec<Effect>,
 }
 
 impl Event {
-    /// Monthly hazard 1 − (1 − P)^(1/12).
+    /// Monthly hazard: 1 − (1 − P)^(1/12) for a once-only event (P within a year), 1 − e^(−λ/12)
+    /// for a repeatable one (a Poisson rate λ per year, at most one firing counted per month).
     pub fn monthly_hazard(&self) -> f64 {
-        let p = self.yearly_probability.clamp(0.0, 1.0);
-        1.0 - libm::pow(1.0 - p, 1.0 / 12.0)
+        if self.repeatable {
+            -libm::expm1(-self.per_year.max(0.0) / 12.0)
+        } else {
+            let p = self.per_year.clamp(0.0, 1.0);
+            1.0 - libm::pow(1.0 - p, 1.0 / 12.0)
+        }
     }
 }
 

@@ -599,13 +599,11 @@ impl<'a> Checker<'a> {
             );
             self.check_text(line, &format!("{path}.label"), &event.label, Some(MAX_LABEL_CHARS));
             self.check_text(line, &format!("{path}.description"), &event.description, None);
-            let probability = self.assumption(
-                &event.probability,
-                &format!("{path}.probability"),
-                &format!("event.{id}.probability"),
-                Group::Events,
-                Quantity::Probability,
-            );
+            let per_year = self.event_chance(event, line, &path, &id);
+            let at = event.at.as_ref().and_then(|at| {
+                let month = self.bounded_count(at, &format!("{path}.at"), MAX_HORIZON, "months");
+                (month >= 1).then_some(month as u32)
+            });
             let opens = event.opens.as_ref().map(|a| {
                 self.assumption(
                     a,
@@ -639,14 +637,110 @@ impl<'a> Checker<'a> {
                 label: event.label.clone(),
                 description: event.description.clone(),
                 repeatable: event.repeatable,
-                probability,
+                per_year,
+                at,
                 opens,
                 closes,
                 conditions,
+                after: Vec::new(),
+                unless: Vec::new(),
                 effects,
             });
         }
+        // `after` and `unless` may name any event of the file, earlier or later.
+        for (i, raw_event) in raw.events.iter().enumerate() {
+            let raw_event = raw_event.get_ref();
+            let path = format!("events[{i}]");
+            let after = self.event_references(&raw_event.after, &format!("{path}.after"), i, &events);
+            let unless = self.event_references(&raw_event.unless, &format!("{path}.unless"), i, &events);
+            if let Some(event) = events.get_mut(i) {
+                event.after = after;
+                event.unless = unless;
+            }
+        }
         events
+    }
+
+    /// An event's chance per year: `probability` for a once-only event, `rate` for a repeatable one
+    /// (so that no value means "every month"), neither for an event dated with `at`.
+    fn event_chance(&mut self, event: &RawEvent, line: usize, path: &str, id: &str) -> Option<usize> {
+        let (wanted, other, quantity, key, other_key) = if event.repeatable {
+            (&event.rate, &event.probability, Quantity::Rate, "rate", "probability")
+        } else {
+            (
+                &event.probability,
+                &event.rate,
+                Quantity::Probability,
+                "probability",
+                "rate",
+            )
+        };
+        if let Some(other) = other {
+            let other_line = self.line(other);
+            let message = if event.repeatable {
+                "a repeatable event states `rate` (expected firings per year), not `probability`"
+            } else {
+                "`rate` is for repeatable events; a once-only event states `probability` (within a year)"
+            };
+            self.error(other_line, format!("{path}.{other_key}"), message);
+        }
+        match (wanted, &event.at) {
+            (Some(chance), None) => Some(self.assumption(
+                chance,
+                &format!("{path}.{key}"),
+                &format!("event.{id}.{key}"),
+                Group::Events,
+                quantity,
+            )),
+            (None, Some(_)) => None,
+            (Some(chance), Some(_)) => {
+                let chance_line = self.line(chance);
+                self.error(
+                    chance_line,
+                    format!("{path}.{key}"),
+                    format!("an event dated with `at` is certain in that month; leave out `{key}`"),
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    line,
+                    format!("{path}.{key}"),
+                    format!("missing field `{key}` (or `at = MONTH` for an event certain in that month)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The events an event's `after` or `unless` names: existing, other than itself, each once.
+    fn event_references(
+        &mut self,
+        names: &[Spanned<String>],
+        field: &str,
+        own: usize,
+        events: &[EventSpec],
+    ) -> Vec<usize> {
+        let mut found = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let line = self.line(name);
+            let field = format!("{field}[{k}]");
+            match events.iter().position(|e| &e.id == name.get_ref()) {
+                Some(index) if index == own => self.error(line, field, "an event cannot wait for itself"),
+                Some(index) if found.contains(&index) => self.error(
+                    line,
+                    field,
+                    format!("`{}` is named twice", name.get_ref().escape_debug()),
+                ),
+                Some(index) => found.push(index),
+                None => self.error(
+                    line,
+                    field,
+                    format!("no event has the id `{}`", name.get_ref().escape_debug()),
+                ),
+            }
+        }
+        found
     }
 
     /// An event's conditions: one per pair, each with its threshold assumption.
@@ -831,6 +925,7 @@ impl<'a> Checker<'a> {
         let what = match quantity {
             Quantity::Alignment => "an alignment",
             Quantity::Probability => "a probability",
+            Quantity::Rate => "a rate per year",
             Quantity::Weight => "a capability weight",
             Quantity::HalfLife => "a half-life in months",
             Quantity::Volatility => "a volatility",

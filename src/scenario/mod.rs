@@ -121,8 +121,10 @@ pub enum Quantity {
     Weight,
     /// An alignment level in (−1, 1).
     Alignment,
-    /// A yearly probability.
+    /// A probability within a year (once-only events).
     Probability,
+    /// Expected firings per year (repeatable events).
+    Rate,
     /// A month of the run (event windows).
     Month,
     /// A jump added to an alignment.
@@ -142,6 +144,7 @@ impl Quantity {
             Quantity::Weight => (0.001, 1000.0, false),
             Quantity::Alignment => (-1.0, 1.0, true),
             Quantity::Probability => (0.0, 1.0, false),
+            Quantity::Rate => (0.0, 120.0, false),
             Quantity::Month => (1.0, MAX_HORIZON as f64, false),
             Quantity::Jump | Quantity::Shift => (-2.0, 2.0, false),
         }
@@ -292,10 +295,17 @@ pub struct EventSpec {
     pub label: String,
     pub description: String,
     pub repeatable: bool,
-    pub probability: usize,
+    /// Its chance per year: a probability (once-only) or a rate (repeatable); `None` for an event
+    /// the file dates with `at`.
+    pub per_year: Option<usize>,
+    /// `at = M`: fires in month M in every run.
+    pub at: Option<u32>,
     pub opens: Option<usize>,
     pub closes: Option<usize>,
     pub conditions: Vec<ConditionSpec>,
+    /// Events (indices) that must have fired first, and events whose firing rules this one out.
+    pub after: Vec<usize>,
+    pub unless: Vec<usize>,
     pub effects: Vec<EffectSpec>,
 }
 
@@ -462,7 +472,7 @@ impl Scenario {
                 .events
                 .iter()
                 .map(|e| engine::Event {
-                    yearly_probability: v(e.probability),
+                    per_year: e.per_year.map_or(0.0, v),
                     window: (
                         e.opens.map_or(1, |i| v(i).round() as u32),
                         e.closes.map_or(u32::MAX, |i| v(i).round() as u32),
@@ -477,6 +487,9 @@ impl Scenario {
                             threshold: v(c.threshold),
                         })
                         .collect(),
+                    after: e.after.clone(),
+                    unless: e.unless.clone(),
+                    certain_month: e.at,
                     effects: e
                         .effects
                         .iter()

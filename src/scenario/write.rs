@@ -200,13 +200,25 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
             quoted(&event.description),
             event.repeatable
         );
-        assumption(
-            &mut out,
-            scenario,
-            "events.probability",
-            &scenario.assumptions[event.probability],
-            v(event.probability),
-        );
+        if let Some(month) = event.at {
+            let _ = writeln!(out, "at = {month}");
+        }
+        for (key, events) in [("after", &event.after), ("unless", &event.unless)] {
+            if !events.is_empty() {
+                let ids: Vec<String> = events.iter().map(|&e| quoted(&scenario.events[e].id)).collect();
+                let _ = writeln!(out, "{key} = [{}]", ids.join(", "));
+            }
+        }
+        if let Some(index) = event.per_year {
+            let key = if event.repeatable { "rate" } else { "probability" };
+            assumption(
+                &mut out,
+                scenario,
+                &format!("events.{key}"),
+                &scenario.assumptions[index],
+                v(index),
+            );
+        }
         for (name, index) in [("opens", event.opens), ("closes", event.closes)] {
             if let Some(index) = index {
                 assumption(

@@ -61,6 +61,7 @@ pub fn value_text(assumption: &Assumption, v: f64) -> String {
     let meaning = match assumption.quantity {
         Quantity::Alignment => format!("{shown} ({})", alignment_words(v)),
         Quantity::Probability => format!("{shown} per year ({})", percent(v)),
+        Quantity::Rate => format!("{shown} times per year on average"),
         Quantity::HalfLife => format!("{shown} months"),
         Quantity::Month => format!("month {shown}"),
         _ => match &assumption.unit {
