@@ -127,7 +127,7 @@ impl State {
     pub fn new(scenario: Scenario) -> Self {
         let settings = scenario.default_settings();
         // Open on the pair the scenario's first question is about.
-        let pair = scenario.outcomes.first().map_or(0, |o| o.outcome.pair);
+        let pair = scenario.outcomes.first().map_or(0, |o| o.outcome.main_pair());
         State {
             values: scenario.defaults(),
             view: View {

@@ -840,6 +840,38 @@ fn cases() -> Vec<Case> {
         Line::Any,
         &["missing field `format`"],
     ));
+    let (t, line) = (
+        replace(
+            f,
+            r#"test = "AAA-BBB > 0.3""#,
+            r#"test = "AAA-BBB > 0.3 and BBB-CCC < 0 or CCC-AAA > 0""#,
+        ),
+        line_of(f, r#"test = "AAA-BBB > 0.3""#),
+    );
+    add(case(
+        "and with or",
+        "mixed join",
+        t,
+        "outcomes[0].test",
+        Line::Exact(line),
+        &["mixes `and` with `or`"],
+    ));
+    let (t, line) = (
+        replace(
+            f,
+            r#"test = "AAA-BBB > 0.3""#,
+            r#"test = "AAA-BBB > 0.3 and BBB-DDD < 0""#,
+        ),
+        line_of(f, r#"test = "AAA-BBB > 0.3""#),
+    );
+    add(case(
+        "second test names an unknown actor",
+        "bad joined test",
+        t,
+        "outcomes[0].test",
+        Line::Exact(line),
+        &["`DDD` is not a declared actor"],
+    ));
     cases
 }
 
@@ -1026,6 +1058,8 @@ fn outcome_tests_and_when() {
         "malformed test",
         "bad when",
         "duplicate outcome",
+        "mixed join",
+        "bad joined test",
     ]);
 }
 

@@ -1,7 +1,8 @@
 //! Properties of the model of DESIGN.md §3, checked on the engine alone.
 
 use alignment_sim::engine::{
-    frustration, pair_index, pair_list, Comparison, Effect, Ensemble, Event, Model, Outcome, Reference, Settings, When,
+    frustration, pair_index, pair_list, Comparison, Effect, Ensemble, Event, Join, Model, Outcome, Reference, Settings,
+    Test, When,
 };
 use alignment_sim::scenario::parse_scenario;
 
@@ -445,24 +446,38 @@ fn outcome_kinds_count_the_right_runs() {
     let mut model = plain_model(3, 0.2, 0.2, 0.0, 12.0);
     model.initial = vec![0.2, -0.1, 0.4];
     model.baseline = model.initial.clone();
+    let level = Reference::Level;
+    let test = |pair, comparison, reference| Test {
+        pair,
+        comparison,
+        reference,
+    };
+    let (above, below) = (Comparison::Above, Comparison::Below);
     model.outcomes = vec![
+        Outcome::single(0, above, level(0.1), When::Horizon),
+        Outcome::single(0, above, Reference::Pair(2), When::AnyMonth),
+        Outcome::single(1, below, level(0.0), When::EveryMonth),
+        // Joined tests, by hand on the fixed alignments 0.2, −0.1, 0.4: true and true; false and
+        // true; false or true; false or false.
         Outcome {
-            pair: 0,
-            comparison: Comparison::Above,
-            reference: Reference::Level(0.1),
+            tests: vec![test(0, above, level(0.1)), test(1, below, level(0.0))],
+            join: Join::All,
             when: When::Horizon,
         },
         Outcome {
-            pair: 0,
-            comparison: Comparison::Above,
-            reference: Reference::Pair(2),
-            when: When::AnyMonth,
+            tests: vec![test(0, above, level(0.3)), test(1, below, level(0.0))],
+            join: Join::All,
+            when: When::EveryMonth,
         },
         Outcome {
-            pair: 1,
-            comparison: Comparison::Below,
-            reference: Reference::Level(0.0),
+            tests: vec![test(0, above, level(0.3)), test(1, below, level(0.0))],
+            join: Join::Any,
             when: When::EveryMonth,
+        },
+        Outcome {
+            tests: vec![test(0, above, level(0.3)), test(2, below, level(0.0))],
+            join: Join::Any,
+            when: When::AnyMonth,
         },
     ];
     let summary = Ensemble::run(
@@ -474,7 +489,7 @@ fn outcome_kinds_count_the_right_runs() {
         },
     );
     let p: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
-    assert_eq!(p, vec![1.0, 0.0, 1.0]);
+    assert_eq!(p, vec![1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0]);
 }
 
 #[test]

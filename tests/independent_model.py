@@ -135,14 +135,18 @@ class Model:
 
         self.outcomes = []
         for o in doc["outcomes"]:
-            left, op, right = o["test"].split()
-            assert op in (">", "<"), o["test"]
-            try:
-                reference = ("level", float(right))
-            except ValueError:
-                reference = ("pair", pair(*right.split("-")))
-            self.outcomes.append({"id": o["id"], "pair": pair(*left.split("-")), "op": op,
-                                  "reference": reference, "when": o["when"]})
+            # one test, or several joined by " and " (all hold in the month) or " or " (any holds)
+            join = "or" if " or " in o["test"] else "and"
+            tests = []
+            for part in o["test"].split(f" {join} "):
+                left, op, right = part.split()
+                assert op in (">", "<"), o["test"]
+                try:
+                    reference = ("level", float(right))
+                except ValueError:
+                    reference = ("pair", pair(*right.split("-")))
+                tests.append((pair(*left.split("-")), op, reference))
+            self.outcomes.append({"id": o["id"], "tests": tests, "join": join, "when": o["when"]})
 
 
 def month_marks(horizon):
@@ -261,9 +265,11 @@ def simulate(model, runs, seed, perturb=None):
         # (e) record month t
         a = np.tanh(z)
         for o_index, o in enumerate(outcomes):
-            kind, ref = o["reference"]
-            right = a[:, ref] if kind == "pair" else ref
-            h = (a[:, o["pair"]] > right) if o["op"] == ">" else (a[:, o["pair"]] < right)
+            h = np.full(runs, o["join"] == "and")
+            for left, op, (kind, ref) in o["tests"]:
+                right = a[:, ref] if kind == "pair" else ref
+                this = (a[:, left] > right) if op == ">" else (a[:, left] < right)
+                h = (h & this) if o["join"] == "and" else (h | this)
             if o["when"] == "horizon":
                 if t == T:
                     state[o_index] = h

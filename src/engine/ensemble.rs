@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
-use super::model::{pair_index, pair_list, Model, Reference, Settings, When};
+use super::model::{pair_index, pair_list, Join, Model, Reference, Settings, When};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -474,13 +474,22 @@ impl MonthStep<'_> {
 
         let horizon = month == self.horizon;
         for (o, outcome) in model.outcomes.iter().enumerate() {
-            let left = &alignment[outcome.pair];
-            let right = match outcome.reference {
-                Reference::Level(level) => [level; LANES],
-                Reference::Pair(pair) => alignment[pair],
-            };
-            for l in 0..LANES {
-                let holds = outcome.comparison.holds(left[l], right[l]);
+            let mut holds_in: [bool; LANES] = [outcome.join == Join::All; LANES];
+            for test in &outcome.tests {
+                let left = &alignment[test.pair];
+                let right = match test.reference {
+                    Reference::Level(level) => [level; LANES],
+                    Reference::Pair(pair) => alignment[pair],
+                };
+                for l in 0..LANES {
+                    let holds = test.comparison.holds(left[l], right[l]);
+                    holds_in[l] = match outcome.join {
+                        Join::All => holds_in[l] && holds,
+                        Join::Any => holds_in[l] || holds,
+                    };
+                }
+            }
+            for (l, &holds) in holds_in.iter().enumerate() {
                 let slot = &mut outcome_state[l * outcome_count + o];
                 match outcome.when {
                     When::AnyMonth => *slot |= holds,
@@ -956,12 +965,12 @@ mod tests {
                     shift: 0.1,
                 }],
             }],
-            outcomes: vec![Outcome {
-                pair: 1,
-                comparison: Comparison::Below,
-                reference: Reference::Level(-0.3),
-                when: When::AnyMonth,
-            }],
+            outcomes: vec![Outcome::single(
+                1,
+                Comparison::Below,
+                Reference::Level(-0.3),
+                When::AnyMonth,
+            )],
         }
     }
 

@@ -18,7 +18,8 @@ pub use blocs::{best_split, frustration, SplitMask};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use lanes::LANES;
 pub use model::{
-    pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Model, Outcome, Reference, Settings, When,
+    pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Join, Model, Outcome, Reference,
+    Settings, Test, When,
 };
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};

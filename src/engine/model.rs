@@ -170,23 +170,69 @@ pub enum Reference {
     Pair(usize),
 }
 
-/// A yes/no question asked of every run: "a(pair) ⋚ reference" at the time(s) `when`.
+/// One comparison of a month's alignments: "a(pair) ⋚ reference".
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
+pub struct Test {
     pub pair: usize,
     pub comparison: Comparison,
     pub reference: Reference,
-    pub when: When,
 }
 
-impl Outcome {
-    /// Whether the test holds for one month's alignments (indexed by pair).
+impl Test {
+    /// Whether the comparison holds for one month's alignments (indexed by pair).
     pub fn holds(&self, alignments: &[f64]) -> bool {
         let right = match self.reference {
             Reference::Level(level) => level,
             Reference::Pair(pair) => alignments[pair],
         };
         self.comparison.holds(alignments[self.pair], right)
+    }
+}
+
+/// How an outcome's tests combine within one month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Join {
+    /// Every test holds (also the join of a single test).
+    All,
+    /// At least one test holds.
+    Any,
+}
+
+/// A yes/no question asked of every run: its tests, joined within a month, at the time(s) `when`
+/// (so "every month, A and B" asks that both hold in the same months).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// At least one; the first names the outcome's main pair.
+    pub tests: Vec<Test>,
+    pub join: Join,
+    pub when: When,
+}
+
+impl Outcome {
+    /// An outcome of one test.
+    pub fn single(pair: usize, comparison: Comparison, reference: Reference, when: When) -> Self {
+        Outcome {
+            tests: vec![Test {
+                pair,
+                comparison,
+                reference,
+            }],
+            join: Join::All,
+            when,
+        }
+    }
+
+    /// The pair of its first test: the pair a chart of this outcome shows.
+    pub fn main_pair(&self) -> usize {
+        self.tests[0].pair
+    }
+
+    /// Whether the joined tests hold for one month's alignments (indexed by pair).
+    pub fn holds(&self, alignments: &[f64]) -> bool {
+        match self.join {
+            Join::All => self.tests.iter().all(|t| t.holds(alignments)),
+            Join::Any => self.tests.iter().any(|t| t.holds(alignments)),
+        }
     }
 }
 

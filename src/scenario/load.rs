@@ -11,7 +11,7 @@ use super::{
     pair_by_key, pair_key, Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters,
     OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef, StartDate, View,
 };
-use crate::engine::{pair_index, Comparison, Outcome, Reference, When};
+use crate::engine::{pair_index, Comparison, Join, Outcome, Reference, Test, When};
 
 /// The scenario format this loader reads.
 pub const FORMAT_VERSION: i64 = 1;
@@ -873,18 +873,13 @@ impl<'a> Checker<'a> {
                 }
             };
             let test_line = self.line(&outcome.test);
-            match parse_test(outcome.test.get_ref(), actors) {
-                Ok((pair, comparison, reference)) => outcomes.push(OutcomeSpec {
+            match parse_tests(outcome.test.get_ref(), actors) {
+                Ok((tests, join)) => outcomes.push(OutcomeSpec {
                     id,
                     label: outcome.label.clone(),
                     description: outcome.description.clone(),
                     test: outcome.test.get_ref().trim().to_string(),
-                    outcome: Outcome {
-                        pair,
-                        comparison,
-                        reference,
-                        when,
-                    },
+                    outcome: Outcome { tests, join, when },
                 }),
                 Err(message) => self.error(test_line, format!("{path}.test"), message),
             }
@@ -1232,6 +1227,35 @@ impl<'a> Checker<'a> {
 }
 
 /// Parses an outcome test: `"A-B < 0.3"` or `"A-B > A-C"`.
+/// Words that join tests: `"RUS-CHN < 0.3 and CHN-PRK < 0.3"`; one kind of word per outcome.
+const JOIN_WORDS: [(&str, Join); 2] = [(" and ", Join::All), (" or ", Join::Any)];
+
+/// An outcome's tests: one, or several joined by `and` or by `or` (not both, so that no
+/// precedence rule is needed).
+fn parse_tests(text: &str, actors: &[Actor]) -> Result<(Vec<Test>, Join), String> {
+    let used: Vec<_> = JOIN_WORDS.iter().filter(|(word, _)| text.contains(word)).collect();
+    let (parts, join): (Vec<&str>, Join) = match used.as_slice() {
+        [] => (vec![text], Join::All),
+        [(word, join)] => (text.split(word).collect(), *join),
+        _ => {
+            return Err(format!(
+                "`{text}` mixes `and` with `or`; write one outcome per kind of join"
+            ))
+        }
+    };
+    let tests = parts
+        .into_iter()
+        .map(|part| {
+            parse_test(part, actors).map(|(pair, comparison, reference)| Test {
+                pair,
+                comparison,
+                reference,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((tests, join))
+}
+
 fn parse_test(test: &str, actors: &[Actor]) -> Result<(usize, Comparison, Reference), String> {
     let parts: Vec<&str> = test.split_whitespace().collect();
     let [left, op, right] = parts.as_slice() else {
