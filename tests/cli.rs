@@ -598,3 +598,131 @@ fn set_overrides_a_view_and_an_unknown_view_names_the_views() {
     let plain = json(&["run", "sino-russian-drift", "--runs", "10", "--format", "json"]);
     assert!(plain["view"].is_null());
 }
+
+/// `--happened E@M` and `--not-by E@M` on every event of every built-in scenario give exactly the
+/// firing pattern asked for, and the link carries the marks to the same numbers.
+#[test]
+fn marked_events_fire_exactly_as_marked_and_travel_in_links() {
+    for id in builtin_ids() {
+        let s = scenario(id);
+        for event in &s.events {
+            let (happened, not_by) = (5usize, 10usize);
+            let mark = format!("{}@{happened}", event.id);
+            let out = json(&["run", id, "--runs", "300", "--happened", &mark, "--format", "json"]);
+            let stats = out["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == event.id.as_str())
+                .unwrap();
+            let cumulative: Vec<f64> = stats["cumulative"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect();
+            // (a repeatable event keeps its chance in the other months)
+            if !event.repeatable {
+                assert_eq!(
+                    cumulative[happened - 1],
+                    0.0,
+                    "{id}/{}: fired before month {happened}",
+                    event.id
+                );
+            }
+            assert_eq!(
+                cumulative[happened], 1.0,
+                "{id}/{}: not fired in month {happened}",
+                event.id
+            );
+            assert_eq!(number(&stats["fired_probability"], "fired"), 1.0);
+            if !event.repeatable {
+                assert_eq!(
+                    number(&stats["mean_firings"], "firings"),
+                    1.0,
+                    "{id}/{}: fired again",
+                    event.id
+                );
+            }
+            assert_eq!(stats["observed"]["kind"], "happened");
+            assert_eq!(stats["observed"]["month"], happened);
+
+            let mark = format!("{}@{not_by}", event.id);
+            let out = json(&["run", id, "--runs", "300", "--not-by", &mark, "--format", "json"]);
+            let stats = out["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["id"] == event.id.as_str())
+                .unwrap();
+            assert_eq!(
+                number(&stats["cumulative"][not_by], "cumulative"),
+                0.0,
+                "{id}/{}: fired by month {not_by}",
+                event.id
+            );
+        }
+        // A link with marks opens to the same numbers as the flags, and the page's link writer
+        // writes the marks it read.
+        let (first, last) = (&s.events[0].id, &s.events[s.events.len() - 1].id);
+        let flags = json(&[
+            "run",
+            id,
+            "--runs",
+            "300",
+            "--happened",
+            &format!("{first}@7"),
+            "--not-by",
+            &format!("{last}@20"),
+            "--format",
+            "json",
+        ]);
+        let link = format!("v=1&s={id}&runs=300&happened.{first}=7&notby.{last}=20");
+        let linked = json(&["run", "--link", &link, "--format", "json"]);
+        assert_eq!(flags["events"], linked["events"], "{id}: link and flags differ");
+        assert_eq!(flags["outcomes"], linked["outcomes"]);
+        let opened = alignment_sim::link::open_link(&link);
+        assert!(opened.notes.is_empty(), "{:?}", opened.notes);
+        let written = alignment_sim::link::encode_link(&opened.scenario, &opened.values, opened.settings, &[]);
+        assert!(
+            written.contains(&format!("happened.{first}=7")) && written.contains(&format!("notby.{last}=20")),
+            "{written}"
+        );
+        assert_eq!(
+            alignment_sim::link::open_link(&written).scenario.events,
+            opened.scenario.events
+        );
+    }
+    // Mistakes say what and where.
+    let err = fails(&["run", "sino-russian-drift", "--happened", "no-such-event@3"]);
+    assert!(
+        err.contains("no such event") && err.contains("ukraine-settlement"),
+        "{err}"
+    );
+    let err = fails(&["run", "sino-russian-drift", "--not-by", "ukraine-settlement@0"]);
+    assert!(err.contains("not a month"), "{err}");
+    let err = fails(&["run", "sino-russian-drift", "--happened", "ukraine-settlement"]);
+    assert!(err.contains("EVENT@MONTH"), "{err}");
+    let err = fails(&[
+        "run",
+        "sino-russian-drift",
+        "--happened",
+        "ukraine-settlement@3",
+        "--not-by",
+        "ukraine-settlement@9",
+    ]);
+    assert!(err.contains("already marked"), "{err}");
+    let opened = alignment_sim::link::open_link(
+        "v=1&s=sino-russian-drift&happened.nope=3&notby.ukraine-settlement=x&happened.us-wedge-offer=2&notby.us-wedge-offer=4",
+    );
+    let keys: Vec<&str> = opened.notes.iter().map(|n| n.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["happened.nope", "notby.ukraine-settlement", "notby.us-wedge-offer"]
+    );
+    let wedge = opened.scenario.event_index("us-wedge-offer").unwrap();
+    assert_eq!(
+        opened.scenario.events[wedge].observed,
+        Some(alignment_sim::scenario::Observation::HappenedIn(2))
+    );
+}

@@ -8,7 +8,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::sensitivity::{INFLUENTIAL_SWING, NOISE_MULTIPLE};
-use crate::scenario::{MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{Observation, MAX_HORIZON, MAX_RUNS};
 
 use super::sweep::DEFAULT_POINTS;
 
@@ -55,6 +55,19 @@ pub struct StateOptions {
     /// Sets one assumption (ids as printed by `list`), e.g. --set model.balance=0.05; repeatable.
     #[arg(long = "set", value_name = "ID=VALUE", value_parser = assignment)]
     pub set: Vec<(String, String)>,
+    /// Marks an event as having happened in month M: it fires then in every run (e.g. --happened ukraine-settlement@14); repeatable.
+    #[arg(long, value_name = "EVENT@M", value_parser = event_at)]
+    pub happened: Vec<(String, u32)>,
+    /// Marks an event as not having happened by month M: it cannot fire in months 1 … M; repeatable.
+    #[arg(long = "not-by", value_name = "EVENT@M", value_parser = event_at)]
+    pub not_by: Vec<(String, u32)>,
+}
+
+fn event_at(text: &str) -> Result<(String, u32), String> {
+    let (event, month) = text
+        .rsplit_once('@')
+        .ok_or_else(|| "write EVENT@MONTH, e.g. ukraine-settlement@14".to_string())?;
+    Ok((event.to_string(), Observation::read_month(month)?))
 }
 
 fn assignment(text: &str) -> Result<(String, String), String> {

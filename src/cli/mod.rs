@@ -21,7 +21,9 @@ use std::process::ExitCode;
 use crate::analysis::export::quantiles_csv;
 use crate::engine::{Ensemble, Settings, Summary};
 use crate::link::{open_link, open_link_on, LinkNote, LinkView, OpenedLink};
-use crate::scenario::{builtin, builtin_ids, parse_scenario, scenario_text, Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{
+    builtin, builtin_ids, parse_scenario, scenario_text, Observation, Scenario, MAX_HORIZON, MAX_RUNS,
+};
 
 /// A failure to report to the user; the message says what and where.
 #[derive(Debug)]
@@ -203,7 +205,7 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
         (None, None) => return Err(CliError("no scenario given".into())),
     };
     let OpenedLink {
-        scenario,
+        mut scenario,
         mut values,
         mut settings,
         view,
@@ -249,6 +251,28 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
             )));
         }
         values[index] = value;
+    }
+    // The flags override what the link marks; one event is marked once by the flags.
+    let mut flagged = Vec::new();
+    let flags = [("--happened", &options.happened), ("--not-by", &options.not_by)];
+    for ((flag, marks), kind) in flags.into_iter().zip(Observation::KINDS) {
+        for (id, month) in marks {
+            let event = scenario.event_index(id).ok_or_else(|| {
+                let ids: Vec<&str> = scenario.events.iter().map(|e| e.id.as_str()).collect();
+                CliError(format!(
+                    "{flag} {id}@{month}: `{}` has no such event; its events are {}",
+                    scenario.id,
+                    ids.join(", ")
+                ))
+            })?;
+            if flagged.contains(&event) {
+                return Err(CliError(format!(
+                    "{flag} {id}@{month}: `{id}` is already marked by another flag"
+                )));
+            }
+            flagged.push(event);
+            scenario.events[event].observed = Some(kind(*month));
+        }
     }
     Ok(Prepared {
         scenario,

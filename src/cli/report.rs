@@ -40,6 +40,12 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     if let Some(view) = prepared.named_view.map(|v| &s.views[v]) {
         let _ = writeln!(out, "view: {} — {}", view.id, view.title);
     }
+    for (event, observed) in s.observations() {
+        let when = s
+            .month_label(observed.month() as usize)
+            .map_or(String::new(), |m| format!(" ({m})"));
+        let _ = writeln!(out, "marked: {} {}{when}", event.id, observed.describe());
+    }
     out.push('\n');
     let changed: Vec<_> = s
         .assumptions
@@ -164,7 +170,9 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
                 s.start
                     .map(|start| q.map(|m| start.month_label(m.floor().max(0.0) as usize)))
             });
-            json!({"id": e.id, "label": e.label, "fired_probability": st.fired.probability, "std_error": st.fired.std_error,
+            let observed = e.observed.map(|o| json!({"kind": o.link_word(), "month": o.month(),
+                "calendar_month": s.start.map(|start| start.month_label(o.month() as usize))}));
+            json!({"id": e.id, "label": e.label, "observed": observed, "fired_probability": st.fired.probability, "std_error": st.fired.std_error,
                    "first_month_quartiles": st.first_month_quartiles, "first_month_calendar": calendar,
                    "mean_firings": st.mean_firings, "cumulative": st.cumulative})
         })

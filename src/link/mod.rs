@@ -5,6 +5,8 @@
 //! - `v` link format version, `s` scenario id, `sh` short hash of the scenario file's content;
 //! - `seed`, `runs`, `h` (horizon in months);
 //! - one `<assumption id>=<value>` for every assumption that differs from the scenario's default;
+//! - `happened.<event id>=M` and `notby.<event id>=M`: events the user marked as having happened
+//!   in month M, or as not having happened by month M ([`Observation`]);
 //! - `view.*` keys for what the page shows (pair, month), which never change the numbers;
 //! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]).
 //!
@@ -23,7 +25,7 @@ pub use open::{open_link, open_link_on, LinkView, OpenedLink};
 pub use payload::{decode_scenario_text, encode_scenario_text};
 
 use crate::engine::Settings;
-use crate::scenario::{builtin, parse_scenario, Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{builtin, parse_scenario, Observation, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// The link format this code writes.
 pub const LINK_VERSION: u32 = 1;
@@ -59,6 +61,8 @@ pub struct ParsedLink {
     pub horizon: Option<usize>,
     /// (assumption id, value text) in link order.
     pub assumptions: Vec<(String, String)>,
+    /// (`happened` or `notby`, event id, month text) in link order.
+    pub observations: Vec<(String, String, String)>,
     /// (view key without `view.`, value).
     pub view: Vec<(String, String)>,
     /// A scenario file carried in the link, still encoded.
@@ -111,6 +115,8 @@ pub struct ResolvedLink {
     pub values: Vec<f64>,
     pub settings: Settings,
     pub view: Vec<(String, String)>,
+    /// (event index, what the link marks), at most one per event.
+    pub observations: Vec<(usize, Observation)>,
     pub notes: Vec<LinkNote>,
 }
 
@@ -285,8 +291,14 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
             "c" => link.carried = Some(value),
             _ => {
+                let observed = Observation::KINDS.iter().find_map(|kind| {
+                    let word = kind(0).link_word();
+                    key.strip_prefix(word)?.strip_prefix('.').map(|event| (word, event))
+                });
                 if let Some(view_key) = key.strip_prefix("view.") {
                     link.view.push((view_key.to_string(), value));
+                } else if let Some((word, event)) = observed {
+                    link.observations.push((word.to_string(), event.to_string(), value));
                 } else if key.contains('.') {
                     link.assumptions.push((key, value));
                 } else {
@@ -396,10 +408,37 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
             )),
         }
     }
+    let mut observations: Vec<(usize, Observation)> = Vec::new();
+    for (word, id, text) in &link.observations {
+        let key = format!("{word}.{}", shown(id));
+        let Some(event) = scenario.event_index(id) else {
+            notes.push(note(
+                &key,
+                format!("the scenario `{}` has no such event; ignored", scenario.id),
+            ));
+            continue;
+        };
+        if observations.iter().any(|(e, _)| *e == event) {
+            notes.push(note(
+                &key,
+                "the link marks this event twice (happened and not by); the first is used",
+            ));
+            continue;
+        }
+        let kind = Observation::KINDS
+            .into_iter()
+            .find(|kind| kind(0).link_word() == word)
+            .expect("only link words are collected");
+        match Observation::read_month(text) {
+            Ok(month) => observations.push((event, kind(month))),
+            Err(message) => notes.push(note(&key, format!("{message}; ignored"))),
+        }
+    }
     ResolvedLink {
         values,
         settings,
         view: link.view.clone(),
+        observations,
         notes,
     }
 }
@@ -419,6 +458,14 @@ pub fn encode_link(scenario: &Scenario, values: &[f64], settings: Settings, view
         if *value != assumption.default {
             parts.push(format!("{}={}", percent_encode(&assumption.id), value));
         }
+    }
+    for (event, observed) in scenario.observations() {
+        parts.push(format!(
+            "{}.{}={}",
+            observed.link_word(),
+            percent_encode(&event.id),
+            observed.month()
+        ));
     }
     for (key, value) in view {
         parts.push(format!("view.{}={}", percent_encode(key), percent_encode(value)));

@@ -110,8 +110,11 @@ pub fn open_link_on(url_or_fragment: &str, scenario: Scenario) -> (OpenedLink, O
     (open_on(&link, scenario, None), named)
 }
 
-fn open_on(link: &ParsedLink, scenario: Scenario, carried: Option<String>) -> OpenedLink {
+fn open_on(link: &ParsedLink, mut scenario: Scenario, carried: Option<String>) -> OpenedLink {
     let resolved = resolve_link(link, &scenario);
+    for &(event, observed) in &resolved.observations {
+        scenario.events[event].observed = Some(observed);
+    }
     let mut notes = resolved.notes;
     let view = read_view(&resolved.view, &scenario, resolved.settings.horizon, &mut notes);
     OpenedLink {
@@ -132,6 +135,7 @@ fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
     let scenario = first_builtin();
     let mut settings_only = link.clone();
     let dropped = std::mem::take(&mut settings_only.assumptions).len();
+    let marked = std::mem::take(&mut settings_only.observations).len();
     settings_only.view.clear();
     settings_only.scenario_hash = None;
     let resolved = resolve_link(&settings_only, &scenario);
@@ -143,6 +147,14 @@ fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
         )
     } else {
         "; its seed, runs and horizon were kept".to_string()
+    };
+    let what_else = if marked > 0 {
+        format!(
+            "{what_else}; nor {marked} marked event{}",
+            if marked == 1 { "" } else { "s" }
+        )
+    } else {
+        what_else
     };
     let reason = reason.unwrap_or_else(|| missing_reason(link));
     notes.push(note(

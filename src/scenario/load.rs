@@ -645,6 +645,7 @@ impl<'a> Checker<'a> {
                 after: Vec::new(),
                 unless: Vec::new(),
                 effects,
+                observed: None,
             });
         }
         // `after` and `unless` may name any event of the file, earlier or later.

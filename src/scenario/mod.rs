@@ -307,6 +307,55 @@ pub struct EventSpec {
     pub after: Vec<usize>,
     pub unless: Vec<usize>,
     pub effects: Vec<EffectSpec>,
+    /// What the user marked about this event (never read from the file; not written back to it).
+    pub observed: Option<Observation>,
+}
+
+/// What a user states about an event beyond the file, as of some month: it happened in month M
+/// (it then fires in month M in every run), or it had not happened by month M (it cannot fire in
+/// months 1 … M). Month 0 is the scenario's start; months are 1 … [`MAX_HORIZON`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Observation {
+    HappenedIn(u32),
+    NotBy(u32),
+}
+
+impl Observation {
+    /// Both kinds, for readers of links and flags.
+    pub const KINDS: [fn(u32) -> Observation; 2] = [Observation::HappenedIn, Observation::NotBy];
+
+    /// The word links use (`happened.ID=M`, `notby.ID=M`).
+    pub fn link_word(self) -> &'static str {
+        match self {
+            Observation::HappenedIn(_) => "happened",
+            Observation::NotBy(_) => "notby",
+        }
+    }
+
+    pub fn month(self) -> u32 {
+        match self {
+            Observation::HappenedIn(m) | Observation::NotBy(m) => m,
+        }
+    }
+
+    /// "happened in month 14" / "had not happened by month 14".
+    pub fn describe(self) -> String {
+        match self {
+            Observation::HappenedIn(m) => format!("happened in month {m}"),
+            Observation::NotBy(m) => format!("had not happened by month {m}"),
+        }
+    }
+
+    /// A month as written in a link or a flag: a whole number 1 … [`MAX_HORIZON`].
+    pub fn read_month(text: &str) -> Result<u32, String> {
+        match text.trim().parse::<u32>() {
+            Ok(m) if (1..=MAX_HORIZON as u32).contains(&m) => Ok(m),
+            _ => Err(format!(
+                "`{}` is not a month of a run (a whole number 1 … {MAX_HORIZON}; month 0 is the start)",
+                text.escape_debug()
+            )),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -418,6 +467,15 @@ impl Scenario {
         self.start.map(|start| start.month_label(m))
     }
 
+    pub fn event_index(&self, id: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.id == id)
+    }
+
+    /// Every event the user marked, with what was marked, in file order.
+    pub fn observations(&self) -> impl Iterator<Item = (&EventSpec, Observation)> {
+        self.events.iter().filter_map(|e| e.observed.map(|o| (e, o)))
+    }
+
     pub fn assumption_index(&self, id: &str) -> Option<usize> {
         self.assumptions.iter().position(|a| a.id == id)
     }
@@ -474,7 +532,10 @@ impl Scenario {
                 .map(|e| engine::Event {
                     per_year: e.per_year.map_or(0.0, v),
                     window: (
-                        e.opens.map_or(1, |i| v(i).round() as u32),
+                        e.opens.map_or(1, |i| v(i).round() as u32).max(match e.observed {
+                            Some(Observation::NotBy(m)) => m + 1,
+                            _ => 1,
+                        }),
                         e.closes.map_or(u32::MAX, |i| v(i).round() as u32),
                     ),
                     repeatable: e.repeatable,
@@ -489,7 +550,12 @@ impl Scenario {
                         .collect(),
                     after: e.after.clone(),
                     unless: e.unless.clone(),
-                    certain_month: e.at,
+                    certain_month: match e.observed {
+                        Some(Observation::HappenedIn(m)) => Some(m),
+                        // A date in the file up to M contradicts "not by M": the user's word wins.
+                        Some(Observation::NotBy(m)) => e.at.filter(|&at| at > m),
+                        None => e.at,
+                    },
                     effects: e
                         .effects
                         .iter()
