@@ -269,7 +269,8 @@ struct Cli {
 /// What the command line was asked to do: a command, or help (also for no arguments).
 #[derive(Debug)]
 pub enum Parsed {
-    Command(Command),
+    /// Boxed: a command with all its options is far larger than a help text.
+    Command(Box<Command>),
     Help(String),
 }
 
@@ -295,7 +296,7 @@ pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, clap
                 options.vary.len()
             ),
         )),
-        Some(command) => Ok(Parsed::Command(command)),
+        Some(command) => Ok(Parsed::Command(Box::new(command))),
     }
 }
 
@@ -311,7 +312,7 @@ mod tests {
 
     fn parse(line: &str) -> Result<Command, String> {
         match parse_args(line.split_whitespace().map(String::from)) {
-            Ok(Parsed::Command(command)) => Ok(command),
+            Ok(Parsed::Command(command)) => Ok(*command),
             Ok(Parsed::Help(text)) => Err(format!("help: {text}")),
             Err(error) => Err(error.to_string()),
         }

@@ -49,7 +49,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match command {
+    let result = match *command {
         Command::Validate { files } => validate(&files),
         Command::List => list().map(|output| emit(&output)),
         Command::Bench { quick, .. } => {

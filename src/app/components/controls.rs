@@ -84,9 +84,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
     }
 }
 
-/// An event's assumptions in reading order: probability, window, conditions, effects.
+/// An event's assumptions in reading order: chance per year, window, conditions, effects.
 fn event_assumptions(event: &crate::scenario::EventSpec) -> Vec<usize> {
-    let mut indices = vec![event.probability];
+    let mut indices: Vec<usize> = event.per_year.into_iter().collect();
     indices.extend(event.opens);
     indices.extend(event.closes);
     indices.extend(event.conditions.iter().map(|c| c.threshold));
