@@ -233,6 +233,37 @@ pub enum Command {
     },
     /// The built-in scenarios and every assumption id, default and range.
     List,
+    /// Fit the half-life and σ from the UN-voting data (a mean-reverting fit per pair and pooled).
+    #[command(long_about = calibrate_about())]
+    Calibrate(CalibrateOptions),
+}
+
+/// Options of `calibrate`.
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct CalibrateOptions {
+    /// The ideal-point CSV (default: $DATA_DIR/unga_idealpoints_selected_apr2020.csv, else ../shared/data/…).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<String>,
+    /// First session year of the span.
+    #[arg(long, value_name = "YEAR", default_value_t = 1992)]
+    pub from: i32,
+    /// Last session year of the span.
+    #[arg(long, value_name = "YEAR", default_value_t = 2019)]
+    pub to: i32,
+    #[arg(long, default_value = "table", value_parser = formats(&[Format::Table, Format::Json]))]
+    pub format: Format,
+}
+
+fn calibrate_about() -> String {
+    format!(
+        "A mean-reverting (Ornstein–Uhlenbeck) fit of the yearly UN-voting distance of each pair of actors \
+         (EU = mean of Germany, France, Poland), sampled once a year: d(t+1) = c + φ·d(t) + ε by least squares; \
+         half-life = 12·ln 2 / −ln φ months, with a 90 % interval from φ ± 1.645 standard errors; σ per month in \
+         distance units and in alignment units under the files' convention (× {}). Pairs with China or North Korea \
+         get their own level from {} on (the data's jump). Short series bias φ, and so the half-life, down.",
+        crate::analysis::calibrate::ALIGNMENT_PER_DISTANCE,
+        crate::analysis::calibrate::JUMP_YEAR
+    )
 }
 
 fn sensitivity_about() -> String {

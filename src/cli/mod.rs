@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod calibrate;
 mod compare;
 mod export;
 mod parallel;
@@ -61,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(options) => sweep::run(&options).map(|output| emit(&output)),
         Command::Compare(options) => compare::run(&options).map(|output| emit(&output)),
         Command::Export(options) => export::run(&options).map(|output| emit(&output)),
+        Command::Calibrate(options) => calibrate::run(&options).map(|output| emit(&output)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
