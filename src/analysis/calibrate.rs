@@ -168,11 +168,12 @@ fn least_squares(rows: &[(Vec<f64>, f64)]) -> Option<(Vec<f64>, f64, Vec<f64>)> 
         m.swap(col, pivot);
         let p = m[col][col];
         m[col].iter_mut().for_each(|v| *v /= p);
-        for r in 0..k {
+        let pivot_row = m[col].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != col {
-                let f = m[r][col];
-                for c in 0..width {
-                    m[r][c] -= f * m[col][c];
+                let f = row[col];
+                for (value, p) in row.iter_mut().zip(&pivot_row) {
+                    *value -= f * p;
                 }
             }
         }
