@@ -683,3 +683,30 @@ fn a_certain_month_fires_then_whatever_the_window_conditions_and_chance() {
     assert_eq!(once_stats.mean_firings, 1.0);
     assert_eq!(summary.events[repeated].mean_firings, 3.0, "month 6, then 10 and 11");
 }
+
+#[test]
+fn the_path_without_noise_or_events_is_the_ou_mean_when_there_is_no_balance_term() {
+    // β = 0, σ > 0, an event that would jump: the drift path ignores noise and events, and in
+    // latent space decays to the baseline as m + (z0 − m)·e^(−θt), θ = ln 2 / half-life.
+    let mut model = plain_model(3, 0.0, 0.0, 0.2, 9.0);
+    model.initial = vec![0.6, -0.4, 0.1];
+    model.baseline = vec![-0.2, 0.3, 0.1];
+    push_event(&mut model, 1.0, false);
+    model.events[0].effects[0].jump = 0.5;
+    let path = Ensemble::drift_path(&model, 24);
+    let theta = std::f64::consts::LN_2 / 9.0;
+    for p in 0..3 {
+        let (z0, m) = (model.initial[p].atanh(), model.baseline[p].atanh());
+        for (t, a) in path[p].iter().enumerate() {
+            let want = (m + (z0 - m) * (-theta * t as f64).exp()).tanh();
+            assert!((a - want).abs() < 1e-12, "pair {p}, month {t}: {a} vs {want}");
+        }
+    }
+    // With β > 0 the path leaves the baseline toward the camp the other pairs imply: a pair at
+    // its baseline (0.1) whose two partners are positive with each other is pushed up.
+    model.balance = 0.1;
+    model.initial = vec![0.5, 0.1, 0.5];
+    model.baseline = model.initial.clone();
+    let path = Ensemble::drift_path(&model, 24);
+    assert!(path[1][24] > 0.1 + 0.01, "{}", path[1][24]);
+}

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::Prepared;
 use crate::analysis::convergence::caveat;
 use crate::analysis::NOTICE;
-use crate::engine::Summary;
+use crate::engine::{Ensemble, Summary};
 
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
 pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
@@ -103,21 +103,24 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "\nAlignment at {} (5% / 25% / median / 75% / 95%; mean):",
+        "\nAlignment at {} (5% / 25% / median / 75% / 95%; mean; without noise or events, from month 0):",
         month_text(s, horizon)
     );
+    let drift = Ensemble::drift_path(&s.model(&prepared.values), horizon);
     for (p, bands) in summary.pairs.iter().enumerate() {
         let q = bands.quantiles[horizon];
         let _ = writeln!(
             out,
-            "  {:<10} {:+.3} {:+.3} {:+.3} {:+.3} {:+.3}; {:+.3}",
+            "  {:<10} {:+.3} {:+.3} {:+.3} {:+.3} {:+.3}; {:+.3}; {:+.3} → {:+.3}",
             s.pair_label(p),
             q[0],
             q[1],
             q[2],
             q[3],
             q[4],
-            bands.mean[horizon]
+            bands.mean[horizon],
+            drift[p][0],
+            drift[p][horizon]
         );
     }
     let _ = writeln!(out, "\nMost frequent two-bloc splits at {}:", month_text(s, horizon));
@@ -153,7 +156,8 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         .pairs
         .iter()
         .enumerate()
-        .map(|(p, b)| json!({"pair": s.pair_label(p).replace('–', "-"), "quantiles": b.quantiles, "mean": b.mean}))
+        .zip(Ensemble::drift_path(&s.model(&prepared.values), summary.settings.horizon))
+        .map(|((p, b), drift)| json!({"pair": s.pair_label(p).replace('–', "-"), "quantiles": b.quantiles, "mean": b.mean, "without_noise_or_events": drift}))
         .collect();
     let outcomes: Vec<Value> = s
         .outcomes

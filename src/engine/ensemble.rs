@@ -770,6 +770,27 @@ impl Ensemble {
         ensemble.summary()
     }
 
+    /// Where each pair heads under the dynamics alone: the path with no noise (σ = 0) and no
+    /// events, month 0 … horizon, per pair. Reversion pulls a pair toward its baseline and the
+    /// balance term toward its camp, so with β > 0 this is not the baseline: it is the line that
+    /// explains a fan whose middle ends away from the baseline. Computed by the engine itself
+    /// (one block of identical runs), so it is exactly what the model does.
+    pub fn drift_path(model: &Model, horizon: usize) -> Vec<Vec<f64>> {
+        let mut still = model.clone();
+        still.volatility.iter_mut().for_each(|s| *s = 0.0);
+        still.events.clear();
+        still.outcomes.clear();
+        let summary = Ensemble::run(
+            still,
+            Settings {
+                seed: 0,
+                runs: 1,
+                horizon,
+            },
+        );
+        summary.pairs.into_iter().map(|bands| bands.mean).collect()
+    }
+
     /// [`Ensemble::run`] with each month spread over up to `threads` threads: the same summary.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn run_on_threads(model: Model, settings: Settings, threads: usize) -> Summary {
