@@ -695,9 +695,9 @@ fn the_path_without_noise_or_events_is_the_ou_mean_when_there_is_no_balance_term
     model.events[0].effects[0].jump = 0.5;
     let path = Ensemble::drift_path(&model, 24);
     let theta = std::f64::consts::LN_2 / 9.0;
-    for p in 0..3 {
+    for (p, pair_path) in path.iter().enumerate() {
         let (z0, m) = (model.initial[p].atanh(), model.baseline[p].atanh());
-        for (t, a) in path[p].iter().enumerate() {
+        for (t, a) in pair_path.iter().enumerate() {
             let want = (m + (z0 - m) * (-theta * t as f64).exp()).tanh();
             assert!((a - want).abs() < 1e-12, "pair {p}, month {t}: {a} vs {want}");
         }
