@@ -11,7 +11,7 @@ pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
 use crate::link::{encode_link, encode_link_carrying, fragment_of, open_link};
-use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
+use crate::scenario::{builtin, builtin_ids, Observation, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +20,10 @@ pub struct View {
     pub pair: usize,
     /// The month the network shows (clamped to the horizon).
     pub month: usize,
+    /// The scenario's named view the values were started from (index into `Scenario::views`);
+    /// a label: the values are what count, and moving a slider afterwards keeps the label, shown
+    /// as changed.
+    pub named: Option<usize>,
 }
 
 /// Ensemble sizes offered in the page.
@@ -81,6 +85,11 @@ pub enum Action {
     SetHorizon(usize),
     SelectPair(usize),
     SetMonth(usize),
+    /// Start from a named view of the scenario (its values over the defaults), or from the
+    /// defaults (`None`).
+    ApplyView(Option<usize>),
+    /// Mark an event as having happened in a month, or not by a month; `None` clears the mark.
+    MarkEvent(usize, Option<Observation>),
     DismissNotices,
     /// The worker stopped answering; the page keeps its last results and offers a retry.
     WorkerFailed(String),
@@ -133,6 +142,7 @@ impl State {
             view: View {
                 pair,
                 month: settings.horizon,
+                named: None,
             },
             scenario: Rc::new(scenario),
             carried: None,
@@ -174,6 +184,7 @@ impl State {
         if let Some(pair) = opened.view.pair {
             state.view.pair = pair;
         }
+        state.view.named = opened.view.named;
         state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
         if !opened.notes.is_empty() {
             state.held_link = Some(fragment_of(fragment.trim()).to_string());
@@ -186,6 +197,9 @@ impl State {
         let mut view = vec![("pair".to_string(), self.scenario.pair_key(self.view.pair))];
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
+        }
+        if let Some(named) = self.view.named {
+            view.push(("named".to_string(), self.scenario.views[named].id.clone()));
         }
         match &self.carried {
             Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
@@ -216,9 +230,19 @@ impl State {
     /// What the share link is made of, by identity where it is shared: comparing two of these
     /// tells whether an action changed the link.
     #[allow(clippy::type_complexity)]
-    fn link_inputs(&self) -> (*const Scenario, Option<*const String>, Vec<u64>, Settings, View) {
+    fn link_inputs(
+        &self,
+    ) -> (
+        *const Scenario,
+        Vec<Option<Observation>>,
+        Option<*const String>,
+        Vec<u64>,
+        Settings,
+        View,
+    ) {
         (
             Rc::as_ptr(&self.scenario),
+            self.scenario.events.iter().map(|e| e.observed).collect(),
             self.carried.as_ref().map(Rc::as_ptr),
             self.values.iter().map(|v| v.to_bits()).collect(),
             self.settings,
@@ -242,6 +266,8 @@ impl State {
                 | Action::SetHorizon(_)
                 | Action::SelectPair(_)
                 | Action::SetMonth(_)
+                | Action::ApplyView(_)
+                | Action::MarkEvent(..)
         );
         let before = (user_change && self.held_link.is_some()).then(|| self.link_inputs());
         self.apply_action(action);
@@ -289,7 +315,15 @@ impl State {
             Action::ResetAll => {
                 let defaults = self.scenario.defaults();
                 let settings = self.scenario.default_settings();
-                if self.values != defaults || self.settings != settings {
+                self.view.named = None;
+                let marked = self.scenario.observations().next().is_some();
+                if marked {
+                    Rc::make_mut(&mut self.scenario)
+                        .events
+                        .iter_mut()
+                        .for_each(|e| e.observed = None);
+                }
+                if marked || self.values != defaults || self.settings != settings {
                     self.values = defaults;
                     self.settings = settings;
                     self.view.month = self.view.month.min(settings.horizon);
@@ -330,6 +364,27 @@ impl State {
                 }
             }
             Action::SetMonth(month) => self.view.month = month.min(self.settings.horizon),
+            Action::ApplyView(named) => {
+                if named.is_some_and(|v| v >= self.scenario.views.len()) {
+                    return;
+                }
+                let values = match named {
+                    Some(v) => self.scenario.view_values(&self.scenario.views[v]),
+                    None => self.scenario.defaults(),
+                };
+                self.view.named = named;
+                if values != self.values {
+                    self.values = values;
+                    self.inputs_changed();
+                }
+            }
+            Action::MarkEvent(event, observed) => {
+                let valid = observed.is_none_or(|o| (1..=MAX_HORIZON as u32).contains(&o.month()));
+                if valid && self.scenario.events.get(event).is_some_and(|e| e.observed != observed) {
+                    Rc::make_mut(&mut self.scenario).events[event].observed = observed;
+                    self.inputs_changed();
+                }
+            }
             Action::DismissNotices => self.notices.clear(),
             Action::WorkerFailed(reason) => {
                 if self.progress.is_some() {
@@ -617,5 +672,58 @@ mod tests {
         state.apply(Action::ResetAll);
         assert_eq!(state.values, state.scenario.defaults());
         assert_eq!(state.settings, state.scenario.default_settings());
+    }
+
+    #[test]
+    fn a_named_view_sets_its_values_and_travels_in_the_link_as_a_label() {
+        let mut state = State::from_link("v=1&s=sino-russian-drift");
+        let essay = state
+            .scenario
+            .views
+            .iter()
+            .position(|v| v.id == "essay-thesis")
+            .unwrap();
+        let generation = state.generation;
+        state.apply(Action::ApplyView(Some(essay)));
+        assert_eq!(state.values, state.scenario.view_values(&state.scenario.views[essay]));
+        assert!(state.generation > generation, "new values, new results");
+        let link = state.link();
+        assert!(link.contains("view.named=essay-thesis"), "{link}");
+        let reopened = State::from_link(&link);
+        assert_eq!(reopened.view.named, Some(essay));
+        assert_eq!(reopened.values, state.values);
+        assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+        // Back to the defaults; an index past the views changes nothing.
+        state.apply(Action::ApplyView(None));
+        assert_eq!(state.values, state.scenario.defaults());
+        assert!(!state.link().contains("view.named"));
+        let before = state.clone();
+        state.apply(Action::ApplyView(Some(99)));
+        assert_eq!(state, before);
+    }
+
+    #[test]
+    fn marked_events_change_the_model_and_the_link_and_reset_all_clears_them() {
+        let mut state = State::from_link("v=1&s=sino-russian-drift");
+        let event = state.scenario.event_index("ukraine-settlement").unwrap();
+        let generation = state.generation;
+        state.apply(Action::MarkEvent(event, Some(Observation::HappenedIn(4))));
+        assert!(state.generation > generation);
+        assert_eq!(state.scenario.model(&state.values).events[event].certain_month, Some(4));
+        let link = state.link();
+        assert!(link.contains("happened.ukraine-settlement=4"), "{link}");
+        assert_eq!(
+            State::from_link(&link).scenario.events[event].observed,
+            Some(Observation::HappenedIn(4))
+        );
+        // Month 0 is the start, not a month of the run: refused, nothing changes.
+        let before = state.clone();
+        state.apply(Action::MarkEvent(event, Some(Observation::NotBy(0))));
+        assert_eq!(state, before);
+        state.apply(Action::MarkEvent(event, Some(Observation::NotBy(9))));
+        assert_eq!(state.scenario.model(&state.values).events[event].window.0, 10);
+        state.apply(Action::ResetAll);
+        assert_eq!(state.scenario.observations().count(), 0);
+        assert!(!state.link().contains("notby."));
     }
 }

@@ -148,7 +148,9 @@ pub fn App() -> Html {
             <Header state={state.clone()} />
             <main class="layout">
                 <aside class="inputs" aria-label="Assumptions and settings">
-                    <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
+                    <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()}
+                        named_view={state.view.named} changed_since_view={changed_since_view(&state)}
+                        dispatch={dispatch.clone()} />
                     <Controls
                         scenario={scenario.clone()}
                         values={Rc::new(state.values.clone())}
@@ -160,6 +162,16 @@ pub fn App() -> Html {
             </main>
         </>
     }
+}
+
+/// How many values differ from the defaults under the named view the state started from (or
+/// from the defaults): the view picker says "changed" rather than pretending the view holds.
+fn changed_since_view(state: &State) -> usize {
+    let start = match state.view.named {
+        Some(v) => state.scenario.view_values(&state.scenario.views[v]),
+        None => state.scenario.defaults(),
+    };
+    start.iter().zip(&state.values).filter(|(a, b)| a != b).count()
 }
 
 /// Fetches the built-in scenario files, then mounts the page on `<body>`; a panic hook shows

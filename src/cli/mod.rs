@@ -233,7 +233,8 @@ pub fn prepare(options: &StateOptions) -> Result<Prepared, CliError> {
     }
     let named_view = match &options.view {
         Some(id) => Some(apply_view(&scenario, id, &mut values)?),
-        None => None,
+        // The link's label of the view it started from (its values are already in the link).
+        None => view.named,
     };
     for (id, text) in &options.set {
         let index = scenario.assumption_index(id).ok_or_else(|| {

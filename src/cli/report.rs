@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::Prepared;
 use crate::analysis::convergence::caveat;
 use crate::analysis::NOTICE;
-use crate::engine::{Ensemble, Summary};
+use crate::engine::Summary;
 
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
 pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
@@ -16,6 +16,11 @@ pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> 
         Some(label) => format!("month {month} ({label})"),
         None => format!("month {month}"),
     }
+}
+
+/// How many values differ from what the named view sets over the defaults.
+pub(super) fn view_changes(s: &crate::scenario::Scenario, view: &crate::scenario::View, values: &[f64]) -> usize {
+    s.view_values(view).iter().zip(values).filter(|(a, b)| a != b).count()
 }
 
 /// "42.3%": a probability as the tables print it.
@@ -38,7 +43,13 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
         let _ = writeln!(out, "month 0 = {start}; {} is the last month", month_text(s, horizon));
     }
     if let Some(view) = prepared.named_view.map(|v| &s.views[v]) {
-        let _ = writeln!(out, "view: {} — {}", view.id, view.title);
+        let moved = view_changes(s, view, &prepared.values);
+        let changed = if moved == 0 {
+            String::new()
+        } else {
+            format!(" (then {moved} value{} changed)", if moved == 1 { "" } else { "s" })
+        };
+        let _ = writeln!(out, "view: {} — {}{changed}", view.id, view.title);
     }
     for (event, observed) in s.observations() {
         let when = s
@@ -106,7 +117,7 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
         "\nAlignment at {} (5% / 25% / median / 75% / 95%; mean; without noise or events, from month 0):",
         month_text(s, horizon)
     );
-    let drift = Ensemble::drift_path(&s.model(&prepared.values), horizon);
+    let drift = &summary.drift;
     for (p, bands) in summary.pairs.iter().enumerate() {
         let q = bands.quantiles[horizon];
         let _ = writeln!(
@@ -156,7 +167,7 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         .pairs
         .iter()
         .enumerate()
-        .zip(Ensemble::drift_path(&s.model(&prepared.values), summary.settings.horizon))
+        .zip(&summary.drift)
         .map(|((p, b), drift)| json!({"pair": s.pair_label(p).replace('–', "-"), "quantiles": b.quantiles, "mean": b.mean, "without_noise_or_events": drift}))
         .collect();
     let outcomes: Vec<Value> = s

@@ -780,7 +780,7 @@ impl Ensemble {
         still.volatility.iter_mut().for_each(|s| *s = 0.0);
         still.events.clear();
         still.outcomes.clear();
-        let summary = Ensemble::run(
+        let mut ensemble = Ensemble::new(
             still,
             Settings {
                 seed: 0,
@@ -788,7 +788,9 @@ impl Ensemble {
                 horizon,
             },
         );
-        summary.pairs.into_iter().map(|bands| bands.mean).collect()
+        while !ensemble.advance(usize::MAX).is_done() {}
+        // The bands themselves, not `summary()`, which would ask for this path again.
+        ensemble.bands.into_iter().map(|bands| bands.mean).collect()
     }
 
     /// [`Ensemble::run`] with each month spread over up to `threads` threads: the same summary.
@@ -949,6 +951,11 @@ impl Ensemble {
             events,
             blocs,
             frustration: frustration_stats,
+            drift: if self.full {
+                Ensemble::drift_path(&self.model, horizon)
+            } else {
+                Vec::new()
+            },
         }
     }
 }

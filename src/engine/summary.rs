@@ -79,6 +79,9 @@ pub struct Summary {
     pub blocs: Vec<BlocShare>,
     /// `None` for an outcomes-only ensemble, which does not follow the alignments it would need.
     pub frustration: Option<FrustrationStats>,
+    /// Per pair, the path without noise or events, months 0..=T ([`super::Ensemble::drift_path`]);
+    /// empty for an outcomes-only ensemble.
+    pub drift: Vec<Vec<f64>>,
 }
 
 /// How many of the most frequent bloc splits a summary keeps.

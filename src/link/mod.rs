@@ -7,7 +7,8 @@
 //! - one `<assumption id>=<value>` for every assumption that differs from the scenario's default;
 //! - `happened.<event id>=M` and `notby.<event id>=M`: events the user marked as having happened
 //!   in month M, or as not having happened by month M ([`Observation`]);
-//! - `view.*` keys for what the page shows (pair, month), which never change the numbers;
+//! - `view.*` keys for what the page shows (pair, month, the named view it started from), which
+//!   never change the numbers;
 //! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]).
 //!
 //! Each link format version has its own decoder (`decode_v1`); a link without a version is read

@@ -15,6 +15,9 @@ pub struct LinkView {
     pub pair: Option<usize>,
     /// Month of the network (`view.month`, 0 … horizon).
     pub month: Option<usize>,
+    /// The scenario's named view the state was started from (`view.named`, a view id): a label
+    /// only, since the link's values are what count; index into `Scenario::views`.
+    pub named: Option<usize>,
 }
 
 /// A link, read: everything to set up the state it describes.
@@ -67,6 +70,13 @@ fn read_view(view: &[(String, String)], scenario: &Scenario, horizon: usize, not
                 None => notes.push(note(
                     "view.pair",
                     format!("`{}` is not a pair of this scenario; ignored", shown(value)),
+                )),
+            },
+            "named" => match scenario.views.iter().position(|v| &v.id == value) {
+                Some(index) => read.named = Some(index),
+                None => notes.push(note(
+                    "view.named",
+                    format!("`{}` is not a view of this scenario; ignored", shown(value)),
                 )),
             },
             "month" => match value.parse::<usize>() {

@@ -384,6 +384,32 @@ impl StartDate {
         let months = self.year as i64 * 12 + (self.month as i64 - 1) + m as i64;
         format!("{:04}-{:02}", months.div_euclid(12), months.rem_euclid(12) + 1)
     }
+
+    /// The model month that a moment (milliseconds since 1970-01-01 UTC, as `Date.now()` gives)
+    /// falls in: whole calendar months since the start's month, 0 before it.
+    pub fn months_until_now(self, epoch_milliseconds: f64) -> u32 {
+        let (year, month) = year_month_of_day((epoch_milliseconds / 86_400_000.0).floor() as i64);
+        let elapsed = (year * 12 + month as i64) - (self.year as i64 * 12 + self.month as i64);
+        elapsed.clamp(0, u32::MAX as i64) as u32
+    }
+}
+
+/// (year, month 1 … 12) of a day counted from 1970-01-01, in the proleptic Gregorian calendar
+/// (the civil-from-days algorithm: 400-year eras of 146 097 days, years starting in March).
+fn year_month_of_day(days: i64) -> (i64, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month)
 }
 
 impl std::fmt::Display for StartDate {
@@ -598,6 +624,26 @@ impl Scenario {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_month_of_a_moment_counts_calendar_months_from_the_start() {
+        use super::{year_month_of_day, StartDate};
+        let start = StartDate {
+            year: 2025,
+            month: 8,
+            day: 31,
+        };
+        // 2026-11-30T00:00Z and 2000-02-29T23:59Z (a leap day), from Python's datetime.
+        assert_eq!(start.months_until_now(1_795_996_800_000.0), 15);
+        assert_eq!(start.month_label(15), "2026-11");
+        assert_eq!(
+            year_month_of_day((951_868_740_000.0_f64 / 86_400_000.0).floor() as i64),
+            (2000, 2)
+        );
+        assert_eq!(year_month_of_day(0), (1970, 1));
+        assert_eq!(year_month_of_day(-1), (1969, 12));
+        assert_eq!(start.months_until_now(0.0), 0, "before the start");
+    }
+
     use super::StartDate;
 
     /// Worked by hand: month 0 is August 2025 (the start's own month); 4 months on is December,

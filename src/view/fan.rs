@@ -69,24 +69,29 @@ pub fn fan_paths(bands: &PairBands, horizon: usize, frame: &Frame) -> FanPaths {
             median: String::new(),
         };
     }
-    let median = bands
-        .quantiles
-        .iter()
-        .enumerate()
-        .map(|(t, q)| {
-            format!(
-                "{}{:.1},{:.1}",
-                if t == 0 { "M" } else { "L" },
-                frame.x(t, horizon),
-                frame.y(q[2])
-            )
-        })
-        .collect();
+    let median: Vec<f64> = bands.quantiles.iter().map(|q| q[2]).collect();
+    let median = line_path(&median, horizon, frame);
     FanPaths {
         outer: band(bands, horizon, frame, 0, 4),
         inner: band(bands, horizon, frame, 1, 3),
         median,
     }
+}
+
+/// A line through one value per month from month 0 (the median, the path without noise).
+pub fn line_path(values: &[f64], horizon: usize, frame: &Frame) -> String {
+    values
+        .iter()
+        .enumerate()
+        .map(|(t, a)| {
+            format!(
+                "{}{:.1},{:.1}",
+                if t == 0 { "M" } else { "L" },
+                frame.x(t, horizon),
+                frame.y(*a)
+            )
+        })
+        .collect()
 }
 
 /// Month ticks: every 6, 12 or 24 months, so that there are at most about 8.

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::event_mark::EventMark;
 use super::slider::AssumptionSlider;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
@@ -41,6 +42,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 value={props.values[index]} dispatch={props.dispatch.clone()} />
         }
     };
+    // A new mark starts at today's month when the scenario states its start (else month 1).
+    let today = scenario
+        .start
+        .map_or(1, |start| start.months_until_now(js_sys::Date::now()))
+        .clamp(1, MAX_HORIZON as u32);
+    let calendar = {
+        let scenario = scenario.clone();
+        Callback::from(move |month: u32| scenario.month_label(month as usize))
+    };
+    let mark = |event: usize| {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |observed| dispatch.dispatch(Action::MarkEvent(event, observed)))
+    };
     let in_group = |group: Group| -> Vec<usize> {
         (0..scenario.assumptions.len())
             .filter(|&i| scenario.assumptions[i].group == group)
@@ -63,7 +77,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </details>
             <details open=true class="group">
                 <summary><h3>{ "Events" }</h3></summary>
-                for event in scenario.events.iter() {
+                for (index, event) in scenario.events.iter().enumerate() {
                     <div class="event-block">
                         <h4>{ event.label.clone() }{ if event.repeatable { " (repeatable)" } else { "" } }</h4>
                         <p class="event-description">{ event.description.clone() }</p>
@@ -72,6 +86,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                                 <p class="message" role="status">{ "The window now opens after it closes: this event cannot fire." }</p>
                             }
                         }
+                        <EventMark event={AttrValue::from(event.id.clone())} observed={event.observed}
+                            suggested_month={today} calendar={calendar.clone()}
+                            on_mark={mark(index)} />
                         { for event_assumptions(event).into_iter().map(slider) }
                     </div>
                 }

@@ -3,7 +3,9 @@
 use yew::prelude::*;
 
 use crate::engine::PairBands;
-use crate::view::fan::{fan_paths, month_ticks, Frame};
+use std::rc::Rc;
+
+use crate::view::fan::{fan_paths, line_path, month_ticks, Frame};
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
@@ -15,6 +17,9 @@ pub struct FanChartProps {
     /// Large chart with axes and a data table, or a small multiple.
     #[prop_or_default]
     pub large: bool,
+    /// The pair's path without noise or events, months 0 … horizon (drawn dashed).
+    #[prop_or_default]
+    pub drift: Option<Rc<Vec<f64>>>,
 }
 
 /// The frame of a large chart (also the comparison overlay's).
@@ -102,9 +107,20 @@ pub fn FanChart(props: &FanChartProps) -> Html {
                 <path class="band-outer" d={paths.outer} />
                 <path class="band-inner" d={paths.inner} />
                 <path class="median" d={paths.median} />
+                if let Some(drift) = &props.drift {
+                    <path class="drift" d={line_path(drift, props.horizon, &frame)} />
+                }
             </svg>
             if props.large {
                 <figcaption>{ description }</figcaption>
+                if let Some(drift) = &props.drift {
+                    <p class="caption drift-legend" data-drift-end={drift.last().map(|a| a.to_string())}>
+                        <svg class="legend-swatch" viewBox="0 0 24 6" aria-hidden="true"><line class="drift" x1="0" y1="3" x2="24" y2="3" /></svg>
+                        { format!(" Dashed: the path without noise or events, from {} to {} — where mean reversion and the balance pressure alone take this pair (not the baseline when the balance pressure is on).",
+                            drift.first().map_or(String::new(), |a| format::value(*a, 0.01)),
+                            drift.last().map_or(String::new(), |a| format::value(*a, 0.01))) }
+                    </p>
+                }
                 <details class="data-table">
                     <summary>{ "Data table" }</summary>
                     <table>

@@ -4,6 +4,7 @@ mod blocs;
 mod compare;
 mod controls;
 mod custom;
+mod event_mark;
 mod events;
 mod exports;
 mod fan_chart;

@@ -68,6 +68,14 @@ pub fn Results(props: &ResultsProps) -> Html {
         (None, None) => "Starting…".to_string(),
     };
     let horizon = state.settings.horizon;
+    // Where each pair heads without noise or events, from the worker's last finished summary
+    // (the engine stays off this thread), when it is about the chart's pairs and months.
+    let drift = state
+        .summary
+        .as_ref()
+        .filter(|s| s.drift.len() == scenario.pairs.len() && s.settings.horizon == horizon)
+        .and_then(|s| s.drift.get(state.view.pair))
+        .map(|path| Rc::new(path.clone()));
     let pair = state.view.pair;
     let values = Rc::new(state.values.clone());
     let pair_picker = use_synced_select(pair.to_string());
@@ -92,7 +100,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                     </select>
                 </div>
                 if let Some(bands) = &bands {
-                    <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true />
+                    <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true
+                        {drift} />
                 }
                 if let Some(fraction) = long_job {
                     <div class="fan-progress" aria-hidden="true">

@@ -16,8 +16,15 @@ pub struct ScenarioPanelProps {
     pub scenario: Shared<Scenario>,
     /// The scenario was loaded by the user (not built in).
     pub carried: bool,
+    /// The named view the values started from (`None`: the defaults), and how many values
+    /// were changed since.
+    pub named_view: Option<usize>,
+    pub changed_since_view: usize,
     pub dispatch: Dispatch,
 }
+
+/// The view picker's value for "the scenario's defaults".
+const DEFAULTS: &str = "defaults";
 
 #[component]
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
@@ -28,6 +35,22 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     } else {
         scenario.id.clone()
     });
+    let view_picker = use_synced_select(
+        props
+            .named_view
+            .map_or(DEFAULTS.to_string(), |v| scenario.views[v].id.clone()),
+    );
+    let onview = {
+        let dispatch = props.dispatch.clone();
+        let scenario = scenario.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            dispatch.dispatch(Action::ApplyView(
+                scenario.views.iter().position(|v| v.id == select.value()),
+            ));
+        })
+    };
+    let shown_view = props.named_view.map(|v| &scenario.views[v]);
     let titles: Vec<(String, String)> = builtin_ids()
         .map(|id| {
             let title = builtin(id)
@@ -50,6 +73,43 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             </select>
             if props.carried {
                 <p class="caption">{ format!("“{}” was loaded from a file; it is not one of the built-in scenarios. Its text travels inside the share link.", scenario.title) }</p>
+            }
+            if !scenario.views.is_empty() {
+                <div class="view-picker">
+                    <label for="view-picker">{ "View: a reading of the documents" }</label>
+                    <select id="view-picker" ref={view_picker} onchange={onview}>
+                        <option value={DEFAULTS} selected={props.named_view.is_none()}>{ "The scenario's defaults" }</option>
+                        for view in scenario.views.iter() {
+                            <option value={view.id.clone()} selected={shown_view.is_some_and(|v| v.id == view.id)}>{ view.title.clone() }</option>
+                        }
+                    </select>
+                    if props.changed_since_view > 0 {
+                        <p class="caption" data-changed={props.changed_since_view.to_string()}>{
+                            format!("{} assumption{} now differ{} from this choice.", props.changed_since_view,
+                                if props.changed_since_view == 1 { "" } else { "s" },
+                                if props.changed_since_view == 1 { "s" } else { "" })
+                        }</p>
+                    }
+                    if let Some(view) = shown_view {
+                        <details class="view-rationale">
+                            <summary>{ "Why these values (speculative: one reading of opinion and unverified reports)" }</summary>
+                            <p>{ view.rationale.clone() }</p>
+                            <ul>
+                                for source in view.sources.iter() {
+                                    <li>
+                                        { scenario.sources[source.source].title.clone() }
+                                        if let Some(quote) = &source.quote {
+                                            { ": “" }{ quote.clone() }{ "”" }
+                                        }
+                                        if let Some(note) = &source.note {
+                                            { ": " }{ note.clone() }
+                                        }
+                                    </li>
+                                }
+                            </ul>
+                        </details>
+                    }
+                </div>
             }
             <p class="summary">{ scenario.summary.clone() }</p>
             <details class="sources">
