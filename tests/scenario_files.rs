@@ -538,3 +538,75 @@ fn nothing_resting_on_the_ai_generated_essay_alone_is_above_low_confidence() {
         }
     }
 }
+
+/// The settlement ids of the built-in files (one real-world event, named differently per file).
+const SETTLEMENT_IDS: [&str; 3] = ["land-for-peace", "ukraine-settlement", "ukraine-ceasefire"];
+
+/// Talks that produced a settlement do not collapse afterwards, and fighting that a settlement
+/// ended does not widen: in every file, an event about collapsed talks or a wider deployment is
+/// ruled out by the file's settlement (`unless`).
+#[test]
+fn nothing_that_needs_the_war_or_the_talks_can_follow_a_settlement() {
+    let mut checked = 0;
+    for (stem, s) in scenarios() {
+        let settlement = s
+            .events
+            .iter()
+            .position(|e| SETTLEMENT_IDS.contains(&e.id.as_str()))
+            .unwrap_or_else(|| panic!("{stem}: no settlement"));
+        for e in &s.events {
+            if ["talks-collapse", "wider-deployment", "china-brokers-talks"].contains(&e.id.as_str()) {
+                assert!(
+                    e.unless.contains(&settlement),
+                    "{stem}: `{}` may fire after `{}`",
+                    e.id,
+                    s.events[settlement].id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 3, "talks-collapse, china-brokers-talks (rapprochement), wider-deployment (DPRK)");
+}
+
+/// China's reaction to a settlement (the opinion article's claim that China wants the war to go
+/// on) is one modelled reaction: it waits for the file's own settlement (`after`) and carries the
+/// same numbers in every file that has it.
+#[test]
+fn chinas_reaction_to_a_settlement_follows_it_and_is_the_same_everywhere() {
+    let parts = ["probability", "jump.USA-CHN", "shift.USA-CHN", "jump.RUS-CHN"];
+    let mut seen: Vec<(String, Vec<f64>)> = Vec::new();
+    for (stem, s) in scenarios() {
+        let Some(reaction) = s.events.iter().find(|e| e.id == "china-reacts-to-settlement") else {
+            continue;
+        };
+        let after: Vec<&str> = reaction.after.iter().map(|&i| s.events[i].id.as_str()).collect();
+        assert_eq!(after.len(), 1, "{stem}: {after:?}");
+        assert!(SETTLEMENT_IDS.contains(&after[0]), "{stem}: waits for {after:?}");
+        let numbers = parts
+            .iter()
+            .map(|part| {
+                let id = format!("event.china-reacts-to-settlement.{part}");
+                s.assumptions[s.assumption_index(&id).unwrap_or_else(|| panic!("{stem}: no `{id}`"))].default
+            })
+            .collect();
+        seen.push((stem, numbers));
+    }
+    assert_eq!(seen.len(), 2, "the rapprochement and drift files model the reaction");
+    assert_eq!(seen[0].1, seen[1].1, "{} and {} differ ({parts:?})", seen[0].0, seen[1].0);
+}
+
+/// The essay's "losing both North Korea and Russia … little beyond Iran" is asked as one combined
+/// outcome wherever China, Russia and North Korea are all modelled (every built-in file but the
+/// rapprochement one, whose question is Washington's), with the same test.
+#[test]
+fn china_isolated_is_one_combined_outcome() {
+    for (stem, s) in scenarios() {
+        let outcome = s.outcomes.iter().find(|o| o.id == "china-isolated");
+        if stem == "us-russia-rapprochement" {
+            continue;
+        }
+        let outcome = outcome.unwrap_or_else(|| panic!("{stem}: no `china-isolated` outcome"));
+        assert_eq!(outcome.test, "RUS-CHN < 0.3 and CHN-PRK < 0.3", "{stem}");
+    }
+}
