@@ -566,7 +566,10 @@ fn nothing_that_needs_the_war_or_the_talks_can_follow_a_settlement() {
             }
         }
     }
-    assert_eq!(checked, 3, "talks-collapse, china-brokers-talks (rapprochement), wider-deployment (DPRK)");
+    assert_eq!(
+        checked, 3,
+        "talks-collapse, china-brokers-talks (rapprochement), wider-deployment (DPRK)"
+    );
 }
 
 /// China's reaction to a settlement (the opinion article's claim that China wants the war to go
@@ -593,7 +596,11 @@ fn chinas_reaction_to_a_settlement_follows_it_and_is_the_same_everywhere() {
         seen.push((stem, numbers));
     }
     assert_eq!(seen.len(), 2, "the rapprochement and drift files model the reaction");
-    assert_eq!(seen[0].1, seen[1].1, "{} and {} differ ({parts:?})", seen[0].0, seen[1].0);
+    assert_eq!(
+        seen[0].1, seen[1].1,
+        "{} and {} differ ({parts:?})",
+        seen[0].0, seen[1].0
+    );
 }
 
 /// The essay's "losing both North Korea and Russia … little beyond Iran" is asked as one combined
