@@ -573,12 +573,10 @@ fn nothing_that_needs_the_war_or_the_talks_can_follow_a_settlement() {
 }
 
 /// China's reaction to a settlement (the opinion article's claim that China wants the war to go
-/// on) is one modelled reaction: it waits for the file's own settlement (`after`) and carries the
-/// same numbers in every file that has it.
+/// on) waits for the file's own settlement (`after`) wherever it is modelled.
 #[test]
-fn chinas_reaction_to_a_settlement_follows_it_and_is_the_same_everywhere() {
-    let parts = ["probability", "jump.USA-CHN", "shift.USA-CHN", "jump.RUS-CHN"];
-    let mut seen: Vec<(String, Vec<f64>)> = Vec::new();
+fn chinas_reaction_to_a_settlement_follows_it() {
+    let mut seen = 0;
     for (stem, s) in scenarios() {
         let Some(reaction) = s.events.iter().find(|e| e.id == "china-reacts-to-settlement") else {
             continue;
@@ -586,20 +584,57 @@ fn chinas_reaction_to_a_settlement_follows_it_and_is_the_same_everywhere() {
         let after: Vec<&str> = reaction.after.iter().map(|&i| s.events[i].id.as_str()).collect();
         assert_eq!(after.len(), 1, "{stem}: {after:?}");
         assert!(SETTLEMENT_IDS.contains(&after[0]), "{stem}: waits for {after:?}");
-        let numbers = parts
-            .iter()
-            .map(|part| {
-                let id = format!("event.china-reacts-to-settlement.{part}");
-                s.assumptions[s.assumption_index(&id).unwrap_or_else(|| panic!("{stem}: no `{id}`"))].default
-            })
-            .collect();
-        seen.push((stem, numbers));
+        seen += 1;
     }
-    assert_eq!(seen.len(), 2, "the rapprochement and drift files model the reaction");
+    assert_eq!(seen, 2, "the rapprochement and drift files model the reaction");
+}
+
+/// An event that appears under the same id in several built-in files is one modelled event: the
+/// same assumptions with the same defaults and plausible ranges, the same `repeatable` flag and the
+/// same events named in `after`/`unless`.
+#[test]
+fn an_event_shared_by_several_files_carries_the_same_numbers_in_each() {
+    let all = scenarios();
+    let mut shared = BTreeSet::new();
+    for (i, (stem_a, a)) in all.iter().enumerate() {
+        for (stem_b, b) in &all[i + 1..] {
+            for event in &a.events {
+                let Some(other) = b.events.iter().find(|e| e.id == event.id) else {
+                    continue;
+                };
+                shared.insert(event.id.clone());
+                let prefix = format!("event.{}.", event.id);
+                let numbers = |s: &Scenario| -> Vec<(String, f64, Option<(f64, f64)>)> {
+                    s.assumptions
+                        .iter()
+                        .filter(|x| x.id.starts_with(&prefix))
+                        .map(|x| (x.id.clone(), x.default, x.plausible))
+                        .collect()
+                };
+                assert_eq!(numbers(a), numbers(b), "`{}` in {stem_a} and {stem_b}", event.id);
+                assert_eq!(event.repeatable, other.repeatable, "`{}`", event.id);
+                let names = |s: &Scenario, list: &[usize]| -> Vec<String> {
+                    list.iter().map(|&i| s.events[i].id.clone()).collect()
+                };
+                assert_eq!(
+                    names(a, &event.unless),
+                    names(b, &other.unless),
+                    "`{}` in {stem_a} and {stem_b}",
+                    event.id
+                );
+                assert_eq!(event.after.len(), other.after.len(), "`{}`", event.id);
+            }
+        }
+    }
+    let expected = [
+        "beijing-reengages",
+        "china-leverage-erodes",
+        "china-reacts-to-settlement",
+    ];
     assert_eq!(
-        seen[0].1, seen[1].1,
-        "{} and {} differ ({parts:?})",
-        seen[0].0, seen[1].0
+        shared,
+        expected.iter().map(|s| s.to_string()).collect(),
+        "shared events"
     );
 }
 
