@@ -589,6 +589,9 @@ fn chinas_reaction_to_a_settlement_follows_it() {
     assert_eq!(seen, 2, "the rapprochement and drift files model the reaction");
 }
 
+/// An assumption of a shared event: its id, default and plausible range.
+type SharedNumbers = (String, f64, Option<(f64, f64)>);
+
 /// An event that appears under the same id in several built-in files is one modelled event: the
 /// same assumptions with the same defaults and plausible ranges, the same `repeatable` flag and the
 /// same events named in `after`/`unless`.
@@ -604,7 +607,7 @@ fn an_event_shared_by_several_files_carries_the_same_numbers_in_each() {
                 };
                 shared.insert(event.id.clone());
                 let prefix = format!("event.{}.", event.id);
-                let numbers = |s: &Scenario| -> Vec<(String, f64, Option<(f64, f64)>)> {
+                let numbers = |s: &Scenario| -> Vec<SharedNumbers> {
                     s.assumptions
                         .iter()
                         .filter(|x| x.id.starts_with(&prefix))
