@@ -538,3 +538,120 @@ fn nothing_resting_on_the_ai_generated_essay_alone_is_above_low_confidence() {
         }
     }
 }
+
+/// The settlement ids of the built-in files (one real-world event, named differently per file).
+const SETTLEMENT_IDS: [&str; 3] = ["land-for-peace", "ukraine-settlement", "ukraine-ceasefire"];
+
+/// Talks that produced a settlement do not collapse afterwards, and fighting that a settlement
+/// ended does not widen: in every file, an event about collapsed talks or a wider deployment is
+/// ruled out by the file's settlement (`unless`).
+#[test]
+fn nothing_that_needs_the_war_or_the_talks_can_follow_a_settlement() {
+    let mut checked = 0;
+    for (stem, s) in scenarios() {
+        let settlement = s
+            .events
+            .iter()
+            .position(|e| SETTLEMENT_IDS.contains(&e.id.as_str()))
+            .unwrap_or_else(|| panic!("{stem}: no settlement"));
+        for e in &s.events {
+            if ["talks-collapse", "wider-deployment", "china-brokers-talks"].contains(&e.id.as_str()) {
+                assert!(
+                    e.unless.contains(&settlement),
+                    "{stem}: `{}` may fire after `{}`",
+                    e.id,
+                    s.events[settlement].id
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(
+        checked, 3,
+        "talks-collapse, china-brokers-talks (rapprochement), wider-deployment (DPRK)"
+    );
+}
+
+/// China's reaction to a settlement (the opinion article's claim that China wants the war to go
+/// on) waits for the file's own settlement (`after`) wherever it is modelled.
+#[test]
+fn chinas_reaction_to_a_settlement_follows_it() {
+    let mut seen = 0;
+    for (stem, s) in scenarios() {
+        let Some(reaction) = s.events.iter().find(|e| e.id == "china-reacts-to-settlement") else {
+            continue;
+        };
+        let after: Vec<&str> = reaction.after.iter().map(|&i| s.events[i].id.as_str()).collect();
+        assert_eq!(after.len(), 1, "{stem}: {after:?}");
+        assert!(SETTLEMENT_IDS.contains(&after[0]), "{stem}: waits for {after:?}");
+        seen += 1;
+    }
+    assert_eq!(seen, 2, "the rapprochement and drift files model the reaction");
+}
+
+/// An assumption of a shared event: its id, default and plausible range.
+type SharedNumbers = (String, f64, Option<(f64, f64)>);
+
+/// An event that appears under the same id in several built-in files is one modelled event: the
+/// same assumptions with the same defaults and plausible ranges, the same `repeatable` flag and the
+/// same events named in `after`/`unless`.
+#[test]
+fn an_event_shared_by_several_files_carries_the_same_numbers_in_each() {
+    let all = scenarios();
+    let mut shared = BTreeSet::new();
+    for (i, (stem_a, a)) in all.iter().enumerate() {
+        for (stem_b, b) in &all[i + 1..] {
+            for event in &a.events {
+                let Some(other) = b.events.iter().find(|e| e.id == event.id) else {
+                    continue;
+                };
+                shared.insert(event.id.clone());
+                let prefix = format!("event.{}.", event.id);
+                let numbers = |s: &Scenario| -> Vec<SharedNumbers> {
+                    s.assumptions
+                        .iter()
+                        .filter(|x| x.id.starts_with(&prefix))
+                        .map(|x| (x.id.clone(), x.default, x.plausible))
+                        .collect()
+                };
+                assert_eq!(numbers(a), numbers(b), "`{}` in {stem_a} and {stem_b}", event.id);
+                assert_eq!(event.repeatable, other.repeatable, "`{}`", event.id);
+                let names = |s: &Scenario, list: &[usize]| -> Vec<String> {
+                    list.iter().map(|&i| s.events[i].id.clone()).collect()
+                };
+                assert_eq!(
+                    names(a, &event.unless),
+                    names(b, &other.unless),
+                    "`{}` in {stem_a} and {stem_b}",
+                    event.id
+                );
+                assert_eq!(event.after.len(), other.after.len(), "`{}`", event.id);
+            }
+        }
+    }
+    let expected = [
+        "beijing-reengages",
+        "china-leverage-erodes",
+        "china-reacts-to-settlement",
+    ];
+    assert_eq!(
+        shared,
+        expected.iter().map(|s| s.to_string()).collect(),
+        "shared events"
+    );
+}
+
+/// The essay's "losing both North Korea and Russia … little beyond Iran" is asked as one combined
+/// outcome wherever China, Russia and North Korea are all modelled (every built-in file but the
+/// rapprochement one, whose question is Washington's), with the same test.
+#[test]
+fn china_isolated_is_one_combined_outcome() {
+    for (stem, s) in scenarios() {
+        let outcome = s.outcomes.iter().find(|o| o.id == "china-isolated");
+        if stem == "us-russia-rapprochement" {
+            continue;
+        }
+        let outcome = outcome.unwrap_or_else(|| panic!("{stem}: no `china-isolated` outcome"));
+        assert_eq!(outcome.test, "RUS-CHN < 0.3 and CHN-PRK < 0.3", "{stem}");
+    }
+}
