@@ -15,7 +15,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::state::{Action, State};
-use components::{Controls, Header, Results, ScenarioPanel};
+use components::{shown_bands, shown_outcomes, Controls, Header, Headline, Results, ScenarioPanel};
 
 impl Reducible for State {
     type Action = Action;
@@ -143,12 +143,26 @@ pub fn App() -> Html {
 
     let dispatch = state.dispatcher();
     let scenario = Shared(state.scenario.clone());
+    let headline_outcome = use_state(|| 0usize);
+    let on_headline_outcome = {
+        let headline_outcome = headline_outcome.clone();
+        Callback::from(move |index| headline_outcome.set(index))
+    };
+    let pair = state.view.pair;
     html! {
         <>
+            <nav class="skip-links" aria-label="Skip links">
+                <a href="#results" onclick={skip_to("results")}>{ "Skip to results" }</a>
+                <a href="#assumptions" onclick={skip_to("assumptions")}>{ "Skip to assumptions" }</a>
+            </nav>
             <Header state={state.clone()} />
             <main class="layout">
+                <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
+                <Headline scenario={scenario.clone()} outcomes={shown_outcomes(&state)}
+                    bands={shown_bands(&state).and_then(|b| b.get(pair).cloned())} {pair} horizon={state.settings.horizon}
+                    outcome={*headline_outcome} on_outcome={on_headline_outcome} />
+                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))} />
                 <aside class="inputs" aria-label="Assumptions and settings">
-                    <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
                     <Controls
                         scenario={scenario.clone()}
                         values={Rc::new(state.values.clone())}
@@ -156,10 +170,23 @@ pub fn App() -> Html {
                         dispatch={dispatch.clone()}
                     />
                 </aside>
-                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))} />
             </main>
         </>
     }
+}
+
+/// A skip link's action: focus the target (which scrolls it into view) without touching the
+/// address bar, whose fragment is the share link.
+fn skip_to(id: &'static str) -> Callback<MouseEvent> {
+    Callback::from(move |event: MouseEvent| {
+        event.prevent_default();
+        if let Some(target) = gloo::utils::document()
+            .get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = target.focus();
+        }
+    })
 }
 
 /// Fetches the built-in scenario files, then mounts the page on `<body>`; a panic hook shows

@@ -319,7 +319,19 @@ pub fn read_seed(text: &str) -> Result<u64, String> {
         } else {
             format!("`{}`", shown(text))
         };
-        format!("{what} is not a seed (a whole number from 0 to {})", u64::MAX)
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        let why = if text.is_empty() {
+            "it holds no digits"
+        } else if text.starts_with('-') {
+            "it is negative"
+        } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            "it is larger than the largest seed"
+        } else if text.parse::<f64>().is_ok() && text.bytes().any(|b| b.is_ascii_digit()) {
+            "it has decimals or an exponent"
+        } else {
+            "it holds characters other than digits"
+        };
+        format!("{what} is not a seed (a whole number from 0 to {}): {why}", u64::MAX)
     })
 }
 
@@ -518,6 +530,19 @@ mod tests {
             .notes
             .iter()
             .any(|n| n.key == "s" && n.message.contains("more than once")));
+    }
+
+    #[test]
+    fn a_refused_seed_says_why() {
+        let why = |text: &str| read_seed(text).unwrap_err();
+        assert!(why("-3").ends_with("it is negative"), "{}", why("-3"));
+        assert!(why("18446744073709551616").ends_with("larger than the largest seed"));
+        assert!(why("1e5").ends_with("decimals or an exponent"));
+        assert!(why("2.5").ends_with("decimals or an exponent"));
+        assert!(why("seven").ends_with("characters other than digits"));
+        assert!(why("").starts_with("an empty field is not a seed"));
+        assert!(why("-3").contains("from 0 to 18446744073709551615"));
+        assert_eq!(read_seed("18446744073709551615"), Ok(u64::MAX));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::synced_select::use_synced_select;
 use super::value_input::on_value;
 use crate::app::runner::pool_size;
 use crate::app::Shared;
+use crate::engine::{PairBands, Proportion};
 use crate::state::{Action, AnalysisAction, State};
 
 /// A typed callback that dispatches one analysis action.
@@ -28,6 +29,32 @@ fn analysis<T: 'static>(
 ) -> Callback<T> {
     let dispatch = dispatch.clone();
     Callback::from(move |input| dispatch.dispatch(Action::Analysis(to_action(input))))
+}
+
+/// The bands the charts draw. The last finished fans stay drawn while a job runs (with its
+/// progress over the chart); the running job's partial fans are drawn only where no finished
+/// ones fit (another scenario or horizon), so that a long job does not blank the charts and
+/// refill them month by month.
+pub fn shown_bands(state: &State) -> Option<Shared<Vec<PairBands>>> {
+    let finished = state
+        .summary
+        .as_ref()
+        .filter(|s| s.pairs.len() == state.scenario.pairs.len() && s.settings.horizon == state.settings.horizon)
+        .map(|s| Shared(Rc::new(s.pairs.clone())));
+    finished.or_else(|| state.partial.clone().map(Shared))
+}
+
+/// The outcome estimates to show: the running job's first runs while the finished ones are out
+/// of date, else the finished ones (if they belong to this scenario).
+pub fn shown_outcomes(state: &State) -> Option<Rc<Vec<Proportion>>> {
+    match (&state.preliminary, state.is_stale()) {
+        (Some((_, outcomes)), true) => Some(outcomes.clone()),
+        _ => state
+            .summary
+            .as_ref()
+            .filter(|s| s.outcomes.len() == state.scenario.outcomes.len())
+            .map(|s| Rc::new(s.outcomes.clone())),
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -41,15 +68,8 @@ pub fn Results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let scenario = Shared(state.scenario.clone());
     let dispatch = state.dispatcher();
-    // The last finished fans stay drawn while a job runs (with its progress over the chart); the
-    // running job's partial fans are drawn only where no finished ones fit (another scenario or
-    // horizon), so that a long job does not blank the charts and refill them month by month.
     let summary = state.summary.clone().map(Shared);
-    let finished_bands = summary
-        .as_ref()
-        .filter(|s| s.pairs.len() == scenario.pairs.len() && s.settings.horizon == state.settings.horizon)
-        .map(|s| Shared(Rc::new(s.pairs.clone())));
-    let bands: Option<Shared<Vec<_>>> = finished_bands.or_else(|| state.partial.clone().map(Shared));
+    let bands = shown_bands(state);
     // Shown once the job has reported progress at least once (a short job never flashes it).
     let long_job = state.partial.is_some().then_some(state.progress).flatten();
     let fits = |s: &Shared<crate::engine::Summary>| {
@@ -72,7 +92,7 @@ pub fn Results(props: &ResultsProps) -> Html {
     let values = Rc::new(state.values.clone());
     let pair_picker = use_synced_select(pair.to_string());
     html! {
-        <section class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
+        <section id="results" tabindex="-1" class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
             data-status={if running { "running" } else { "done" }} data-generation={state.generation.to_string()}>
             <h2 id="results-heading" class="visually-hidden">{ "Results" }</h2>
             <div class="status" role="status" aria-live="polite">

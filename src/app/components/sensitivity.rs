@@ -14,7 +14,7 @@ use crate::engine::Settings;
 use crate::scenario::Scenario;
 use crate::state::TornadoRun;
 use crate::view::format;
-use crate::view::tornado::{BarEnd, Rect, TornadoLayout, TICKS};
+use crate::view::tornado::{label_lines, BarEnd, Rect, TornadoLayout, PAGE_LABEL_CHARS, TICKS};
 
 /// Bars shown before "show all".
 const SHOWN_BARS: usize = 15;
@@ -154,6 +154,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
     };
     html! {
         <figure class="tornado">
+            <div class="chart-scroll">
             <svg viewBox={format!("0 0 {} {height}", layout.width)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
                 for tick in TICKS {
@@ -168,7 +169,14 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                         html! {
                             <g class={classes!("bar-row", bar.flagged.then_some("flagged"))} data-assumption={scenario.assumptions[bar.assumption].id.clone()}>
                                 <text class="bar-label" x={layout.label_x().to_string()} y={layout.text_y(row).to_string()} text-anchor="end">
-                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 32)) }
+                                    {{
+                                        let lines = label_lines(&format!("{}{}", if bar.flagged { "★ " } else { "" }, label), PAGE_LABEL_CHARS);
+                                        // Centred on the row: the first line moves up half a line per extra line.
+                                        let first = format!("{:.2}em", -0.55 * (lines.len().max(1) - 1) as f64);
+                                        lines.into_iter().enumerate().map(|(i, line)| html! {
+                                            <tspan x={layout.label_x().to_string()} dy={if i == 0 { first.clone() } else { "1.1em".to_string() }}>{ line }</tspan>
+                                        }).collect::<Html>()
+                                    }}
                                 </text>
                                 { rect(layout.bar(row, base, lo, BarEnd::Low), "low-end") }
                                 { rect(layout.bar(row, base, hi, BarEnd::High), "high-end") }
@@ -177,7 +185,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                                 </text>
                                 <title>{ format!(
                                     "{label}: {} at the low end ({}), {} at the high end ({}); change {} points{}",
-                                    format::percent(lo), bar.low_value, format::percent(hi), bar.high_value,
+                                    format::percent(lo), format::true_minus(&bar.low_value.to_string()), format::percent(hi), format::true_minus(&bar.high_value.to_string()),
                                     format::points_change(bar.change.delta, bar.change.std_error),
                                     if bar.flagged { "; influential and low confidence" } else { "" }
                                 ) }</title>
@@ -186,6 +194,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                     }}
                 }
             </svg>
+            </div>
             <figcaption>
                 <span class="swatch low-end"></span>{ " low end of the range (upper bar, dashed)  " }
                 <span class="swatch high-end"></span>{ " high end (lower bar); the line is the current value; right: swing ± paired standard error, in points. " }
@@ -210,13 +219,5 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                 </table>
             </details>
         </figure>
-    }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
     }
 }
