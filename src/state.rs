@@ -10,7 +10,7 @@ pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
-use crate::link::{encode_link, encode_link_carrying, fragment_of, open_link};
+use crate::link::{embed_link, encode_link, encode_link_carrying, fragment_of, open_link};
 use crate::scenario::{builtin, builtin_ids, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -20,6 +20,8 @@ pub struct View {
     pub pair: usize,
     /// The month the network shows (clamped to the horizon).
     pub month: usize,
+    /// The compact view for an iframe (`embed=1` in the link).
+    pub embed: bool,
 }
 
 /// Ensemble sizes offered in the page.
@@ -133,6 +135,7 @@ impl State {
             view: View {
                 pair,
                 month: settings.horizon,
+                embed: false,
             },
             scenario: Rc::new(scenario),
             carried: None,
@@ -174,6 +177,7 @@ impl State {
         if let Some(pair) = opened.view.pair {
             state.view.pair = pair;
         }
+        state.view.embed = opened.view.embed;
         state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
         if !opened.notes.is_empty() {
             state.held_link = Some(fragment_of(fragment.trim()).to_string());
@@ -183,13 +187,24 @@ impl State {
 
     /// The share-link fragment (without `#`) of this state.
     pub fn link(&self) -> String {
+        self.link_as(self.view.embed)
+    }
+
+    /// The link of this state as the full page (`embed` false) or the compact view for an
+    /// iframe (`embed` true) shows it.
+    pub fn link_as(&self, embed: bool) -> String {
         let mut view = vec![("pair".to_string(), self.scenario.pair_key(self.view.pair))];
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
         }
-        match &self.carried {
+        let link = match &self.carried {
             Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
             None => encode_link(&self.scenario, &self.values, self.settings, &view),
+        };
+        if embed {
+            embed_link(&link)
+        } else {
+            link
         }
     }
 
@@ -442,6 +457,17 @@ mod tests {
         assert_eq!(reopened.settings, state.settings);
         assert_eq!(reopened.view, state.view);
         assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+    }
+
+    #[test]
+    fn the_embedded_view_keeps_its_link_and_names_the_full_page() {
+        let mut state = State::default_builtin();
+        state.apply(Action::SetSeed(5));
+        let embedded = State::from_link(&state.link_as(true));
+        assert!(embedded.view.embed && embedded.notices.is_empty());
+        assert_eq!(embedded.link(), state.link_as(true), "the address bar keeps embed=1");
+        assert_eq!(embedded.link_as(false), state.link(), "the full page's link");
+        assert_eq!((&embedded.values, embedded.settings), (&state.values, state.settings));
     }
 
     #[test]

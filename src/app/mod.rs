@@ -7,6 +7,7 @@
 mod browser;
 mod components;
 mod failure;
+mod image;
 pub(crate) mod runner;
 pub mod worker;
 
@@ -15,7 +16,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::state::{Action, State};
-use components::{shown_bands, shown_outcomes, Controls, Header, Headline, Results, ScenarioPanel};
+use components::{shown_bands, shown_outcomes, Controls, Embed, Header, Headline, Results, ScenarioPanel};
 
 impl Reducible for State {
     type Action = Action;
@@ -82,7 +83,8 @@ pub fn App() -> Html {
     // opened with parts this page could not use stays in the address bar, unsaved, until the
     // user changes something (`held_link`), so neither a reload nor an earlier session loses it.
     let link = state.link();
-    let held = state.held_link.is_some();
+    // The compact view in someone else's page leaves the address and the saved sessions alone.
+    let held = state.held_link.is_some() || state.view.embed;
     let written = use_mut_ref(browser::current_fragment);
     let scenario_key = format!("{}#{}", state.scenario.id, state.scenario.content_hash);
     let written_scenario = use_mut_ref(|| scenario_key.clone());
@@ -149,6 +151,9 @@ pub fn App() -> Html {
         Callback::from(move |index| headline_outcome.set(index))
     };
     let pair = state.view.pair;
+    if state.view.embed {
+        return html! { <Embed state={state.clone()} full_url={browser::share_url(&state.link_as(false))} /> };
+    }
     html! {
         <>
             <nav class="skip-links" aria-label="Skip links">
@@ -157,11 +162,12 @@ pub fn App() -> Html {
             </nav>
             <Header state={state.clone()} />
             <main class="layout">
-                <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
                 <Headline scenario={scenario.clone()} outcomes={shown_outcomes(&state)}
                     bands={shown_bands(&state).and_then(|b| b.get(pair).cloned())} {pair} horizon={state.settings.horizon}
                     outcome={*headline_outcome} on_outcome={on_headline_outcome} />
-                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))} />
+                <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
+                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))}
+                    embed_url={browser::share_url(&state.link_as(true))} />
                 <aside class="inputs" aria-label="Assumptions and settings">
                     <Controls
                         scenario={scenario.clone()}

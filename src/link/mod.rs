@@ -8,7 +8,8 @@
 //! - `happened.<event id>=M` and `notby.<event id>=M`: events the user marked as having happened
 //!   in month M, or as not having happened by month M ([`Observation`]);
 //! - `view.*` keys for what the page shows (pair, month), which never change the numbers;
-//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]).
+//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]);
+//! - `embed=1`: the page's compact view for an iframe ([`EMBED_PART`]), which changes no number.
 //!
 //! Each link format version has its own decoder (`decode_v1`); a link without a version is read
 //! as version 1, and a newer one is read with the newest decoder known, with a note.
@@ -31,6 +32,16 @@ use crate::scenario::{builtin, parse_scenario, Observation, Scenario, MAX_HORIZO
 pub const LINK_VERSION: u32 = 1;
 /// Longer fragments are not read at all.
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
+
+/// The part that asks the page for its compact view for an iframe: the chosen chart, the
+/// outcomes, the speculative notice and a link to the full page. The command line reads it and
+/// ignores it (it changes no number).
+pub const EMBED_PART: &str = "embed=1";
+
+/// The same link, asking for the compact view ([`EMBED_PART`]).
+pub fn embed_link(fragment: &str) -> String {
+    format!("{fragment}&{EMBED_PART}")
+}
 
 /// One thing in a link that was ignored, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +78,8 @@ pub struct ParsedLink {
     pub view: Vec<(String, String)>,
     /// A scenario file carried in the link, still encoded.
     pub carried: Option<String>,
+    /// `embed=1`: the compact view for an iframe.
+    pub embed: bool,
     pub notes: Vec<LinkNote>,
 }
 
@@ -290,6 +303,11 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "runs" => link.runs = parse_count("runs", &value, MAX_RUNS, &mut link.notes),
             "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
             "c" => link.carried = Some(value),
+            "embed" if value == "1" => link.embed = true,
+            "embed" => link.notes.push(note(
+                "embed",
+                format!("`{}` is not `1`; the full page is shown", shown(&value)),
+            )),
             _ => {
                 let observed = Observation::KINDS.iter().find_map(|kind| {
                     let word = kind(0).link_word();

@@ -48,10 +48,7 @@ pub fn Headline(props: &HeadlineProps) -> Html {
         select.value().parse().unwrap_or(0)
     });
     let estimate = props.outcomes.as_ref().and_then(|o| o.get(outcome).copied());
-    let median = props
-        .bands
-        .as_ref()
-        .and_then(|b| b.quantiles.last().map(|q| (b.quantiles.len() - 1, q[2])));
+    let median = props.bands.as_ref().and_then(|b| b.quantiles.last().map(|q| q[2]));
     let paths = props.bands.as_ref().map(|b| fan_paths(b, props.horizon, &TINY));
     html! {
         <div class="headline" role="group" aria-label="Headline result">
@@ -75,8 +72,8 @@ pub fn Headline(props: &HeadlineProps) -> Html {
                     <output class="headline-probability" for="headline-outcome">
                         { estimate.map_or_else(|| "…".to_string(), |p| format::percent_with_error(p.probability, p.std_error)) }
                     </output>
-                    if let Some((month, median)) = median {
-                        <span class="headline-pair">{ format!("{}: median {} at month {month}", scenario.pair_name(props.pair), format::value(median, 0.01)) }</span>
+                    if let Some(median) = median {
+                        <span class="headline-pair">{ format!("{}: median {}", scenario.pair_name(props.pair), format::value(median, 0.01)) }</span>
                     }
                 </p>
             </div>

@@ -1,9 +1,11 @@
 //! The page's components: each renders one part of the state and dispatches actions.
 
 mod blocs;
+mod chart_images;
 mod compare;
 mod controls;
 mod custom;
+mod embed;
 mod events;
 mod exports;
 mod fan_chart;
@@ -21,6 +23,7 @@ mod text;
 mod value_input;
 
 pub use controls::Controls;
+pub use embed::Embed;
 pub use header::Header;
 pub use headline::Headline;
 pub use results::Results;

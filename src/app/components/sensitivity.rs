@@ -5,6 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::chart_images::ChartImages;
 use super::synced_select::use_synced_select;
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
@@ -32,6 +33,8 @@ pub struct SensitivityProps {
     pub on_compute: Callback<()>,
     pub on_cancel: Callback<()>,
     pub on_outcome: Callback<usize>,
+    /// The share link, written into chart images.
+    pub link: AttrValue,
 }
 
 #[component]
@@ -115,6 +118,8 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
             }
             if let (Some(t), Some(r)) = (&tornado, run) {
                 { tornado_chart(&r.scenario, t, if *show_all { usize::MAX } else { SHOWN_BARS }) }
+                <ChartImages target="tornado-chart" what={format!("which assumptions matter for “{}”", r.scenario.outcomes[t.outcome].label)}
+                    file={format!("tornado-{}", r.scenario.outcomes[t.outcome].id)} scenario_title={r.scenario.title.clone()} link={props.link.clone()} />
                 <p>
                     if t.bars.len() > SHOWN_BARS {
                         <button type="button" onclick={let show_all = show_all.clone(); Callback::from(move |_| show_all.set(!*show_all))}>
@@ -154,7 +159,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
     };
     html! {
         <figure class="tornado">
-            <div class="chart-scroll">
+            <div class="chart-scroll" id="tornado-chart">
             <svg viewBox={format!("0 0 {} {height}", layout.width)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
                 for tick in TICKS {
