@@ -181,7 +181,7 @@ pub fn App() -> Html {
     }
 }
 
-/// A skip link's action: focus the target (which scrolls it into view) without touching the
+/// A skip link's action: focus the target and bring its top into view, without touching the
 /// address bar, whose fragment is the share link.
 fn skip_to(id: &'static str) -> Callback<MouseEvent> {
     Callback::from(move |event: MouseEvent| {
@@ -191,6 +191,7 @@ fn skip_to(id: &'static str) -> Callback<MouseEvent> {
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
         {
             let _ = target.focus();
+            target.scroll_into_view_with_bool(true);
         }
     })
 }
