@@ -6,8 +6,8 @@
 /// Probability ticks on the axis (drawn above the rows).
 pub const TICKS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 
-/// Characters per line of a label in the page's chart (11 px text in its 250-unit column).
-pub const PAGE_LABEL_CHARS: usize = 44;
+/// Characters per line of a label in the page's chart (11 px bold text in its 250-unit column).
+pub const PAGE_LABEL_CHARS: usize = 36;
 
 /// A label broken into lines of at most `max` characters at spaces (a longer word gets a line
 /// of its own), so that labels are shown whole instead of cut.
@@ -69,8 +69,8 @@ impl TornadoLayout {
         left: 250.0,
         right: 80.0,
         top: 24.0,
-        // Room for a label of up to 85 characters in two lines of [`PAGE_LABEL_CHARS`].
-        row: 30.0,
+        // Room for a label of up to 85 characters in three lines of [`PAGE_LABEL_CHARS`].
+        row: 36.0,
     };
     /// The downloadable SVG file, which also carries a title and subtitle above the axis.
     pub const FILE: TornadoLayout = TornadoLayout {
