@@ -6,7 +6,8 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlImageElement};
 
-/// Styles a chart's look depends on; they are copied into the file from the page's CSS.
+/// Styles a chart's look depends on; they are copied into the file from the page's CSS (each is
+/// also an SVG presentation attribute).
 const STYLES: [&str; 10] = [
     "fill",
     "fill-opacity",
@@ -84,18 +85,14 @@ pub fn chart_image(container: &Element, captions: &str, title: &str, link: &str)
             ) else {
                 continue;
             };
+            // As presentation attributes: a `style` attribute would be refused by the page's
+            // Content-Security-Policy (style-src 'self'), and the file has no stylesheet.
             if let Some(style) = style_of(&a) {
-                let inline: String = STYLES
-                    .iter()
-                    .filter_map(|p| {
-                        style
-                            .get_property_value(p)
-                            .ok()
-                            .filter(|v| !v.is_empty())
-                            .map(|v| format!("{p}:{v};"))
-                    })
-                    .collect();
-                let _ = b.set_attribute("style", &inline);
+                for property in STYLES {
+                    if let Some(value) = style.get_property_value(property).ok().filter(|v| !v.is_empty()) {
+                        let _ = b.set_attribute(property, &value);
+                    }
+                }
             }
         }
         for (name, value) in [
