@@ -16,7 +16,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::state::{Action, State};
-use components::{shown_bands, shown_outcomes, Controls, Embed, Header, Headline, Results, ScenarioPanel};
+use components::{
+    embed, headline, shown_bands, shown_outcomes, Controls, Header, HeadlineProps, Results, ScenarioPanel,
+};
 
 impl Reducible for State {
     type Action = Action;
@@ -151,8 +153,9 @@ pub fn App() -> Html {
         Callback::from(move |index| headline_outcome.set(index))
     };
     let pair = state.view.pair;
+    let bands = shown_bands(&state);
     if state.view.embed {
-        return html! { <Embed state={state.clone()} full_url={browser::share_url(&state.link_as(false))} /> };
+        return embed(&state, browser::share_url(&state.link_as(false)));
     }
     html! {
         <>
@@ -162,9 +165,15 @@ pub fn App() -> Html {
             </nav>
             <Header state={state.clone()} />
             <main class="layout">
-                <Headline scenario={scenario.clone()} outcomes={shown_outcomes(&state)}
-                    bands={shown_bands(&state).and_then(|b| b.get(pair).cloned())} {pair} horizon={state.settings.horizon}
-                    outcome={*headline_outcome} on_outcome={on_headline_outcome} />
+                { headline(HeadlineProps {
+                    scenario: &scenario,
+                    outcomes: shown_outcomes(&state),
+                    bands: bands.as_ref().and_then(|b| b.get(pair)),
+                    pair,
+                    horizon: state.settings.horizon,
+                    outcome: *headline_outcome,
+                    on_outcome: on_headline_outcome,
+                }) }
                 <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()} dispatch={dispatch.clone()} />
                 <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))}
                     embed_url={browser::share_url(&state.link_as(true))} />

@@ -10,16 +10,9 @@ use super::results::{shown_bands, shown_outcomes};
 use crate::app::Shared;
 use crate::state::State;
 
-#[derive(Properties, PartialEq)]
-pub struct EmbedProps {
-    pub state: UseReducerHandle<State>,
-    /// The same state on the full page.
-    pub full_url: AttrValue,
-}
-
-#[component]
-pub fn Embed(props: &EmbedProps) -> Html {
-    let state = &props.state;
+/// The whole page in embed mode; `full_url` is the same state on the full page. A plain
+/// function, not a component, so that it adds no copy of Yew's component machinery.
+pub fn embed(state: &State, full_url: String) -> Html {
     let scenario = Shared(state.scenario.clone());
     let pair = state.view.pair;
     let runs = state.summary.as_ref().map_or(state.settings.runs, |s| s.settings.runs);
@@ -39,7 +32,7 @@ pub fn Embed(props: &EmbedProps) -> Html {
                 <Outcomes scenario={scenario.clone()} {outcomes} {runs} />
             }
             <p class="embed-foot">
-                <a href={props.full_url.clone()} target="_blank" rel="noopener">{ "Open the full page: every assumption, its sources, and the sliders" }</a>
+                <a href={full_url} target="_blank" rel="noopener">{ "Open the full page: every assumption, its sources, and the sliders" }</a>
                 { format!(" · {} runs, {} months, seed {}", state.settings.runs, state.settings.horizon, state.settings.seed) }
             </p>
         </main>

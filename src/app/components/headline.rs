@@ -7,8 +7,6 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::synced_select::use_synced_select;
-use crate::app::Shared;
 use crate::engine::{PairBands, Proportion};
 use crate::scenario::Scenario;
 use crate::view::fan::{fan_paths, Frame};
@@ -24,13 +22,13 @@ const TINY: Frame = Frame {
     bottom: 1.0,
 };
 
-#[derive(Properties, PartialEq)]
-pub struct HeadlineProps {
-    pub scenario: Shared<Scenario>,
+/// What the headline shows.
+pub struct HeadlineProps<'a> {
+    pub scenario: &'a Scenario,
     /// One per outcome, or `None` before the first results.
     pub outcomes: Option<Rc<Vec<Proportion>>>,
     /// The chosen pair's bands as drawn in the large chart.
-    pub bands: Option<PairBands>,
+    pub bands: Option<&'a PairBands>,
     pub pair: usize,
     pub horizon: usize,
     /// The outcome shown.
@@ -38,18 +36,18 @@ pub struct HeadlineProps {
     pub on_outcome: Callback<usize>,
 }
 
-#[component]
-pub fn Headline(props: &HeadlineProps) -> Html {
-    let scenario = &props.scenario;
+/// A plain function, not a component: it has no state of its own (the outcome shown is the
+/// page's), and each component type costs the page bundle its own copy of Yew's machinery.
+pub fn headline(props: HeadlineProps) -> Html {
+    let scenario = props.scenario;
     let outcome = props.outcome.min(scenario.outcomes.len().saturating_sub(1));
-    let picker = use_synced_select(outcome.to_string());
     let onchange = props.on_outcome.reform(|event: Event| {
         let select: HtmlSelectElement = event.target_unchecked_into();
         select.value().parse().unwrap_or(0)
     });
     let estimate = props.outcomes.as_ref().and_then(|o| o.get(outcome).copied());
-    let median = props.bands.as_ref().and_then(|b| b.quantiles.last().map(|q| q[2]));
-    let paths = props.bands.as_ref().map(|b| fan_paths(b, props.horizon, &TINY));
+    let median = props.bands.and_then(|b| b.quantiles.last().map(|q| q[2]));
+    let paths = props.bands.map(|b| fan_paths(b, props.horizon, &TINY));
     html! {
         <div class="headline" role="group" aria-label="Headline result">
             if let Some(paths) = paths {
@@ -63,7 +61,7 @@ pub fn Headline(props: &HeadlineProps) -> Html {
             }
             <div class="headline-text">
                 <label for="headline-outcome" class="visually-hidden">{ "Outcome shown at the top" }</label>
-                <select id="headline-outcome" ref={picker} {onchange}>
+                <select id="headline-outcome" {onchange}>
                     for (i, o) in scenario.outcomes.iter().enumerate() {
                         <option value={i.to_string()} selected={i == outcome}>{ o.label.clone() }</option>
                     }

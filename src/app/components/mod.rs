@@ -23,9 +23,9 @@ mod text;
 mod value_input;
 
 pub use controls::Controls;
-pub use embed::Embed;
+pub use embed::embed;
 pub use header::Header;
-pub use headline::Headline;
+pub use headline::{headline, HeadlineProps};
 pub use results::Results;
 pub use results::{shown_bands, shown_outcomes};
 pub use scenario_panel::ScenarioPanel;
