@@ -262,3 +262,21 @@ test('the built page works from a sub-path (a project page)', async () => {
     server.close();
   }
 });
+
+test('during a long job the last finished fan stays drawn, with the progress over it', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&runs=2000&seed=6`);
+  const generation = await waitForResults(page);
+  const drawn = () => page.locator('.fan.large svg path.band-outer').getAttribute('d');
+  const finished = await drawn();
+  assert.ok(finished.split('L').length > 60, 'a whole fan (37 months out and back)');
+  await page.locator('#runs').selectOption('100000');
+  await page.locator('.fan-progress').waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('.results').getAttribute('data-status'), 'running');
+  assert.equal(await drawn(), finished, 'the finished fan, not a partial one, while the job runs');
+  assert.match(await page.locator('.fan-progress').textContent(), /Computing… \d+ %/);
+  await waitForResults(page, { after: generation, timeout: 120000 });
+  assert.notEqual(await drawn(), finished, 'replaced by the new result when it is done');
+  assert.equal(await page.locator('.fan-progress').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
