@@ -57,16 +57,29 @@ fn link_lines(link: &str, chars: usize) -> Vec<String> {
 pub fn chart_image(container: &Element, captions: &str, title: &str, link: &str) -> Result<ChartImage, String> {
     let window = gloo::utils::window();
     let style_of = |e: &Element| window.get_computed_style(e).ok().flatten();
-    let origin = container.get_bounding_client_rect();
+    let all = |selector: &str| -> Vec<Element> {
+        let found = match selector {
+            "" => None,
+            selector => container.query_selector_all(selector).ok(),
+        };
+        (0..found.as_ref().map_or(0, |f| f.length()))
+            .filter_map(|i| found.as_ref()?.item(i)?.dyn_into::<Element>().ok())
+            .collect()
+    };
+    let (svgs, captions) = (all("svg"), all(captions));
+    // The image starts at the top left of what it shows (not at the container's headings).
+    let (left, top) = svgs
+        .iter()
+        .chain(&captions)
+        .fold((f64::INFINITY, f64::INFINITY), |(l, t), e| {
+            let r = e.get_bounding_client_rect();
+            (l.min(r.left()), t.min(r.top()))
+        });
     let (mut width, mut height) = (0.0f64, 0.0f64);
     let mut body = String::new();
-    let svgs = container.query_selector_all("svg").map_err(|_| "no chart")?;
-    for i in 0..svgs.length() {
-        let Some(svg) = svgs.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
+    for svg in &svgs {
         let rect = svg.get_bounding_client_rect();
-        let (x, y) = (rect.left() - origin.left(), rect.top() - origin.top());
+        let (x, y) = (rect.left() - left, rect.top() - top);
         width = width.max(x + rect.width());
         height = height.max(y + rect.height());
         let copy: Element = svg
@@ -108,27 +121,17 @@ pub fn chart_image(container: &Element, captions: &str, title: &str, link: &str)
     if body.is_empty() {
         return Err("the chart is not drawn yet".into());
     }
-    let texts = match captions {
-        "" => None,
-        selector => container.query_selector_all(selector).ok(),
-    };
-    for i in 0..texts.as_ref().map_or(0, |t| t.length()) {
-        if let Some(e) = texts
-            .as_ref()
-            .and_then(|t| t.item(i))
-            .and_then(|n| n.dyn_into::<Element>().ok())
-        {
-            let rect = e.get_bounding_client_rect();
-            body.push_str(&format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"{}\">{}</text>",
-                rect.left() - origin.left() + PAD,
-                rect.bottom() - origin.top() + HEAD - 3.0,
-                style_of(&e)
-                    .and_then(|s| s.get_property_value("color").ok())
-                    .unwrap_or_default(),
-                escape(&e.text_content().unwrap_or_default())
-            ));
-        }
+    for e in &captions {
+        let rect = e.get_bounding_client_rect();
+        body.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" fill=\"{}\">{}</text>",
+            rect.left() - left + PAD,
+            rect.bottom() - top + HEAD - 3.0,
+            style_of(e)
+                .and_then(|s| s.get_property_value("color").ok())
+                .unwrap_or_default(),
+            escape(&e.text_content().unwrap_or_default())
+        ));
     }
     let page = style_of(&gloo::utils::body().into());
     let colour = |p: &str| {
