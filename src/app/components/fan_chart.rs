@@ -24,7 +24,7 @@ pub const LARGE: Frame = Frame {
     left: 44.0,
     right: 14.0,
     top: 12.0,
-    bottom: 34.0,
+    bottom: 46.0,
 };
 const SMALL: Frame = Frame {
     width: 200.0,
