@@ -138,6 +138,13 @@ test('at 375 px every chart text is drawn at 11 CSS px or more, in both themes',
       ['.hostile-zone', '.plot-area'].map((s) => getComputedStyle(svg.querySelector(s)).fill));
     assert.notEqual(zone, plot);
     await context.close();
+    // The compact view for an iframe, at the same width.
+    const embedded = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&runs=250&embed=1`, { ...PHONE, colorScheme });
+    await embedded.page.waitForSelector('.embed[data-status=done] .fan.large svg text');
+    const embeddedSmall = await embedded.page.$$eval('.embed svg text', (texts) => texts
+      .map((t) => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a]).filter(([, px]) => px < 11));
+    assert.deepEqual(embeddedSmall, [], `${colorScheme}: chart text under 11 px in the compact view`);
+    await embedded.context.close();
   }
 });
 
