@@ -10,7 +10,7 @@ pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
-use crate::link::{encode_link, encode_link_carrying, fragment_of, open_link};
+use crate::link::{embed_link, encode_link, encode_link_carrying, fragment_of, open_link};
 use crate::scenario::{builtin, builtin_ids, Observation, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -24,6 +24,8 @@ pub struct View {
     /// a label: the values are what count, and moving a slider afterwards keeps the label, shown
     /// as changed.
     pub named: Option<usize>,
+    /// The compact view for an iframe (`embed=1` in the link).
+    pub embed: bool,
 }
 
 /// Ensemble sizes offered in the page.
@@ -143,6 +145,7 @@ impl State {
                 pair,
                 month: settings.horizon,
                 named: None,
+                embed: false,
             },
             scenario: Rc::new(scenario),
             carried: None,
@@ -185,6 +188,7 @@ impl State {
             state.view.pair = pair;
         }
         state.view.named = opened.view.named;
+        state.view.embed = opened.view.embed;
         state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
         if !opened.notes.is_empty() {
             state.held_link = Some(fragment_of(fragment.trim()).to_string());
@@ -194,6 +198,12 @@ impl State {
 
     /// The share-link fragment (without `#`) of this state.
     pub fn link(&self) -> String {
+        self.link_as(self.view.embed)
+    }
+
+    /// The link of this state as the full page (`embed` false) or the compact view for an
+    /// iframe (`embed` true) shows it.
+    pub fn link_as(&self, embed: bool) -> String {
         let mut view = vec![("pair".to_string(), self.scenario.pair_key(self.view.pair))];
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
@@ -201,9 +211,14 @@ impl State {
         if let Some(named) = self.view.named {
             view.push(("named".to_string(), self.scenario.views[named].id.clone()));
         }
-        match &self.carried {
+        let link = match &self.carried {
             Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
             None => encode_link(&self.scenario, &self.values, self.settings, &view),
+        };
+        if embed {
+            embed_link(&link)
+        } else {
+            link
         }
     }
 
@@ -497,6 +512,17 @@ mod tests {
         assert_eq!(reopened.settings, state.settings);
         assert_eq!(reopened.view, state.view);
         assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+    }
+
+    #[test]
+    fn the_embedded_view_keeps_its_link_and_names_the_full_page() {
+        let mut state = State::default_builtin();
+        state.apply(Action::SetSeed(5));
+        let embedded = State::from_link(&state.link_as(true));
+        assert!(embedded.view.embed && embedded.notices.is_empty());
+        assert_eq!(embedded.link(), state.link_as(true), "the address bar keeps embed=1");
+        assert_eq!(embedded.link_as(false), state.link(), "the full page's link");
+        assert_eq!((&embedded.values, embedded.settings), (&state.values, state.settings));
     }
 
     #[test]

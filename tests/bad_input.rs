@@ -253,7 +253,12 @@ fn the_json_of_extreme_values_has_only_numbers() {
                 // user did not mark).
                 Value::Null => {
                     let results = [".pairs", ".outcomes", ".frustration", ".blocs", ".events"];
-                    let optional = ["first_month_quartiles", "first_month_calendar", "observed", "calendar_month"];
+                    let optional = [
+                        "first_month_quartiles",
+                        "first_month_calendar",
+                        "observed",
+                        "calendar_month",
+                    ];
                     assert!(
                         !results.iter().any(|r| path.starts_with(r)) || optional.iter().any(|o| path.ends_with(o)),
                         "null at {path}"

@@ -284,6 +284,7 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
         parsed.runs.is_some(),
         parsed.horizon.is_some(),
         parsed.carried.is_some(),
+        parsed.embed,
     ]
     .iter()
     .filter(|&&x| x)

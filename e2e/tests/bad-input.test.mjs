@@ -50,9 +50,12 @@ test('page and command line read a link with a second # and bad view keys alike'
   assert.equal(await page.locator('#scenario-picker').inputValue(), 'sino-russian-drift');
   assert.equal(await page.locator('#seed').inputValue(), '9');
   const shown = await notices(page);
-  assert.ok(shown.some((n) => n.includes('second `#`')), shown.join('\n'));
+  assert.ok(shown.some((n) => n.includes('second #')), shown.join('\n'));
   const json = cliRun(link);
-  assert.deepEqual(json.link_notes, shown, 'the same notes, in the same order');
+  // The page shows the names the command line puts between backticks as code (no backticks).
+  assert.deepEqual(json.link_notes.map((n) => n.replaceAll('`', '')), shown, 'the same notes, in the same order');
+  assert.ok(await page.locator('.link-notices li code', { hasText: 'view.tab' }).count() > 0, 'names shown as code');
+  assert.doesNotMatch(await page.locator('.link-notices').textContent(), /`/);
   assert.equal(json.settings.seed, 9);
   assert.deepEqual(Object.fromEntries(json.outcomes.map((o) => [o.id, o.probability])), await outcomeNumbers(page));
   assert.deepEqual(problems, []);
@@ -128,13 +131,15 @@ test('a bad or newer link neither replaces the saved session nor leaves the addr
 test('the seed field refuses what is not a seed and shows the seed in use', async () => {
   const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=5`);
   await waitForResults(page);
-  for (const bad of ['-3', '18446744073709551616']) {
+  for (const [bad, why] of [['-3', 'it is negative'], ['18446744073709551616', 'it is larger than the largest seed']]) {
     await page.locator('#seed').fill(bad);
     await page.locator('#seed').press('Enter');
     await page.locator('#seed').blur();
     const problem = page.locator('#seed-problem');
     await problem.waitFor();
     assert.match(await problem.textContent(), /not a seed.*18446744073709551615.*stays 5/);
+    // Explained, as text: what is wrong with it (the text typed is echoed as code, as typed), no backticks.
+    assert.equal(await problem.textContent(), `${bad} is not a seed (a whole number from 0 to 18446744073709551615): ${why}; the seed stays 5.`);
     assert.equal(await page.locator('#seed').inputValue(), '5');
     assert.equal(await page.locator('#seed').getAttribute('aria-invalid'), 'true');
   }

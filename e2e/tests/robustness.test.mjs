@@ -147,8 +147,8 @@ test('limits each have their own message: file size, link length, horizon, runs'
   const limits = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&h=999&runs=1000000`);
   await waitForResults(limits.page);
   const text = await limits.page.locator('.link-notices').textContent();
-  assert.match(text, /`h`: 999 is outside 1…240/);
-  assert.match(text, /`runs`: 1000000 is outside 1…100000/);
+  assert.match(text, /h: 999 is outside 1…240/);
+  assert.match(text, /runs: 1000000 is outside 1…100000/);
   await limits.context.close();
 });
 

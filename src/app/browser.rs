@@ -81,23 +81,28 @@ pub fn save_session(id: &str, link: &str) {
 
 /// Offers `text` as a file download named `file_name`.
 pub fn download(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "could not make the file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "could not make the file")?;
-    let document = gloo::utils::document();
-    let anchor: web_sys::HtmlAnchorElement = document
+    let saved = save_url(&url, file_name);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    saved
+}
+
+/// Offers the file at `url` (an object or data URL of this page) as a download named `file_name`.
+pub fn save_url(url: &str, file_name: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let anchor: web_sys::HtmlAnchorElement = gloo::utils::document()
         .create_element("a")
         .map_err(|_| "could not offer the file")?
         .dyn_into()
         .map_err(|_| "could not offer the file")?;
-    anchor.set_href(&url);
+    anchor.set_href(url);
     anchor.set_download(file_name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
 

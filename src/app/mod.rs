@@ -7,6 +7,7 @@
 mod browser;
 mod components;
 mod failure;
+mod image;
 pub(crate) mod runner;
 pub mod worker;
 
@@ -15,7 +16,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::state::{Action, State};
-use components::{Controls, Header, Results, ScenarioPanel};
+use components::{
+    embed, headline, shown_bands, shown_outcomes, Controls, Header, HeadlineProps, Results, ScenarioPanel,
+};
 
 impl Reducible for State {
     type Action = Action;
@@ -82,7 +85,8 @@ pub fn App() -> Html {
     // opened with parts this page could not use stays in the address bar, unsaved, until the
     // user changes something (`held_link`), so neither a reload nor an earlier session loses it.
     let link = state.link();
-    let held = state.held_link.is_some();
+    // The compact view in someone else's page leaves the address and the saved sessions alone.
+    let held = state.held_link.is_some() || state.view.embed;
     let written = use_mut_ref(browser::current_fragment);
     let scenario_key = format!("{}#{}", state.scenario.id, state.scenario.content_hash);
     let written_scenario = use_mut_ref(|| scenario_key.clone());
@@ -143,14 +147,39 @@ pub fn App() -> Html {
 
     let dispatch = state.dispatcher();
     let scenario = Shared(state.scenario.clone());
+    let headline_outcome = use_state(|| 0usize);
+    let on_headline_outcome = {
+        let headline_outcome = headline_outcome.clone();
+        Callback::from(move |index| headline_outcome.set(index))
+    };
+    let pair = state.view.pair;
+    let bands = shown_bands(&state);
+    if state.view.embed {
+        return embed(&state, browser::share_url(&state.link_as(false)));
+    }
     html! {
         <>
+            <nav class="skip-links" aria-label="Skip links">
+                <a href="#results" onclick={skip_to("results")}>{ "Skip to results" }</a>
+                <a href="#assumptions" onclick={skip_to("assumptions")}>{ "Skip to assumptions" }</a>
+            </nav>
             <Header state={state.clone()} />
             <main class="layout">
+                { headline(HeadlineProps {
+                    scenario: &scenario,
+                    outcomes: shown_outcomes(&state),
+                    bands: bands.as_ref().and_then(|b| b.get(pair)),
+                    pair,
+                    horizon: state.settings.horizon,
+                    outcome: *headline_outcome,
+                    on_outcome: on_headline_outcome,
+                }) }
+                <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()}
+                    named_view={state.view.named} changed_since_view={changed_since_view(&state)}
+                    dispatch={dispatch.clone()} />
+                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))}
+                    embed_url={browser::share_url(&state.link_as(true))} />
                 <aside class="inputs" aria-label="Assumptions and settings">
-                    <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()}
-                        named_view={state.view.named} changed_since_view={changed_since_view(&state)}
-                        dispatch={dispatch.clone()} />
                     <Controls
                         scenario={scenario.clone()}
                         values={Rc::new(state.values.clone())}
@@ -158,10 +187,24 @@ pub fn App() -> Html {
                         dispatch={dispatch.clone()}
                     />
                 </aside>
-                <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))} />
             </main>
         </>
     }
+}
+
+/// A skip link's action: focus the target and bring its top into view, without touching the
+/// address bar, whose fragment is the share link.
+fn skip_to(id: &'static str) -> Callback<MouseEvent> {
+    Callback::from(move |event: MouseEvent| {
+        event.prevent_default();
+        if let Some(target) = gloo::utils::document()
+            .get_element_by_id(id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = target.focus();
+            target.scroll_into_view_with_bool(true);
+        }
+    })
 }
 
 /// How many values differ from the defaults under the named view the state started from (or

@@ -9,7 +9,8 @@
 //!   in month M, or as not having happened by month M ([`Observation`]);
 //! - `view.*` keys for what the page shows (pair, month, the named view it started from), which
 //!   never change the numbers;
-//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]).
+//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]);
+//! - `embed=1`: the page's compact view for an iframe ([`EMBED_PART`]), which changes no number.
 //!
 //! Each link format version has its own decoder (`decode_v1`); a link without a version is read
 //! as version 1, and a newer one is read with the newest decoder known, with a note.
@@ -32,6 +33,16 @@ use crate::scenario::{builtin, parse_scenario, Observation, Scenario, MAX_HORIZO
 pub const LINK_VERSION: u32 = 1;
 /// Longer fragments are not read at all.
 pub const MAX_LINK_CHARS: usize = 64 * 1024;
+
+/// The part that asks the page for its compact view for an iframe: the chosen chart, the
+/// outcomes, the speculative notice and a link to the full page. The command line reads it and
+/// ignores it (it changes no number).
+pub const EMBED_PART: &str = "embed=1";
+
+/// The same link, asking for the compact view ([`EMBED_PART`]).
+pub fn embed_link(fragment: &str) -> String {
+    format!("{fragment}&{EMBED_PART}")
+}
 
 /// One thing in a link that was ignored, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +79,8 @@ pub struct ParsedLink {
     pub view: Vec<(String, String)>,
     /// A scenario file carried in the link, still encoded.
     pub carried: Option<String>,
+    /// `embed=1`: the compact view for an iframe.
+    pub embed: bool,
     pub notes: Vec<LinkNote>,
 }
 
@@ -291,6 +304,11 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "runs" => link.runs = parse_count("runs", &value, MAX_RUNS, &mut link.notes),
             "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
             "c" => link.carried = Some(value),
+            "embed" if value == "1" => link.embed = true,
+            "embed" => link.notes.push(note(
+                "embed",
+                format!("`{}` is not `1`; the full page is shown", shown(&value)),
+            )),
             _ => {
                 let observed = Observation::KINDS.iter().find_map(|kind| {
                     let word = kind(0).link_word();
@@ -320,7 +338,19 @@ pub fn read_seed(text: &str) -> Result<u64, String> {
         } else {
             format!("`{}`", shown(text))
         };
-        format!("{what} is not a seed (a whole number from 0 to {})", u64::MAX)
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        let why = if text.is_empty() {
+            "it holds no digits"
+        } else if text.starts_with('-') {
+            "it is negative"
+        } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            "it is larger than the largest seed"
+        } else if text.parse::<f64>().is_ok() && text.bytes().any(|b| b.is_ascii_digit()) {
+            "it has decimals or an exponent"
+        } else {
+            "it holds characters other than digits"
+        };
+        format!("{what} is not a seed (a whole number from 0 to {}): {why}", u64::MAX)
     })
 }
 
@@ -519,6 +549,19 @@ mod tests {
             .notes
             .iter()
             .any(|n| n.key == "s" && n.message.contains("more than once")));
+    }
+
+    #[test]
+    fn a_refused_seed_says_why() {
+        let why = |text: &str| read_seed(text).unwrap_err();
+        assert!(why("-3").ends_with("it is negative"), "{}", why("-3"));
+        assert!(why("18446744073709551616").ends_with("larger than the largest seed"));
+        assert!(why("1e5").ends_with("decimals or an exponent"));
+        assert!(why("2.5").ends_with("decimals or an exponent"));
+        assert!(why("seven").ends_with("characters other than digits"));
+        assert!(why("").starts_with("an empty field is not a seed"));
+        assert!(why("-3").contains("from 0 to 18446744073709551615"));
+        assert_eq!(read_seed("18446744073709551615"), Ok(u64::MAX));
     }
 
     #[test]

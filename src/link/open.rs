@@ -18,6 +18,8 @@ pub struct LinkView {
     /// The scenario's named view the state was started from (`view.named`, a view id): a label
     /// only, since the link's values are what count; index into `Scenario::views`.
     pub named: Option<usize>,
+    /// The compact view for an iframe (`embed=1`).
+    pub embed: bool,
 }
 
 /// A link, read: everything to set up the state it describes.
@@ -126,7 +128,8 @@ fn open_on(link: &ParsedLink, mut scenario: Scenario, carried: Option<String>) -
         scenario.events[event].observed = Some(observed);
     }
     let mut notes = resolved.notes;
-    let view = read_view(&resolved.view, &scenario, resolved.settings.horizon, &mut notes);
+    let mut view = read_view(&resolved.view, &scenario, resolved.settings.horizon, &mut notes);
+    view.embed = link.embed;
     OpenedLink {
         scenario,
         carried,
@@ -176,7 +179,10 @@ fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
         carried: None,
         values: resolved.values,
         settings: resolved.settings,
-        view: LinkView::default(),
+        view: LinkView {
+            embed: link.embed,
+            ..LinkView::default()
+        },
         notes,
         unusable_scenario: Some(reason),
     }
@@ -205,6 +211,22 @@ fn missing_reason(link: &ParsedLink) -> LinkNote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embed_asks_for_the_compact_view_and_changes_nothing_else() {
+        let full = "v=1&s=sino-russian-drift&seed=7&runs=500&model.balance=0.05";
+        let plain = open_link(full);
+        let embedded = open_link(&crate::link::embed_link(full));
+        assert!(embedded.view.embed && !plain.view.embed);
+        assert!(embedded.notes.is_empty(), "{:?}", embedded.notes);
+        assert_eq!((&embedded.values, embedded.settings), (&plain.values, plain.settings));
+        let odd = open_link(&format!("{full}&embed=yes"));
+        assert!(!odd.view.embed);
+        assert_eq!(odd.notes.len(), 1);
+        assert_eq!(odd.notes[0].key, "embed");
+        // Kept when the scenario is unknown (the first built-in is shown, compactly).
+        assert!(open_link("v=1&s=nowhere&embed=1").view.embed);
+    }
 
     #[test]
     fn view_keys_are_checked_against_the_scenario() {

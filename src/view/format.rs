@@ -13,6 +13,22 @@ pub fn value(v: f64, step: f64) -> String {
     }
 }
 
+/// A hyphen that stands for a minus sign (after a space, `(`, `[` or `=`, or at the start,
+/// and before a digit) becomes a true minus; hyphens inside names (`RUS-CHN`) stay.
+pub fn true_minus(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let minus = c == '-'
+            && previous.is_none_or(|p| " ([=,".contains(p))
+            && chars.peek().is_some_and(|n| n.is_ascii_digit() || *n == '.');
+        out.push(if minus { '−' } else { c });
+        previous = Some(c);
+    }
+    out
+}
+
 /// "42.3 %" for a probability.
 pub fn percent(p: f64) -> String {
     if p > 0.0 && p < 0.001 {
@@ -93,6 +109,17 @@ mod tests {
         assert_eq!(value(-0.25, 0.01), "−0.25");
         assert_eq!(value(-0.0001, 0.01), "0.00");
         assert_eq!(value(3.0, 1.0), "3");
+    }
+
+    #[test]
+    fn minus_signs_in_prose_but_not_hyphens_in_names() {
+        assert_eq!(true_minus("CHN-EU < -0.6 in some month"), "CHN-EU < −0.6 in some month");
+        assert_eq!(true_minus("-3 is not a seed"), "−3 is not a seed");
+        assert_eq!(
+            true_minus("range [-0.95, -1]; x=-2 (-.5)"),
+            "range [−0.95, −1]; x=−2 (−.5)"
+        );
+        assert_eq!(true_minus("US-Russia 2025-08 a - b"), "US-Russia 2025-08 a - b");
     }
 
     #[test]

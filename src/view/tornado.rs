@@ -6,6 +6,25 @@
 /// Probability ticks on the axis (drawn above the rows).
 pub const TICKS: [f64; 5] = [0.0, 0.25, 0.5, 0.75, 1.0];
 
+/// Characters per line of a label in the page's chart (11 px bold text in its 250-unit column).
+pub const PAGE_LABEL_CHARS: usize = 36;
+
+/// A label broken into lines of at most `max` characters at spaces (a longer word gets a line
+/// of its own), so that labels are shown whole instead of cut.
+pub fn label_lines(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 /// Which end of the range a bar shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BarEnd {
@@ -50,7 +69,8 @@ impl TornadoLayout {
         left: 250.0,
         right: 80.0,
         top: 24.0,
-        row: 20.0,
+        // Room for a label of up to 85 characters in three lines of [`PAGE_LABEL_CHARS`].
+        row: 36.0,
     };
     /// The downloadable SVG file, which also carries a title and subtitle above the axis.
     pub const FILE: TornadoLayout = TornadoLayout {
@@ -131,6 +151,27 @@ mod tests {
             assert!(layout.label_x() < layout.x(0.0) && layout.swing_x() > layout.x(1.0));
             assert!(layout.tick_label_y() > 0.0 && layout.tick_label_y() < layout.top);
         }
+    }
+
+    #[test]
+    fn labels_wrap_at_spaces_and_keep_every_word() {
+        let label = "Probability per year that the United States offers Russia a wedge deal";
+        let lines = label_lines(label, 30);
+        assert_eq!(
+            lines,
+            [
+                "Probability per year that the",
+                "United States offers Russia a",
+                "wedge deal"
+            ]
+        );
+        assert_eq!(lines.join(" "), label);
+        assert_eq!(label_lines("short", 44), ["short"]);
+        assert_eq!(
+            label_lines("averyveryverylongword x", 5),
+            ["averyveryverylongword", "x"]
+        );
+        assert!(label_lines("", 10).is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::chart_images::ChartImages;
 use super::fan_chart::{axes, LARGE};
 use super::synced_select::use_synced_select;
 use crate::analysis::compare::{check_same_actors, compare_runs, StateComparison};
@@ -33,6 +34,8 @@ pub struct CompareProps {
     pub reference: Option<ReferenceRun>,
     pub on_choice: Callback<String>,
     pub on_run: Callback<()>,
+    /// The share link, written into chart images.
+    pub link: AttrValue,
 }
 
 const DEFAULTS: &str = "";
@@ -110,6 +113,8 @@ pub fn Compare(props: &CompareProps) -> Html {
                 if let Some(current) = &props.summary {
                     if let (Some(reference_bands), Some(current_bands)) = (reference_summary.pairs.get(props.pair), current.pairs.get(props.pair)) {
                         { overlay(&scenario.pair_name(props.pair), reference_bands, current_bands, props.settings.horizon) }
+                        <ChartImages target="compare-overlay" what={format!("{} against {label}", scenario.pair_name(props.pair))}
+                            file={format!("{}-compare-{}", scenario.id, scenario.pair_key(props.pair))} scenario_title={scenario.title.clone()} link={props.link.clone()} />
                     }
                 }
             }
@@ -131,7 +136,7 @@ fn overlay(pair_name: &str, reference: &PairBands, current: &PairBands, horizon:
         describe(reference)
     );
     html! {
-        <figure class="fan large overlay">
+        <figure class="fan large overlay" id="compare-overlay">
             <svg viewBox={format!("0 0 {} {}", frame.width, frame.height)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
                 { axes(&frame, horizon, true) }

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use super::event_mark::EventMark;
 use super::slider::AssumptionSlider;
 use super::synced_select::use_synced_select;
+use super::text::message;
 use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
@@ -61,7 +62,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             .collect()
     };
     html! {
-        <section class="controls" aria-labelledby="controls-heading">
+        <section id="assumptions" tabindex="-1" class="controls" aria-labelledby="controls-heading">
             <div class="controls-head">
                 <h2 id="controls-heading">{ "Assumptions" }</h2>
                 <button type="button" onclick={onresetall}>{ format!("Reset all ({changed} changed)") }</button>
@@ -172,7 +173,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
                     aria-describedby={seed_problem.is_some().then_some("seed-problem")} />
                 <button type="button" onclick={onreroll}>{ "Re-roll" }</button>
                 if let Some(problem) = &*seed_problem {
-                    <p id="seed-problem" class="field-problem" role="alert">{ problem.clone() }</p>
+                    <p id="seed-problem" class="field-problem" role="alert">{ message(problem) }</p>
                 }
             </div>
             <div class="setting">

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::text::message;
 use crate::app::browser::download;
 use crate::app::{Dispatch, Shared};
 use crate::engine::Settings;
@@ -116,7 +117,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
                             <li>
                                 if let Some(line) = error.line { <span class="where">{ format!("line {line}") }</span>{ " " } }
                                 if !error.field.is_empty() { <code>{ error.field.clone() }</code>{ ": " } }
-                                { error.message.clone() }
+                                { message(&error.message) }
                             </li>
                         }
                     </ul>

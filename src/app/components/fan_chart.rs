@@ -29,19 +29,20 @@ pub const LARGE: Frame = Frame {
     left: 44.0,
     right: 14.0,
     top: 12.0,
-    bottom: 34.0,
+    bottom: 46.0,
 };
 const SMALL: Frame = Frame {
     width: 200.0,
     height: 110.0,
-    left: 26.0,
-    right: 6.0,
-    top: 6.0,
-    bottom: 18.0,
+    left: 34.0,
+    right: 8.0,
+    top: 8.0,
+    bottom: 20.0,
 };
 
 /// The plot area, the hostile half shaded, and the axes: alignment on the left (−1…+1), months
-/// below. `full` adds grid lines at every half and the axis title (large charts); small ones get
+/// below. Tick labels are placed in `em` from their axis, so that text enlarged by the narrow-
+/// screen style keeps clear of the plot. `full` adds grid lines at every half and the axis title (large charts); small ones get
 /// −1, 0 and +1 and the first and last month.
 pub fn axes(frame: &Frame, horizon: usize, full: bool) -> Html {
     let (x0, x1) = (frame.x(0, horizon), frame.x(horizon, horizon));
@@ -59,12 +60,12 @@ pub fn axes(frame: &Frame, horizon: usize, full: bool) -> Html {
                 height={(frame.y(-1.0) - frame.y(0.0)).to_string()} />
             for &level in levels {
                 <line class={if level == 0.0 { "zero" } else { "grid" }} x1={x0.to_string()} x2={x1.to_string()} y1={frame.y(level).to_string()} y2={frame.y(level).to_string()} />
-                <text class="tick" x={(x0 - 4.0).to_string()} y={(frame.y(level) + 4.0).to_string()} text-anchor="end">
+                <text class="tick" x={(x0 - 4.0).to_string()} y={frame.y(level).to_string()} dy="0.35em" text-anchor="end">
                     { format::value(level, 0.5) }
                 </text>
             }
             for month in months {
-                <text class="tick" x={frame.x(month, horizon).to_string()} y={(frame.y(-1.0) + 14.0).to_string()} text-anchor="middle">
+                <text class="tick" x={frame.x(month, horizon).to_string()} y={frame.y(-1.0).to_string()} dy="1.15em" text-anchor="middle">
                     { month.to_string() }
                 </text>
             }

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::text::message;
 use crate::sessions::describe_saved;
 use crate::state::{Action, State};
 
@@ -39,7 +40,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </details>
             if let Some(reason) = &state.worker_failure {
                 <div class="message failure" role="alert">
-                    <p><strong>{ "The simulation did not finish: " }</strong>{ reason.clone() }
+                    <p><strong>{ "The simulation did not finish: " }</strong>{ message(reason) }
                         { ". The sliders still work; the numbers shown are from the last finished run." }</p>
                     <button type="button" onclick={on(Action::RetryWorker)}>{ "Retry" }</button>
                 </div>
@@ -71,7 +72,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     <p><strong>{ "Parts of the link could not be used:" }</strong></p>
                     <ul>
                         for notice in state.notices.iter() {
-                            <li>{ notice.clone() }</li>
+                            <li>{ message(notice) }</li>
                         }
                     </ul>
                     <p>{ "Everything else in the link was applied." }</p>

@@ -114,7 +114,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                         <tr data-outcome={spec.id.clone()} data-probability={p.probability.to_string()} data-std-error={p.std_error.to_string()}>
                             <th scope="row">
                                 { spec.label.clone() }
-                                <span class="test">{ format!("{} {}", spec.test, when_words(spec.outcome.when)) }</span>
+                                <span class="test">{ format::true_minus(&format!("{} {}", spec.test, when_words(spec.outcome.when))) }</span>
                             </th>
                             <td>
                                 <span class="probability">{ format::percent_with_error(p.probability, p.std_error) }</span>

@@ -7,6 +7,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::blocs::Blocs;
+use super::chart_images::ChartImages;
 use super::compare::Compare;
 use super::events::Events;
 use super::exports::Exports;
@@ -19,6 +20,7 @@ use super::synced_select::use_synced_select;
 use super::value_input::on_value;
 use crate::app::runner::pool_size;
 use crate::app::Shared;
+use crate::engine::{PairBands, Proportion};
 use crate::state::{Action, AnalysisAction, State};
 
 /// A typed callback that dispatches one analysis action.
@@ -30,10 +32,38 @@ fn analysis<T: 'static>(
     Callback::from(move |input| dispatch.dispatch(Action::Analysis(to_action(input))))
 }
 
+/// The bands the charts draw. The last finished fans stay drawn while a job runs (with its
+/// progress over the chart); the running job's partial fans are drawn only where no finished
+/// ones fit (another scenario or horizon), so that a long job does not blank the charts and
+/// refill them month by month.
+pub fn shown_bands(state: &State) -> Option<Shared<Vec<PairBands>>> {
+    let finished = state
+        .summary
+        .as_ref()
+        .filter(|s| s.pairs.len() == state.scenario.pairs.len() && s.settings.horizon == state.settings.horizon)
+        .map(|s| Shared(Rc::new(s.pairs.clone())));
+    finished.or_else(|| state.partial.clone().map(Shared))
+}
+
+/// The outcome estimates to show: the running job's first runs while the finished ones are out
+/// of date, else the finished ones (if they belong to this scenario).
+pub fn shown_outcomes(state: &State) -> Option<Rc<Vec<Proportion>>> {
+    match (&state.preliminary, state.is_stale()) {
+        (Some((_, outcomes)), true) => Some(outcomes.clone()),
+        _ => state
+            .summary
+            .as_ref()
+            .filter(|s| s.outcomes.len() == state.scenario.outcomes.len())
+            .map(|s| Rc::new(s.outcomes.clone())),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub state: UseReducerHandle<State>,
     pub link: AttrValue,
+    /// The same state's compact view for an iframe.
+    pub embed_url: AttrValue,
 }
 
 #[component]
@@ -41,15 +71,8 @@ pub fn Results(props: &ResultsProps) -> Html {
     let state = &props.state;
     let scenario = Shared(state.scenario.clone());
     let dispatch = state.dispatcher();
-    // The last finished fans stay drawn while a job runs (with its progress over the chart); the
-    // running job's partial fans are drawn only where no finished ones fit (another scenario or
-    // horizon), so that a long job does not blank the charts and refill them month by month.
     let summary = state.summary.clone().map(Shared);
-    let finished_bands = summary
-        .as_ref()
-        .filter(|s| s.pairs.len() == scenario.pairs.len() && s.settings.horizon == state.settings.horizon)
-        .map(|s| Shared(Rc::new(s.pairs.clone())));
-    let bands: Option<Shared<Vec<_>>> = finished_bands.or_else(|| state.partial.clone().map(Shared));
+    let bands = shown_bands(state);
     // Shown once the job has reported progress at least once (a short job never flashes it).
     let long_job = state.partial.is_some().then_some(state.progress).flatten();
     let fits = |s: &Shared<crate::engine::Summary>| {
@@ -79,8 +102,9 @@ pub fn Results(props: &ResultsProps) -> Html {
     let pair = state.view.pair;
     let values = Rc::new(state.values.clone());
     let pair_picker = use_synced_select(pair.to_string());
+    let title = AttrValue::from(scenario.title.clone());
     html! {
-        <section class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
+        <section id="results" tabindex="-1" class={classes!("results", running.then_some("running"))} aria-labelledby="results-heading"
             data-status={if running { "running" } else { "done" }} data-generation={state.generation.to_string()}>
             <h2 id="results-heading" class="visually-hidden">{ "Results" }</h2>
             <div class="status" role="status" aria-live="polite">
@@ -89,7 +113,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                     <progress max="1" value={fraction.to_string()} aria-label="Progress of the simulation" />
                 }
             </div>
-            <section class="fan-main" aria-labelledby="fan-heading">
+            <section class="fan-main" id="fan-main" aria-labelledby="fan-heading">
                 <div class="fan-head">
                     <h2 id="fan-heading">{ "Alignment over time" }</h2>
                     <label for="pair-picker">{ "Pair" }</label>
@@ -109,6 +133,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                         <progress max="1" value={fraction.to_string()} />
                     </div>
                 }
+                <ChartImages target="fan-main" what={format!("alignment over time, {}", scenario.pair_name(pair))}
+                    file={format!("{}-{}", scenario.id, scenario.pair_key(pair))} scenario_title={title.clone()} link={props.link.clone()} />
             </section>
             if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
                 <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} runs={*runs} preliminary_runs={Some(*runs)} />
@@ -116,7 +142,11 @@ pub fn Results(props: &ResultsProps) -> Html {
                 <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={indicators.clone()} />
             }
             if let Some(bands) = &bands {
-                <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
+                <div id="network-chart">
+                    <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
+                </div>
+                <ChartImages target="network-chart" what={format!("network at month {}", state.view.month)}
+                    file={format!("{}-network-{}", scenario.id, state.view.month)} scenario_title={title.clone()} link={props.link.clone()} />
             }
             if let Some(summary) = &summary {
                 <Events scenario={scenario.clone()} summary={summary.clone()} />
@@ -125,27 +155,29 @@ pub fn Results(props: &ResultsProps) -> Html {
             if let Some(bands) = &bands {
                 <section class="multiples" aria-labelledby="multiples-heading">
                     <h2 id="multiples-heading">{ "All pairs" }</h2>
-                    <div class="grid">
+                    <div class="grid" id="multiples-grid">
                         for p in 0..scenario.pairs.len() {
                             <FanChart key={p} title={AttrValue::from(scenario.pair_label(p))} bands={bands[p].clone()} {horizon} />
                         }
                     </div>
+                    <ChartImages target="multiples-grid" captions=".fan.small figcaption" what="all pairs"
+                        file={format!("{}-all-pairs", scenario.id)} scenario_title={title.clone()} link={props.link.clone()} />
                 </section>
             }
             <Sensitivity scenario={scenario.clone()} settings={state.settings} generation={state.generation}
                 tornado={state.analyses.tornado.clone()} outcome={state.analyses.tornado_outcome}
                 on_compute={analysis(&dispatch, |()| AnalysisAction::ComputeTornado { workers: pool_size(), now: js_sys::Date::now() })}
                 on_cancel={analysis(&dispatch, |()| AnalysisAction::CancelTornado)}
-                on_outcome={analysis(&dispatch, AnalysisAction::ChooseTornadoOutcome)} />
+                on_outcome={analysis(&dispatch, AnalysisAction::ChooseTornadoOutcome)} link={props.link.clone()} />
             <Compare scenario={scenario.clone()} settings={state.settings} generation={state.generation}
                 summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair}
                 choice={AttrValue::from(state.analyses.reference_choice.clone())} reference={state.analyses.reference.clone()}
                 on_choice={analysis(&dispatch, AnalysisAction::ChooseReference)}
-                on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)} />
+                on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)} link={props.link.clone()} />
             if let Some(summary) = &summary {
                 <Exports scenario={scenario.clone()} values={values.clone()} summary={summary.clone()} {pair} />
             }
-            <Share url={props.link.clone()} scenario={scenario.clone()} values={values.clone()} settings={state.settings} />
+            <Share url={props.link.clone()} embed_url={props.embed_url.clone()} scenario={scenario.clone()} values={values.clone()} settings={state.settings} />
         </section>
     }
 }

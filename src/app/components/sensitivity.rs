@@ -5,6 +5,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::chart_images::ChartImages;
 use super::synced_select::use_synced_select;
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
@@ -14,7 +15,7 @@ use crate::engine::Settings;
 use crate::scenario::Scenario;
 use crate::state::TornadoRun;
 use crate::view::format;
-use crate::view::tornado::{BarEnd, Rect, TornadoLayout, TICKS};
+use crate::view::tornado::{label_lines, BarEnd, Rect, TornadoLayout, PAGE_LABEL_CHARS, TICKS};
 
 /// Bars shown before "show all".
 const SHOWN_BARS: usize = 15;
@@ -32,6 +33,8 @@ pub struct SensitivityProps {
     pub on_compute: Callback<()>,
     pub on_cancel: Callback<()>,
     pub on_outcome: Callback<usize>,
+    /// The share link, written into chart images.
+    pub link: AttrValue,
 }
 
 #[component]
@@ -115,6 +118,8 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
             }
             if let (Some(t), Some(r)) = (&tornado, run) {
                 { tornado_chart(&r.scenario, t, if *show_all { usize::MAX } else { SHOWN_BARS }) }
+                <ChartImages target="tornado-chart" what={format!("which assumptions matter for “{}”", r.scenario.outcomes[t.outcome].label)}
+                    file={format!("tornado-{}", r.scenario.outcomes[t.outcome].id)} scenario_title={r.scenario.title.clone()} link={props.link.clone()} />
                 <p>
                     if t.bars.len() > SHOWN_BARS {
                         <button type="button" onclick={let show_all = show_all.clone(); Callback::from(move |_| show_all.set(!*show_all))}>
@@ -154,6 +159,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
     };
     html! {
         <figure class="tornado">
+            <div class="chart-scroll" id="tornado-chart">
             <svg viewBox={format!("0 0 {} {height}", layout.width)} role="img" aria-label={description.clone()}>
                 <title>{ description.clone() }</title>
                 for tick in TICKS {
@@ -168,7 +174,14 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                         html! {
                             <g class={classes!("bar-row", bar.flagged.then_some("flagged"))} data-assumption={scenario.assumptions[bar.assumption].id.clone()}>
                                 <text class="bar-label" x={layout.label_x().to_string()} y={layout.text_y(row).to_string()} text-anchor="end">
-                                    { format!("{}{}", if bar.flagged { "★ " } else { "" }, shorten(label, 32)) }
+                                    {{
+                                        let lines = label_lines(&format!("{}{}", if bar.flagged { "★ " } else { "" }, label), PAGE_LABEL_CHARS);
+                                        // Centred on the row: the first line moves up half a line per extra line.
+                                        let first = format!("{:.2}em", -0.55 * (lines.len().max(1) - 1) as f64);
+                                        lines.into_iter().enumerate().map(|(i, line)| html! {
+                                            <tspan x={layout.label_x().to_string()} dy={if i == 0 { first.clone() } else { "1.1em".to_string() }}>{ line }</tspan>
+                                        }).collect::<Html>()
+                                    }}
                                 </text>
                                 { rect(layout.bar(row, base, lo, BarEnd::Low), "low-end") }
                                 { rect(layout.bar(row, base, hi, BarEnd::High), "high-end") }
@@ -177,7 +190,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                                 </text>
                                 <title>{ format!(
                                     "{label}: {} at the low end ({}), {} at the high end ({}); change {} points{}",
-                                    format::percent(lo), bar.low_value, format::percent(hi), bar.high_value,
+                                    format::percent(lo), format::true_minus(&bar.low_value.to_string()), format::percent(hi), format::true_minus(&bar.high_value.to_string()),
                                     format::points_change(bar.change.delta, bar.change.std_error),
                                     if bar.flagged { "; influential and low confidence" } else { "" }
                                 ) }</title>
@@ -186,6 +199,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                     }}
                 }
             </svg>
+            </div>
             <figcaption>
                 <span class="swatch low-end"></span>{ " low end of the range (upper bar, dashed)  " }
                 <span class="swatch high-end"></span>{ " high end (lower bar); the line is the current value; right: swing ± paired standard error, in points. " }
@@ -210,13 +224,5 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
                 </table>
             </details>
         </figure>
-    }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
     }
 }

@@ -16,6 +16,8 @@ const LONG_LINK: usize = 8000;
 #[derive(Properties, PartialEq)]
 pub struct ShareProps {
     pub url: AttrValue,
+    /// The same state's compact view (`embed=1`).
+    pub embed_url: AttrValue,
     pub scenario: Shared<Scenario>,
     pub values: Rc<Vec<f64>>,
     pub settings: Settings,
@@ -42,6 +44,12 @@ pub fn Share(props: &ShareProps) -> Html {
         let input: web_sys::HtmlInputElement = event.target_unchecked_into();
         input.select();
     });
+    let show_embed = use_state(|| false);
+    let onembed = {
+        let show_embed = show_embed.clone();
+        Callback::from(move |_| show_embed.set(!*show_embed))
+    };
+    let snippet = iframe_snippet(&props.embed_url, &props.scenario.title);
     html! {
         <section class="share" aria-labelledby="share-heading">
             <h2 id="share-heading">{ "Share this exact state" }</h2>
@@ -56,10 +64,36 @@ pub fn Share(props: &ShareProps) -> Html {
                     { format!("This link is {} characters long, because it carries your scenario file; some mail and chat programs cut links over about {LONG_LINK} characters. To be safe, send the file instead:", props.url.len()) }
                 </p>
             }
+            <div class="share-row">
+                <button type="button" id="embed-button" aria-expanded={show_embed.to_string()} aria-controls="embed-code" onclick={onembed}>{ "Embed" }</button>
+                <span class="caption">{ "A compact view of this state (chart, outcomes, the speculative notice, a link here) for an article." }</span>
+            </div>
+            if *show_embed {
+                <label for="embed-code">{ "Paste this into your page's HTML:" }</label>
+                <textarea id="embed-code" readonly=true rows="4" value={snippet} onfocus={Callback::from(|event: FocusEvent| {
+                    let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
+                    area.select();
+                })} />
+            }
             <p>
                 <DownloadScenario scenario={props.scenario.clone()} values={props.values.clone()} settings={props.settings} />
                 <span class="caption">{ " The file's defaults are the current slider values; loading it gives the same numbers." }</span>
             </p>
         </section>
     }
+}
+
+/// The `<iframe>` element that shows `url` (a link with `embed=1`), its attribute values escaped.
+fn iframe_snippet(url: &str, title: &str) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        "<iframe src=\"{}\" title=\"{} (speculative scenario simulator)\" width=\"100%\" height=\"720\" style=\"border:0;max-width:760px\" loading=\"lazy\"></iframe>",
+        escape(url),
+        escape(title)
+    )
 }
