@@ -19,9 +19,11 @@
 
 pub mod calibrate;
 pub mod compare;
+pub mod conditional;
 pub mod convergence;
 pub mod export;
 pub mod indicators;
+pub mod leans;
 pub mod paired;
 pub mod sensitivity;
 pub mod sweep;

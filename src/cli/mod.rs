@@ -19,7 +19,9 @@ pub use args::{
 use std::fmt::Write;
 use std::process::ExitCode;
 
+use crate::analysis::conditional::{conditional_outcomes, ConditionalOutcome};
 use crate::analysis::export::quantiles_csv;
+use crate::analysis::leans::{read_blocs, BlocReading};
 use crate::engine::{Ensemble, Settings, Summary};
 use crate::link::{open_link, open_link_on, LinkNote, LinkView, OpenedLink};
 use crate::scenario::{
@@ -305,23 +307,38 @@ pub(super) fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> R
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.
 pub fn simulate(prepared: &Prepared, batch: Option<usize>) -> Summary {
-    simulate_on_threads(prepared, batch, 1)
+    simulate_on_threads(prepared, batch, 1).0
+}
+
+/// What `run` reads from the finished ensemble's runs besides its summary (no extra runs).
+pub struct Readings {
+    /// Every event × outcome, event-major.
+    pub conditional: Vec<ConditionalOutcome>,
+    pub blocs: BlocReading,
 }
 
 /// Ensembles at least this large are spread over threads by `run` (smaller ones finish before
 /// threads pay for themselves).
 const PARALLEL_RUNS_FROM: usize = 10_000;
 
-/// As [`simulate`], large ensembles spread over `threads` threads (the same numbers).
-fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize) -> Summary {
+/// As [`simulate`], large ensembles spread over `threads` threads (the same numbers), with the
+/// readings of its runs.
+fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize) -> (Summary, Readings) {
     let model = prepared.scenario.model(&prepared.values);
-    if batch.is_none() && threads > 1 && prepared.settings.runs >= PARALLEL_RUNS_FROM {
-        return Ensemble::run_on_threads(model, prepared.settings, threads);
-    }
+    let weights = model.weights.clone();
     let mut ensemble = Ensemble::new(model, prepared.settings);
-    let batch = batch.unwrap_or(usize::MAX);
-    while !ensemble.advance(batch).is_done() {}
-    ensemble.summary()
+    if batch.is_none() && threads > 1 && prepared.settings.runs >= PARALLEL_RUNS_FROM {
+        while !ensemble.advance_month_on_threads(threads).is_done() {}
+    } else {
+        let batch = batch.unwrap_or(usize::MAX);
+        while !ensemble.advance(batch).is_done() {}
+    }
+    let runs = prepared.settings.runs;
+    let readings = Readings {
+        conditional: conditional_outcomes(ensemble.outcome_states(), &ensemble.first_fired_months(), runs),
+        blocs: read_blocs(&ensemble.alignments(), runs, |_| &weights),
+    };
+    (ensemble.summary(), readings)
 }
 
 /// `run`: the printed output.
@@ -331,10 +348,10 @@ pub fn run(options: &RunOptions) -> Result<String, CliError> {
     }
     let prepared = prepare(&options.state)?;
     report_notes(&prepared);
-    let summary = simulate_on_threads(&prepared, options.batch, thread_count(options.threads));
+    let (summary, readings) = simulate_on_threads(&prepared, options.batch, thread_count(options.threads));
     Ok(match options.format.unwrap_or(Format::Table) {
-        Format::Table => report::table(&prepared, &summary),
-        Format::Json => report::json(&prepared, &summary),
+        Format::Table => report::table(&prepared, &summary, &readings),
+        Format::Json => report::json(&prepared, &summary, &readings),
         Format::Csv => quantiles_csv(&prepared.scenario, &summary),
         Format::Svg => return Err(CliError("run has no svg output; see `export --what svg`".into())),
     })

@@ -5,10 +5,12 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::Prepared;
+use super::{Prepared, Readings};
 use crate::analysis::convergence::caveat;
+use crate::analysis::leans::BlocReading;
 use crate::analysis::NOTICE;
-use crate::engine::{Ensemble, Summary};
+use crate::engine::{Ensemble, Proportion, Settings, Summary};
+use crate::scenario::Scenario;
 
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
 pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
@@ -23,7 +25,7 @@ pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
-pub fn table(prepared: &Prepared, summary: &Summary) -> String {
+pub fn table(prepared: &Prepared, summary: &Summary, readings: &Readings) -> String {
     let s = &prepared.scenario;
     let settings = summary.settings;
     let horizon = settings.horizon;
@@ -133,6 +135,8 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
             s.split_label(bloc.mask)
         );
     }
+    bloc_leans_table(&mut out, s, &readings.blocs);
+    conditional_table(&mut out, s, readings, settings);
     if let Some(f) = &summary.frustration {
         let _ = writeln!(
             out,
@@ -143,8 +147,105 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     out
 }
 
+/// "42.3% ± 1.1%", or "—" for a part of the runs that is empty.
+fn share_text(p: Option<Proportion>) -> String {
+    p.map_or_else(
+        || "—".to_string(),
+        |p| format!("{} ± {}", pct(p.probability), pct(p.std_error)),
+    )
+}
+
+/// The camps, each actor's lean, the pairs on the same side, and the gap to the runner-up split.
+fn bloc_leans_table(out: &mut String, s: &Scenario, blocs: &BlocReading) {
+    let _ = writeln!(
+        out,
+        "\nCamps: {} (the most frequent split, {} ± {} of runs)",
+        s.split_label(blocs.camps),
+        pct(blocs.camps_share.probability),
+        pct(blocs.camps_share.std_error)
+    );
+    let _ = writeln!(
+        out,
+        "Lean toward the first camp (capability-weighted alignment with the first camp minus with the second, −1…+1):"
+    );
+    let _ = writeln!(out, "  actor      mean   5%–95%            toward first");
+    for (actor, lean) in s.actors.iter().zip(&blocs.leans) {
+        let line = format!(
+            "  {:<8} {:+.3}   {:+.3} … {:+.3}   {:>6} ± {:<5}{}",
+            actor.id,
+            lean.mean,
+            lean.quantiles[0],
+            lean.quantiles[4],
+            pct(lean.toward_first.probability),
+            pct(lean.toward_first.std_error),
+            if lean.too_weak_to_call {
+                "  too weak to call"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if let Some(gap) = blocs.gap {
+        let runner_up = blocs.runner_up.map_or(String::new(), |(mask, share)| {
+            format!(
+                "; runner-up most often {} ({})",
+                s.split_label(mask),
+                pct(share.probability)
+            )
+        });
+        let _ = writeln!(
+            out,
+            "Gap to the second-best split (mean alignment change needed): median {:.3} (5–95%: {:.3}–{:.3}){runner_up}",
+            gap[2], gap[0], gap[4]
+        );
+    }
+    let _ = writeln!(out, "Pairs on the same side of the split:");
+    for (p, same) in blocs.same_side.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:<10} {:>6} ± {}",
+            s.pair_label(p),
+            pct(same.probability),
+            pct(same.std_error)
+        );
+    }
+}
+
+/// P(outcome | event fired by the horizon) and P(outcome | not), per event.
+fn conditional_table(out: &mut String, s: &Scenario, readings: &Readings, settings: Settings) {
+    let (horizon, runs) = (settings.horizon, settings.runs);
+    if readings.conditional.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nOutcomes in the runs where each event fired by {} and where it did not (same runs, no extra ones):",
+        month_text(s, horizon)
+    );
+    let _ = writeln!(out, "    {:>16} | {:>16}  outcome", "if fired", "if not fired");
+    let mut event = usize::MAX;
+    for c in &readings.conditional {
+        if c.event != event {
+            event = c.event;
+            let _ = writeln!(
+                out,
+                "  {} (fired in {} of {} runs)",
+                s.events[event].id, c.runs_fired, runs
+            );
+        }
+        let _ = writeln!(
+            out,
+            "    {:>16} | {:>16}  {}",
+            share_text(c.fired),
+            share_text(c.not_fired),
+            s.outcomes[c.outcome].id
+        );
+    }
+}
+
 /// One object with every output.
-pub fn json(prepared: &Prepared, summary: &Summary) -> String {
+pub fn json(prepared: &Prepared, summary: &Summary, readings: &Readings) -> String {
     let s = &prepared.scenario;
     let assumptions: Vec<Value> = s
         .assumptions
@@ -190,6 +291,49 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
             json!({"sides": [ids(first), ids(second)], "mask": b.mask, "share": b.share.probability, "std_error": b.share.std_error})
         })
         .collect();
+    let side_ids = |mask| {
+        let [first, second] = s.split_sides(mask);
+        let ids = |side: Vec<usize>| side.into_iter().map(|i| s.actors[i].id.clone()).collect::<Vec<_>>();
+        [ids(first), ids(second)]
+    };
+    let reading = &readings.blocs;
+    let leans: Vec<Value> = s
+        .actors
+        .iter()
+        .zip(&reading.leans)
+        .map(|(actor, lean)| {
+            json!({"actor": actor.id, "lean": lean.mean, "lean_quantiles": lean.quantiles,
+                   "lean_90": [lean.quantiles[0], lean.quantiles[4]],
+                   "with_first": lean.with_first, "with_second": lean.with_second,
+                   "toward_first": lean.toward_first.probability, "toward_first_std_error": lean.toward_first.std_error,
+                   "too_weak_to_call": lean.too_weak_to_call})
+        })
+        .collect();
+    let same_side: Vec<Value> = reading
+        .same_side
+        .iter()
+        .enumerate()
+        .map(|(p, same)| json!({"pair": s.pair_label(p).replace('–', "-"), "probability": same.probability, "std_error": same.std_error}))
+        .collect();
+    let bloc_leans = json!({
+        "camps": side_ids(reading.camps),
+        "camps_share": reading.camps_share.probability,
+        "camps_std_error": reading.camps_share.std_error,
+        "actors": leans,
+        "same_side": same_side,
+        "gap_quantiles": reading.gap,
+        "runner_up": reading.runner_up.map(|(mask, share)| json!({"sides": side_ids(mask), "share": share.probability, "std_error": share.std_error})),
+    });
+    let conditional: Vec<Value> = readings
+        .conditional
+        .iter()
+        .map(|c| {
+            json!({"event": s.events[c.event].id, "outcome": s.outcomes[c.outcome].id,
+                   "p_fired": c.fired.map(|p| p.probability), "se_fired": c.fired.map(|p| p.std_error),
+                   "p_not": c.not_fired.map(|p| p.probability), "se_not": c.not_fired.map(|p| p.std_error),
+                   "runs_fired": c.runs_fired, "runs_not": summary.settings.runs - c.runs_fired})
+        })
+        .collect();
     let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
     // Calendar month of model months 0 … horizon (the index of every per-month series), when the
     // file states its start.
@@ -211,6 +355,8 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         "outcomes": outcomes,
         "events": events,
         "blocs": blocs,
+        "bloc_leans": bloc_leans,
+        "conditional": conditional,
         "frustration": summary.frustration,
         "link_notes": notes,
     });

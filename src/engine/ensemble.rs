@@ -689,6 +689,28 @@ impl Ensemble {
             .collect()
     }
 
+    /// The alignments a = tanh z of every run after the last completed month (runs × pairs,
+    /// run-major): at the horizon once the ensemble is done, the state its blocs are read from.
+    pub fn alignments(&self) -> Vec<f64> {
+        let pairs = self.shape.pairs;
+        (0..self.settings.runs)
+            .flat_map(|run| {
+                let block = &self.runs.alignment[run / LANES * pairs..(run / LANES + 1) * pairs];
+                block.iter().map(move |lanes| lanes[run % LANES])
+            })
+            .collect()
+    }
+
+    /// The month each event first fired in each run so far (runs × events, run-major; 0 = not
+    /// fired): with the outcome states, the raw material of outcomes conditional on events.
+    pub fn first_fired_months(&self) -> Vec<u32> {
+        let events = self.shape.events;
+        (0..self.settings.runs)
+            .flat_map(|run| (0..events).map(move |e| (run, e)))
+            .map(|(run, e)| self.runs.first_fired[event_slot(run, e, events)])
+            .collect()
+    }
+
     /// The fan-chart bands of the months computed so far (month 0 first).
     pub fn bands(&self) -> &[PairBands] {
         &self.bands
