@@ -9,6 +9,7 @@ mod ensemble;
 mod fastmath;
 mod lanes;
 mod model;
+mod params;
 mod rng;
 mod stats;
 mod summary;
