@@ -27,6 +27,7 @@ pub mod leans;
 pub mod paired;
 pub mod sensitivity;
 pub mod sweep;
+pub mod uncertainty;
 
 pub use indicators::OutcomeRuns;
 pub use paired::PairedDifference;

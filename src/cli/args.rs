@@ -91,6 +91,11 @@ pub struct RunOptions {
     /// numbers do not depend on it.
     #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    /// Also run the ensemble over what we don't know: each run draws every assumption from its
+    /// plausible range (triangular around the value for high and medium confidence, uniform for
+    /// low), on the same random draws; both figures are shown side by side.
+    #[arg(long)]
+    pub uncertain: bool,
 }
 
 /// Options of `sensitivity`.

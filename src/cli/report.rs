@@ -8,8 +8,11 @@ use serde_json::{json, Value};
 use super::{Prepared, Readings};
 use crate::analysis::convergence::caveat;
 use crate::analysis::leans::BlocReading;
+use crate::analysis::uncertainty::Spread;
+use crate::analysis::PairedDifference;
 use crate::analysis::NOTICE;
 use crate::engine::{Ensemble, Proportion, Settings, Summary};
+use crate::scenario::Confidence;
 use crate::scenario::Scenario;
 
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
@@ -25,7 +28,12 @@ pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
-pub fn table(prepared: &Prepared, summary: &Summary, readings: &Readings) -> String {
+pub fn table(
+    prepared: &Prepared,
+    summary: &Summary,
+    readings: &Readings,
+    uncertain: Option<(&Summary, &Readings)>,
+) -> String {
     let s = &prepared.scenario;
     let settings = summary.settings;
     let horizon = settings.horizon;
@@ -76,6 +84,9 @@ pub fn table(prepared: &Prepared, summary: &Summary, readings: &Readings) -> Str
         if let Some(caveat) = caveat(p, summary.settings.runs) {
             let _ = writeln!(out, "{:16}({caveat})", "");
         }
+    }
+    if let Some(over) = uncertain {
+        uncertain_table(&mut out, s, (summary, readings), over);
     }
     let _ = writeln!(
         out,
@@ -145,6 +156,51 @@ pub fn table(prepared: &Prepared, summary: &Summary, readings: &Readings) -> Str
         );
     }
     out
+}
+
+/// `run --uncertain`: each outcome and event at these values and over what we don't know.
+fn uncertain_table(out: &mut String, s: &Scenario, at: (&Summary, &Readings), over: (&Summary, &Readings)) {
+    let _ = writeln!(
+        out,
+        "\nOver what we don't know: each run draws every assumption from its plausible range (triangular around the value for high and medium confidence, uniform for low), on the same random draws."
+    );
+    let missing = without_plausible_range(s);
+    if !missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "({} assumptions have no plausible range in the file and are drawn over their whole slider range: {})",
+            missing.len(),
+            missing.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:>16}   {:>16}   {:>16}  outcome",
+        "at these values", "over the unknown", "difference"
+    );
+    for (o, spec) in s.outcomes.iter().enumerate() {
+        let (p_at, p_over) = (at.0.outcomes[o], over.0.outcomes[o]);
+        let difference = PairedDifference::of(&at.1.outcome_runs, o, &over.1.outcome_runs, o);
+        let _ = writeln!(
+            out,
+            "  {:>16}   {:>16}   {:>16}  {}",
+            share_text(Some(p_at)),
+            share_text(Some(p_over)),
+            format!("{:+.1} ± {:.1}", 100.0 * difference.delta, 100.0 * difference.std_error),
+            spec.id
+        );
+    }
+    let _ = writeln!(out, "  events fired by the horizon:");
+    for (e, spec) in s.events.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>16}   {:>16}   {:>16}  {}",
+            share_text(Some(at.0.events[e].fired)),
+            share_text(Some(over.0.events[e].fired)),
+            "",
+            spec.id
+        );
+    }
 }
 
 /// "42.3% ± 1.1%", or "—" for a part of the runs that is empty.
@@ -244,8 +300,118 @@ fn conditional_table(out: &mut String, s: &Scenario, readings: &Readings, settin
     }
 }
 
+/// The `bloc_leans` and `conditional` objects of one ensemble.
+fn readings_json(s: &Scenario, summary: &Summary, readings: &Readings) -> (Value, Vec<Value>) {
+    let side_ids = |mask| {
+        let [first, second] = s.split_sides(mask);
+        let ids = |side: Vec<usize>| side.into_iter().map(|i| s.actors[i].id.clone()).collect::<Vec<_>>();
+        [ids(first), ids(second)]
+    };
+    let reading = &readings.blocs;
+    let leans: Vec<Value> = s
+        .actors
+        .iter()
+        .zip(&reading.leans)
+        .map(|(actor, lean)| {
+            json!({"actor": actor.id, "lean": lean.mean, "lean_quantiles": lean.quantiles,
+                   "lean_90": [lean.quantiles[0], lean.quantiles[4]],
+                   "with_first": lean.with_first, "with_second": lean.with_second,
+                   "toward_first": lean.toward_first.probability, "toward_first_std_error": lean.toward_first.std_error,
+                   "too_weak_to_call": lean.too_weak_to_call})
+        })
+        .collect();
+    let same_side: Vec<Value> = reading
+        .same_side
+        .iter()
+        .enumerate()
+        .map(|(p, same)| json!({"pair": s.pair_label(p).replace('–', "-"), "probability": same.probability, "std_error": same.std_error}))
+        .collect();
+    let bloc_leans = json!({
+        "camps": side_ids(reading.camps),
+        "camps_share": reading.camps_share.probability,
+        "camps_std_error": reading.camps_share.std_error,
+        "actors": leans,
+        "same_side": same_side,
+        "gap_quantiles": reading.gap,
+        "runner_up": reading.runner_up.map(|(mask, share)| json!({"sides": side_ids(mask), "share": share.probability, "std_error": share.std_error})),
+    });
+    let conditional: Vec<Value> = readings
+        .conditional
+        .iter()
+        .map(|c| {
+            json!({"event": s.events[c.event].id, "outcome": s.outcomes[c.outcome].id,
+                   "p_fired": c.fired.map(|p| p.probability), "se_fired": c.fired.map(|p| p.std_error),
+                   "p_not": c.not_fired.map(|p| p.probability), "se_not": c.not_fired.map(|p| p.std_error),
+                   "runs_fired": c.runs_fired, "runs_not": summary.settings.runs - c.runs_fired})
+        })
+        .collect();
+    (bloc_leans, conditional)
+}
+
+/// `run --uncertain`: each outcome, event and pair at these values and over what we don't know,
+/// side by side, with the paired difference of the outcomes (the two ensembles share their random
+/// draws), and the readings of the propagated runs.
+fn uncertain_json(prepared: &Prepared, at: (&Summary, &Readings), over: (&Summary, &Readings)) -> Value {
+    let s = &prepared.scenario;
+    let outcomes: Vec<Value> = s
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(o, spec)| {
+            let (p_at, p_over) = (at.0.outcomes[o], over.0.outcomes[o]);
+            let difference = PairedDifference::of(&at.1.outcome_runs, o, &over.1.outcome_runs, o);
+            json!({"id": spec.id, "at_values": p_at.probability, "at_values_se": p_at.std_error,
+                   "over_uncertainty": p_over.probability, "over_uncertainty_se": p_over.std_error,
+                   "difference": difference.delta, "difference_se": difference.std_error})
+        })
+        .collect();
+    let events: Vec<Value> = s
+        .events
+        .iter()
+        .enumerate()
+        .map(|(e, spec)| {
+            let (p_at, p_over) = (at.0.events[e].fired, over.0.events[e].fired);
+            json!({"id": spec.id, "at_values": p_at.probability, "at_values_se": p_at.std_error,
+                   "over_uncertainty": p_over.probability, "over_uncertainty_se": p_over.std_error})
+        })
+        .collect();
+    let horizon = at.0.settings.horizon;
+    let pairs: Vec<Value> = (0..s.pairs.len())
+        .map(|p| {
+            json!({"pair": s.pair_label(p).replace('–', "-"), "at_values": at.0.pairs[p].quantiles[horizon],
+                   "over_uncertainty": over.0.pairs[p].quantiles[horizon]})
+        })
+        .collect();
+    let (bloc_leans, conditional) = readings_json(s, over.0, over.1);
+    json!({
+        "distributions": {"high": Spread::for_confidence(Confidence::High).name(),
+                          "medium": Spread::for_confidence(Confidence::Medium).name(),
+                          "low": Spread::for_confidence(Confidence::Low).name()},
+        "without_plausible_range": without_plausible_range(s),
+        "outcomes": outcomes,
+        "events": events,
+        "pairs_at_horizon": pairs,
+        "bloc_leans": bloc_leans,
+        "conditional": conditional,
+    })
+}
+
+/// Ids of the assumptions whose file gives no plausible range (drawn over the slider's range).
+fn without_plausible_range(s: &Scenario) -> Vec<&str> {
+    s.assumptions
+        .iter()
+        .filter(|a| a.plausible.is_none())
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
 /// One object with every output.
-pub fn json(prepared: &Prepared, summary: &Summary, readings: &Readings) -> String {
+pub fn json(
+    prepared: &Prepared,
+    summary: &Summary,
+    readings: &Readings,
+    uncertain: Option<(&Summary, &Readings)>,
+) -> String {
     let s = &prepared.scenario;
     let assumptions: Vec<Value> = s
         .assumptions
@@ -291,49 +457,9 @@ pub fn json(prepared: &Prepared, summary: &Summary, readings: &Readings) -> Stri
             json!({"sides": [ids(first), ids(second)], "mask": b.mask, "share": b.share.probability, "std_error": b.share.std_error})
         })
         .collect();
-    let side_ids = |mask| {
-        let [first, second] = s.split_sides(mask);
-        let ids = |side: Vec<usize>| side.into_iter().map(|i| s.actors[i].id.clone()).collect::<Vec<_>>();
-        [ids(first), ids(second)]
-    };
-    let reading = &readings.blocs;
-    let leans: Vec<Value> = s
-        .actors
-        .iter()
-        .zip(&reading.leans)
-        .map(|(actor, lean)| {
-            json!({"actor": actor.id, "lean": lean.mean, "lean_quantiles": lean.quantiles,
-                   "lean_90": [lean.quantiles[0], lean.quantiles[4]],
-                   "with_first": lean.with_first, "with_second": lean.with_second,
-                   "toward_first": lean.toward_first.probability, "toward_first_std_error": lean.toward_first.std_error,
-                   "too_weak_to_call": lean.too_weak_to_call})
-        })
-        .collect();
-    let same_side: Vec<Value> = reading
-        .same_side
-        .iter()
-        .enumerate()
-        .map(|(p, same)| json!({"pair": s.pair_label(p).replace('–', "-"), "probability": same.probability, "std_error": same.std_error}))
-        .collect();
-    let bloc_leans = json!({
-        "camps": side_ids(reading.camps),
-        "camps_share": reading.camps_share.probability,
-        "camps_std_error": reading.camps_share.std_error,
-        "actors": leans,
-        "same_side": same_side,
-        "gap_quantiles": reading.gap,
-        "runner_up": reading.runner_up.map(|(mask, share)| json!({"sides": side_ids(mask), "share": share.probability, "std_error": share.std_error})),
-    });
-    let conditional: Vec<Value> = readings
-        .conditional
-        .iter()
-        .map(|c| {
-            json!({"event": s.events[c.event].id, "outcome": s.outcomes[c.outcome].id,
-                   "p_fired": c.fired.map(|p| p.probability), "se_fired": c.fired.map(|p| p.std_error),
-                   "p_not": c.not_fired.map(|p| p.probability), "se_not": c.not_fired.map(|p| p.std_error),
-                   "runs_fired": c.runs_fired, "runs_not": summary.settings.runs - c.runs_fired})
-        })
-        .collect();
+    let (bloc_leans, conditional) = readings_json(s, summary, readings);
+    let uncertain =
+        uncertain.map(|(over, over_readings)| uncertain_json(prepared, (summary, readings), (over, over_readings)));
     let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
     // Calendar month of model months 0 … horizon (the index of every per-month series), when the
     // file states its start.
@@ -357,6 +483,7 @@ pub fn json(prepared: &Prepared, summary: &Summary, readings: &Readings) -> Stri
         "blocs": blocs,
         "bloc_leans": bloc_leans,
         "conditional": conditional,
+        "uncertain": uncertain,
         "frustration": summary.frustration,
         "link_notes": notes,
     });
