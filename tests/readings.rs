@@ -35,7 +35,7 @@ fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
 }
 
-/// `decider` jumps A–B from 0 to 0.8 and nothing else ever takes it above 0.5 (σ = 0), so
+/// `decider` jumps A–B from 0 to 0.8 and nothing else ever takes it above 0.25 (σ = 0), so
 /// P(ab-high | decider fired) = 1 and P(ab-high | not) = 0 exactly; likewise `bystander` decides
 /// `bc-high` (B–C from 0.5 to 0.6, which a 1200-month half-life keeps above 0.55 until month 24).
 /// Across the two, the events draw from independent uniforms and (β = 0) touch different pairs, so

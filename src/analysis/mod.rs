@@ -26,6 +26,7 @@ pub mod indicators;
 pub mod leans;
 pub mod paired;
 pub mod sensitivity;
+pub mod sobol;
 pub mod sweep;
 pub mod uncertainty;
 

@@ -8,6 +8,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::sensitivity::{INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sobol::{LARGE_TOTAL, SMALL_TOTAL};
 use crate::scenario::{Observation, MAX_HORIZON, MAX_RUNS};
 
 use super::sweep::DEFAULT_POINTS;
@@ -112,6 +113,32 @@ pub struct SensitivityOptions {
     /// Worker threads (default: all cores); the numbers do not depend on it.
     #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    /// tornado: one assumption at a time, each at both ends of its plausible range; sobol:
+    /// first-order and total Sobol indices over the plausible ranges, chance a factor of its own
+    /// (--runs is the number of base samples N; N·(factors + 2) runs).
+    #[arg(long, value_enum, default_value_t = Method::Tornado)]
+    pub method: Method,
+    /// Sobol factors: each assumption, each source (the first document an assumption cites, else
+    /// its data set, else judgement) or each kind (actors, pairs, events, model).
+    #[arg(long, value_enum, default_value_t = By::Assumption)]
+    pub by: By,
+}
+
+/// `sensitivity --method`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    #[default]
+    Tornado,
+    Sobol,
+}
+
+/// `sensitivity --by`: how the Sobol analysis groups assumptions into factors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    #[default]
+    Assumption,
+    Source,
+    Kind,
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -213,7 +240,8 @@ pub enum Command {
     },
     /// Run one ensemble and print the results.
     Run(RunOptions),
-    /// A tornado for one outcome: each assumption at the low and the high end of its range.
+    /// Which assumptions matter for one outcome: a tornado (each assumption at both ends of its
+    /// plausible range) or Sobol indices over the plausible ranges (--method sobol).
     #[command(long_about = sensitivity_about())]
     Sensitivity(SensitivityOptions),
     /// Outcome probabilities over a grid of one or two assumptions (CSV).
@@ -273,12 +301,19 @@ fn calibrate_about() -> String {
 
 fn sensitivity_about() -> String {
     format!(
-        "Each assumption set to the low and the high end of its range, everything else as given, all on the \
-         same random draws; ranked by swing = |P(high) − P(low)| with its paired standard error. Influential \
-         (+): swing ≥ {} points and ≥ {} paired standard errors; flagged (*): influential and low confidence, \
-         where better evidence would matter most. svg: the tornado chart.",
+        "--method tornado (default): each assumption set to the low and the high end of its plausible range (its \
+         slider range where the file gives none), everything else as given, all on the same random draws; ranked \
+         by swing = |P(high) − P(low)| with its paired standard error. Influential (+): swing ≥ {} points and ≥ {} \
+         paired standard errors; flagged (*): influential and low confidence, where better evidence would matter \
+         most. svg: the tornado chart.\n\n--method sobol: first-order and total-effect Sobol indices of the outcome \
+         over the plausible ranges (drawn as run --uncertain draws them), by assumption, source or kind (--by), with \
+         chance (the model's own noise) as a factor of its own; Saltelli design with N = --runs base samples, Jansen \
+         estimators, 95 % bootstrap intervals. Flagged (*): one low-confidence assumption whose total index is at \
+         least {} with an interval above {}.",
         INFLUENTIAL_SWING * 100.0,
-        NOISE_MULTIPLE
+        NOISE_MULTIPLE,
+        LARGE_TOTAL,
+        SMALL_TOTAL
     )
 }
 

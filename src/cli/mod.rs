@@ -12,7 +12,7 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, usage, Command, CompareOptions, ExportKind, ExportOptions, Format, Parsed, RunOptions,
+    parse_args, usage, By, Command, CompareOptions, ExportKind, ExportOptions, Format, Method, Parsed, RunOptions,
     SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
 
