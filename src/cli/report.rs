@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::{Prepared, Readings};
-use crate::analysis::convergence::caveat;
+use crate::analysis::convergence::{caveat, MIN_RUNS_EACH_WAY as RARE_RUNS};
 use crate::analysis::leans::BlocReading;
 use crate::analysis::uncertainty::Spread;
 use crate::analysis::PairedDifference;
@@ -279,7 +279,7 @@ fn conditional_table(out: &mut String, s: &Scenario, readings: &Readings, settin
         "\nOutcomes in the runs where each event fired by {} and where it did not (same runs, no extra ones):",
         month_text(s, horizon)
     );
-    let _ = writeln!(out, "    {:>16} | {:>16}  outcome", "if fired", "if not fired");
+    let _ = writeln!(out, "    {:>16}  | {:>16}   outcome", "if fired", "if not fired");
     let mut event = usize::MAX;
     for c in &readings.conditional {
         if c.event != event {
@@ -290,14 +290,26 @@ fn conditional_table(out: &mut String, s: &Scenario, readings: &Readings, settin
                 s.events[event].id, c.runs_fired, runs
             );
         }
+        // As for the outcomes: with fewer than 10 runs holding (or failing) in a part, its ± is
+        // itself unreliable.
+        let rare =
+            |p: Option<Proportion>, of: usize| p.is_some_and(|p| p.count < RARE_RUNS || of - p.count < RARE_RUNS);
+        let mark = |p: Option<Proportion>, of: usize| if rare(p, of) { "†" } else { " " };
+        let (fired_runs, not_runs) = (c.runs_fired, runs - c.runs_fired);
         let _ = writeln!(
             out,
-            "    {:>16} | {:>16}  {}",
+            "    {:>16}{} | {:>16}{}  {}",
             share_text(c.fired),
+            mark(c.fired, fired_runs),
             share_text(c.not_fired),
+            mark(c.not_fired, not_runs),
             s.outcomes[c.outcome].id
         );
     }
+    let _ = writeln!(
+        out,
+        "  † fewer than {RARE_RUNS} runs hold (or fail) in that part, so the ± is itself unreliable; a conditional share describes the runs, it is not the event's effect"
+    );
 }
 
 /// The `bloc_leans` and `conditional` objects of one ensemble.
