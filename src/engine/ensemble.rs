@@ -17,7 +17,9 @@ use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
-use super::params::{flat_values, BalanceTerm, Constants, Offsets, PerRun, Shared, StepParams};
+#[cfg(not(target_arch = "wasm32"))]
+use super::params::PerRun;
+use super::params::{flat_values, BalanceTerm, Constants, Offsets, Shared, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};

@@ -192,7 +192,9 @@ pub(super) fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (thresholds, jumps, shifts)
 }
 
-/// One block's runs, each with its own model: every value the step reads, lane by lane.
+/// One block's runs, each with its own model: every value the step reads, lane by lane. Native
+/// only for now (the page has no per-run analysis yet, so its worker does not carry this code).
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug)]
 pub(super) struct PerRun {
     decay: Lanes,
@@ -208,6 +210,7 @@ pub(super) struct PerRun {
     weights: Vec<Lanes>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl PerRun {
     /// The block of `models` (one per lane; they must share the structure of the ensemble's
     /// model: actors, pairs, events with their conditions and effects on the same pairs).
@@ -238,6 +241,7 @@ impl PerRun {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl StepParams for &PerRun {
     const SAME_IN_EVERY_LANE: bool = false;
     #[inline(always)]
