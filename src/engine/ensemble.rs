@@ -19,7 +19,7 @@ use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
 #[cfg(not(target_arch = "wasm32"))]
 use super::params::PerRun;
-use super::params::{flat_values, BalanceTerm, Constants, Offsets, Shared, StepParams};
+use super::params::{BalanceTerm, Constants, Shared, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -44,24 +44,14 @@ const MAX_PAIRS: usize = 16 * 15 / 2;
 #[derive(Clone, Debug)]
 struct Prepared {
     constants: Constants,
-    offsets: Offsets,
-    /// The model's per-condition thresholds and per-effect jumps and shifts, flat (see [`Offsets`]).
-    thresholds: Vec<f64>,
-    jumps: Vec<f64>,
-    shifts: Vec<f64>,
     ziggurat: Ziggurat,
     exp: ExpTable,
 }
 
 impl Prepared {
     fn new(model: &Model) -> Self {
-        let (thresholds, jumps, shifts) = flat_values(model);
         Prepared {
             constants: Constants::of(model),
-            offsets: Offsets::of(model),
-            thresholds,
-            jumps,
-            shifts,
             ziggurat: Ziggurat::new(),
             exp: ExpTable::new(),
         }
@@ -310,9 +300,6 @@ impl MonthStep<'_> {
             let shared = Shared {
                 model: self.model,
                 constants: &self.prepared.constants,
-                thresholds: &self.prepared.thresholds,
-                jumps: &self.prepared.jumps,
-                shifts: &self.prepared.shifts,
             };
             match self.tape {
                 Some(tape) => {
@@ -353,7 +340,6 @@ impl MonthStep<'_> {
             ..
         } = self.shape;
         let (model, prepared, month) = (self.model, self.prepared, self.month);
-        let offsets = &prepared.offsets;
         // (a) The month's snapshot: `alignment` itself, which is only overwritten in step (e).
         let snapshot = &*alignment;
 
@@ -389,7 +375,7 @@ impl MonthStep<'_> {
                 map_to(|l| open(l) && eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard[l]);
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
-                let threshold = params.threshold(offsets.conditions[e] + c);
+                let threshold = params.threshold(e, c);
                 for l in 0..LANES {
                     fire[l] &= condition.comparison.holds(a[l], threshold[l]);
                 }
@@ -449,14 +435,14 @@ impl MonthStep<'_> {
             for (e, (event, &fired)) in model.events.iter().zip(&scratch.fired).enumerate() {
                 for l in (0..LANES).filter(|l| fired & (1 << l) != 0) {
                     for (f, effect) in event.effects.iter().enumerate() {
-                        let (pair, index) = (effect.pair, offsets.effects[e] + f);
-                        let jump = params.jump(index, l);
+                        let pair = effect.pair;
+                        let jump = params.jump(e, f, l);
                         if jump != 0.0 {
                             let moved =
                                 (prepared.exp.tanh(latent[pair][l]) + jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                             latent[pair][l] = libm::atanh(moved);
                         }
-                        let shift = params.shift(index, l);
+                        let shift = params.shift(e, f, l);
                         if shift != 0.0 {
                             let mu =
                                 (prepared.exp.tanh(baseline[pair][l]) + shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
@@ -502,14 +488,12 @@ impl MonthStep<'_> {
         if horizon && self.full {
             let actors = model.actor_count();
             let mut run_alignment = [0.0; MAX_PAIRS];
-            let mut weights = [0.0; 16];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
                     run_alignment[p] = a[l];
                 }
                 let run_alignment = &run_alignment[..pairs];
-                params.weights(l, &mut weights[..actors]);
-                splits[l] = best_split(&weights[..actors], run_alignment);
+                splits[l] = params.with_weights(l, |weights| best_split(weights, run_alignment));
                 frustrations[l] = frustration(actors, run_alignment);
             }
         }

@@ -65,15 +65,18 @@ impl Constants {
     }
 }
 
-/// Where each event's conditions and effects start in the flat per-condition and per-effect lists.
+/// Where each event's conditions and effects start in [`PerRun`]'s flat per-condition and
+/// per-effect lists.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug, Default)]
-pub(super) struct Offsets {
-    pub conditions: Vec<usize>,
-    pub effects: Vec<usize>,
+struct Offsets {
+    conditions: Vec<usize>,
+    effects: Vec<usize>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Offsets {
-    pub fn of(model: &Model) -> Self {
+    fn of(model: &Model) -> Self {
         let starts = |sizes: &mut dyn Iterator<Item = usize>| {
             let mut next = 0;
             sizes
@@ -91,8 +94,8 @@ impl Offsets {
     }
 }
 
-/// What the month's step reads, lane by lane. Indices: `condition` and `effect` count over all
-/// events in file order (see [`Offsets`]); `term` is `pair * terms_per_pair + t`.
+/// What the month's step reads, lane by lane. `condition` and `effect` count within their event;
+/// `term` is `pair * terms_per_pair + t`.
 pub(super) trait StepParams {
     /// Every lane has the same values (the step may then test a window once for the block).
     const SAME_IN_EVERY_LANE: bool;
@@ -103,23 +106,19 @@ pub(super) trait StepParams {
     fn balance_off(&self) -> bool;
     fn hazard(&self, event: usize) -> Lanes;
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES];
-    fn threshold(&self, condition: usize) -> Lanes;
+    fn threshold(&self, event: usize, condition: usize) -> Lanes;
     /// The weight of balance term number `term`, which is `shared` in the ensemble's model.
     fn term_weight(&self, term: usize, shared: &BalanceTerm) -> Lanes;
-    fn jump(&self, effect: usize, lane: usize) -> f64;
-    fn shift(&self, effect: usize, lane: usize) -> f64;
-    /// The capability weights of lane `lane`'s run.
-    fn weights(&self, lane: usize, out: &mut [f64]);
+    fn jump(&self, event: usize, effect: usize, lane: usize) -> f64;
+    fn shift(&self, event: usize, effect: usize, lane: usize) -> f64;
+    /// `f` of the capability weights of lane `lane`'s run.
+    fn with_weights<R>(&self, lane: usize, f: impl FnOnce(&[f64]) -> R) -> R;
 }
 
 /// Every run uses the model itself.
 pub(super) struct Shared<'a> {
     pub model: &'a Model,
     pub constants: &'a Constants,
-    /// Flat per-condition and per-effect values of the model (see [`Offsets`]).
-    pub thresholds: &'a [f64],
-    pub jumps: &'a [f64],
-    pub shifts: &'a [f64],
 }
 
 impl StepParams for Shared<'_> {
@@ -150,30 +149,31 @@ impl StepParams for Shared<'_> {
         [opens as usize <= month && month <= closes as usize; LANES]
     }
     #[inline(always)]
-    fn threshold(&self, condition: usize) -> Lanes {
-        [self.thresholds[condition]; LANES]
+    fn threshold(&self, event: usize, condition: usize) -> Lanes {
+        [self.model.events[event].conditions[condition].threshold; LANES]
     }
     #[inline(always)]
     fn term_weight(&self, _term: usize, shared: &BalanceTerm) -> Lanes {
         [shared.weight; LANES]
     }
     #[inline(always)]
-    fn jump(&self, effect: usize, _lane: usize) -> f64 {
-        self.jumps[effect]
+    fn jump(&self, event: usize, effect: usize, _lane: usize) -> f64 {
+        self.model.events[event].effects[effect].jump
     }
     #[inline(always)]
-    fn shift(&self, effect: usize, _lane: usize) -> f64 {
-        self.shifts[effect]
+    fn shift(&self, event: usize, effect: usize, _lane: usize) -> f64 {
+        self.model.events[event].effects[effect].shift
     }
     #[inline(always)]
-    fn weights(&self, _lane: usize, out: &mut [f64]) {
-        out.copy_from_slice(&self.model.weights);
+    fn with_weights<R>(&self, _lane: usize, f: impl FnOnce(&[f64]) -> R) -> R {
+        f(&self.model.weights)
     }
 }
 
 /// The flat per-condition thresholds and per-effect jumps and shifts of a model, in [`Offsets`]
 /// order.
-pub(super) fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+#[cfg(not(target_arch = "wasm32"))]
+fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let thresholds = model
         .events
         .iter()
@@ -208,6 +208,7 @@ pub(super) struct PerRun {
     jumps: Vec<Lanes>,
     shifts: Vec<Lanes>,
     weights: Vec<Lanes>,
+    offsets: Offsets,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -237,6 +238,7 @@ impl PerRun {
             jumps: column(flat[0].1.len(), &|l, f| flat[l].1[f]),
             shifts: column(flat[0].2.len(), &|l, f| flat[l].2[f]),
             weights: column(first.actor_count(), &|l, i| models[l].weights[i]),
+            offsets: Offsets::of(first),
         }
     }
 }
@@ -270,25 +272,27 @@ impl StepParams for &PerRun {
         core::array::from_fn(|l| windows[l].0 as usize <= month && month <= windows[l].1 as usize)
     }
     #[inline(always)]
-    fn threshold(&self, condition: usize) -> Lanes {
-        self.thresholds[condition]
+    fn threshold(&self, event: usize, condition: usize) -> Lanes {
+        self.thresholds[self.offsets.conditions[event] + condition]
     }
     #[inline(always)]
     fn term_weight(&self, term: usize, _shared: &BalanceTerm) -> Lanes {
         self.term_weights[term]
     }
     #[inline(always)]
-    fn jump(&self, effect: usize, lane: usize) -> f64 {
-        self.jumps[effect][lane]
+    fn jump(&self, event: usize, effect: usize, lane: usize) -> f64 {
+        self.jumps[self.offsets.effects[event] + effect][lane]
     }
     #[inline(always)]
-    fn shift(&self, effect: usize, lane: usize) -> f64 {
-        self.shifts[effect][lane]
+    fn shift(&self, event: usize, effect: usize, lane: usize) -> f64 {
+        self.shifts[self.offsets.effects[event] + effect][lane]
     }
     #[inline(always)]
-    fn weights(&self, lane: usize, out: &mut [f64]) {
-        for (w, column) in out.iter_mut().zip(&self.weights) {
+    fn with_weights<R>(&self, lane: usize, f: impl FnOnce(&[f64]) -> R) -> R {
+        let mut weights = [0.0; 16];
+        for (w, column) in weights.iter_mut().zip(&self.weights) {
             *w = column[lane];
         }
+        f(&weights[..self.weights.len()])
     }
 }
