@@ -202,3 +202,53 @@ fn sobol_does_not_depend_on_threads() {
     let three = cli_json(&[&args[..], &["3"]].concat());
     assert_eq!(one, three);
 }
+
+/// `discover` (PRIM) on the same scenario: the outcome depends on `decider`'s probability (and
+/// chance) only, so the box must raise that probability's lower end; it holds at least half of the
+/// runs where the outcome held and is denser than overall. (Other ranges may be narrowed too:
+/// with 3 000 runs PRIM also follows noise, which the box's wording does not hide.)
+#[test]
+fn discovery_finds_the_probability_that_decides() {
+    let file = fixture_without_noise_or_balance();
+    let json = cli_json(&[
+        "discover",
+        &file,
+        "--outcome",
+        "ab-high",
+        "--runs",
+        "3000",
+        "--format",
+        "json",
+    ]);
+    let overall = f(&json["overall"]);
+    let expected = 1.0 - (0.75f64.powi(3) - 0.25f64.powi(3)) / 1.5;
+    assert!(
+        (overall - expected).abs() < 4.0 * (expected * (1.0 - expected) / 3000.0).sqrt(),
+        "{overall}"
+    );
+    let chosen = &json["box"];
+    assert!(f(&chosen["coverage"]) >= 0.5 && f(&chosen["density"]) > overall);
+    let probability = chosen["restrictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "event.decider.probability")
+        .expect("the deciding probability is restricted");
+    assert!(
+        f(&probability["low"]) > 0.4 && f(&probability["high"]) > 0.74,
+        "{probability}"
+    );
+    assert!(json["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("event.decider.probability ≥"));
+    // The trajectory starts with every run and never loses density.
+    let trajectory = json["trajectory"].as_array().unwrap();
+    assert_eq!(
+        (f(&trajectory[0]["support"]), f(&trajectory[0]["coverage"])),
+        (3000.0, 1.0)
+    );
+    assert!(trajectory
+        .windows(2)
+        .all(|w| f(&w[1]["density"]) >= f(&w[0]["density"])));
+}

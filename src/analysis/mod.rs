@@ -21,6 +21,7 @@ pub mod calibrate;
 pub mod compare;
 pub mod conditional;
 pub mod convergence;
+pub mod discover;
 pub mod export;
 pub mod indicators;
 pub mod leans;

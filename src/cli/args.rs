@@ -231,6 +231,22 @@ pub struct ExportOptions {
     pub pair: Option<String>,
 }
 
+/// Options of `discover`.
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct DiscoverOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    /// The outcome whose box is sought.
+    #[arg(long, value_name = "OUTCOME_ID")]
+    pub outcome: String,
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
+    pub format: Option<Format>,
+    /// Threads for ensembles of 10 000 runs or more (default: all cores); the numbers do not
+    /// depend on it.
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
+    pub threads: Option<usize>,
+}
+
 #[derive(Clone, Debug, PartialEq, Subcommand)]
 pub enum Command {
     /// Check scenario files; each problem is printed as file:line: `field`: message.
@@ -255,6 +271,15 @@ pub enum Command {
     Compare(CompareOptions),
     /// Write a CSV, a Markdown report or an SVG chart to stdout.
     Export(ExportOptions),
+    /// What would have to be true: the box of assumption ranges in which an outcome is most likely,
+    /// over runs that draw every assumption from its plausible range (PRIM).
+    #[command(
+        long_about = "Runs the ensemble of run --uncertain (each run draws every assumption from its plausible range) \
+                      and finds by PRIM (peeling 5 % at a time, down to 5 % of the runs) the densest box of assumption \
+                      ranges that still holds at least half of the runs where the outcome happened; prints its \
+                      coverage and density and the whole peeling trajectory."
+    )]
+    Discover(DiscoverOptions),
     /// Time the engine on one thread.
     Bench {
         /// Fewer repeats.
@@ -461,6 +486,7 @@ mod tests {
             Command::Sweep(o) => o.state,
             Command::Compare(o) => o.state,
             Command::Export(o) => o.state,
+            Command::Discover(o) => o.state,
             other => panic!("{other:?}"),
         };
         let expected = state(parse(&format!("run {shared}")).unwrap());
@@ -471,6 +497,7 @@ mod tests {
             "sweep {} --vary a.b",
             "compare {}",
             "export {} --what svg",
+            "discover {} --outcome o",
         ] {
             let line = tail.replace("{}", shared);
             assert_eq!(state(parse(&line).unwrap()), expected, "{line}");

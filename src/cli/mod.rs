@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod calibrate;
 mod compare;
+mod discover;
 mod export;
 mod parallel;
 mod report;
@@ -12,8 +13,8 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, usage, By, Command, CompareOptions, ExportKind, ExportOptions, Format, Method, Parsed, RunOptions,
-    SensitivityOptions, StateOptions, SweepOptions, Vary,
+    parse_args, usage, By, Command, CompareOptions, DiscoverOptions, ExportKind, ExportOptions, Format, Method, Parsed,
+    RunOptions, SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
 
 use std::fmt::Write;
@@ -67,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Compare(options) => compare::run(&options).map(|output| emit(&output)),
         Command::Export(options) => export::run(&options).map(|output| emit(&output)),
         Command::Calibrate(options) => calibrate::run(&options).map(|output| emit(&output)),
+        Command::Discover(options) => discover::run(&options).map(|output| emit(&output)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -336,7 +338,7 @@ fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize
 
 /// The ensemble over what we don't know (`run --uncertain`): each run draws every assumption from
 /// its plausible range ([`crate::analysis::uncertainty`]), on the plain ensemble's random streams.
-fn simulate_uncertain(prepared: &Prepared, batch: Option<usize>, threads: usize) -> (Summary, Readings) {
+pub(super) fn simulate_uncertain(prepared: &Prepared, batch: Option<usize>, threads: usize) -> (Summary, Readings) {
     let (scenario, values, settings) = (&prepared.scenario, &prepared.values, prepared.settings);
     let key = assumption_key(settings.seed);
     let mut weights = Vec::with_capacity(settings.runs);
@@ -402,6 +404,6 @@ fn report_notes(prepared: &Prepared) {
 }
 
 /// The worker threads to use: as asked, else every core.
-fn thread_count(asked: Option<usize>) -> usize {
+pub(super) fn thread_count(asked: Option<usize>) -> usize {
     asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
