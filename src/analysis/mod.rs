@@ -19,12 +19,17 @@
 
 pub mod calibrate;
 pub mod compare;
+pub mod conditional;
 pub mod convergence;
+pub mod discover;
 pub mod export;
 pub mod indicators;
+pub mod leans;
 pub mod paired;
 pub mod sensitivity;
+pub mod sobol;
 pub mod sweep;
+pub mod uncertainty;
 
 pub use indicators::OutcomeRuns;
 pub use paired::PairedDifference;

@@ -1,5 +1,6 @@
 //! The sensitivity tornado: how far each assumption moves an outcome's probability when it is set
-//! to the low and to the high end of its range, everything else as the user has it.
+//! to the low and to the high end of its plausible range (the slider range where the file gives
+//! none), everything else as the user has it.
 //!
 //! Three steps, so that the work can be spread over Web Workers or threads:
 //! 1. [`tornado_jobs`] lists the ensembles to run: the base (the current values) and, per
@@ -69,9 +70,11 @@ pub struct JobResult {
     pub runs: OutcomeRuns,
 }
 
-/// The value of an assumption at one end of its range.
+/// The value of an assumption at one end of its plausible range (its slider range when the file
+/// gives no plausible range): the tornado swings each assumption over the values the modeller would
+/// not be surprised by, not over everything a slider allows.
 pub fn end_value(scenario: &Scenario, assumption: usize, end: End) -> f64 {
-    let range = scenario.assumptions[assumption].range;
+    let range = scenario.assumptions[assumption].plausible_or_range();
     match end {
         End::Low => range.0,
         End::High => range.1,
@@ -201,8 +204,8 @@ pub fn assemble(
         let low_confidence = assumption.confidence == Confidence::Low;
         bars.push(Bar {
             assumption: index,
-            low_value: assumption.range.0,
-            high_value: assumption.range.1,
+            low_value: end_value(scenario, index, End::Low),
+            high_value: end_value(scenario, index, End::High),
             low: low.proportion(outcome),
             high: high.proportion(outcome),
             change,
@@ -258,9 +261,9 @@ mod tests {
         assert_eq!(
             jobs.len(),
             1 + 2 * s.assumptions.len(),
-            "no default sits at a range end"
+            "no default sits at an end of its plausible range"
         );
-        values[0] = s.assumptions[0].range.1;
+        values[0] = end_value(&s, 0, End::High);
         let jobs = tornado_jobs(&s, &values);
         assert_eq!(jobs.len(), 2 * s.assumptions.len());
         assert!(!jobs.iter().any(|j| j.probe
@@ -279,11 +282,16 @@ mod tests {
         }
     }
 
-    /// The baseline of the very pair an outcome asks about dominates it: across its whole range
-    /// it decides the outcome almost alone, whatever the seed; the next bars keep their places too.
+    /// The baseline of the very pair an outcome asks about dominates it: across its whole slider
+    /// range it decides the outcome almost alone, whatever the seed; the next bars keep their
+    /// places too. (The file's plausible ranges are removed, so the tornado falls back to the
+    /// slider ranges, as for a file that states none.)
     #[test]
     fn a_dominant_assumption_ranks_first_across_seeds() {
-        let s = scenario("sino-russian-drift");
+        let mut s = scenario("sino-russian-drift");
+        for a in &mut s.assumptions {
+            a.plausible = None;
+        }
         let outcome = outcome_index(&s, "rus-chn-below-03");
         let ids = |t: &Tornado, n: usize| {
             t.bars

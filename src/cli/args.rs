@@ -8,6 +8,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::sensitivity::{INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sobol::{LARGE_TOTAL, SMALL_TOTAL};
 use crate::scenario::{Observation, MAX_HORIZON, MAX_RUNS};
 
 use super::sweep::DEFAULT_POINTS;
@@ -91,6 +92,11 @@ pub struct RunOptions {
     /// numbers do not depend on it.
     #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    /// Also run the ensemble over what we don't know: each run draws every assumption from its
+    /// plausible range (triangular around the value for high and medium confidence, uniform for
+    /// low), on the same random draws; both figures are shown side by side.
+    #[arg(long)]
+    pub uncertain: bool,
 }
 
 /// Options of `sensitivity`.
@@ -107,6 +113,32 @@ pub struct SensitivityOptions {
     /// Worker threads (default: all cores); the numbers do not depend on it.
     #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
     pub threads: Option<usize>,
+    /// tornado: one assumption at a time, each at both ends of its plausible range; sobol:
+    /// first-order and total Sobol indices over the plausible ranges, chance a factor of its own
+    /// (--runs is the number of base samples N; N·(factors + 2) runs).
+    #[arg(long, value_enum, default_value_t = Method::Tornado)]
+    pub method: Method,
+    /// Sobol factors: each assumption, each source (the first document an assumption cites, else
+    /// its data set, else judgement) or each kind (actors, pairs, events, model).
+    #[arg(long, value_enum, default_value_t = By::Assumption)]
+    pub by: By,
+}
+
+/// `sensitivity --method`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    #[default]
+    Tornado,
+    Sobol,
+}
+
+/// `sensitivity --by`: how the Sobol analysis groups assumptions into factors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum By {
+    #[default]
+    Assumption,
+    Source,
+    Kind,
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -199,6 +231,22 @@ pub struct ExportOptions {
     pub pair: Option<String>,
 }
 
+/// Options of `discover`.
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct DiscoverOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    /// The outcome whose box is sought.
+    #[arg(long, value_name = "OUTCOME_ID")]
+    pub outcome: String,
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
+    pub format: Option<Format>,
+    /// Threads for ensembles of 10 000 runs or more (default: all cores); the numbers do not
+    /// depend on it.
+    #[arg(long, value_name = "N", value_parser = at_least_one, allow_negative_numbers = true)]
+    pub threads: Option<usize>,
+}
+
 #[derive(Clone, Debug, PartialEq, Subcommand)]
 pub enum Command {
     /// Check scenario files; each problem is printed as file:line: `field`: message.
@@ -208,7 +256,8 @@ pub enum Command {
     },
     /// Run one ensemble and print the results.
     Run(RunOptions),
-    /// A tornado for one outcome: each assumption at the low and the high end of its range.
+    /// Which assumptions matter for one outcome: a tornado (each assumption at both ends of its
+    /// plausible range) or Sobol indices over the plausible ranges (--method sobol).
     #[command(long_about = sensitivity_about())]
     Sensitivity(SensitivityOptions),
     /// Outcome probabilities over a grid of one or two assumptions (CSV).
@@ -222,6 +271,15 @@ pub enum Command {
     Compare(CompareOptions),
     /// Write a CSV, a Markdown report or an SVG chart to stdout.
     Export(ExportOptions),
+    /// What would have to be true: the box of assumption ranges in which an outcome is most likely,
+    /// over runs that draw every assumption from its plausible range (PRIM).
+    #[command(
+        long_about = "Runs the ensemble of run --uncertain (each run draws every assumption from its plausible range) \
+                      and finds by PRIM (peeling 5 % at a time, down to 5 % of the runs) the densest box of assumption \
+                      ranges that still holds at least half of the runs where the outcome happened; prints its \
+                      coverage and density and the whole peeling trajectory."
+    )]
+    Discover(DiscoverOptions),
     /// Time the engine on one thread.
     Bench {
         /// Fewer repeats.
@@ -268,12 +326,19 @@ fn calibrate_about() -> String {
 
 fn sensitivity_about() -> String {
     format!(
-        "Each assumption set to the low and the high end of its range, everything else as given, all on the \
-         same random draws; ranked by swing = |P(high) − P(low)| with its paired standard error. Influential \
-         (+): swing ≥ {} points and ≥ {} paired standard errors; flagged (*): influential and low confidence, \
-         where better evidence would matter most. svg: the tornado chart.",
+        "--method tornado (default): each assumption set to the low and the high end of its plausible range (its \
+         slider range where the file gives none), everything else as given, all on the same random draws; ranked \
+         by swing = |P(high) − P(low)| with its paired standard error. Influential (+): swing ≥ {} points and ≥ {} \
+         paired standard errors; flagged (*): influential and low confidence, where better evidence would matter \
+         most. svg: the tornado chart.\n\n--method sobol: first-order and total-effect Sobol indices of the outcome \
+         over the plausible ranges (drawn as run --uncertain draws them), by assumption, source or kind (--by), with \
+         chance (the model's own noise) as a factor of its own; Saltelli design with N = --runs base samples, Jansen \
+         estimators, 95 % bootstrap intervals. Flagged (*): one low-confidence assumption whose total index is at \
+         least {} with an interval above {}.",
         INFLUENTIAL_SWING * 100.0,
-        NOISE_MULTIPLE
+        NOISE_MULTIPLE,
+        LARGE_TOTAL,
+        SMALL_TOTAL
     )
 }
 
@@ -421,6 +486,7 @@ mod tests {
             Command::Sweep(o) => o.state,
             Command::Compare(o) => o.state,
             Command::Export(o) => o.state,
+            Command::Discover(o) => o.state,
             other => panic!("{other:?}"),
         };
         let expected = state(parse(&format!("run {shared}")).unwrap());
@@ -431,6 +497,7 @@ mod tests {
             "sweep {} --vary a.b",
             "compare {}",
             "export {} --what svg",
+            "discover {} --outcome o",
         ] {
             let line = tail.replace("{}", shared);
             assert_eq!(state(parse(&line).unwrap()), expected, "{line}");

@@ -4,6 +4,7 @@
 use std::process::Command;
 use std::time::Instant;
 
+use crate::analysis::uncertainty::{assumption_key, run_model};
 use crate::engine::{Ensemble, Settings};
 use crate::scenario::builtin;
 
@@ -12,6 +13,19 @@ const NUMPY_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/numpy_eng
 
 /// Times `Ensemble::run` `repeats` times; prints and returns the median in seconds.
 fn measure(label: &str, scenario_id: &str, runs: usize, horizon: usize, repeats: usize) -> Option<f64> {
+    measure_ensemble(label, scenario_id, runs, horizon, repeats, false)
+}
+
+/// As [`measure`]; with `uncertain`, the ensemble of `run --uncertain` (each run draws its
+/// assumptions from their plausible ranges: the draws and the per-run models are timed too).
+fn measure_ensemble(
+    label: &str,
+    scenario_id: &str,
+    runs: usize,
+    horizon: usize,
+    repeats: usize,
+    uncertain: bool,
+) -> Option<f64> {
     let scenario = match builtin(scenario_id) {
         Some(Ok(s)) => s,
         _ => {
@@ -25,7 +39,16 @@ fn measure(label: &str, scenario_id: &str, runs: usize, horizon: usize, repeats:
     let mut seconds: Vec<f64> = (0..repeats)
         .map(|_| {
             let start = Instant::now();
-            let summary = Ensemble::run(model.clone(), settings);
+            let summary = if uncertain {
+                let (values, key) = (scenario.defaults(), assumption_key(settings.seed));
+                let mut ensemble = Ensemble::per_run(model.clone(), settings, true, |run| {
+                    (run_model(&scenario, &values, key, run as u64), run as u64)
+                });
+                while !ensemble.advance(usize::MAX).is_done() {}
+                ensemble.summary()
+            } else {
+                Ensemble::run(model.clone(), settings)
+            };
             let elapsed = start.elapsed().as_secs_f64();
             std::hint::black_box(summary);
             elapsed
@@ -111,6 +134,9 @@ pub fn run(quick: bool) {
     println!("engine benchmark, one thread (release build required for meaningful figures)");
     for id in crate::scenario::builtin_ids() {
         measure(&format!("default ensemble: {id}"), id, 2000, 36, repeats);
+    }
+    for id in crate::scenario::builtin_ids() {
+        measure_ensemble(&format!("--uncertain: {id}"), id, 2000, 36, repeats, true);
     }
     measure(
         "large ensemble: sino-russian-drift",

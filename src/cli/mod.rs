@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod calibrate;
 mod compare;
+mod discover;
 mod export;
 mod parallel;
 mod report;
@@ -12,14 +13,18 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, usage, Command, CompareOptions, ExportKind, ExportOptions, Format, Parsed, RunOptions,
-    SensitivityOptions, StateOptions, SweepOptions, Vary,
+    parse_args, usage, By, Command, CompareOptions, DiscoverOptions, ExportKind, ExportOptions, Format, Method, Parsed,
+    RunOptions, SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
 
 use std::fmt::Write;
 use std::process::ExitCode;
 
+use crate::analysis::conditional::{conditional_outcomes, ConditionalOutcome};
 use crate::analysis::export::quantiles_csv;
+use crate::analysis::leans::{read_blocs, BlocReading};
+use crate::analysis::uncertainty::{assumption_key, run_model};
+use crate::analysis::OutcomeRuns;
 use crate::engine::{Ensemble, Settings, Summary};
 use crate::link::{open_link, open_link_on, LinkNote, LinkView, OpenedLink};
 use crate::scenario::{
@@ -63,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Compare(options) => compare::run(&options).map(|output| emit(&output)),
         Command::Export(options) => export::run(&options).map(|output| emit(&output)),
         Command::Calibrate(options) => calibrate::run(&options).map(|output| emit(&output)),
+        Command::Discover(options) => discover::run(&options).map(|output| emit(&output)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -306,23 +312,68 @@ pub(super) fn apply_view(scenario: &Scenario, id: &str, values: &mut [f64]) -> R
 
 /// Runs the ensemble for prepared inputs, `batch` runs per step.
 pub fn simulate(prepared: &Prepared, batch: Option<usize>) -> Summary {
-    simulate_on_threads(prepared, batch, 1)
+    simulate_on_threads(prepared, batch, 1).0
+}
+
+/// What `run` reads from the finished ensemble's runs besides its summary (no extra runs).
+pub struct Readings {
+    /// Every event × outcome, event-major.
+    pub conditional: Vec<ConditionalOutcome>,
+    pub blocs: BlocReading,
+    /// Whether each outcome held in each run (for paired differences between ensembles).
+    pub outcome_runs: OutcomeRuns,
 }
 
 /// Ensembles at least this large are spread over threads by `run` (smaller ones finish before
 /// threads pay for themselves).
 const PARALLEL_RUNS_FROM: usize = 10_000;
 
-/// As [`simulate`], large ensembles spread over `threads` threads (the same numbers).
-fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize) -> Summary {
+/// As [`simulate`], large ensembles spread over `threads` threads (the same numbers), with the
+/// readings of its runs.
+fn simulate_on_threads(prepared: &Prepared, batch: Option<usize>, threads: usize) -> (Summary, Readings) {
     let model = prepared.scenario.model(&prepared.values);
-    if batch.is_none() && threads > 1 && prepared.settings.runs >= PARALLEL_RUNS_FROM {
-        return Ensemble::run_on_threads(model, prepared.settings, threads);
+    let weights = model.weights.clone();
+    let ensemble = Ensemble::new(model, prepared.settings);
+    finish(ensemble, prepared.settings, batch, threads, |_| &weights)
+}
+
+/// The ensemble over what we don't know (`run --uncertain`): each run draws every assumption from
+/// its plausible range ([`crate::analysis::uncertainty`]), on the plain ensemble's random streams.
+pub(super) fn simulate_uncertain(prepared: &Prepared, batch: Option<usize>, threads: usize) -> (Summary, Readings) {
+    let (scenario, values, settings) = (&prepared.scenario, &prepared.values, prepared.settings);
+    let key = assumption_key(settings.seed);
+    let mut weights = Vec::with_capacity(settings.runs);
+    let ensemble = Ensemble::per_run(scenario.model(values), settings, true, |run| {
+        let model = run_model(scenario, values, key, run as u64);
+        if run == weights.len() {
+            weights.push(model.weights.clone());
+        }
+        (model, run as u64)
+    });
+    finish(ensemble, settings, batch, threads, |run| &weights[run])
+}
+
+/// Runs `ensemble` to the end (month by month on threads when it is large and no batch is asked
+/// for) and reads its summary and its runs.
+fn finish<'a>(
+    mut ensemble: Ensemble,
+    settings: Settings,
+    batch: Option<usize>,
+    threads: usize,
+    weights_of: impl Fn(usize) -> &'a [f64],
+) -> (Summary, Readings) {
+    if batch.is_none() && threads > 1 && settings.runs >= PARALLEL_RUNS_FROM {
+        while !ensemble.advance_month_on_threads(threads).is_done() {}
+    } else {
+        let batch = batch.unwrap_or(usize::MAX);
+        while !ensemble.advance(batch).is_done() {}
     }
-    let mut ensemble = Ensemble::new(model, prepared.settings);
-    let batch = batch.unwrap_or(usize::MAX);
-    while !ensemble.advance(batch).is_done() {}
-    ensemble.summary()
+    let readings = Readings {
+        conditional: conditional_outcomes(ensemble.outcome_states(), &ensemble.first_fired_months(), settings.runs),
+        blocs: read_blocs(&ensemble.alignments(), settings.runs, weights_of),
+        outcome_runs: OutcomeRuns::from_ensemble(&ensemble),
+    };
+    (ensemble.summary(), readings)
 }
 
 /// `run`: the printed output.
@@ -332,10 +383,15 @@ pub fn run(options: &RunOptions) -> Result<String, CliError> {
     }
     let prepared = prepare(&options.state)?;
     report_notes(&prepared);
-    let summary = simulate_on_threads(&prepared, options.batch, thread_count(options.threads));
+    let threads = thread_count(options.threads);
+    let (summary, readings) = simulate_on_threads(&prepared, options.batch, threads);
+    let uncertain = options
+        .uncertain
+        .then(|| simulate_uncertain(&prepared, options.batch, threads));
+    let uncertain = uncertain.as_ref().map(|(summary, readings)| (summary, readings));
     Ok(match options.format.unwrap_or(Format::Table) {
-        Format::Table => report::table(&prepared, &summary),
-        Format::Json => report::json(&prepared, &summary),
+        Format::Table => report::table(&prepared, &summary, &readings, uncertain),
+        Format::Json => report::json(&prepared, &summary, &readings, uncertain),
         Format::Csv => quantiles_csv(&prepared.scenario, &summary),
         Format::Svg => return Err(CliError("run has no svg output; see `export --what svg`".into())),
     })
@@ -349,6 +405,6 @@ fn report_notes(prepared: &Prepared) {
 }
 
 /// The worker threads to use: as asked, else every core.
-fn thread_count(asked: Option<usize>) -> usize {
+pub(super) fn thread_count(asked: Option<usize>) -> usize {
     asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }

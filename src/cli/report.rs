@@ -5,10 +5,15 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::Prepared;
-use crate::analysis::convergence::caveat;
+use super::{Prepared, Readings};
+use crate::analysis::convergence::{caveat, MIN_RUNS_EACH_WAY as RARE_RUNS};
+use crate::analysis::leans::BlocReading;
+use crate::analysis::uncertainty::Spread;
+use crate::analysis::PairedDifference;
 use crate::analysis::NOTICE;
-use crate::engine::Summary;
+use crate::engine::{Proportion, Settings, Summary};
+use crate::scenario::Confidence;
+use crate::scenario::Scenario;
 
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
 pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
@@ -28,7 +33,12 @@ pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
 }
 
-pub fn table(prepared: &Prepared, summary: &Summary) -> String {
+pub fn table(
+    prepared: &Prepared,
+    summary: &Summary,
+    readings: &Readings,
+    uncertain: Option<(&Summary, &Readings)>,
+) -> String {
     let s = &prepared.scenario;
     let settings = summary.settings;
     let horizon = settings.horizon;
@@ -85,6 +95,9 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
         if let Some(caveat) = caveat(p, summary.settings.runs) {
             let _ = writeln!(out, "{:16}({caveat})", "");
         }
+    }
+    if let Some(over) = uncertain {
+        uncertain_table(&mut out, s, (summary, readings), over);
     }
     let _ = writeln!(
         out,
@@ -144,6 +157,8 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
             s.split_label(bloc.mask)
         );
     }
+    bloc_leans_table(&mut out, s, &readings.blocs);
+    conditional_table(&mut out, s, readings, settings);
     if let Some(f) = &summary.frustration {
         let _ = writeln!(
             out,
@@ -154,8 +169,272 @@ pub fn table(prepared: &Prepared, summary: &Summary) -> String {
     out
 }
 
+/// `run --uncertain`: each outcome and event at these values and over what we don't know.
+fn uncertain_table(out: &mut String, s: &Scenario, at: (&Summary, &Readings), over: (&Summary, &Readings)) {
+    let _ = writeln!(
+        out,
+        "\nOver what we don't know: each run draws every assumption from its plausible range (triangular around the value for high and medium confidence, uniform for low), on the same random draws."
+    );
+    let missing = without_plausible_range(s);
+    if !missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "({} assumptions have no plausible range in the file and are drawn over their whole slider range: {})",
+            missing.len(),
+            missing.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:>16}   {:>16}   {:>16}  outcome",
+        "at these values", "over the unknown", "difference"
+    );
+    for (o, spec) in s.outcomes.iter().enumerate() {
+        let (p_at, p_over) = (at.0.outcomes[o], over.0.outcomes[o]);
+        let difference = PairedDifference::of(&at.1.outcome_runs, o, &over.1.outcome_runs, o);
+        let _ = writeln!(
+            out,
+            "  {:>16}   {:>16}   {:>16}  {}",
+            share_text(Some(p_at)),
+            share_text(Some(p_over)),
+            format!("{:+.1} ± {:.1}", 100.0 * difference.delta, 100.0 * difference.std_error),
+            spec.id
+        );
+    }
+    let _ = writeln!(out, "  events fired by the horizon:");
+    for (e, spec) in s.events.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>16}   {:>16}   {:>16}  {}",
+            share_text(Some(at.0.events[e].fired)),
+            share_text(Some(over.0.events[e].fired)),
+            "",
+            spec.id
+        );
+    }
+}
+
+/// "42.3% ± 1.1%", or "—" for a part of the runs that is empty.
+fn share_text(p: Option<Proportion>) -> String {
+    p.map_or_else(
+        || "—".to_string(),
+        |p| format!("{} ± {}", pct(p.probability), pct(p.std_error)),
+    )
+}
+
+/// The camps, each actor's lean, the pairs on the same side, and the gap to the runner-up split.
+fn bloc_leans_table(out: &mut String, s: &Scenario, blocs: &BlocReading) {
+    let _ = writeln!(
+        out,
+        "\nCamps: {} (the most frequent split, {} ± {} of runs)",
+        s.split_label(blocs.camps),
+        pct(blocs.camps_share.probability),
+        pct(blocs.camps_share.std_error)
+    );
+    let _ = writeln!(
+        out,
+        "Lean toward the first camp (capability-weighted alignment with the first camp minus with the second, −1…+1):"
+    );
+    let _ = writeln!(out, "  actor      mean   5%–95%            toward first");
+    for (actor, lean) in s.actors.iter().zip(&blocs.leans) {
+        let line = format!(
+            "  {:<8} {:+.3}   {:+.3} … {:+.3}   {:>6} ± {:<5}{}",
+            actor.id,
+            lean.mean,
+            lean.quantiles[0],
+            lean.quantiles[4],
+            pct(lean.toward_first.probability),
+            pct(lean.toward_first.std_error),
+            if lean.too_weak_to_call {
+                "  too weak to call"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if let Some(gap) = blocs.gap {
+        let runner_up = blocs.runner_up.map_or(String::new(), |(mask, share)| {
+            format!(
+                "; runner-up most often {} ({})",
+                s.split_label(mask),
+                pct(share.probability)
+            )
+        });
+        let _ = writeln!(
+            out,
+            "Gap to the second-best split (mean alignment change needed): median {:.3} (5–95%: {:.3}–{:.3}){runner_up}",
+            gap[2], gap[0], gap[4]
+        );
+    }
+    let _ = writeln!(out, "Pairs on the same side of the split:");
+    for (p, same) in blocs.same_side.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:<10} {:>6} ± {}",
+            s.pair_label(p),
+            pct(same.probability),
+            pct(same.std_error)
+        );
+    }
+}
+
+/// P(outcome | event fired by the horizon) and P(outcome | not), per event.
+fn conditional_table(out: &mut String, s: &Scenario, readings: &Readings, settings: Settings) {
+    let (horizon, runs) = (settings.horizon, settings.runs);
+    if readings.conditional.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nOutcomes in the runs where each event fired by {} and where it did not (same runs, no extra ones):",
+        month_text(s, horizon)
+    );
+    let _ = writeln!(out, "    {:>16}  | {:>16}   outcome", "if fired", "if not fired");
+    let mut event = usize::MAX;
+    for c in &readings.conditional {
+        if c.event != event {
+            event = c.event;
+            let _ = writeln!(
+                out,
+                "  {} (fired in {} of {} runs)",
+                s.events[event].id, c.runs_fired, runs
+            );
+        }
+        // As for the outcomes: with fewer than 10 runs holding (or failing) in a part, its ± is
+        // itself unreliable.
+        let rare =
+            |p: Option<Proportion>, of: usize| p.is_some_and(|p| p.count < RARE_RUNS || of - p.count < RARE_RUNS);
+        let mark = |p: Option<Proportion>, of: usize| if rare(p, of) { "†" } else { " " };
+        let (fired_runs, not_runs) = (c.runs_fired, runs - c.runs_fired);
+        let _ = writeln!(
+            out,
+            "    {:>16}{} | {:>16}{}  {}",
+            share_text(c.fired),
+            mark(c.fired, fired_runs),
+            share_text(c.not_fired),
+            mark(c.not_fired, not_runs),
+            s.outcomes[c.outcome].id
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  † fewer than {RARE_RUNS} runs hold (or fail) in that part, so the ± is itself unreliable; a conditional share describes the runs, it is not the event's effect"
+    );
+}
+
+/// The `bloc_leans` and `conditional` objects of one ensemble.
+fn readings_json(s: &Scenario, summary: &Summary, readings: &Readings) -> (Value, Vec<Value>) {
+    let side_ids = |mask| {
+        let [first, second] = s.split_sides(mask);
+        let ids = |side: Vec<usize>| side.into_iter().map(|i| s.actors[i].id.clone()).collect::<Vec<_>>();
+        [ids(first), ids(second)]
+    };
+    let reading = &readings.blocs;
+    let leans: Vec<Value> = s
+        .actors
+        .iter()
+        .zip(&reading.leans)
+        .map(|(actor, lean)| {
+            json!({"actor": actor.id, "lean": lean.mean, "lean_quantiles": lean.quantiles,
+                   "lean_90": [lean.quantiles[0], lean.quantiles[4]],
+                   "with_first": lean.with_first, "with_second": lean.with_second,
+                   "toward_first": lean.toward_first.probability, "toward_first_std_error": lean.toward_first.std_error,
+                   "too_weak_to_call": lean.too_weak_to_call})
+        })
+        .collect();
+    let same_side: Vec<Value> = reading
+        .same_side
+        .iter()
+        .enumerate()
+        .map(|(p, same)| json!({"pair": s.pair_label(p).replace('–', "-"), "probability": same.probability, "std_error": same.std_error}))
+        .collect();
+    let bloc_leans = json!({
+        "camps": side_ids(reading.camps),
+        "camps_share": reading.camps_share.probability,
+        "camps_std_error": reading.camps_share.std_error,
+        "actors": leans,
+        "same_side": same_side,
+        "gap_quantiles": reading.gap,
+        "runner_up": reading.runner_up.map(|(mask, share)| json!({"sides": side_ids(mask), "share": share.probability, "std_error": share.std_error})),
+    });
+    let conditional: Vec<Value> = readings
+        .conditional
+        .iter()
+        .map(|c| {
+            json!({"event": s.events[c.event].id, "outcome": s.outcomes[c.outcome].id,
+                   "p_fired": c.fired.map(|p| p.probability), "se_fired": c.fired.map(|p| p.std_error),
+                   "p_not": c.not_fired.map(|p| p.probability), "se_not": c.not_fired.map(|p| p.std_error),
+                   "runs_fired": c.runs_fired, "runs_not": summary.settings.runs - c.runs_fired})
+        })
+        .collect();
+    (bloc_leans, conditional)
+}
+
+/// `run --uncertain`: each outcome, event and pair at these values and over what we don't know,
+/// side by side, with the paired difference of the outcomes (the two ensembles share their random
+/// draws), and the readings of the propagated runs.
+fn uncertain_json(prepared: &Prepared, at: (&Summary, &Readings), over: (&Summary, &Readings)) -> Value {
+    let s = &prepared.scenario;
+    let outcomes: Vec<Value> = s
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(o, spec)| {
+            let (p_at, p_over) = (at.0.outcomes[o], over.0.outcomes[o]);
+            let difference = PairedDifference::of(&at.1.outcome_runs, o, &over.1.outcome_runs, o);
+            json!({"id": spec.id, "at_values": p_at.probability, "at_values_se": p_at.std_error,
+                   "over_uncertainty": p_over.probability, "over_uncertainty_se": p_over.std_error,
+                   "difference": difference.delta, "difference_se": difference.std_error})
+        })
+        .collect();
+    let events: Vec<Value> = s
+        .events
+        .iter()
+        .enumerate()
+        .map(|(e, spec)| {
+            let (p_at, p_over) = (at.0.events[e].fired, over.0.events[e].fired);
+            json!({"id": spec.id, "at_values": p_at.probability, "at_values_se": p_at.std_error,
+                   "over_uncertainty": p_over.probability, "over_uncertainty_se": p_over.std_error})
+        })
+        .collect();
+    let horizon = at.0.settings.horizon;
+    let pairs: Vec<Value> = (0..s.pairs.len())
+        .map(|p| {
+            json!({"pair": s.pair_label(p).replace('–', "-"), "at_values": at.0.pairs[p].quantiles[horizon],
+                   "over_uncertainty": over.0.pairs[p].quantiles[horizon]})
+        })
+        .collect();
+    let (bloc_leans, conditional) = readings_json(s, over.0, over.1);
+    json!({
+        "distributions": {"high": Spread::for_confidence(Confidence::High).name(),
+                          "medium": Spread::for_confidence(Confidence::Medium).name(),
+                          "low": Spread::for_confidence(Confidence::Low).name()},
+        "without_plausible_range": without_plausible_range(s),
+        "outcomes": outcomes,
+        "events": events,
+        "pairs_at_horizon": pairs,
+        "bloc_leans": bloc_leans,
+        "conditional": conditional,
+    })
+}
+
+/// Ids of the assumptions whose file gives no plausible range (drawn over the slider's range).
+fn without_plausible_range(s: &Scenario) -> Vec<&str> {
+    s.assumptions
+        .iter()
+        .filter(|a| a.plausible.is_none())
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
 /// One object with every output.
-pub fn json(prepared: &Prepared, summary: &Summary) -> String {
+pub fn json(
+    prepared: &Prepared,
+    summary: &Summary,
+    readings: &Readings,
+    uncertain: Option<(&Summary, &Readings)>,
+) -> String {
     let s = &prepared.scenario;
     let assumptions: Vec<Value> = s
         .assumptions
@@ -201,6 +480,9 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
             json!({"sides": [ids(first), ids(second)], "mask": b.mask, "share": b.share.probability, "std_error": b.share.std_error})
         })
         .collect();
+    let (bloc_leans, conditional) = readings_json(s, summary, readings);
+    let uncertain =
+        uncertain.map(|(over, over_readings)| uncertain_json(prepared, (summary, readings), (over, over_readings)));
     let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
     // Calendar month of model months 0 … horizon (the index of every per-month series), when the
     // file states its start.
@@ -222,6 +504,9 @@ pub fn json(prepared: &Prepared, summary: &Summary) -> String {
         "outcomes": outcomes,
         "events": events,
         "blocs": blocs,
+        "bloc_leans": bloc_leans,
+        "conditional": conditional,
+        "uncertain": uncertain,
         "frustration": summary.frustration,
         "link_notes": notes,
     });

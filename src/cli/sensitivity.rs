@@ -7,9 +7,10 @@ use serde_json::{json, Value};
 
 use super::parallel::map_in_parallel;
 use super::report::pct;
-use super::{prepare, report_notes, thread_count, CliError, Format, Prepared, SensitivityOptions};
+use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
 
 /// The index of an outcome id, or an error listing the ids there are.
@@ -37,6 +38,9 @@ pub fn run(options: &SensitivityOptions) -> Result<String, CliError> {
     let prepared = prepare(&options.state)?;
     report_notes(&prepared);
     let outcome = outcome_index(&prepared, &options.outcome)?;
+    if options.method == Method::Sobol {
+        return sobol(&prepared, outcome, options);
+    }
     let tornado = compute(&prepared, outcome, thread_count(options.threads))?;
     Ok(match options.format.unwrap_or(Format::Table) {
         Format::Table => table(&prepared, &tornado),
@@ -79,7 +83,7 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
     );
     let _ = writeln!(
         out,
-        "Each assumption set to the low and the high end of its range, everything else as given, all on the\n\
+        "Each assumption set to the low and the high end of its plausible range, everything else as given, all on the\n\
          same random draws; swing = |P(high) − P(low)| ± its paired standard error, in percentage points.\n"
     );
     let _ = writeln!(
@@ -154,4 +158,185 @@ fn json(prepared: &Prepared, tornado: &Tornado) -> String {
     let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
     text.push('\n');
     text
+}
+
+/// `--method sobol`: runs every matrix of the Saltelli design on threads and prints the indices.
+fn sobol(prepared: &Prepared, outcome: usize, options: &SensitivityOptions) -> Result<String, CliError> {
+    let (scenario, values, settings) = (&prepared.scenario, &prepared.values, prepared.settings);
+    let by = match options.by {
+        By::Assumption => GroupBy::Assumption,
+        By::Source => GroupBy::Source,
+        By::Kind => GroupBy::Kind,
+    };
+    let factors = sobol::factors(scenario, values, by);
+    let matrices = sobol::matrices(&factors);
+    let results = map_in_parallel(&matrices, thread_count(options.threads), |&matrix| {
+        sobol::run_matrix(scenario, values, settings, &factors, matrix)
+    });
+    let result = sobol::assemble(&results, outcome, settings.seed);
+    let model_runs = settings.runs * matrices.len();
+    Ok(match options.format.unwrap_or(Format::Table) {
+        Format::Json => sobol_json(prepared, options.by, &factors, &result, model_runs),
+        Format::Table => sobol_table(prepared, options.by, &factors, &result, model_runs),
+        Format::Csv | Format::Svg => {
+            return Err(CliError("--method sobol writes table or json".into()));
+        }
+    })
+}
+
+/// The factors in decreasing order of total index (chance where it falls), with their indices.
+fn ranked<'a>(factors: &'a [sobol::Factor], result: &'a SobolResult) -> Vec<(&'a sobol::Factor, sobol::Indices)> {
+    let Some(indices) = &result.indices else {
+        return Vec::new();
+    };
+    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).collect();
+    // Stable: equal totals keep the file's order.
+    rows.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+    rows
+}
+
+fn by_name(by: By) -> &'static str {
+    match by {
+        By::Assumption => "assumption",
+        By::Source => "source",
+        By::Kind => "kind",
+    }
+}
+
+/// What a factor is, in words, for the table and the JSON.
+fn factor_label(prepared: &Prepared, factor: &sobol::Factor) -> String {
+    let s = &prepared.scenario;
+    if factor.chance {
+        return "the model's own noise (the run's random draws)".to_string();
+    }
+    match factor.assumptions.as_slice() {
+        [single] if s.assumptions[*single].id == factor.id => s.assumptions[*single].label.clone(),
+        _ => match s.sources.iter().find(|source| source.id == factor.id) {
+            Some(source) => format!("{} assumptions resting on: {}", factor.assumptions.len(), source.title),
+            None => format!("{} assumptions of this kind", factor.assumptions.len()),
+        },
+    }
+}
+
+fn sobol_json(
+    prepared: &Prepared,
+    by: By,
+    factors: &[sobol::Factor],
+    result: &SobolResult,
+    model_runs: usize,
+) -> String {
+    let s = &prepared.scenario;
+    let spec = &s.outcomes[result.outcome];
+    let rows: Vec<Value> = ranked(factors, result)
+        .into_iter()
+        .map(|(factor, ix)| {
+            let confidence = match factor.assumptions.as_slice() {
+                [single] if !factor.chance && by == By::Assumption => Some(s.assumptions[*single].confidence.as_str()),
+                _ => None,
+            };
+            json!({
+                "id": factor.id, "label": factor_label(prepared, factor),
+                "assumptions": factor.assumptions.iter().map(|&i| s.assumptions[i].id.as_str()).collect::<Vec<_>>(),
+                "first": ix.first, "first_ci": [ix.first_ci.0, ix.first_ci.1],
+                "total": ix.total, "total_ci": [ix.total_ci.0, ix.total_ci.1],
+                "confidence": confidence, "flagged": !factor.chance && sobol::flagged(s, factor, &ix),
+            })
+        })
+        .collect();
+    let notes: Vec<String> = prepared.notes.iter().map(|n| n.to_string()).collect();
+    let object = json!({
+        "notice": NOTICE,
+        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash},
+        "settings": prepared.settings,
+        "method": "sobol",
+        "by": by_name(by),
+        "outcome": {"id": spec.id, "label": spec.label, "test": spec.test, "when": spec.outcome.when},
+        "base_samples": prepared.settings.runs,
+        "model_runs": model_runs,
+        "bootstrap_resamples": sobol::BOOTSTRAP_RESAMPLES,
+        "probability_over_uncertainty": result.probability,
+        "variance": result.variance,
+        "defined": result.indices.is_some(),
+        "without_plausible_range": s.assumptions.iter().filter(|a| a.plausible.is_none()).map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        "factors": rows,
+        "link_notes": notes,
+    });
+    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
+    text.push('\n');
+    text
+}
+
+fn sobol_table(
+    prepared: &Prepared,
+    by: By,
+    factors: &[sobol::Factor],
+    result: &SobolResult,
+    model_runs: usize,
+) -> String {
+    let s = &prepared.scenario;
+    let spec = &s.outcomes[result.outcome];
+    let settings = prepared.settings;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    let _ = writeln!(
+        out,
+        "seed {}, {} base samples × {} matrices = {model_runs} runs, {} months\n",
+        settings.seed,
+        settings.runs,
+        factors.len() + 2,
+        settings.horizon
+    );
+    let _ = writeln!(
+        out,
+        "Sobol indices of: {}  [{}, {}]",
+        spec.label,
+        spec.test,
+        spec.outcome.when.keyword()
+    );
+    let _ = writeln!(
+        out,
+        "Over the plausible ranges: {} (every assumption drawn as run --uncertain draws it)",
+        pct(result.probability)
+    );
+    let _ = writeln!(
+        out,
+        "first = share of the outcome's variance due to the factor alone; total = including its interactions.\n\
+         95 % bootstrap intervals in brackets; `{CHANCE}` is the model's own noise. Grouped by {}.\n",
+        by_name(by)
+    );
+    let rows = ranked(factors, result);
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "The outcome came out the same in every run, so it has no variance to share out."
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<46} {:>22}  {:>22}  flag",
+        "rank", "factor", "first [95 %]", "total [95 %]"
+    );
+    for (rank, (factor, ix)) in rows.iter().enumerate() {
+        let flag = if !factor.chance && sobol::flagged(s, factor, ix) {
+            "*"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<46} {:>22}  {:>22}  {flag}",
+            rank + 1,
+            factor.id,
+            format!("{:.3} [{:.3}, {:.3}]", ix.first, ix.first_ci.0, ix.first_ci.1),
+            format!("{:.3} [{:.3}, {:.3}]", ix.total, ix.total_ci.0, ix.total_ci.1),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n* flagged: one low-confidence assumption whose total index is at least {} with its interval above {}:\n  where better evidence would matter most.",
+        sobol::LARGE_TOTAL,
+        sobol::SMALL_TOTAL
+    );
+    out
 }

@@ -10,9 +10,41 @@ pub type SplitMask = u32;
 /// visiting all 2^(n−1) splits in Gray-code order (each visit changes E by one actor's row).
 /// Ties go to the smaller mask. `alignments` is indexed by [`pair_index`].
 pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
+    let mut best = (0.0, 0 as SplitMask);
+    visit_splits(weights, alignments, |mask, energy| {
+        if energy < best.0 || (energy == best.0 && mask < best.1) {
+            best = (energy, mask);
+        }
+    });
+    best.1
+}
+
+/// The best split and the second best, each with its energy E (as [`best_split`]; ties to the
+/// smaller mask). The second is `None` when there is only one split (two actors: "one bloc" and
+/// the split between them are two splits, so only fewer than two actors have one).
+pub fn two_best_splits(weights: &[f64], alignments: &[f64]) -> ((SplitMask, f64), Option<(SplitMask, f64)>) {
+    let better = |a: (SplitMask, f64), b: (SplitMask, f64)| a.1 < b.1 || (a.1 == b.1 && a.0 < b.0);
+    let mut best = (0 as SplitMask, 0.0);
+    let mut second: Option<(SplitMask, f64)> = None;
+    visit_splits(weights, alignments, |mask, energy| {
+        let visit = (mask, energy);
+        if better(visit, best) {
+            second = Some(best);
+            best = visit;
+        } else if second.is_none_or(|s| better(visit, s)) {
+            second = Some(visit);
+        }
+    });
+    (best, second)
+}
+
+/// Calls `visit(mask, E)` for every split but "one bloc" (mask 0, E = 0, which callers start
+/// from), in Gray-code order.
+#[inline(always)]
+fn visit_splits(weights: &[f64], alignments: &[f64], mut visit: impl FnMut(SplitMask, f64)) {
     let n = weights.len();
     if n < 2 {
-        return 0;
+        return;
     }
     // w_i w_j a_ij as a full matrix (at most 16 × 16), so each visit reads one row.
     let mut coupling = [[0.0f64; 16]; 16];
@@ -25,7 +57,6 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
     }
     let mut mask: SplitMask = 0;
     let mut energy = 0.0;
-    let mut best = (0.0, 0 as SplitMask);
     for step in 1u32..(1u32 << (n - 1)) {
         // Gray code: flip actor 1 + (index of the lowest set bit of step).
         let actor = step.trailing_zeros() as usize + 1;
@@ -42,11 +73,8 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
         }
         mask = new_mask;
         energy += delta;
-        if energy < best.0 || (energy == best.0 && mask < best.1) {
-            best = (energy, mask);
-        }
+        visit(mask, energy);
     }
-    best.1
 }
 
 /// Frustration: Σ |a_ij a_jk a_ki| over unbalanced triads (product < 0) divided by the same sum
@@ -107,6 +135,32 @@ mod tests {
                 );
                 let found = best_split(&w, &a);
                 assert!((energy(&w, &a, found) - brute.1).abs() < 1e-9, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_second_best_split_is_the_brute_force_runner_up() {
+        let mut state = 7u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in 2..=7 {
+            for _ in 0..30 {
+                let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
+                let a: Vec<f64> = (0..n * (n - 1) / 2).map(|_| 2.0 * next() - 1.0).collect();
+                let mut all: Vec<f64> = (0..1u32 << (n - 1)).map(|m| energy(&w, &a, m << 1)).collect();
+                all.sort_by(f64::total_cmp);
+                let ((best_mask, best), second) = two_best_splits(&w, &a);
+                let (_, second) = second.expect("two actors have two splits");
+                assert_eq!(best_mask, best_split(&w, &a), "n = {n}");
+                assert!(
+                    (best - all[0]).abs() < 1e-9 && (second - all[1]).abs() < 1e-9,
+                    "n = {n}"
+                );
             }
         }
     }

@@ -16,7 +16,10 @@ use std::sync::Arc;
 use super::blocs::{best_split, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
-use super::model::{pair_index, pair_list, Join, Model, Reference, Settings, When};
+use super::model::{Join, Model, Reference, Settings, When};
+#[cfg(not(target_arch = "wasm32"))]
+use super::params::PerRun;
+use super::params::{BalanceTerm, Constants, Shared, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -30,15 +33,6 @@ pub const ALIGNMENT_CLAMP: f64 = 0.995;
 /// as a very large balance strength, ever reach it, where a differs from ±1 by less than 1e-15.
 pub const LATENT_LIMIT: f64 = 18.0;
 
-/// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
-#[derive(Clone, Copy, Debug)]
-struct BalanceTerm {
-    /// Pair indices, below [`MAX_PAIRS`] (as `u8`, so a term fits in 16 bytes).
-    pair_ik: u8,
-    pair_kj: u8,
-    weight: f64,
-}
-
 /// Months of ensembles at least this large take their quantiles on several threads (when asked to).
 #[cfg(not(target_arch = "wasm32"))]
 const PARALLEL_QUANTILES_FROM: usize = 10_000;
@@ -49,48 +43,15 @@ const MAX_PAIRS: usize = 16 * 15 / 2;
 /// Constants derived once from the model.
 #[derive(Clone, Debug)]
 struct Prepared {
-    /// e^(−θ)
-    decay: f64,
-    /// σ_p · sqrt((1 − e^(−2θ)) / (2θ)), per pair.
-    noise: Vec<f64>,
-    /// Monthly hazard of each event.
-    hazards: Vec<f64>,
-    /// Every pair has the same number of balance terms (one per third actor, n − 2): those of
-    /// pair p are `terms[p * terms_per_pair..(p + 1) * terms_per_pair]`.
-    terms_per_pair: usize,
-    terms: Vec<BalanceTerm>,
+    constants: Constants,
     ziggurat: Ziggurat,
     exp: ExpTable,
 }
 
 impl Prepared {
     fn new(model: &Model) -> Self {
-        let n = model.actor_count();
-        let theta = core::f64::consts::LN_2 / model.half_life;
-        let decay = libm::exp(-theta);
-        let noise_factor = ((1.0 - libm::exp(-2.0 * theta)) / (2.0 * theta)).sqrt();
-        let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
-        let hazards = model.events.iter().map(|e| e.monthly_hazard()).collect();
-        let mut terms = Vec::new();
-        for (i, j) in pair_list(n) {
-            let others = (0..n).filter(|&k| k != i && k != j);
-            let total: f64 = others.clone().map(|k| model.weights[k]).sum();
-            for k in others {
-                terms.push(BalanceTerm {
-                    pair_ik: pair_index(n, i, k) as u8,
-                    pair_kj: pair_index(n, k, j) as u8,
-                    // Weights are positive in any valid scenario; a zero total means no pressure.
-                    weight: if total > 0.0 { model.weights[k] / total } else { 0.0 },
-                });
-            }
-        }
-        let terms_per_pair = n.saturating_sub(2);
         Prepared {
-            decay,
-            noise,
-            hazards,
-            terms_per_pair,
-            terms,
+            constants: Constants::of(model),
             ziggurat: Ziggurat::new(),
             exp: ExpTable::new(),
         }
@@ -273,6 +234,9 @@ struct MonthStep<'a> {
     month: usize,
     horizon: usize,
     full: bool,
+    /// Per block, the runs' own models (empty: every run uses `model`).
+    #[cfg(not(target_arch = "wasm32"))]
+    per_run: &'a [PerRun],
 }
 
 /// Per-thread scratch of [`MonthStep`].
@@ -327,6 +291,16 @@ impl MonthStep<'_> {
                 splits: &mut splits[b * LANES..(b + 1) * LANES],
                 frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
             };
+            #[cfg(not(target_arch = "wasm32"))]
+            if let Some(params) = self.per_run.get(first_block + b) {
+                // Runs with models of their own (never read from a tape).
+                self.advance_block(block, stream, params, scratch);
+                continue;
+            }
+            let shared = Shared {
+                model: self.model,
+                constants: &self.prepared.constants,
+            };
             match self.tape {
                 Some(tape) => {
                     let block_index = first_block + b;
@@ -334,16 +308,22 @@ impl MonthStep<'_> {
                         shocks: tape.shocks(block_index, self.month),
                         events: tape.event_draws(block_index, self.month),
                     };
-                    self.advance_block(block, draws, scratch);
+                    self.advance_block(block, draws, shared, scratch);
                 }
-                None => self.advance_block(block, stream, scratch),
+                None => self.advance_block(block, stream, shared, scratch),
             }
         }
     }
 
     /// Steps (a)–(e) of one month for the runs of one block.
     #[inline(always)]
-    fn advance_block(&self, block: OneBlock<'_>, mut draws: impl BlockDraws, scratch: &mut Scratch) {
+    fn advance_block<P: StepParams>(
+        &self,
+        block: OneBlock<'_>,
+        mut draws: impl BlockDraws,
+        params: P,
+        scratch: &mut Scratch,
+    ) {
         let OneBlock {
             latent,
             alignment,
@@ -370,9 +350,10 @@ impl MonthStep<'_> {
         for (e, event) in model.events.iter().enumerate() {
             let draw = draws.event_draws(e);
             scratch.fired[e] = 0;
-            let in_window = event.window.0 as usize <= month && month <= event.window.1 as usize;
+            let in_window = params.in_window(e, month);
+            let open = |l: usize| P::SAME_IN_EVERY_LANE || in_window[l];
             let certain_now = event.certain_month == Some(month as u32);
-            if !in_window && !certain_now {
+            if !in_window.iter().any(|&open| open) && !certain_now {
                 continue;
             }
             // Another event's state at the snapshot: fired in an earlier month (this month's
@@ -389,13 +370,14 @@ impl MonthStep<'_> {
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
-            let hazard = prepared.hazards[e];
+            let hazard = params.hazard(e);
             let mut fire: [bool; LANES] =
-                map_to(|l| eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard);
-            for c in &event.conditions {
-                let a = &snapshot[c.pair];
+                map_to(|l| open(l) && eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard[l]);
+            for (c, condition) in event.conditions.iter().enumerate() {
+                let a = &snapshot[condition.pair];
+                let threshold = params.threshold(e, c);
                 for l in 0..LANES {
-                    fire[l] &= c.comparison.holds(a[l], c.threshold);
+                    fire[l] &= condition.comparison.holds(a[l], threshold[l]);
                 }
             }
             if certain_now {
@@ -416,50 +398,54 @@ impl MonthStep<'_> {
         }
 
         // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.
-        let beta = model.balance;
-        let decay = prepared.decay;
-        let per_pair = prepared.terms_per_pair;
+        let decay = params.decay();
+        let per_pair = prepared.constants.terms_per_pair;
         for p in 0..pairs {
             let shock = draws.shocks(p, &prepared.ziggurat);
-            let (m, z, noise) = (&baseline[p], &latent[p], prepared.noise[p]);
-            let mut next = map(|l| m[l] + (z[l] - m[l]) * decay + noise * shock[l]);
-            if beta != 0.0 {
+            let (m, z, noise) = (&baseline[p], &latent[p], params.noise(p));
+            let mut next = map(|l| m[l] + (z[l] - m[l]) * decay[l] + noise[l] * shock[l]);
+            if !params.balance_off() {
+                let beta = params.balance();
                 // Summed in term order from the first term, as `Iterator::sum` does (from −0.0).
-                let terms = &prepared.terms[p * per_pair..(p + 1) * per_pair];
+                let first_term = p * per_pair;
+                let terms = &prepared.constants.terms[first_term..first_term + per_pair];
+                let term = |t: usize, shared: &BalanceTerm| {
+                    let (ik, kj) = (&snapshot[shared.pair_ik as usize], &snapshot[shared.pair_kj as usize]);
+                    let weight = params.term_weight(first_term + t, shared);
+                    map(|l| weight[l] * ik[l] * kj[l])
+                };
                 let pressure = match terms.split_first() {
                     Some((first, rest)) => {
-                        let term = |t: &BalanceTerm| {
-                            let (ik, kj) = (&snapshot[t.pair_ik as usize], &snapshot[t.pair_kj as usize]);
-                            map(|l| t.weight * ik[l] * kj[l])
-                        };
-                        let mut sum = term(first);
-                        for t in rest {
-                            let add = term(t);
+                        let mut sum = term(0, first);
+                        for (t, shared) in rest.iter().enumerate() {
+                            let add = term(t + 1, shared);
                             sum = map(|l| sum[l] + add[l]);
                         }
                         sum
                     }
                     None => [-0.0; LANES],
                 };
-                next = map(|l| next[l] + beta * pressure[l]);
+                next = map(|l| next[l] + beta[l] * pressure[l]);
             }
             latent[p] = map(|l| next[l].clamp(-LATENT_LIMIT, LATENT_LIMIT));
         }
 
         // (d) Jumps of the events that fired, in file order, then their baseline shifts.
         if any_fired {
-            for (event, &fired) in model.events.iter().zip(&scratch.fired) {
+            for (e, (event, &fired)) in model.events.iter().zip(&scratch.fired).enumerate() {
                 for l in (0..LANES).filter(|l| fired & (1 << l) != 0) {
-                    for effect in &event.effects {
+                    for (f, effect) in event.effects.iter().enumerate() {
                         let pair = effect.pair;
-                        if effect.jump != 0.0 {
-                            let moved = (prepared.exp.tanh(latent[pair][l]) + effect.jump)
-                                .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                        let jump = params.jump(e, f, l);
+                        if jump != 0.0 {
+                            let moved =
+                                (prepared.exp.tanh(latent[pair][l]) + jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                             latent[pair][l] = libm::atanh(moved);
                         }
-                        if effect.shift != 0.0 {
-                            let mu = (prepared.exp.tanh(baseline[pair][l]) + effect.shift)
-                                .clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                        let shift = params.shift(e, f, l);
+                        if shift != 0.0 {
+                            let mu =
+                                (prepared.exp.tanh(baseline[pair][l]) + shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                             baseline[pair][l] = libm::atanh(mu);
                         }
                     }
@@ -500,14 +486,15 @@ impl MonthStep<'_> {
             }
         }
         if horizon && self.full {
+            let actors = model.actor_count();
             let mut run_alignment = [0.0; MAX_PAIRS];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
                     run_alignment[p] = a[l];
                 }
                 let run_alignment = &run_alignment[..pairs];
-                splits[l] = best_split(&model.weights, run_alignment);
-                frustrations[l] = frustration(model.actor_count(), run_alignment);
+                splits[l] = params.with_weights(l, |weights| best_split(weights, run_alignment));
+                frustrations[l] = frustration(actors, run_alignment);
             }
         }
     }
@@ -560,6 +547,9 @@ pub struct Ensemble {
     /// Threads the month's quantiles may use (set by [`Ensemble::advance_month_on_threads`]).
     #[cfg(not(target_arch = "wasm32"))]
     threads: usize,
+    /// Per block, the runs' own models ([`Ensemble::per_run`]); empty when every run uses `model`.
+    #[cfg(not(target_arch = "wasm32"))]
+    per_run: Vec<PerRun>,
 }
 
 impl Ensemble {
@@ -646,6 +636,8 @@ impl Ensemble {
             full,
             #[cfg(not(target_arch = "wasm32"))]
             threads: 1,
+            #[cfg(not(target_arch = "wasm32"))]
+            per_run: Vec::new(),
             month: 1,
             next_block: 0,
             tape: None,
@@ -656,6 +648,65 @@ impl Ensemble {
             model,
             settings,
         }
+    }
+
+    /// An ensemble in which every run has a model of its own: `run_input(r)` gives run r's model
+    /// (of the same structure as `model`: actors, pairs, events with their conditions and effects
+    /// on the same pairs, outcomes) and the number of the random stream it draws from (r itself
+    /// keeps common random numbers with an ensemble of `model`; another number lets an analysis
+    /// choose the stream, as a Sobol design does for the model's own noise). Each run computes
+    /// exactly what it would compute alone in an ensemble of its model, on that stream. Outputs are
+    /// as for [`Ensemble::new`] (or [`Ensemble::outcomes_only`] when `full` is false), except that
+    /// the summary's month-0 frustration is that of `model`.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn per_run(
+        model: Model,
+        settings: Settings,
+        full: bool,
+        mut run_input: impl FnMut(usize) -> (Model, u64),
+    ) -> Self {
+        let mut ensemble = Self::with_outputs(model, settings, full);
+        let pairs = ensemble.shape.pairs;
+        let exp = &ensemble.prepared.exp;
+        let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(settings.runs); pairs];
+        for b in 0..ensemble.blocks {
+            let inputs: [(Model, u64); LANES] = core::array::from_fn(|l| {
+                let run = b * LANES + l;
+                // Padding lanes past the last run repeat the last run's input (never reported).
+                run_input(run.min(settings.runs - 1))
+            });
+            let streams: [u64; LANES] = core::array::from_fn(|l| inputs[l].1);
+            let models: [Model; LANES] = inputs.map(|(model, _)| model);
+            for p in 0..pairs {
+                let state = b * pairs + p;
+                for (l, run_model) in models.iter().enumerate() {
+                    let z = libm::atanh(run_model.initial[p]);
+                    ensemble.runs.latent[state][l] = z;
+                    ensemble.runs.alignment[state][l] = exp.tanh(z);
+                    ensemble.runs.latent_baseline[state][l] = libm::atanh(run_model.baseline[p]);
+                    if b * LANES + l < settings.runs {
+                        initial_rows[p].push(run_model.initial[p]);
+                    }
+                }
+            }
+            ensemble.runs.streams[b] = BlockStreams {
+                noise: LaneRng::for_run_ids(settings.seed, streams, Stream::Noise),
+                events: LaneRng::for_run_ids(settings.seed, streams, Stream::Events),
+            };
+            ensemble.per_run.push(PerRun::of(&models));
+        }
+        // Month 0 differs between runs now: its bands are taken over the runs like any month's.
+        // (Where every run starts alike, the value itself, as [`Ensemble::new`] gives it.)
+        for (bands, row) in ensemble.bands.iter_mut().zip(&initial_rows) {
+            if row.iter().any(|&a| a != row[0]) {
+                bands.quantiles[0] = ensemble.quantiles.of(row);
+                bands.mean[0] = row.iter().sum::<f64>() / row.len() as f64;
+            } else {
+                bands.quantiles[0] = [row[0]; 5];
+                bands.mean[0] = row[0];
+            }
+        }
+        ensemble
     }
 
     pub fn progress(&self) -> Progress {
@@ -689,6 +740,28 @@ impl Ensemble {
             .collect()
     }
 
+    /// The alignments a = tanh z of every run after the last completed month (runs × pairs,
+    /// run-major): at the horizon once the ensemble is done, the state its blocs are read from.
+    pub fn alignments(&self) -> Vec<f64> {
+        let pairs = self.shape.pairs;
+        (0..self.settings.runs)
+            .flat_map(|run| {
+                let block = &self.runs.alignment[run / LANES * pairs..(run / LANES + 1) * pairs];
+                block.iter().map(move |lanes| lanes[run % LANES])
+            })
+            .collect()
+    }
+
+    /// The month each event first fired in each run so far (runs × events, run-major; 0 = not
+    /// fired): with the outcome states, the raw material of outcomes conditional on events.
+    pub fn first_fired_months(&self) -> Vec<u32> {
+        let events = self.shape.events;
+        (0..self.settings.runs)
+            .flat_map(|run| (0..events).map(move |e| (run, e)))
+            .map(|(run, e)| self.runs.first_fired[event_slot(run, e, events)])
+            .collect()
+    }
+
     /// The fan-chart bands of the months computed so far (month 0 first).
     pub fn bands(&self) -> &[PairBands] {
         &self.bands
@@ -704,6 +777,8 @@ impl Ensemble {
             month: self.month,
             horizon: self.settings.horizon,
             full: self.full,
+            #[cfg(not(target_arch = "wasm32"))]
+            per_run: &self.per_run,
         };
         (step, &mut self.runs, &mut self.scratch)
     }
@@ -1000,6 +1075,73 @@ mod tests {
                 When::AnyMonth,
             )],
         }
+    }
+
+    /// A variant of [`model`] for run `run`: every kind of value moved (weights, start, baseline,
+    /// σ, half-life, β, probability, window, threshold, jump, shift).
+    fn model_of_run(run: usize) -> Model {
+        let x = run as f64 / 40.0;
+        let mut m = model();
+        m.weights[2] += x;
+        m.initial[1] -= 0.3 * x;
+        m.baseline[4] += 0.2 * x;
+        m.volatility[3] += 0.05 * x;
+        m.half_life += 10.0 * x;
+        m.balance = if run % 5 == 0 { 0.0 } else { 0.05 + 0.1 * x };
+        let event = &mut m.events[0];
+        event.per_year = 0.2 + 0.6 * x;
+        event.window = (1 + (run % 4) as u32, 30 - (run % 7) as u32);
+        event.conditions[0].threshold = -0.2 + 0.3 * x;
+        event.effects[0].jump = -0.3 * x;
+        event.effects[0].shift = 0.1 - 0.1 * x;
+        m
+    }
+
+    /// Each run of a per-run ensemble computes what that run computes in an ensemble of its own
+    /// model, on the stream it names.
+    #[test]
+    fn per_run_models_compute_what_each_model_computes_alone() {
+        let settings = Settings {
+            seed: 11,
+            runs: 21,
+            horizon: 14,
+        };
+        // Run r draws from stream (r · 7) mod 23: streams need not follow the runs.
+        let stream = |run: usize| (run * 7 % 23) as u64;
+        let mut mixed = Ensemble::per_run(model(), settings, true, |run| (model_of_run(run), stream(run)));
+        while !mixed.advance(16).is_done() {}
+        let (alignments, states, fired) = (mixed.alignments(), mixed.outcome_states(), mixed.first_fired_months());
+        let pairs = model().pair_count();
+        for run in 0..settings.runs {
+            let alone_settings = Settings {
+                runs: stream(run) as usize + 1,
+                ..settings
+            };
+            let mut alone = Ensemble::new(model_of_run(run), alone_settings);
+            while !alone.advance(usize::MAX).is_done() {}
+            let s = stream(run) as usize;
+            assert_eq!(
+                alignments[run * pairs..(run + 1) * pairs],
+                alone.alignments()[s * pairs..(s + 1) * pairs],
+                "run {run}"
+            );
+            assert_eq!(states[run], alone.outcome_states()[s], "run {run}");
+            assert_eq!(fired[run], alone.first_fired_months()[s], "run {run}");
+        }
+    }
+
+    /// With every run's model equal to the ensemble's and run r on stream r, nothing changes.
+    #[test]
+    fn per_run_models_that_are_all_the_same_change_no_number() {
+        let settings = Settings {
+            seed: 4,
+            runs: 37,
+            horizon: 12,
+        };
+        let plain = Ensemble::run(model(), settings);
+        let mut same = Ensemble::per_run(model(), settings, true, |run| (model(), run as u64));
+        while !same.advance(usize::MAX).is_done() {}
+        assert_eq!(same.summary(), plain);
     }
 
     #[test]

@@ -9,12 +9,13 @@ mod ensemble;
 mod fastmath;
 mod lanes;
 mod model;
+mod params;
 mod rng;
 mod stats;
 mod summary;
 mod tape;
 
-pub use blocs::{best_split, frustration, SplitMask};
+pub use blocs::{best_split, frustration, two_best_splits, SplitMask};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use lanes::LANES;
 pub use model::{

@@ -224,9 +224,15 @@ pub struct LaneRng {
 impl LaneRng {
     /// The streams for `purpose` of runs `first_run`, `first_run + 1`, … (one per lane).
     pub fn for_runs(seed: u64, first_run: u64, purpose: Stream) -> Self {
+        Self::for_run_ids(seed, core::array::from_fn(|l| first_run + l as u64), purpose)
+    }
+
+    /// The streams for `purpose` of the runs numbered `runs` (one per lane): lane l draws what run
+    /// `runs[l]` of an ensemble with this seed draws.
+    pub fn for_run_ids(seed: u64, runs: [u64; LANES], purpose: Stream) -> Self {
         let mut s = [[0; LANES]; 4];
         for l in 0..LANES {
-            let words = RunRng::for_run(seed, first_run + l as u64, purpose).s;
+            let words = RunRng::for_run(seed, runs[l], purpose).s;
             for w in 0..4 {
                 s[w][l] = words[w];
             }

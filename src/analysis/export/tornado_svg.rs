@@ -11,7 +11,7 @@ use crate::view::{format, ALIGNED_COLOUR, NEUTRAL_COLOUR};
 
 /// A standalone SVG file of a tornado: for each of the first `max_bars` bars (largest swing
 /// first), the outcome's probability with the assumption at the low end (dashed outline, grey) and
-/// at the high end (solid, blue) of its range, drawn from the current value's probability (the
+/// at the high end (solid, blue) of its plausible range, drawn from the current value's probability (the
 /// vertical line). Flagged bars carry a `*` after their id: never colour alone.
 pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> String {
     let layout = TornadoLayout::FILE;
@@ -23,7 +23,7 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
     let flagged = tornado.bars.iter().filter(|b| b.flagged).count();
     let description = format!(
         "Tornado chart of the {shown} most influential of {total} assumptions of the scenario “{scenario}” for the outcome “{label}” \
-         ({probability} at the current values). Each assumption is set to the low and to the high end of its range, all else \
+         ({probability} at the current values). Each assumption is set to the low and to the high end of its plausible range, all else \
          unchanged, on the same random draws (seed {seed}, {runs} runs). {top} {flagged} assumptions are flagged: they move the \
          outcome by at least {points:.0} percentage points and {NOISE_MULTIPLE} paired standard errors, and have low confidence. \
          A speculative model, not a forecast.",

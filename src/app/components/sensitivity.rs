@@ -86,7 +86,7 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
         <section class="sensitivity" aria-labelledby="sensitivity-heading">
             <h2 id="sensitivity-heading">{ "Which assumptions matter" }</h2>
             <p class="caption">{ format!(
-                "Each assumption set to the low and to the high end of its range, everything else as it is now, {} runs each on the same random draws. Bars ranked by how far they move the outcome; ★ marks assumptions that matter (a swing of at least {:.0} points and {} paired standard errors) and rest on low confidence: where better evidence would matter most.",
+                "Each assumption set to the low and to the high end of its plausible range, everything else as it is now, {} runs each on the same random draws. Bars ranked by how far they move the outcome; ★ marks assumptions that matter (a swing of at least {:.0} points and {} paired standard errors) and rest on low confidence: where better evidence would matter most.",
                 props.settings.runs, 100.0 * INFLUENTIAL_SWING, NOISE_MULTIPLE
             ) }</p>
             <div class="setting">
@@ -201,7 +201,7 @@ fn tornado_chart(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> Htm
             </svg>
             </div>
             <figcaption>
-                <span class="swatch low-end"></span>{ " low end of the range (upper bar, dashed)  " }
+                <span class="swatch low-end"></span>{ " low end of the plausible range (upper bar, dashed)  " }
                 <span class="swatch high-end"></span>{ " high end (lower bar); the line is the current value; right: swing ± paired standard error, in points. " }
                 { description }
             </figcaption>

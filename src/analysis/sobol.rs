@@ -1,0 +1,492 @@
+//! Variance-based sensitivity: first-order and total-effect Sobol indices of one outcome over the
+//! plausible ranges, per assumption or per group of assumptions, with the model's own noise
+//! ("chance") as a factor of its own.
+//!
+//! **What is varied.** Every assumption is drawn from its plausible range with the distribution
+//! `run --uncertain` uses ([`super::uncertainty`]: triangular around the value for high and medium
+//! confidence, uniform for low). Chance is the run's random stream (its shocks and event draws):
+//! two evaluations with the same chance draw from the same stream. The output is the outcome's
+//! indicator in one run (1 if it held, 0 if not), so the indices split the variance of that
+//! indicator: chance's share is what no assumption decides.
+//!
+//! **Design (Saltelli).** Two independent base samples A and B of N rows each (every row: one
+//! uniform per assumption, plus a stream number: row j of A uses stream j, of B stream N + j), and
+//! for each factor g the matrix AB_g: A with g's columns (all the assumptions of the group, or the
+//! stream for chance) taken from B. N·(k + 2) runs for k factors. The base samples are
+//! pseudo-random (each row its own SplitMix64-keyed stream), so rows are independent, which the
+//! bootstrap needs.
+//!
+//! **Estimators (Jansen 1999).** With V the variance of the 2N outputs of A and B (divided by 2N):
+//! - first order S_g = (V − ½·mean((f_B − f_ABg)²)) / V (f_B and f_ABg share only g);
+//! - total effect T_g = ½·mean((f_A − f_ABg)²) / V (f_A and f_ABg differ only in g).
+//!
+//! **Confidence intervals**: percentile bootstrap (95 %) over the N rows, resampled with
+//! replacement [`BOOTSTRAP_RESAMPLES`] times from a stream keyed by the seed. The estimates may
+//! stray below 0 or above 1 by sampling error; they are shown as computed.
+//!
+//! **Groups.** By assumption, each assumption is a factor. By source, an assumption belongs to the
+//! first document it cites; if it cites none, to the first data set; else to the first judgement
+//! source (most built-in assumptions cite a document or the data and then "judgement" for the
+//! exact number, so the group is the evidence the number rests on). By kind: actors (weights),
+//! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
+//! shifts), model (σ, half-life, β).
+
+use crate::engine::{splitmix64, Model, RunRng};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::engine::{Ensemble, Settings};
+use crate::scenario::{Group, Scenario, SourceKind};
+
+use super::indicators::OutcomeRuns;
+use super::uncertainty::{draw_range, Spread};
+
+/// Bootstrap resamples behind each confidence interval.
+pub const BOOTSTRAP_RESAMPLES: usize = 500;
+
+/// The id of the chance factor.
+pub const CHANCE: &str = "chance";
+
+/// How assumptions are grouped into factors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Assumption,
+    Source,
+    Kind,
+}
+
+/// One factor: some assumptions varied together, or chance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Factor {
+    pub id: String,
+    /// Indices of its assumptions (empty for chance).
+    pub assumptions: Vec<usize>,
+    pub chance: bool,
+}
+
+/// The factors of `scenario` grouped `by`, in order of first appearance in the file, chance last.
+/// Assumptions whose plausible range is a single value cannot vary and are left out.
+pub fn factors(scenario: &Scenario, values: &[f64], by: GroupBy) -> Vec<Factor> {
+    let mut factors: Vec<Factor> = Vec::new();
+    for (index, assumption) in scenario.assumptions.iter().enumerate() {
+        let (lo, hi) = draw_range(assumption, values[index]);
+        if lo >= hi {
+            continue;
+        }
+        let id = match by {
+            GroupBy::Assumption => assumption.id.clone(),
+            GroupBy::Kind => match assumption.group {
+                Group::Actors => "actors",
+                Group::Pairs => "pairs",
+                Group::Events => "events",
+                Group::Model => "model",
+            }
+            .to_string(),
+            GroupBy::Source => {
+                let first_of = |kind: SourceKind| {
+                    assumption
+                        .sources
+                        .iter()
+                        .map(|r| &scenario.sources[r.source])
+                        .find(|s| s.kind == kind)
+                };
+                first_of(SourceKind::Document)
+                    .or_else(|| first_of(SourceKind::Dataset))
+                    .or_else(|| first_of(SourceKind::Judgement))
+                    .map_or_else(|| "unsourced".to_string(), |s| s.id.clone())
+            }
+        };
+        match factors.iter_mut().find(|f| f.id == id) {
+            Some(factor) => factor.assumptions.push(index),
+            None => factors.push(Factor {
+                id,
+                assumptions: vec![index],
+                chance: false,
+            }),
+        }
+    }
+    factors.push(Factor {
+        id: CHANCE.to_string(),
+        assumptions: Vec::new(),
+        chance: true,
+    });
+    factors
+}
+
+/// Which matrix of the design a run belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Matrix {
+    A,
+    B,
+    /// A with factor g's columns from B.
+    Mixed(usize),
+}
+
+/// The base samples A and B: N rows of one uniform per assumption, drawn on demand.
+#[derive(Clone, Copy, Debug)]
+pub struct Design {
+    pub rows: usize,
+    key_a: u64,
+    key_b: u64,
+}
+
+impl Design {
+    pub fn new(seed: u64, rows: usize) -> Self {
+        let mut state = seed ^ 0x50B0_1D0E_516E_0001;
+        let key_a = splitmix64(&mut state);
+        let key_b = splitmix64(&mut state);
+        Design { rows, key_a, key_b }
+    }
+
+    /// Row `row` of A (or B): `columns` uniforms.
+    pub fn row(&self, b: bool, row: usize, columns: usize) -> Vec<f64> {
+        let mut rng = RunRng::new(if b { self.key_b } else { self.key_a }, row as u64);
+        (0..columns).map(|_| rng.uniform()).collect()
+    }
+
+    /// The uniforms and the stream number of row `row` of `matrix`.
+    pub fn point(&self, factors: &[Factor], matrix: Matrix, row: usize, columns: usize) -> (Vec<f64>, u64) {
+        let (a_stream, b_stream) = (row as u64, (self.rows + row) as u64);
+        match matrix {
+            Matrix::A => (self.row(false, row, columns), a_stream),
+            Matrix::B => (self.row(true, row, columns), b_stream),
+            Matrix::Mixed(g) => {
+                let mut u = self.row(false, row, columns);
+                let factor = &factors[g];
+                if factor.chance {
+                    return (u, b_stream);
+                }
+                let b = self.row(true, row, columns);
+                for &i in &factor.assumptions {
+                    u[i] = b[i];
+                }
+                (u, a_stream)
+            }
+        }
+    }
+}
+
+/// The model of one design point: each assumption at the quantile `u[i]` of its distribution.
+pub fn point_model(scenario: &Scenario, values: &[f64], u: &[f64]) -> Model {
+    let drawn: Vec<f64> = scenario
+        .assumptions
+        .iter()
+        .zip(values)
+        .zip(u)
+        .map(|((assumption, &value), &u)| {
+            let (lo, hi) = draw_range(assumption, value);
+            super::uncertainty::quantile(Spread::for_confidence(assumption.confidence), lo, hi, value, u)
+        })
+        .collect();
+    scenario.model(&drawn)
+}
+
+/// The matrices of the design in the order their ensembles are listed: A, B, then AB_g per factor.
+pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
+    [Matrix::A, Matrix::B]
+        .into_iter()
+        .chain((0..factors.len()).map(Matrix::Mixed))
+        .collect()
+}
+
+/// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
+/// model and stream); `settings.runs` is N. The matrices are independent jobs: run them on any
+/// threads, in any order.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run_matrix(
+    scenario: &Scenario,
+    values: &[f64],
+    settings: Settings,
+    factors: &[Factor],
+    matrix: Matrix,
+) -> OutcomeRuns {
+    let design = Design::new(settings.seed, settings.runs);
+    let columns = scenario.assumptions.len();
+    let mut ensemble = Ensemble::per_run(scenario.model(values), settings, false, |row| {
+        let (u, stream) = design.point(factors, matrix, row, columns);
+        (point_model(scenario, values, &u), stream)
+    });
+    while !ensemble.advance(usize::MAX).is_done() {}
+    OutcomeRuns::from_ensemble(&ensemble)
+}
+
+/// What the Sobol analysis of one outcome found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SobolResult {
+    pub outcome: usize,
+    /// The outcome's probability over the 2N runs of A and B (over what we don't know).
+    pub probability: f64,
+    /// The variance of the outcome's indicator over those runs, p(1 − p).
+    pub variance: f64,
+    /// Per factor, as [`factors`] lists them; `None` when the outcome did not vary.
+    pub indices: Option<Vec<Indices>>,
+}
+
+/// The indices of `outcome` from the results of [`matrices`] (in that order).
+pub fn assemble(results: &[OutcomeRuns], outcome: usize, seed: u64) -> SobolResult {
+    let indicator = |runs: &OutcomeRuns| -> Vec<f64> {
+        (0..runs.runs())
+            .map(|r| if runs.held(outcome, r) { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let (f_a, f_b) = (indicator(&results[0]), indicator(&results[1]));
+    let f_mixed: Vec<Vec<f64>> = results[2..].iter().map(indicator).collect();
+    let n = f_a.len() as f64;
+    let probability = (f_a.iter().sum::<f64>() + f_b.iter().sum::<f64>()) / (2.0 * n);
+    SobolResult {
+        outcome,
+        probability,
+        variance: probability * (1.0 - probability),
+        indices: jansen_indices(&f_a, &f_b, &f_mixed, BOOTSTRAP_RESAMPLES, seed),
+    }
+}
+
+/// A factor's total index at least this large is called large (★ with low confidence).
+pub const LARGE_TOTAL: f64 = 0.05;
+/// … and its interval's lower end must be above this, so that small values are excluded.
+pub const SMALL_TOTAL: f64 = 0.01;
+
+/// ★: a single low-confidence assumption whose total index is large and whose interval excludes
+/// small values: where better evidence would matter most.
+pub fn flagged(scenario: &Scenario, factor: &Factor, indices: &Indices) -> bool {
+    let low_confidence = factor.assumptions.len() == 1
+        && scenario.assumptions[factor.assumptions[0]].confidence == crate::scenario::Confidence::Low;
+    low_confidence && indices.total >= LARGE_TOTAL && indices.total_ci.0 > SMALL_TOTAL
+}
+
+/// One factor's indices with their 95 % bootstrap intervals.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Indices {
+    pub first: f64,
+    pub first_ci: (f64, f64),
+    pub total: f64,
+    pub total_ci: (f64, f64),
+}
+
+/// The Jansen estimates for the rows `rows` (indices into the outputs, repeats allowed).
+fn estimate(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>], rows: &[usize]) -> Option<Vec<(f64, f64)>> {
+    let n = rows.len() as f64;
+    let mean = rows.iter().map(|&j| f_a[j] + f_b[j]).sum::<f64>() / (2.0 * n);
+    let variance = rows
+        .iter()
+        .map(|&j| (f_a[j] - mean).powi(2) + (f_b[j] - mean).powi(2))
+        .sum::<f64>()
+        / (2.0 * n);
+    if variance <= 0.0 {
+        return None;
+    }
+    Some(
+        f_mixed
+            .iter()
+            .map(|f_ab| {
+                let (mut first, mut total) = (0.0, 0.0);
+                for &j in rows {
+                    first += (f_b[j] - f_ab[j]).powi(2);
+                    total += (f_a[j] - f_ab[j]).powi(2);
+                }
+                ((variance - first / (2.0 * n)) / variance, total / (2.0 * n) / variance)
+            })
+            .collect(),
+    )
+}
+
+/// Jansen first-order and total indices of every factor from the outputs on A, B and each AB_g
+/// (all of N rows), with percentile bootstrap intervals (`resamples` resamples drawn from `seed`).
+/// `None` when the output does not vary over A and B (every run gave the same answer), where the
+/// indices are undefined.
+pub fn jansen_indices(
+    f_a: &[f64],
+    f_b: &[f64],
+    f_mixed: &[Vec<f64>],
+    resamples: usize,
+    seed: u64,
+) -> Option<Vec<Indices>> {
+    let n = f_a.len();
+    assert!(
+        n > 0 && f_b.len() == n && f_mixed.iter().all(|f| f.len() == n),
+        "N rows everywhere"
+    );
+    let all: Vec<usize> = (0..n).collect();
+    let point = estimate(f_a, f_b, f_mixed, &all)?;
+    let mut rng = RunRng::new(
+        {
+            let mut state = seed ^ 0xB007_57AA_F00D_0002;
+            splitmix64(&mut state)
+        },
+        0,
+    );
+    let mut firsts: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); f_mixed.len()];
+    let mut totals: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); f_mixed.len()];
+    let mut rows = vec![0; n];
+    for _ in 0..resamples {
+        for row in rows.iter_mut() {
+            *row = ((rng.uniform() * n as f64) as usize).min(n - 1);
+        }
+        // A resample whose outputs do not vary says nothing; it is skipped.
+        if let Some(estimates) = estimate(f_a, f_b, f_mixed, &rows) {
+            for (g, (first, total)) in estimates.into_iter().enumerate() {
+                firsts[g].push(first);
+                totals[g].push(total);
+            }
+        }
+    }
+    let interval = |values: &mut Vec<f64>, at: f64| {
+        if values.is_empty() {
+            return (at, at);
+        }
+        values.sort_by(f64::total_cmp);
+        // 2.5 % and 97.5 %: the type-7 quantile, as the fan charts take theirs.
+        let pick = |level: f64| {
+            let h = (values.len() - 1) as f64 * level;
+            let lower = h.floor() as usize;
+            let upper = (lower + 1).min(values.len() - 1);
+            values[lower] + (h - lower as f64) * (values[upper] - values[lower])
+        };
+        (pick(0.025), pick(0.975))
+    };
+    Some(
+        point
+            .into_iter()
+            .enumerate()
+            .map(|(g, (first, total))| Indices {
+                first,
+                first_ci: interval(&mut firsts[g], first),
+                total,
+                total_ci: interval(&mut totals[g], total),
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Evaluates `f` on the Saltelli design of `dims` uniforms (no chance factor) with one factor
+    /// per group in `groups`, and returns the indices.
+    fn indices_of(
+        f: impl Fn(&[f64]) -> f64,
+        dims: usize,
+        groups: &[Vec<usize>],
+        rows: usize,
+        seed: u64,
+    ) -> Vec<Indices> {
+        let design = Design::new(seed, rows);
+        let factors: Vec<Factor> = groups
+            .iter()
+            .map(|g| Factor {
+                id: String::new(),
+                assumptions: g.clone(),
+                chance: false,
+            })
+            .collect();
+        let outputs = |matrix: Matrix| -> Vec<f64> {
+            (0..rows)
+                .map(|j| f(&design.point(&factors, matrix, j, dims).0))
+                .collect()
+        };
+        let f_mixed: Vec<Vec<f64>> = (0..factors.len()).map(|g| outputs(Matrix::Mixed(g))).collect();
+        jansen_indices(
+            &outputs(Matrix::A),
+            &outputs(Matrix::B),
+            &f_mixed,
+            BOOTSTRAP_RESAMPLES,
+            seed,
+        )
+        .unwrap()
+    }
+
+    fn inside(value: f64, ci: (f64, f64), what: &str) {
+        assert!(
+            ci.0 <= value && value <= ci.1,
+            "{what}: {value} outside [{}, {}]",
+            ci.0,
+            ci.1
+        );
+    }
+
+    /// Ishigami: f = sin x1 + 7 sin² x2 + 0.1 x3⁴ sin x1, x ~ U(−π, π). Analytic indices (Ishigami &
+    /// Homma 1990; Sobol' & Levitan 1999): with a = 7, b = 0.1, V = a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2,
+    /// V1 = (1 + bπ⁴/5)²/2, V2 = a²/8, V3 = 0, V13 = b²π⁸(1/18 − 1/50); S_i = V_i / V,
+    /// T1 = (V1 + V13)/V, T2 = S2, T3 = V13/V.
+    #[test]
+    fn ishigami_indices_are_inside_their_intervals() {
+        use std::f64::consts::PI;
+        let (a, b) = (7.0, 0.1);
+        let v1 = (1.0 + b * PI.powi(4) / 5.0).powi(2) / 2.0;
+        let v2 = a * a / 8.0;
+        let v13 = b * b * PI.powi(8) * (1.0 / 18.0 - 1.0 / 50.0);
+        let v = v1 + v2 + v13;
+        let want_first = [v1 / v, v2 / v, 0.0];
+        let want_total = [(v1 + v13) / v, v2 / v, v13 / v];
+        // Sanity of the formulas against the published values 0.3139, 0.4424, 0; 0.5576, 0.4424, 0.2437.
+        assert!((want_first[0] - 0.3139).abs() < 1e-4 && (want_total[2] - 0.2437).abs() < 1e-4);
+        let x = |u: f64| -PI + 2.0 * PI * u;
+        let f = |u: &[f64]| {
+            let (x1, x2, x3) = (x(u[0]), x(u[1]), x(u[2]));
+            x1.sin() + a * x2.sin().powi(2) + b * x3.powi(4) * x1.sin()
+        };
+        // Twenty independent designs: each 95 % interval should hold its true value about 114 times
+        // in 120 (fewer than 102 has a probability below 0.1 % if the intervals are right), and
+        // the mean estimates within 4 standard errors of the truth (each design's standard error
+        // read from its interval's width, 2 × 1.96 of them; the mean's is √20 smaller).
+        let designs = 20;
+        let mut covered = 0;
+        let mut mean_first = [0.0; 3];
+        let mut mean_total = [0.0; 3];
+        let mut se_first = [0.0; 3];
+        let mut se_total = [0.0; 3];
+        for seed in 0..designs {
+            let found = indices_of(f, 3, &[vec![0], vec![1], vec![2]], 5_000, seed);
+            for i in 0..3 {
+                let holds = |value: f64, ci: (f64, f64)| usize::from(ci.0 <= value && value <= ci.1);
+                covered += holds(want_first[i], found[i].first_ci) + holds(want_total[i], found[i].total_ci);
+                mean_first[i] += found[i].first / designs as f64;
+                mean_total[i] += found[i].total / designs as f64;
+                let se = |ci: (f64, f64)| (ci.1 - ci.0) / (2.0 * 1.96) / designs as f64 / (designs as f64).sqrt();
+                se_first[i] += se(found[i].first_ci);
+                se_total[i] += se(found[i].total_ci);
+            }
+        }
+        assert!(covered >= 102, "only {covered} of 120 intervals hold their true value");
+        for i in 0..3 {
+            let (first, total) = (mean_first[i], mean_total[i]);
+            assert!(
+                (first - want_first[i]).abs() < 4.0 * se_first[i],
+                "S{}: {first} ± {}",
+                i + 1,
+                se_first[i]
+            );
+            assert!(
+                (total - want_total[i]).abs() < 4.0 * se_total[i],
+                "T{}: {total} ± {}",
+                i + 1,
+                se_total[i]
+            );
+            assert!(se_total[i] < 0.01, "T{} too imprecise to test anything", i + 1);
+        }
+    }
+
+    /// Additive: f = x1 + 2 x2 + 3 x3 with x ~ U(0, 1): S_i = T_i = c_i² / Σ c² = 1/14, 4/14, 9/14;
+    /// the group {x2, x3} has 13/14, and {x1} 1/14 again when grouped that way.
+    #[test]
+    fn an_additive_function_and_its_groups() {
+        let f = |u: &[f64]| u[0] + 2.0 * u[1] + 3.0 * u[2];
+        let found = indices_of(f, 3, &[vec![0], vec![1], vec![2]], 10_000, 42);
+        for (i, want) in [1.0 / 14.0, 4.0 / 14.0, 9.0 / 14.0].into_iter().enumerate() {
+            inside(want, found[i].first_ci, &format!("S{}", i + 1));
+            inside(want, found[i].total_ci, &format!("T{}", i + 1));
+        }
+        let grouped = indices_of(f, 3, &[vec![0], vec![1, 2]], 10_000, 42);
+        inside(1.0 / 14.0, grouped[0].first_ci, "S{1}");
+        inside(13.0 / 14.0, grouped[1].first_ci, "S{2,3}");
+        inside(13.0 / 14.0, grouped[1].total_ci, "T{2,3}");
+        // An additive function has no interactions: the total index equals the first-order one
+        // up to sampling error, and the first-order indices add up to 1.
+        let sum: f64 = found.iter().map(|i| i.first).sum();
+        assert!((sum - 1.0).abs() < 0.05, "{sum}");
+    }
+
+    #[test]
+    fn a_constant_output_has_no_indices() {
+        assert_eq!(jansen_indices(&[1.0; 5], &[1.0; 5], &[vec![1.0; 5]], 10, 1), None);
+    }
+}
