@@ -116,7 +116,7 @@ pub fn FanChart(props: &FanChartProps) -> Html {
                 <figcaption>{ description }</figcaption>
                 if let Some(drift) = &props.drift {
                     <p class="caption drift-legend" data-drift-end={drift.last().map(|a| a.to_string())}>
-                        <svg class="legend-swatch" viewBox="0 0 24 6" aria-hidden="true"><line class="drift" x1="0" y1="3" x2="24" y2="3" /></svg>
+                        <span class="legend-swatch" aria-hidden="true"></span>
                         { format!(" Dashed: the path without noise or events, from {} to {} — where mean reversion and the balance pressure alone take this pair (not the baseline when the balance pressure is on).",
                             drift.first().map_or(String::new(), |a| format::value(*a, 0.01)),
                             drift.last().map_or(String::new(), |a| format::value(*a, 0.01))) }

@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+await page.goto('http://127.0.0.1:8765/#v=1&s=russia-dprk-alignment&runs=500');
+await page.waitForFunction(() => document.querySelector('.results')?.dataset.status === 'done', null, { timeout: 60000 });
+await page.waitForTimeout(400);
+await page.keyboard.press('Tab'); await page.keyboard.press('Tab'); await page.keyboard.press('Enter');
+await page.waitForTimeout(300);
+console.log(await page.evaluate(() => { const r = document.getElementById('controls-heading').getBoundingClientRect(); return [r.top, r.bottom, window.scrollY, innerHeight, document.activeElement.id]; }));
+await page.screenshot({ path: '/tmp/dbg.png' });
+await browser.close();
