@@ -726,3 +726,19 @@ fn marked_events_fire_exactly_as_marked_and_travel_in_links() {
         Some(alignment_sim::scenario::Observation::HappenedIn(2))
     );
 }
+
+/// The committed JSON Schema is what `schema` writes from the loader's shape, and every built-in
+/// file names it on its first line so that TOML editors complete and check it.
+#[test]
+fn the_committed_schema_is_current_and_every_built_in_file_names_it() {
+    let written = ok(&["schema"]);
+    let committed = std::fs::read_to_string(root().join("scenarios/scenario.schema.json")).unwrap();
+    assert!(
+        written == committed,
+        "scenarios/scenario.schema.json is out of date: run `cargo run --release -- schema > scenarios/scenario.schema.json`"
+    );
+    for path in scenario_paths() {
+        let text = std::fs::read_to_string(root().join(&path)).unwrap();
+        assert_eq!(text.lines().next(), Some("#:schema ./scenario.schema.json"), "{path}");
+    }
+}

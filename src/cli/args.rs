@@ -291,6 +291,8 @@ pub enum Command {
     },
     /// The built-in scenarios and every assumption id, default and range.
     List,
+    /// Print the JSON Schema of the scenario format (scenarios/scenario.schema.json), for TOML editors.
+    Schema,
     /// Fit the half-life and σ from the UN-voting data (a mean-reverting fit per pair and pooled).
     #[command(long_about = calibrate_about())]
     Calibrate(CalibrateOptions),

@@ -9,6 +9,7 @@ mod discover;
 mod export;
 mod parallel;
 mod report;
+mod schema;
 mod sensitivity;
 mod sweep;
 
@@ -58,6 +59,10 @@ pub fn main() -> ExitCode {
     let result = match *command {
         Command::Validate { files } => validate(&files),
         Command::List => list().map(|output| emit(&output)),
+        Command::Schema => {
+            emit(&schema::scenario_schema());
+            Ok(())
+        }
         Command::Bench { quick, .. } => {
             bench::run(quick);
             Ok(())

@@ -10,6 +10,7 @@ mod error;
 mod field_path;
 mod load;
 mod raw;
+pub mod shape;
 mod write;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,8 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use super::shape::{self, Field};
+
 pub struct RawScenario {
     pub format: Spanned<i64>,
     pub id: Spanned<String>,
@@ -218,19 +220,23 @@ fn list<'i, T>(read: impl Fn(&Value<'i>) -> Shape<T>) -> impl Fn(&Value<'i>) -> 
 struct Table<'a, 'i> {
     items: &'a DeTable<'i>,
     span: Range<usize>,
+    shape: &'static [Field],
 }
 
 impl<'a, 'i> Table<'a, 'i> {
-    fn open(value: &'a Value<'i>, fields: &[&str]) -> Shape<Self> {
+    fn open(value: &'a Value<'i>, shape: &'static [Field]) -> Shape<Self> {
         let DeValue::Table(items) = value.get_ref() else {
             return Err(invalid_type(value, "a table"));
         };
         if let Some(unknown) = items
             .keys()
-            .filter(|key| !fields.contains(&key.get_ref().as_ref()))
+            .filter(|key| !shape.iter().any(|f| f.key == key.get_ref().as_ref()))
             .min_by_key(|key| key.span().start)
         {
-            let expected = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+            let expected = shape::keys(shape)
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(ShapeError {
                 span: unknown.span(),
                 message: format!("unknown field `{}`, expected one of {expected}", unknown.get_ref()),
@@ -240,15 +246,28 @@ impl<'a, 'i> Table<'a, 'i> {
         Ok(Table {
             items,
             span: value.span(),
+            shape,
         })
     }
 
+    /// Whether the shape lists `key` as required; a key it does not list is a mistake in this
+    /// file's readers, which the tests (reading complete files) would hit at once.
+    fn listed_as_required(&self, key: &str) -> bool {
+        self.shape
+            .iter()
+            .find(|f| f.key == key)
+            .unwrap_or_else(|| panic!("`{key}` is not in its table's shape"))
+            .required
+    }
+
     fn optional<T>(&self, key: &str, read: impl Fn(&Value<'i>) -> Shape<T>) -> Shape<Option<T>> {
+        assert!(!self.listed_as_required(key), "the shape says `{key}` is required");
         self.items.get(key).map(read).transpose()
     }
 
     fn required<T>(&self, key: &str, read: impl Fn(&Value<'i>) -> Shape<T>) -> Shape<T> {
-        self.optional(key, read)?.ok_or_else(|| ShapeError {
+        assert!(self.listed_as_required(key), "the shape says `{key}` is optional");
+        self.items.get(key).map(read).transpose()?.ok_or_else(|| ShapeError {
             span: self.span.clone(),
             message: format!("missing field `{key}`"),
             at_key: false,
@@ -263,13 +282,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
 /// The whole file's tree, read into [`RawScenario`].
 pub fn read_scenario(root: &Value) -> Shape<RawScenario> {
-    let t = Table::open(
-        root,
-        &[
-            "format", "id", "title", "summary", "horizon", "runs", "seed", "start", "sources", "model", "actors",
-            "pairs", "events", "outcomes", "views",
-        ],
-    )?;
+    let t = Table::open(root, shape::SCENARIO)?;
     Ok(RawScenario {
         format: t.required("format", spanned(integer))?,
         id: t.required("id", spanned(string))?,
@@ -290,10 +303,7 @@ pub fn read_scenario(root: &Value) -> Shape<RawScenario> {
 }
 
 fn read_source(value: &Value) -> Shape<RawSource> {
-    let t = Table::open(
-        value,
-        &["id", "title", "date", "kind", "description", "reliability", "file"],
-    )?;
+    let t = Table::open(value, shape::SOURCE)?;
     Ok(RawSource {
         id: t.required("id", spanned(string))?,
         title: t.required("title", string)?,
@@ -306,7 +316,7 @@ fn read_source(value: &Value) -> Shape<RawSource> {
 }
 
 fn read_source_ref(value: &Value) -> Shape<RawSourceRef> {
-    let t = Table::open(value, &["source", "quote", "note"])?;
+    let t = Table::open(value, shape::SOURCE_REF)?;
     Ok(RawSourceRef {
         source: t.required("source", spanned(string))?,
         quote: t.optional("quote", string)?,
@@ -315,20 +325,7 @@ fn read_source_ref(value: &Value) -> Shape<RawSourceRef> {
 }
 
 fn read_assumption(value: &Value) -> Shape<RawAssumption> {
-    let t = Table::open(
-        value,
-        &[
-            "value",
-            "range",
-            "plausible",
-            "step",
-            "unit",
-            "label",
-            "rationale",
-            "confidence",
-            "sources",
-        ],
-    )?;
+    let t = Table::open(value, shape::ASSUMPTION)?;
     Ok(RawAssumption {
         value: t.required("value", number)?,
         range: t.required("range", spanned(list(number)))?,
@@ -343,7 +340,7 @@ fn read_assumption(value: &Value) -> Shape<RawAssumption> {
 }
 
 fn read_model(value: &Value) -> Shape<RawModel> {
-    let t = Table::open(value, &["volatility", "half_life", "balance"])?;
+    let t = Table::open(value, shape::MODEL)?;
     Ok(RawModel {
         volatility: t.required("volatility", spanned(read_assumption))?,
         half_life: t.required("half_life", spanned(read_assumption))?,
@@ -352,7 +349,7 @@ fn read_model(value: &Value) -> Shape<RawModel> {
 }
 
 fn read_actor(value: &Value) -> Shape<RawActor> {
-    let t = Table::open(value, &["id", "name", "weight"])?;
+    let t = Table::open(value, shape::ACTOR)?;
     Ok(RawActor {
         id: t.required("id", spanned(string))?,
         name: t.required("name", string)?,
@@ -361,7 +358,7 @@ fn read_actor(value: &Value) -> Shape<RawActor> {
 }
 
 fn read_pair(value: &Value) -> Shape<RawPair> {
-    let t = Table::open(value, &["between", "initial", "baseline", "volatility"])?;
+    let t = Table::open(value, shape::PAIR)?;
     Ok(RawPair {
         between: t.required("between", spanned(list(string)))?,
         initial: t.required("initial", spanned(read_assumption))?,
@@ -371,24 +368,7 @@ fn read_pair(value: &Value) -> Shape<RawPair> {
 }
 
 fn read_event(value: &Value) -> Shape<RawEvent> {
-    let t = Table::open(
-        value,
-        &[
-            "id",
-            "label",
-            "description",
-            "repeatable",
-            "probability",
-            "rate",
-            "at",
-            "opens",
-            "closes",
-            "conditions",
-            "after",
-            "unless",
-            "effects",
-        ],
-    )?;
+    let t = Table::open(value, shape::EVENT)?;
     Ok(RawEvent {
         id: t.required("id", spanned(string))?,
         label: t.required("label", string)?,
@@ -407,7 +387,7 @@ fn read_event(value: &Value) -> Shape<RawEvent> {
 }
 
 fn read_condition(value: &Value) -> Shape<RawCondition> {
-    let t = Table::open(value, &["between", "op", "threshold"])?;
+    let t = Table::open(value, shape::CONDITION)?;
     Ok(RawCondition {
         between: t.required("between", spanned(list(string)))?,
         op: t.required("op", spanned(string))?,
@@ -416,7 +396,7 @@ fn read_condition(value: &Value) -> Shape<RawCondition> {
 }
 
 fn read_effect(value: &Value) -> Shape<RawEffect> {
-    let t = Table::open(value, &["between", "jump", "shift"])?;
+    let t = Table::open(value, shape::EFFECT)?;
     Ok(RawEffect {
         between: t.required("between", spanned(list(string)))?,
         jump: t.optional("jump", spanned(read_assumption))?,
@@ -425,7 +405,7 @@ fn read_effect(value: &Value) -> Shape<RawEffect> {
 }
 
 fn read_outcome(value: &Value) -> Shape<RawOutcome> {
-    let t = Table::open(value, &["id", "label", "description", "test", "when"])?;
+    let t = Table::open(value, shape::OUTCOME)?;
     Ok(RawOutcome {
         id: t.required("id", spanned(string))?,
         label: t.required("label", string)?,
@@ -436,7 +416,7 @@ fn read_outcome(value: &Value) -> Shape<RawOutcome> {
 }
 
 fn read_view(value: &Value) -> Shape<RawView> {
-    let t = Table::open(value, &["id", "title", "rationale", "sources", "values"])?;
+    let t = Table::open(value, shape::VIEW)?;
     let values = match t.items.get("values") {
         None => Vec::new(),
         Some(table) => {
