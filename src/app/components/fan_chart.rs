@@ -20,6 +20,10 @@ pub struct FanChartProps {
     /// The pair's path without noise or events, months 0 … horizon (drawn dashed).
     #[prop_or_default]
     pub drift: Option<Rc<Vec<f64>>>,
+    /// The calendar month of month 0 ("2025-08") and today's model month, when the scenario
+    /// states its start (large chart: today is marked, and the caption says what month 0 is).
+    #[prop_or_default]
+    pub calendar: Option<(AttrValue, usize)>,
 }
 
 /// The frame of a large chart (also the comparison overlay's).
@@ -111,9 +115,20 @@ pub fn FanChart(props: &FanChartProps) -> Html {
                 if let Some(drift) = &props.drift {
                     <path class="drift" d={line_path(drift, props.horizon, &frame)} />
                 }
+                if let Some((_, today)) = props.calendar.as_ref().filter(|(_, t)| props.large && *t <= props.horizon) {
+                    <line class="today" x1={frame.x(*today, props.horizon).to_string()} x2={frame.x(*today, props.horizon).to_string()}
+                        y1={frame.y(1.0).to_string()} y2={frame.y(-1.0).to_string()} />
+                    <text class="tick today-label" x={(frame.x(*today, props.horizon) + 3.0).to_string()} y={frame.y(1.0).to_string()} dy="1em">{ "today" }</text>
+                }
             </svg>
             if props.large {
                 <figcaption>{ description }</figcaption>
+                if let Some((start, today)) = &props.calendar {
+                    <p class="caption calendar" data-today={today.to_string()}>{
+                        format!("Months count from the scenario's start: month 0 is {start}, and today is month {today}{}. Whatever happened since month 0 is in the model only where you mark it (Assumptions, events: “What is known”).",
+                            if *today > props.horizon { ", after the horizon" } else { " (the vertical line)" })
+                    }</p>
+                }
                 if let Some(drift) = &props.drift {
                     <p class="caption drift-legend" data-drift-end={drift.last().map(|a| a.to_string())}>
                         <span class="legend-swatch" aria-hidden="true"></span>

@@ -125,7 +125,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                 </div>
                 if let Some(bands) = &bands {
                     <FanChart title={AttrValue::from(scenario.pair_name(pair))} bands={bands[pair].clone()} {horizon} large=true
-                        {drift} />
+                        {drift} calendar={scenario.start.map(|start| (AttrValue::from(start.month_label(0)),
+                            start.months_until_now(js_sys::Date::now()) as usize))} />
                 }
                 if let Some(fraction) = long_job {
                     <div class="fan-progress" aria-hidden="true">
