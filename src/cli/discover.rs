@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::report::pct;
+use super::report::{outcome_heading, pct};
 use super::sensitivity::outcome_index;
 use super::{prepare, report_notes, simulate_uncertain, thread_count, CliError, DiscoverOptions, Format, Prepared};
 use crate::analysis::discover::{discover, Discovery, MIN_COVERAGE, MIN_SUPPORT, PEEL_ALPHA};
@@ -134,13 +134,7 @@ fn to_table(prepared: &Prepared, outcome: usize, dims: &[usize], found: &Discove
         "seed {}, {} runs, {} months; every run draws every assumption from its plausible range\n",
         settings.seed, settings.runs, settings.horizon
     );
-    let _ = writeln!(
-        out,
-        "What would have to be true for: {}  [{}, {}]",
-        spec.label,
-        spec.test,
-        spec.outcome.when.keyword()
-    );
+    let _ = writeln!(out, "What would have to be true for: {}", outcome_heading(spec));
     let _ = writeln!(out, "{}\n", sentence(prepared, outcome, dims, found));
     let _ = writeln!(
         out,

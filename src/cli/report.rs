@@ -28,6 +28,11 @@ pub(super) fn view_changes(s: &crate::scenario::Scenario, view: &crate::scenario
     s.view_values(view).iter().zip(values).filter(|(a, b)| a != b).count()
 }
 
+/// "Label  [A-B < 0.3, horizon]": an outcome as every table names it.
+pub(super) fn outcome_heading(spec: &crate::scenario::OutcomeSpec) -> String {
+    format!("{}  [{}, {}]", spec.label, spec.test, spec.outcome.when.keyword())
+}
+
 /// "42.3%": a probability as the tables print it.
 pub(super) fn pct(p: f64) -> String {
     format!("{:.1}%", 100.0 * p)
@@ -85,12 +90,10 @@ pub fn table(
     for (spec, p) in s.outcomes.iter().zip(&summary.outcomes) {
         let _ = writeln!(
             out,
-            "  {:>6} ± {:<5} {}  [{}, {}]",
+            "  {:>6} ± {:<5} {}",
             pct(p.probability),
             pct(p.std_error),
-            spec.label,
-            spec.test,
-            spec.outcome.when.keyword()
+            outcome_heading(spec)
         );
         if let Some(caveat) = caveat(p, summary.settings.runs) {
             let _ = writeln!(out, "{:16}({caveat})", "");

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::parallel::map_in_parallel;
-use super::report::pct;
+use super::report::{outcome_heading, pct};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
@@ -68,13 +68,7 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
         "seed {}, {} runs, {} months\n",
         settings.seed, settings.runs, settings.horizon
     );
-    let _ = writeln!(
-        out,
-        "Sensitivity of: {}  [{}, {}]",
-        spec.label,
-        spec.test,
-        spec.outcome.when.keyword()
-    );
+    let _ = writeln!(out, "Sensitivity of: {}", outcome_heading(spec));
     let _ = writeln!(
         out,
         "At the current values: {} ± {}",
@@ -286,13 +280,7 @@ fn sobol_table(
         factors.len() + 2,
         settings.horizon
     );
-    let _ = writeln!(
-        out,
-        "Sobol indices of: {}  [{}, {}]",
-        spec.label,
-        spec.test,
-        spec.outcome.when.keyword()
-    );
+    let _ = writeln!(out, "Sobol indices of: {}", outcome_heading(spec));
     let _ = writeln!(
         out,
         "Over the plausible ranges: {} (every assumption drawn as run --uncertain draws it)",

@@ -116,15 +116,20 @@ mod tests {
             .sum()
     }
 
-    #[test]
-    fn gray_code_search_finds_the_brute_force_minimum() {
-        let mut state = 99u64;
-        let mut next = || {
+    /// Test inputs in [0, 1) from a 64-bit LCG (Knuth's MMIX constants): cheap and repeatable.
+    fn uniforms(seed: u64) -> impl FnMut() -> f64 {
+        let mut state = seed;
+        move || {
             state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    #[test]
+    fn gray_code_search_finds_the_brute_force_minimum() {
+        let mut next = uniforms(99);
         for n in 2..=8 {
             for _ in 0..50 {
                 let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
@@ -141,13 +146,7 @@ mod tests {
 
     #[test]
     fn the_second_best_split_is_the_brute_force_runner_up() {
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(7);
         for n in 2..=7 {
             for _ in 0..30 {
                 let w: Vec<f64> = (0..n).map(|_| 0.2 + next()).collect();
