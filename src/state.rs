@@ -18,6 +18,8 @@ use crate::scenario::{builtin, builtin_ids, Observation, Scenario, MAX_HORIZON, 
 pub struct View {
     /// The pair of the large fan chart.
     pub pair: usize,
+    /// The outcome the headline shows (index into `Scenario::outcomes`).
+    pub outcome: usize,
     /// The month the network shows (clamped to the horizon).
     pub month: usize,
     /// The scenario's named view the values were started from (index into `Scenario::views`);
@@ -86,6 +88,8 @@ pub enum Action {
     SetRuns(usize),
     SetHorizon(usize),
     SelectPair(usize),
+    /// The outcome the headline shows.
+    SelectOutcome(usize),
     SetMonth(usize),
     /// Start from a named view of the scenario (its values over the defaults), or from the
     /// defaults (`None`).
@@ -137,12 +141,14 @@ impl State {
     /// A scenario at its defaults.
     pub fn new(scenario: Scenario) -> Self {
         let settings = scenario.default_settings();
-        // Open on the pair the scenario's first question is about.
-        let pair = scenario.outcomes.first().map_or(0, |o| o.outcome.main_pair());
+        // Open on the pair the file chose (`[opening]`), else the first question's pair.
+        let pair = scenario.opening.pair;
+        let outcome = scenario.opening.outcome;
         State {
             values: scenario.defaults(),
             view: View {
                 pair,
+                outcome,
                 month: settings.horizon,
                 named: None,
                 embed: false,
@@ -187,6 +193,9 @@ impl State {
         if let Some(pair) = opened.view.pair {
             state.view.pair = pair;
         }
+        if let Some(outcome) = opened.view.outcome {
+            state.view.outcome = outcome;
+        }
         state.view.named = opened.view.named;
         state.view.embed = opened.view.embed;
         state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
@@ -205,6 +214,10 @@ impl State {
     /// iframe (`embed` true) shows it.
     pub fn link_as(&self, embed: bool) -> String {
         let mut view = vec![("pair".to_string(), self.scenario.pair_key(self.view.pair))];
+        if self.view.outcome != self.scenario.opening.outcome {
+            let id = self.scenario.outcomes[self.view.outcome].id.clone();
+            view.push(("outcome".to_string(), id));
+        }
         if self.view.month != self.settings.horizon {
             view.push(("month".to_string(), self.view.month.to_string()));
         }
@@ -280,6 +293,7 @@ impl State {
                 | Action::SetRuns(_)
                 | Action::SetHorizon(_)
                 | Action::SelectPair(_)
+                | Action::SelectOutcome(_)
                 | Action::SetMonth(_)
                 | Action::ApplyView(_)
                 | Action::MarkEvent(..)
@@ -376,6 +390,11 @@ impl State {
             Action::SelectPair(pair) => {
                 if pair < self.scenario.pairs.len() {
                     self.view.pair = pair;
+                }
+            }
+            Action::SelectOutcome(outcome) => {
+                if outcome < self.scenario.outcomes.len() {
+                    self.view.outcome = outcome;
                 }
             }
             Action::SetMonth(month) => self.view.month = month.min(self.settings.horizon),
@@ -506,12 +525,33 @@ mod tests {
         state.apply(Action::SetSeed(77));
         state.apply(Action::SetRuns(500));
         state.apply(Action::SelectPair(4));
+        state.apply(Action::SelectOutcome(2));
         state.apply(Action::SetMonth(12));
+        assert!(state.link().contains("view.outcome="), "{}", state.link());
         let reopened = State::from_link(&state.link());
         assert_eq!(reopened.values, state.values);
         assert_eq!(reopened.settings, state.settings);
         assert_eq!(reopened.view, state.view);
         assert!(reopened.notices.is_empty(), "{:?}", reopened.notices);
+    }
+
+    #[test]
+    fn each_scenario_opens_on_the_outcome_and_pair_its_file_chooses() {
+        for id in builtin_ids() {
+            let scenario = load_builtin(id).unwrap();
+            let opening = scenario.opening.clone();
+            let state = State::new(scenario);
+            assert_eq!(
+                (state.view.outcome, state.view.pair),
+                (opening.outcome, opening.pair),
+                "{id}"
+            );
+            // The file's choice is the default: a fresh state's link does not repeat it.
+            assert!(!state.link().contains("view.outcome"), "{id}: {}", state.link());
+        }
+        // The Russia–North Korea file used to open on China–North Korea (its first outcome's pair).
+        let dprk = State::new(load_builtin("russia-dprk-alignment").unwrap());
+        assert_eq!(dprk.scenario.pair_key(dprk.view.pair), "RUS-PRK");
     }
 
     #[test]

@@ -872,6 +872,58 @@ fn cases() -> Vec<Case> {
         Line::Exact(line),
         &["`DDD` is not a declared actor"],
     ));
+    // `[opening]`, appended to the file: each entry must name something the file declares.
+    let opening = |body: &str| format!("{f}\n[opening]\n{body}\n");
+    let t = opening(r#"outcome = "no-such-outcome""#);
+    let line = line_of(&t, "no-such-outcome");
+    add(case(
+        "headline outcome not declared",
+        "bad opening",
+        t,
+        "opening.outcome",
+        Line::Exact(line),
+        &["`no-such-outcome` is not an outcome"],
+    ));
+    let t = opening(r#"pair = "AAA-DDD""#);
+    let line = line_of(&t, "AAA-DDD");
+    add(case(
+        "headline pair with an unknown actor",
+        "bad opening",
+        t,
+        "opening.pair",
+        Line::Exact(line),
+        &["`DDD` is not a declared actor"],
+    ));
+    let t = opening(r#"key_assumptions = ["model.balance", "model.nothing"]"#);
+    let line = line_of(&t, "model.nothing");
+    add(case(
+        "key assumption not declared",
+        "bad opening",
+        t,
+        "opening.key_assumptions[1]",
+        Line::Exact(line),
+        &["`model.nothing` is not an assumption"],
+    ));
+    let t = opening(r#"key_assumptions = ["model.balance", "model.balance"]"#);
+    let line = line_of(&t, "key_assumptions");
+    add(case(
+        "key assumption listed twice",
+        "bad opening",
+        t,
+        "opening.key_assumptions[1]",
+        Line::Exact(line),
+        &["listed twice"],
+    ));
+    let thirteen = vec![r#""model.balance""#; 13].join(", ");
+    let t = opening(&format!("key_assumptions = [{thirteen}]"));
+    add(case(
+        "more key assumptions than a newcomer can read",
+        "bad opening",
+        t,
+        "opening.key_assumptions",
+        Line::Any,
+        &["lists 13 assumptions; at most 12"],
+    ));
     cases
 }
 
@@ -959,6 +1011,11 @@ fn missing_or_blank_parts_of_an_assumption() {
         "empty sources",
         "missing confidence",
     ]);
+}
+
+#[test]
+fn opening_names_what_the_file_declares() {
+    run_kinds(&["bad opening"]);
 }
 
 #[test]

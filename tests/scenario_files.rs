@@ -655,3 +655,28 @@ fn china_isolated_is_one_combined_outcome() {
         assert_eq!(outcome.test, "RUS-CHN < 0.3 and CHN-PRK < 0.3", "{stem}");
     }
 }
+
+#[test]
+fn every_built_in_file_opens_on_its_thesis_with_a_short_list_of_key_assumptions() {
+    // (file, headline outcome, headline pair): each document's own question and the pair it is about.
+    let expected = [
+        ("us-russia-rapprochement", "usa-rus-positive", "USA-RUS"),
+        ("sino-russian-drift", "rus-chn-below-03", "RUS-CHN"),
+        ("russia-dprk-alignment", "prk-closer-to-russia", "RUS-PRK"),
+    ];
+    let all = scenarios();
+    for (id, outcome, pair) in expected {
+        let (_, s) = all.iter().find(|(file_id, _)| file_id == id).expect("built-in file");
+        assert_eq!(s.outcomes[s.opening.outcome].id, outcome, "{id}");
+        assert_eq!(s.pair_key(s.opening.pair), pair, "{id}");
+        let key = &s.opening.key_assumptions;
+        assert!(
+            (1..=alignment_sim::scenario::MAX_KEY_ASSUMPTIONS).contains(&key.len()),
+            "{id}: {} key assumptions",
+            key.len()
+        );
+        // The pair the headline is about is among the assumptions listed first.
+        let about_pair = |index: &usize| s.assumptions[*index].id.starts_with(&format!("pair.{pair}."));
+        assert!(key.iter().any(about_pair), "{id}: no key assumption about {pair}");
+    }
+}

@@ -147,10 +147,9 @@ pub fn App() -> Html {
 
     let dispatch = state.dispatcher();
     let scenario = Shared(state.scenario.clone());
-    let headline_outcome = use_state(|| 0usize);
     let on_headline_outcome = {
-        let headline_outcome = headline_outcome.clone();
-        Callback::from(move |index| headline_outcome.set(index))
+        let dispatch = dispatch.clone();
+        Callback::from(move |index| dispatch.dispatch(Action::SelectOutcome(index)))
     };
     let pair = state.view.pair;
     let bands = shown_bands(&state);
@@ -171,7 +170,7 @@ pub fn App() -> Html {
                     bands: bands.as_ref().and_then(|b| b.get(pair)),
                     pair,
                     horizon: state.settings.horizon,
-                    outcome: *headline_outcome,
+                    outcome: state.view.outcome,
                     on_outcome: on_headline_outcome,
                 }) }
                 <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()}

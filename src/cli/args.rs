@@ -226,7 +226,7 @@ pub struct ExportOptions {
     pub state: StateOptions,
     #[arg(long, value_enum)]
     pub what: ExportKind,
-    /// The chart's pair, e.g. RUS-CHN (default: the link's view.pair, else the first pair).
+    /// The chart's pair, e.g. RUS-CHN (default: the link's view.pair, else the pair the file opens on).
     #[arg(long, value_name = "A-B")]
     pub pair: Option<String>,
 }

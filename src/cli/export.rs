@@ -4,7 +4,7 @@ use super::{prepare, report_notes, simulate, CliError, ExportKind, ExportOptions
 use crate::analysis::export::{assumptions_markdown, fan_chart_svg, outcomes_csv, quantiles_csv};
 use crate::engine::Ensemble;
 
-/// `--pair`, else the link's `view.pair`, else the first pair.
+/// `--pair`, else the link's `view.pair`, else the pair the file opens on (`[opening]`).
 fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliError> {
     if let Some(key) = asked {
         return prepared.scenario.pair_by_key(key).ok_or_else(|| {
@@ -16,7 +16,7 @@ fn chosen_pair(prepared: &Prepared, asked: Option<&str>) -> Result<usize, CliErr
             ))
         });
     }
-    Ok(prepared.view.pair.unwrap_or(0))
+    Ok(prepared.view.pair.unwrap_or(prepared.scenario.opening.pair))
 }
 
 pub fn run(options: &ExportOptions) -> Result<String, CliError> {

@@ -13,6 +13,8 @@ use crate::scenario::{builtin, builtin_ids, Scenario};
 pub struct LinkView {
     /// Pair index of the large fan chart (`view.pair`, `A-B` in either order).
     pub pair: Option<usize>,
+    /// The outcome the headline shows (`view.outcome`, an outcome id).
+    pub outcome: Option<usize>,
     /// Month of the network (`view.month`, 0 … horizon).
     pub month: Option<usize>,
     /// The scenario's named view the state was started from (`view.named`, a view id): a label
@@ -72,6 +74,13 @@ fn read_view(view: &[(String, String)], scenario: &Scenario, horizon: usize, not
                 None => notes.push(note(
                     "view.pair",
                     format!("`{}` is not a pair of this scenario; ignored", shown(value)),
+                )),
+            },
+            "outcome" => match scenario.outcomes.iter().position(|o| &o.id == value) {
+                Some(index) => read.outcome = Some(index),
+                None => notes.push(note(
+                    "view.outcome",
+                    format!("`{}` is not an outcome of this scenario; ignored", shown(value)),
                 )),
             },
             "named" => match scenario.views.iter().position(|v| &v.id == value) {

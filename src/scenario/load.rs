@@ -6,10 +6,11 @@ use toml::Spanned;
 
 use super::error::{line_of, ScenarioError, ScenarioErrors};
 use super::field_path::field_path_at;
-use super::raw::{read_scenario, RawAssumption, RawEvent, RawOutcome, RawScenario, RawSourceRef, RawView};
+use super::raw::{read_scenario, RawAssumption, RawEvent, RawOpening, RawOutcome, RawScenario, RawSourceRef, RawView};
 use super::{
     pair_by_key, pair_key, Actor, Assumption, ConditionSpec, Confidence, EffectSpec, EventSpec, Group, ModelParameters,
-    OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef, StartDate, View,
+    Opening, OutcomeSpec, Pair, Quantity, Scenario, Source, SourceKind, SourceRef, StartDate, View,
+    MAX_KEY_ASSUMPTIONS,
 };
 use crate::engine::{pair_index, Comparison, Join, Outcome, Reference, Test, When};
 
@@ -351,6 +352,7 @@ impl<'a> Checker<'a> {
         let outcomes = self.outcomes(&raw.outcomes, &actors);
         let start = self.start(&raw);
         let views = self.views(&raw.views);
+        let opening = self.opening(raw.opening.as_ref(), &actors, &outcomes);
 
         Scenario {
             id,
@@ -368,6 +370,7 @@ impl<'a> Checker<'a> {
             assumptions: std::mem::take(&mut self.assumptions),
             start,
             views,
+            opening,
             content_hash: content_hash(text),
         }
     }
@@ -1158,6 +1161,72 @@ impl<'a> Checker<'a> {
             });
         }
         views
+    }
+
+    /// `[opening]`: the headline outcome and pair, and at most [`MAX_KEY_ASSUMPTIONS`] key
+    /// assumptions, each named once.
+    fn opening(&mut self, raw: Option<&Spanned<RawOpening>>, actors: &[Actor], outcomes: &[OutcomeSpec]) -> Opening {
+        let outcome = raw
+            .and_then(|r| r.get_ref().outcome.as_ref())
+            .and_then(|id| match outcomes.iter().position(|o| &o.id == id.get_ref()) {
+                Some(index) => Some(index),
+                None => {
+                    let line = self.line(id);
+                    let message = format!("`{}` is not an outcome of this scenario", id.get_ref());
+                    self.error(line, "opening.outcome", message);
+                    None
+                }
+            })
+            .unwrap_or(0);
+        let pair = raw
+            .and_then(|r| r.get_ref().pair.as_ref())
+            .and_then(|key| match pair_by_key(actors, key.get_ref()) {
+                Ok(index) => Some(index),
+                Err(reason) => {
+                    let line = self.line(key);
+                    let message = format!("`{}` cannot open the page: {reason}", key.get_ref());
+                    self.error(line, "opening.pair", message);
+                    None
+                }
+            })
+            .or_else(|| outcomes.get(outcome).map(|o| o.outcome.main_pair()))
+            .unwrap_or(0);
+        let mut key_assumptions: Vec<usize> = Vec::new();
+        let listed = raw.map_or(&[][..], |r| &r.get_ref().key_assumptions[..]);
+        if listed.len() > MAX_KEY_ASSUMPTIONS {
+            let line = self.line(raw.expect("listed comes from raw"));
+            self.error(
+                line,
+                "opening.key_assumptions",
+                format!(
+                    "lists {} assumptions; at most {MAX_KEY_ASSUMPTIONS}, so that a newcomer starts with a short list",
+                    listed.len()
+                ),
+            );
+        }
+        for (k, id) in listed.iter().enumerate() {
+            let line = self.line(id);
+            let field = format!("opening.key_assumptions[{k}]");
+            match self.assumptions.iter().position(|a| &a.id == id.get_ref()) {
+                None => self.error(
+                    line,
+                    field,
+                    format!(
+                        "`{}` is not an assumption of this scenario (ids as `alignment-sim list` prints them)",
+                        id.get_ref()
+                    ),
+                ),
+                Some(index) if key_assumptions.contains(&index) => {
+                    self.error(line, field, format!("`{}` is listed twice", id.get_ref()))
+                }
+                Some(index) => key_assumptions.push(index),
+            }
+        }
+        Opening {
+            outcome,
+            pair,
+            key_assumptions,
+        }
     }
 
     /// One `"assumption-id" = value` of a view: the assumption must exist and accept the value.

@@ -433,6 +433,20 @@ pub struct View {
     pub line: usize,
 }
 
+/// The most key assumptions a file may list under `[opening]`: a short list a newcomer can read.
+pub const MAX_KEY_ASSUMPTIONS: usize = 12;
+
+/// What the page opens on (`[opening]`; without it, the first outcome and its pair, no key list).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opening {
+    /// Index into [`Scenario::outcomes`] of the headline outcome.
+    pub outcome: usize,
+    /// The pair the fan chart shows first.
+    pub pair: usize,
+    /// Indices into [`Scenario::assumptions`], in the file's order (most influential first).
+    pub key_assumptions: Vec<usize>,
+}
+
 /// A validated scenario file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -457,6 +471,7 @@ pub struct Scenario {
     pub start: Option<StartDate>,
     /// Named sets of values (each document's reading, the sceptics', no change), in file order.
     pub views: Vec<View>,
+    pub opening: Opening,
     /// Short hash of the file's text, to tell when a link was made with another version.
     pub content_hash: String,
 }

@@ -30,6 +30,14 @@ pub struct RawScenario {
     pub events: Vec<Spanned<RawEvent>>,
     pub outcomes: Vec<Spanned<RawOutcome>>,
     pub views: Vec<Spanned<RawView>>,
+    pub opening: Option<Spanned<RawOpening>>,
+}
+
+/// `[opening]`: what the page shows first.
+pub struct RawOpening {
+    pub outcome: Option<Spanned<String>>,
+    pub pair: Option<Spanned<String>>,
+    pub key_assumptions: Vec<Spanned<String>>,
 }
 
 pub struct RawSource {
@@ -299,6 +307,16 @@ pub fn read_scenario(root: &Value) -> Shape<RawScenario> {
         events: t.list_or_empty("events", spanned(read_event))?,
         outcomes: t.required("outcomes", list(spanned(read_outcome)))?,
         views: t.list_or_empty("views", spanned(read_view))?,
+        opening: t.optional("opening", spanned(read_opening))?,
+    })
+}
+
+fn read_opening(value: &Value) -> Shape<RawOpening> {
+    let t = Table::open(value, shape::OPENING)?;
+    Ok(RawOpening {
+        outcome: t.optional("outcome", spanned(string))?,
+        pair: t.optional("pair", spanned(string))?,
+        key_assumptions: t.list_or_empty("key_assumptions", spanned(string))?,
     })
 }
 

@@ -300,6 +300,27 @@ pub const VIEW: &[Field] = &[
     field("values", Kind::NumbersById, false, "Assumption id = value."),
 ];
 
+pub const OPENING: &[Field] = &[
+    field(
+        "outcome",
+        Kind::Text,
+        false,
+        "The outcome id the page's headline shows first (else the first outcome).",
+    ),
+    field(
+        "pair",
+        Kind::Text,
+        false,
+        "The pair the page's fan chart shows first, e.g. \"RUS-PRK\" (else the first outcome's pair).",
+    ),
+    field(
+        "key_assumptions",
+        Kind::Texts,
+        false,
+        "At most 12 assumption ids the page lists first, the most influential first.",
+    ),
+];
+
 pub const SCENARIO: &[Field] = &[
     field("format", Kind::WholeNumber, true, "The format version: 1."),
     field("id", Kind::Text, true, "A slug naming the scenario in links."),
@@ -331,6 +352,12 @@ pub const SCENARIO: &[Field] = &[
         "The questions asked of every run.",
     ),
     field("views", Kind::Tables(VIEW), false, "Named readings of the documents."),
+    field(
+        "opening",
+        Kind::Table(OPENING),
+        false,
+        "What the page opens on: headline outcome, pair and key assumptions.",
+    ),
 ];
 
 /// The keys of a shape.

@@ -290,6 +290,19 @@ pub fn scenario_to_toml(scenario: &Scenario, values: &[f64], settings: Settings)
         }
         out.push('\n');
     }
+    let opening = &scenario.opening;
+    let key_assumptions: Vec<String> = opening
+        .key_assumptions
+        .iter()
+        .map(|&index| quoted(&scenario.assumptions[index].id))
+        .collect();
+    let _ = writeln!(
+        out,
+        "[opening]\noutcome = {}\npair = {}\nkey_assumptions = [{}]",
+        quoted(&scenario.outcomes[opening.outcome].id),
+        quoted(&scenario.pair_key(opening.pair)),
+        key_assumptions.join(", ")
+    );
     out
 }
 

@@ -56,50 +56,142 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |observed| dispatch.dispatch(Action::MarkEvent(event, observed)))
     };
+    let key = &scenario.opening.key_assumptions;
+    // Shown in the full list only when not already among the key assumptions above it.
     let in_group = |group: Group| -> Vec<usize> {
         (0..scenario.assumptions.len())
-            .filter(|&i| scenario.assumptions[i].group == group)
+            .filter(|&i| scenario.assumptions[i].group == group && !key.contains(&i))
             .collect()
     };
+    // The full list is put in the page only when opened or searched: ~90 sliders stay out of a
+    // newcomer's way and out of the DOM until asked for.
+    let all_open = use_state(|| key.is_empty());
+    let filter = use_state(String::new);
+    let ontoggle = {
+        let all_open = all_open.clone();
+        Callback::from(move |event: Event| {
+            let details: web_sys::HtmlDetailsElement = event.target_unchecked_into();
+            all_open.set(details.open());
+        })
+    };
+    let onfilter = {
+        let filter = filter.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            filter.set(input.value());
+        })
+    };
+    let words = search_words(&filter);
+    let matches = |index: usize| words.is_empty() || assumption_matches(scenario, index, &words);
+    let shown_in = |group: Group| -> Vec<usize> { in_group(group).into_iter().filter(|&i| matches(i)).collect() };
+    let others = scenario.assumptions.len() - key.len();
+    let searching = !words.is_empty();
+    let show_all = *all_open || searching;
+    let found = (0..scenario.assumptions.len())
+        .filter(|&i| !key.contains(&i) && matches(i))
+        .count();
+    let found_among_key = key.iter().filter(|&&i| searching && matches(i)).count();
+    let headline_label = scenario
+        .outcomes
+        .get(scenario.opening.outcome)
+        .map_or_else(String::new, |o| o.label.clone());
     html! {
         <section id="assumptions" tabindex="-1" class="controls" aria-labelledby="controls-heading">
             <div class="controls-head">
                 <h2 id="controls-heading">{ "Assumptions" }</h2>
                 <button type="button" onclick={onresetall}>{ format!("Reset all ({changed} changed)") }</button>
             </div>
+            if !key.is_empty() {
+                <div class="key-assumptions" role="group" aria-labelledby="key-heading">
+                    <h3 id="key-heading">{ "Key assumptions" }</h3>
+                    <p class="hint">{ format!(
+                        "The {} the question “{headline_label}” depends on most, most influential first (the file's choice, from the variance-based sensitivity). Every value is a speculative assumption.",
+                        key.len()
+                    ) }</p>
+                    { for key.iter().copied().map(slider) }
+                </div>
+            }
             <RunSettings settings={props.settings} dispatch={props.dispatch.clone()} />
-            <details open=true class="group">
-                <summary><h3>{ "Actors: capability weights" }</h3></summary>
-                { for in_group(Group::Actors).into_iter().map(slider) }
-            </details>
-            <details open=true class="group">
-                <summary><h3>{ "Pairs: starting alignment and baseline" }</h3></summary>
-                { for in_group(Group::Pairs).into_iter().map(slider) }
-            </details>
-            <details open=true class="group">
-                <summary><h3>{ "Events" }</h3></summary>
-                for (index, event) in scenario.events.iter().enumerate() {
-                    <div class="event-block">
-                        <h4>{ event.label.clone() }{ if event.repeatable { " (repeatable)" } else { "" } }</h4>
-                        <p class="event-description">{ event.description.clone() }</p>
-                        if let (Some(opens), Some(closes)) = (event.opens, event.closes) {
-                            if props.values[opens] > props.values[closes] {
-                                <p class="message" role="status">{ "The window now opens after it closes: this event cannot fire." }</p>
-                            }
+            <div class="assumption-filter">
+                <label for="assumption-filter">{ "Find an assumption" }</label>
+                <input id="assumption-filter" type="search" value={(*filter).clone()} oninput={onfilter}
+                    placeholder="a word from its name, id or rationale" aria-describedby="assumption-filter-count" />
+                <p id="assumption-filter-count" class="hint" aria-live="polite">
+                    if searching {
+                        { format!("{found} of the {others} {} match", if key.is_empty() { "assumptions" } else { "other assumptions" }) }
+                        if found_among_key > 0 {
+                            { format!("; {found_among_key} of the key assumptions above match too") }
                         }
-                        <EventMark event={AttrValue::from(event.id.clone())} observed={event.observed}
-                            suggested_month={today} calendar={calendar.clone()}
-                            on_mark={mark(index)} />
-                        { for event_assumptions(event).into_iter().map(slider) }
-                    </div>
+                        { "." }
+                    }
+                </p>
+            </div>
+            <details class="all-assumptions" open={show_all} {ontoggle}>
+                <summary><h3>{ if key.is_empty() {
+                    format!("All {others} assumptions, grouped")
+                } else {
+                    format!("All {others} other assumptions, grouped")
+                } }</h3></summary>
+                if show_all {
+                    { group("Actors: how much each one's stance counts (capability weights)", shown_in(Group::Actors), &slider, searching) }
+                    { group("Pairs: where each relation starts and where it settles (baseline)", shown_in(Group::Pairs), &slider, searching) }
+                    if !scenario.events.is_empty() && (!searching || scenario.events.iter().any(|e| event_assumptions(e).into_iter().any(|i| !key.contains(&i) && matches(i)))) {
+                        <details open=true class="group">
+                            <summary><h4>{ "Events: what may happen, how likely, and what it changes" }</h4></summary>
+                            for (index, event) in scenario.events.iter().enumerate() {
+                                if !searching || event_assumptions(event).into_iter().any(|i| !key.contains(&i) && matches(i)) {
+                                    <div class="event-block">
+                                        <h5>{ event.label.clone() }{ if event.repeatable { " (repeatable)" } else { "" } }</h5>
+                                        <p class="event-description">{ event.description.clone() }</p>
+                                        if let (Some(opens), Some(closes)) = (event.opens, event.closes) {
+                                            if props.values[opens] > props.values[closes] {
+                                                <p class="message" role="status">{ "The window now opens after it closes: this event cannot fire." }</p>
+                                            }
+                                        }
+                                        <EventMark event={AttrValue::from(event.id.clone())} observed={event.observed}
+                                            suggested_month={today} calendar={calendar.clone()}
+                                            on_mark={mark(index)} />
+                                        { for event_assumptions(event).into_iter().filter(|&i| !key.contains(&i) && matches(i)).map(&slider) }
+                                    </div>
+                                }
+                            }
+                        </details>
+                    }
+                    { group("Model: how relations move", shown_in(Group::Model), &slider, searching) }
                 }
-            </details>
-            <details open=true class="group">
-                <summary><h3>{ "Model" }</h3></summary>
-                { for in_group(Group::Model).into_iter().map(slider) }
             </details>
         </section>
     }
+}
+
+/// One group of the full list; left out while searching when nothing in it matches.
+fn group(title: &str, indices: Vec<usize>, slider: &impl Fn(usize) -> Html, searching: bool) -> Html {
+    if indices.is_empty() && searching {
+        return html! {};
+    }
+    html! {
+        <details open=true class="group">
+            <summary><h4>{ title.to_string() }</h4></summary>
+            { for indices.into_iter().map(slider) }
+        </details>
+    }
+}
+
+/// The filter's words, lower-cased; an assumption matches when it contains every one.
+fn search_words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Whether every word occurs in the assumption's label, id or rationale, or in its event's label.
+fn assumption_matches(scenario: &Scenario, index: usize, words: &[String]) -> bool {
+    let a = &scenario.assumptions[index];
+    let event = scenario
+        .events
+        .iter()
+        .find(|e| event_assumptions(e).contains(&index))
+        .map_or("", |e| e.label.as_str());
+    let text = format!("{} {} {} {}", a.label, a.id, a.rationale, event).to_lowercase();
+    words.iter().all(|w| text.contains(w.as_str()))
 }
 
 /// An event's assumptions in reading order: chance per year, window, conditions, effects.
