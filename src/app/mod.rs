@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::state::{Action, State};
 use components::{
-    embed, headline, shown_bands, shown_outcomes, Controls, Header, HeadlineProps, Results, ScenarioPanel,
+    embed, glossary, headline, shown_bands, shown_outcomes, Controls, Header, HeadlineProps, Results, ScenarioPanel,
 };
 
 impl Reducible for State {
@@ -185,6 +185,7 @@ pub fn App() -> Html {
                         settings={state.settings}
                         dispatch={dispatch.clone()}
                     />
+                    { glossary() }
                 </aside>
             </main>
         </>

@@ -3,6 +3,7 @@
 
 pub mod fan;
 pub mod format;
+pub mod glossary;
 pub mod network;
 pub mod tornado;
 

@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::event_mark::EventMark;
+use super::glossary::term_help;
 use super::slider::AssumptionSlider;
 use super::synced_select::use_synced_select;
 use super::text::message;
@@ -105,10 +106,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <div class="key-assumptions" role="group" aria-labelledby="key-heading">
                     <h3 id="key-heading">{ "Key assumptions" }</h3>
                     <p class="hint">{ format!(
-                        "The {} the question “{headline_label}” depends on most, most influential first (the file's choice, from the variance-based sensitivity). Every value is a speculative assumption.",
+                        "Start with these {}: the assumptions the question “{headline_label}” depends on most, most influential first (chosen in the scenario file from a variance-based sensitivity analysis). Every value is a speculative assumption.",
                         key.len()
                     ) }</p>
-                    { for key.iter().copied().map(slider) }
+                    for index in key.iter().copied() {
+                        <AssumptionSlider key={index} scenario={props.scenario.clone()} {index}
+                            value={props.values[index]} dispatch={props.dispatch.clone()}
+                            context={event_of(scenario, index).map(|e| AttrValue::from(format!("Event: {}", e.label)))} />
+                    }
                 </div>
             }
             <RunSettings settings={props.settings} dispatch={props.dispatch.clone()} />
@@ -177,21 +182,22 @@ fn group(title: &str, indices: Vec<usize>, slider: &impl Fn(usize) -> Html, sear
     }
 }
 
-/// The filter's words, lower-cased; an assumption matches when it contains every one.
+/// The filter's words, lower-cased (ASCII only: Unicode case tables would cost the bundle several KB, and the files' words are English); an assumption matches when it contains every one.
 fn search_words(text: &str) -> Vec<String> {
-    text.split_whitespace().map(str::to_lowercase).collect()
+    text.split_whitespace().map(str::to_ascii_lowercase).collect()
 }
 
 /// Whether every word occurs in the assumption's label, id or rationale, or in its event's label.
 fn assumption_matches(scenario: &Scenario, index: usize, words: &[String]) -> bool {
     let a = &scenario.assumptions[index];
-    let event = scenario
-        .events
-        .iter()
-        .find(|e| event_assumptions(e).contains(&index))
-        .map_or("", |e| e.label.as_str());
-    let text = format!("{} {} {} {}", a.label, a.id, a.rationale, event).to_lowercase();
+    let event = event_of(scenario, index).map_or("", |e| e.label.as_str());
+    let text = format!("{} {} {} {}", a.label, a.id, a.rationale, event).to_ascii_lowercase();
     words.iter().all(|w| text.contains(w.as_str()))
+}
+
+/// The event an assumption belongs to, if any.
+fn event_of(scenario: &Scenario, index: usize) -> Option<&crate::scenario::EventSpec> {
+    scenario.events.iter().find(|e| event_assumptions(e).contains(&index))
 }
 
 /// An event's assumptions in reading order: chance per year, window, conditions, effects.
@@ -259,7 +265,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
         <fieldset class="run-settings">
             <legend>{ "Run settings (not assumptions)" }</legend>
             <div class="setting">
-                <label for="seed">{ "Seed" }</label>
+                <label for="seed">{ "Seed" }</label>{ term_help("seed") }
                 <input id="seed" type="number" min="0" step="1" value={settings.seed.to_string()} onchange={onseed}
                     aria-invalid={seed_problem.is_some().then_some("true")}
                     aria-describedby={seed_problem.is_some().then_some("seed-problem")} />
@@ -269,7 +275,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
                 }
             </div>
             <div class="setting">
-                <label for="runs">{ "Runs" }</label>
+                <label for="runs">{ "Runs" }</label>{ term_help("runs") }
                 <select id="runs" ref={runs_picker} onchange={onruns}>
                     for runs in choices {
                         <option value={runs.to_string()} selected={runs == settings.runs}>{ runs.to_string() }</option>
@@ -277,7 +283,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
                 </select>
             </div>
             <div class="setting">
-                <label for="horizon">{ "Horizon" }</label>
+                <label for="horizon">{ "Horizon" }</label>{ term_help("horizon") }
                 <input id="horizon" type="range" min="1" max={MAX_HORIZON.to_string()} step="1"
                     value={settings.horizon.to_string()} aria-valuetext={format!("{} months", settings.horizon)}
                     oninput={onhorizon} />

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::glossary::term_help;
 use crate::engine::PairBands;
 use std::rc::Rc;
 
@@ -122,7 +123,7 @@ pub fn FanChart(props: &FanChartProps) -> Html {
                 }
             </svg>
             if props.large {
-                <figcaption>{ description }</figcaption>
+                <figcaption>{ description }{ " " }{ term_help("fan-chart") }</figcaption>
                 if let Some((start, today)) = &props.calendar {
                     <p class="caption calendar" data-today={today.to_string()}>{
                         format!("Months count from the scenario's start: month 0 is {start}, and today is month {today}{}. Whatever happened since month 0 is in the model only where you mark it (Assumptions, events: “What is known”).",

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::glossary::term_help;
 use crate::engine::{PairBands, Proportion};
 use crate::scenario::Scenario;
 use crate::view::fan::{fan_paths, Frame};
@@ -70,6 +71,7 @@ pub fn headline(props: HeadlineProps) -> Html {
                     <output class="headline-probability" for="headline-outcome">
                         { estimate.map_or_else(|| "…".to_string(), |p| format::percent_with_error(p.probability, p.std_error)) }
                     </output>
+                    { term_help("mc-error") }
                     if let Some(median) = median {
                         <span class="headline-pair">{ format!("{}: median {}", scenario.pair_name(props.pair), format::value(median, 0.01)) }</span>
                     }

@@ -10,6 +10,7 @@ mod event_mark;
 mod events;
 mod exports;
 mod fan_chart;
+mod glossary;
 mod header;
 mod headline;
 mod network;
@@ -25,6 +26,7 @@ mod value_input;
 
 pub use controls::Controls;
 pub use embed::embed;
+pub use glossary::glossary;
 pub use header::Header;
 pub use headline::{headline, HeadlineProps};
 pub use results::Results;

@@ -5,6 +5,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::custom::ScenarioLoader;
+use super::glossary::term_help;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
@@ -56,6 +57,11 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             let title = builtin(id)
                 .and_then(Result::ok)
                 .map_or_else(|| id.to_string(), |s| s.title);
+            // The picker is narrow; the page says "speculative" everywhere, and the summary
+            // below the picker says it of this scenario, so the title's own tag is left out here.
+            let title = title
+                .strip_suffix(" (speculative)")
+                .map_or(title.clone(), str::to_string);
             (id.to_string(), title)
         })
         .collect();
@@ -77,6 +83,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             if !scenario.views.is_empty() {
                 <div class="view-picker">
                     <label for="view-picker">{ "View: a reading of the documents" }</label>
+                    { term_help("view") }
                     <select id="view-picker" ref={view_picker} onchange={onview}>
                         <option value={DEFAULTS} selected={props.named_view.is_none()}>{ "The scenario's defaults" }</option>
                         for view in scenario.views.iter() {

@@ -4,11 +4,13 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::glossary::term_help;
 use super::value_input::on_value;
 use crate::app::{Dispatch, Shared};
 use crate::scenario::{Scenario, SourceKind};
 use crate::state::Action;
 use crate::view::format;
+use crate::view::glossary::term_of_assumption;
 
 #[derive(Properties, PartialEq)]
 pub struct SliderProps {
@@ -16,6 +18,9 @@ pub struct SliderProps {
     pub index: usize,
     pub value: f64,
     pub dispatch: Dispatch,
+    /// What the assumption belongs to, when shown away from it (an event's name in the key list).
+    #[prop_or_default]
+    pub context: Option<AttrValue>,
 }
 
 /// DOM id of an assumption's input (ids contain only letters, digits, '.', '-', '_').
@@ -50,8 +55,14 @@ pub fn AssumptionSlider(props: &SliderProps) -> Html {
     let list_id = format!("{id}-default");
     html! {
         <div class={classes!("assumption", (!at_default).then_some("changed"))}>
+            if let Some(context) = &props.context {
+                <p class="assumption-context">{ context.clone() }</p>
+            }
             <div class="assumption-head">
-                <label for={id.clone()}>{ assumption.label.clone() }</label>
+                <span class="assumption-label">
+                    <label for={id.clone()}>{ assumption.label.clone() }</label>
+                    { term_help(term_of_assumption(&assumption.id, assumption.quantity)) }
+                </span>
                 <output for={id.clone()} class="value">{ shown }</output>
             </div>
             <input
