@@ -121,3 +121,10 @@ export async function assertPageEqualsCli(page, link) {
   assert.ok(frustration.includes(want), `frustration: “${frustration}” should say “${want}”`);
   return cli;
 }
+
+/** Opens the full, grouped list of assumptions: the page starts with the file's key assumptions only. */
+export async function showAllAssumptions(page) {
+  const all = page.locator('details.all-assumptions');
+  if (!(await all.evaluate((d) => d.open))) await all.locator('summary').first().click();
+  await page.locator('details.all-assumptions details.group').first().waitFor();
+}

@@ -57,6 +57,43 @@ test('at 375 px a key slider moved far down the page changes the headline number
   await context.close();
 });
 
+test('the page opens on the file’s headline and key assumptions; the rest are grouped, searchable and explained', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&runs=500&seed=2`);
+  await waitForResults(page);
+  const cli = cliRun(page.url());
+  const opening = cli.scenario.opening;
+  // The headline shows the file's outcome and the large chart the file's pair (it used to open on China–North Korea).
+  const outcomeIndex = cli.outcomes.findIndex((o) => o.id === opening.outcome);
+  assert.equal(await page.locator('#headline-outcome').inputValue(), String(outcomeIndex));
+  assert.equal((await page.locator('.headline-probability').textContent()).trim(), withError(cli.outcomes[outcomeIndex]));
+  assert.equal(await page.locator('#pair-picker option:checked').textContent(), 'Russia–North Korea (DPRK)');
+  // Only the key sliders are in the page; the full list is closed.
+  const others = cli.assumptions.length - opening.key_assumptions.length;
+  assert.equal(await page.locator('.assumption input[type=range]').count(), opening.key_assumptions.length);
+  assert.equal(await page.locator('details.all-assumptions').evaluate((d) => d.open), false);
+  assert.match(await page.locator('details.all-assumptions > summary').textContent(), new RegExp(`All ${others} other assumptions`));
+  // Searching opens the list on the matches only: every non-key assumption about the China–North Korea pair is among them.
+  await page.fill('#assumption-filter', 'CHN-PRK');
+  const shown = await page.$$eval('details.all-assumptions input[type=range]', (inputs) => inputs.map((i) => i.id));
+  const expected = cli.assumptions.map((a) => a.id).filter((id) => id.includes('CHN-PRK') && !opening.key_assumptions.includes(id));
+  assert.ok(expected.length >= 3, `${expected}`);
+  for (const id of expected) assert.ok(shown.includes(`a-${id.replaceAll('.', '_')}`), `${id} is found`);
+  assert.ok(shown.length < others, 'the others are hidden');
+  assert.match(await page.locator('#assumption-filter-count').textContent(), new RegExp(`^${shown.length} of the ${others} other assumptions match`));
+  // Cleared, the list closes again; a slider's "?" opens the glossary at its term and moves the focus there.
+  await page.fill('#assumption-filter', '');
+  assert.equal(await page.locator('.all-assumptions input[type=range]').count(), 0);
+  await page.locator('.key-assumptions .assumption', { has: page.locator('#a-model_volatility') }).locator('.term-help').click();
+  assert.equal(await page.locator('#glossary').evaluate((d) => d.open), true);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'g-volatility');
+  assert.match(await page.locator('#g-volatility dt').textContent(), /σ/);
+  // Labels are plain words first, the symbol second.
+  assert.match(await page.locator('label[for="a-model_volatility"]').textContent(), /^How much relations wander each month \(volatility σ/);
+  assert.ok(page.url().includes('s=russia-dprk-alignment') && !page.url().includes('glossary'), 'the link is untouched');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('at 375 px the focus order follows the visual order: headline, scenario, results, assumptions', async () => {
   const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&runs=500`, PHONE);
   await waitForResults(page);

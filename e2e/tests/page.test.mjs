@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { BASE_URL, ARTIFACTS, SCENARIOS, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes, cliRun, assertPageEqualsCli } from './browser.mjs';
+import { BASE_URL, ARTIFACTS, SCENARIOS, launch, openPage, waitForResults, outcomeNumbers, cliOutcomes, cliRun, assertPageEqualsCli, showAllAssumptions } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -30,10 +30,15 @@ for (const id of SCENARIOS) {
     for (const svg of await page.locator('svg[role=img]').all()) {
       assert.ok((await svg.getAttribute('aria-label'))?.length > 10);
     }
-    // Every slider is labelled and speaks its value.
+    // The page starts with the file's key assumptions, in the file's order; the rest are one click away.
+    const keyShown = await page.$$eval('.key-assumptions input[type=range]', (inputs) => inputs.map((i) => i.id));
+    assert.deepEqual(keyShown, cli.scenario.opening.key_assumptions.map((a) => `a-${a.replaceAll('.', '_')}`));
+    assert.equal(await page.locator('.assumption input[type=range]').count(), keyShown.length, 'only the key sliders on load');
+    await showAllAssumptions(page);
+    // Then every assumption has exactly one slider, labelled, speaking its value.
     const sliders = page.locator('.assumption input[type=range]');
     const count = await sliders.count();
-    assert.ok(count > 40, `sliders: ${count}`);
+    assert.equal(count, cli.assumptions.length);
     for (const slider of (await sliders.all()).slice(0, 10)) {
       assert.ok((await slider.getAttribute('aria-valuetext'))?.length > 0);
       const label = await page.locator(`label[for="${await slider.getAttribute('id')}"]`).textContent();

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { BASE_URL, ROOT, launch, openPage, waitForResults, outcomeNumbers, eventNumbers } from './browser.mjs';
+import { BASE_URL, ROOT, launch, openPage, waitForResults, outcomeNumbers, eventNumbers, showAllAssumptions } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -27,6 +27,7 @@ test('a view from the picker and a marked event give the command line\'s numbers
   await page.waitForFunction(() => location.hash.includes('view.named=essay-thesis'));
 
   // Mark the settlement as having happened in month 5 (the month field starts at today's month).
+  await showAllAssumptions(page);
   await page.selectOption('#mark-ukraine-settlement', 'happened');
   generation = await waitForResults(page, { after: generation });
   await page.fill('#mark-month-ukraine-settlement', '5');
@@ -50,6 +51,7 @@ test('a view from the picker and a marked event give the command line\'s numbers
   await page.reload();
   await waitForResults(page);
   assert.equal(await page.locator('#view-picker').inputValue(), 'essay-thesis');
+  await showAllAssumptions(page);
   assert.equal(await page.locator('#mark-ukraine-settlement').inputValue(), 'happened');
   assert.deepEqual(await outcomeNumbers(page), numbers);
   assert.deepEqual(problems, []);

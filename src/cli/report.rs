@@ -497,7 +497,9 @@ pub fn json(
         .map(|v| json!({"id": s.views[v].id, "title": s.views[v].title}));
     let object = json!({
         "notice": NOTICE,
-        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash, "start": s.start.map(|d| d.to_string())},
+        "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash, "start": s.start.map(|d| d.to_string()),
+            "opening": {"outcome": s.outcomes[s.opening.outcome].id, "pair": s.pair_key(s.opening.pair),
+                "key_assumptions": s.opening.key_assumptions.iter().map(|&i| &s.assumptions[i].id).collect::<Vec<_>>()}},
         "view": view,
         "calendar_months": calendar,
         "settings": summary.settings,

@@ -68,11 +68,16 @@ pub fn Controls(props: &ControlsProps) -> Html {
     // newcomer's way and out of the DOM until asked for.
     let all_open = use_state(|| key.is_empty());
     let filter = use_state(String::new);
+    let searching = !filter.trim().is_empty();
     let ontoggle = {
         let all_open = all_open.clone();
+        // A search opens the list by itself; only the user's own toggles are remembered, so that
+        // clearing the search gives back the list as the user left it.
         Callback::from(move |event: Event| {
-            let details: web_sys::HtmlDetailsElement = event.target_unchecked_into();
-            all_open.set(details.open());
+            if !searching {
+                let details: web_sys::HtmlDetailsElement = event.target_unchecked_into();
+                all_open.set(details.open());
+            }
         })
     };
     let onfilter = {
@@ -86,7 +91,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let matches = |index: usize| words.is_empty() || assumption_matches(scenario, index, &words);
     let shown_in = |group: Group| -> Vec<usize> { in_group(group).into_iter().filter(|&i| matches(i)).collect() };
     let others = scenario.assumptions.len() - key.len();
-    let searching = !words.is_empty();
     let show_all = *all_open || searching;
     let found = (0..scenario.assumptions.len())
         .filter(|&i| !key.contains(&i) && matches(i))
