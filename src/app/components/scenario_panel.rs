@@ -52,6 +52,11 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         })
     };
     let shown_view = props.named_view.map(|v| &scenario.views[v]);
+    let summary_open = use_state(|| false);
+    let ontogglesummary = {
+        let summary_open = summary_open.clone();
+        Callback::from(move |_| summary_open.set(!*summary_open))
+    };
     let titles: Vec<(String, String)> = builtin_ids()
         .map(|id| {
             let title = builtin(id)
@@ -118,7 +123,11 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     }
                 </div>
             }
-            <p class="summary">{ scenario.summary.clone() }</p>
+            // On a phone the summary is cut to three lines until asked for, so that the chart is
+            // near the top of the screen (CSS applies the cut only on narrow screens).
+            <p id="scenario-summary" class={classes!("summary", (!*summary_open).then_some("clamped"))}>{ scenario.summary.clone() }</p>
+            <button type="button" class="summary-toggle" aria-controls="scenario-summary" aria-expanded={summary_open.to_string()}
+                onclick={ontogglesummary}>{ if *summary_open { "Less" } else { "More about this scenario" } }</button>
             <details class="sources">
                 <summary>{ format!("Sources ({}) and how far to trust them", scenario.sources.len()) }</summary>
                 <ul>
