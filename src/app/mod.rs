@@ -17,7 +17,8 @@ use yew::prelude::*;
 
 use crate::state::{Action, State};
 use components::{
-    embed, glossary, headline, shown_bands, shown_outcomes, Controls, Header, HeadlineProps, Results, ScenarioPanel,
+    embed, glossary, header, headline, shown_bands, shown_outcomes, Controls, ControlsCallbacks, HeaderCallbacks,
+    HeadlineProps, Results, ScenarioCallbacks, ScenarioPanel,
 };
 
 impl Reducible for State {
@@ -147,9 +148,27 @@ pub fn App() -> Html {
 
     let dispatch = state.dispatcher();
     let scenario = Shared(state.scenario.clone());
-    let on_headline_outcome = {
+    let on_headline_outcome = send(&dispatch, Action::SelectOutcome);
+    let scenario_callbacks = {
         let dispatch = dispatch.clone();
-        Callback::from(move |index| dispatch.dispatch(Action::SelectOutcome(index)))
+        use_memo((), move |_| ScenarioCallbacks {
+            on_scenario: send(&dispatch, Action::SelectScenario),
+            on_view: send(&dispatch, Action::ApplyView),
+            on_file: send(&dispatch, |(scenario, text)| Action::UseScenario(scenario, text)),
+        })
+    };
+    let controls_callbacks = {
+        let dispatch = dispatch.clone();
+        use_memo((), move |_| ControlsCallbacks {
+            on_value: send(&dispatch, |(index, value)| Action::SetValue(index, value)),
+            on_reset: send(&dispatch, Action::ResetValue),
+            on_reset_all: send(&dispatch, |()| Action::ResetAll),
+            on_mark: send(&dispatch, |(event, observed)| Action::MarkEvent(event, observed)),
+            on_seed: send(&dispatch, Action::SetSeed),
+            on_reroll: send(&dispatch, |()| Action::RerollSeed),
+            on_runs: send(&dispatch, Action::SetRuns),
+            on_horizon: send(&dispatch, Action::SetHorizon),
+        })
     };
     let pair = state.view.pair;
     let bands = shown_bands(&state);
@@ -162,7 +181,12 @@ pub fn App() -> Html {
                 <a href="#results" onclick={skip_to("results")}>{ "Skip to results" }</a>
                 <a href="#assumptions" onclick={skip_to("assumptions")}>{ "Skip to assumptions" }</a>
             </nav>
-            <Header state={state.clone()} />
+            { header(&state, &HeaderCallbacks {
+                on_retry: send(&dispatch, |()| Action::RetryWorker),
+                on_restore: send(&dispatch, Action::AcceptRestore),
+                on_start_fresh: send(&dispatch, |()| Action::DeclineRestore),
+                on_dismiss_notices: send(&dispatch, |()| Action::DismissNotices),
+            }) }
             <main class="layout">
                 { headline(HeadlineProps {
                     scenario: &scenario,
@@ -175,7 +199,7 @@ pub fn App() -> Html {
                 }) }
                 <ScenarioPanel scenario={scenario.clone()} carried={state.carried.is_some()}
                     named_view={state.view.named} changed_since_view={changed_since_view(&state)}
-                    dispatch={dispatch.clone()} />
+                    callbacks={(*scenario_callbacks).clone()} />
                 <Results state={state.clone()} link={browser::share_url(state.held_link.as_deref().unwrap_or(&link))}
                     embed_url={browser::share_url(&state.link_as(true))} />
                 <aside class="inputs" aria-label="Assumptions and settings">
@@ -183,13 +207,20 @@ pub fn App() -> Html {
                         scenario={scenario.clone()}
                         values={Rc::new(state.values.clone())}
                         settings={state.settings}
-                        dispatch={dispatch.clone()}
+                        callbacks={(*controls_callbacks).clone()}
                     />
                     { glossary() }
                 </aside>
             </main>
         </>
     }
+}
+
+/// A typed callback that sends the action `to` makes of its value: what children get instead of
+/// the whole dispatch.
+pub(crate) fn send<T: 'static>(dispatch: &Dispatch, to: impl Fn(T) -> Action + 'static) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |value| dispatch.dispatch(to(value)))
 }
 
 /// A skip link's action: focus the target and bring its top into view, without touching the

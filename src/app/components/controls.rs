@@ -10,19 +10,36 @@ use super::glossary::term_help;
 use super::slider::AssumptionSlider;
 use super::synced_select::use_synced_select;
 use super::text::message;
-use super::value_input::on_value;
-use crate::app::{Dispatch, Shared};
+use super::value_input::parsed;
+use crate::app::Shared;
 use crate::engine::Settings;
 use crate::link::read_seed;
-use crate::scenario::{Group, Scenario, MAX_HORIZON};
-use crate::state::{Action, RUN_CHOICES};
+use crate::scenario::{Group, Observation, Scenario, MAX_HORIZON};
+use crate::state::RUN_CHOICES;
+
+/// What the assumption and run-setting controls ask for. The page makes these once, so that
+/// they compare equal from one render to the next and unchanged sliders are not re-rendered.
+#[derive(Clone, PartialEq)]
+pub struct ControlsCallbacks {
+    /// (assumption index, new value)
+    pub on_value: Callback<(usize, f64)>,
+    /// Reset one assumption to its default.
+    pub on_reset: Callback<usize>,
+    pub on_reset_all: Callback<()>,
+    /// (event index, what is known about it)
+    pub on_mark: Callback<(usize, Option<Observation>)>,
+    pub on_seed: Callback<u64>,
+    pub on_reroll: Callback<()>,
+    pub on_runs: Callback<usize>,
+    pub on_horizon: Callback<usize>,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub scenario: Shared<Scenario>,
     pub values: Rc<Vec<f64>>,
     pub settings: Settings,
-    pub dispatch: Dispatch,
+    pub callbacks: ControlsCallbacks,
 }
 
 #[component]
@@ -34,14 +51,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .zip(props.values.iter())
         .filter(|(a, v)| **v != a.default)
         .count();
-    let onresetall = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::ResetAll))
-    };
+    let onresetall = props.callbacks.on_reset_all.reform(|_: MouseEvent| ());
     let slider = |index: usize| {
         html! {
             <AssumptionSlider key={index} scenario={props.scenario.clone()} {index}
-                value={props.values[index]} dispatch={props.dispatch.clone()} />
+                value={props.values[index]} on_value={props.callbacks.on_value.clone()}
+                on_reset={props.callbacks.on_reset.clone()} />
         }
     };
     // A new mark starts at today's month when the scenario states its start (else month 1).
@@ -53,10 +68,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let scenario = scenario.clone();
         Callback::from(move |month: u32| scenario.month_label(month as usize))
     };
-    let mark = |event: usize| {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |observed| dispatch.dispatch(Action::MarkEvent(event, observed)))
-    };
+    let mark = |event: usize| props.callbacks.on_mark.reform(move |observed| (event, observed));
     let key = &scenario.opening.key_assumptions;
     // Shown in the full list only when not already among the key assumptions above it.
     let in_group = |group: Group| -> Vec<usize> {
@@ -115,12 +127,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     ) }</p>
                     for index in key.iter().copied() {
                         <AssumptionSlider key={index} scenario={props.scenario.clone()} {index}
-                            value={props.values[index]} dispatch={props.dispatch.clone()}
+                            value={props.values[index]} on_value={props.callbacks.on_value.clone()}
+                            on_reset={props.callbacks.on_reset.clone()}
                             context={event_of(scenario, index).map(|e| AttrValue::from(format!("Event: {}", e.label)))} />
                     }
                 </div>
             }
-            <RunSettings settings={props.settings} dispatch={props.dispatch.clone()} />
+            <RunSettings settings={props.settings} callbacks={props.callbacks.clone()} />
             <div class="assumption-filter">
                 <label for="assumption-filter">{ "Find an assumption" }</label>
                 <input id="assumption-filter" type="search" value={(*filter).clone()} oninput={onfilter}
@@ -220,7 +233,7 @@ fn event_assumptions(event: &crate::scenario::EventSpec) -> Vec<usize> {
 #[derive(Properties, PartialEq)]
 struct RunSettingsProps {
     settings: Settings,
-    dispatch: Dispatch,
+    callbacks: ControlsCallbacks,
 }
 
 /// Seed (with re-roll), number of runs and horizon: not assumptions, but part of the link.
@@ -236,7 +249,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
         use_effect_with(settings.seed, move |_| seed_problem.set(None));
     }
     let onseed = {
-        let dispatch = props.dispatch.clone();
+        let on_seed = props.callbacks.on_seed.clone();
         let seed_problem = seed_problem.clone();
         let current = settings.seed;
         Callback::from(move |event: Event| {
@@ -244,7 +257,7 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
             match read_seed(input.value().trim()) {
                 Ok(seed) => {
                     seed_problem.set(None);
-                    dispatch.dispatch(Action::SetSeed(seed));
+                    on_seed.emit(seed);
                 }
                 Err(message) => {
                     seed_problem.set(Some(format!("{message}; the seed stays {current}.")));
@@ -253,12 +266,9 @@ fn RunSettings(props: &RunSettingsProps) -> Html {
             }
         })
     };
-    let onreroll = {
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::RerollSeed))
-    };
-    let onruns = on_value::<Event, HtmlSelectElement, usize>(&props.dispatch, Action::SetRuns);
-    let onhorizon = on_value::<InputEvent, HtmlInputElement, usize>(&props.dispatch, Action::SetHorizon);
+    let onreroll = props.callbacks.on_reroll.reform(|_: MouseEvent| ());
+    let onruns = parsed::<Event, HtmlSelectElement, usize>(props.callbacks.on_runs.clone());
+    let onhorizon = parsed::<InputEvent, HtmlInputElement, usize>(props.callbacks.on_horizon.clone());
     let runs_picker = use_synced_select(settings.runs.to_string());
     let mut choices: Vec<usize> = RUN_CHOICES.to_vec();
     if !choices.contains(&settings.runs) {

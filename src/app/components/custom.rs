@@ -9,23 +9,23 @@ use yew::prelude::*;
 
 use super::text::message;
 use crate::app::browser::download;
-use crate::app::{Dispatch, Shared};
+use crate::app::Shared;
 use crate::engine::Settings;
 use crate::scenario::{
     file_too_large, parse_scenario, scenario_text, scenario_to_toml, Scenario, ScenarioError, MAX_FILE_BYTES,
 };
-use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct LoaderProps {
-    pub dispatch: Dispatch,
+    /// Use this valid scenario and its file text.
+    pub on_file: Callback<(Rc<Scenario>, Rc<String>)>,
 }
 
 /// Validates `text` and either uses it or returns its problems.
-fn try_load(name: &str, text: String, dispatch: &Dispatch) -> Vec<ScenarioError> {
+fn try_load(name: &str, text: String, on_file: &Callback<(Rc<Scenario>, Rc<String>)>) -> Vec<ScenarioError> {
     match parse_scenario(name, &text) {
         Ok(scenario) => {
-            dispatch.dispatch(Action::UseScenario(Rc::new(scenario), Rc::new(text)));
+            on_file.emit((Rc::new(scenario), Rc::new(text)));
             Vec::new()
         }
         Err(errors) => errors.0,
@@ -41,7 +41,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
 
     let onfile = {
         let errors = errors.clone();
-        let dispatch = props.dispatch.clone();
+        let on_file = props.on_file.clone();
         let reader = reader.clone();
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
@@ -54,14 +54,14 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
                 return;
             }
             let errors = errors.clone();
-            let dispatch = dispatch.clone();
+            let on_file = on_file.clone();
             let file = gloo::file::File::from(file);
             // Read as bytes, then the same UTF-8 rule as the command line (no replaced bytes).
             *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(
                 &file,
                 move |result| match result {
                     Ok(bytes) => match scenario_text(&name, bytes) {
-                        Ok(text) => errors.set(try_load(&name, text, &dispatch)),
+                        Ok(text) => errors.set(try_load(&name, text, &on_file)),
                         Err(problems) => errors.set(problems.0),
                     },
                     Err(_) => errors.set(vec![ScenarioError {
@@ -77,7 +77,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
     };
     let onpaste = {
         let errors = errors.clone();
-        let dispatch = props.dispatch.clone();
+        let on_file = props.on_file.clone();
         let pasted = pasted.clone();
         Callback::from(move |_| {
             let Some(area) = pasted.cast::<HtmlTextAreaElement>() else {
@@ -88,7 +88,7 @@ pub fn ScenarioLoader(props: &LoaderProps) -> Html {
                 errors.set(vec![file_too_large("pasted text", text.len() as u64)]);
                 return;
             }
-            let problems = try_load("pasted text", text, &dispatch);
+            let problems = try_load("pasted text", text, &on_file);
             if problems.is_empty() {
                 area.set_value("");
             }

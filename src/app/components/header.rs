@@ -6,21 +6,25 @@ use yew::prelude::*;
 
 use super::text::message;
 use crate::sessions::describe_saved;
-use crate::state::{Action, State};
+use crate::state::State;
 
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    pub state: UseReducerHandle<State>,
+/// What the header's buttons ask for.
+pub struct HeaderCallbacks {
+    /// Start the worker again after a failure.
+    pub on_retry: Callback<()>,
+    /// Restore the saved session with this index in the offer (0: the newest).
+    pub on_restore: Callback<usize>,
+    /// Decline the offer to restore.
+    pub on_start_fresh: Callback<()>,
+    pub on_dismiss_notices: Callback<()>,
 }
 
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let state = &props.state;
-    let dispatch = state.dispatcher();
-    let on = |action: Action| {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
-    };
+/// A plain function rather than a component: the header shows parts of the whole state (which
+/// changes on every action anyway), and each component type costs the bundle its own copy of
+/// Yew's machinery.
+pub fn header(state: &State, callbacks: &HeaderCallbacks) -> Html {
+    let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
+    let restore = |index: usize| callbacks.on_restore.reform(move |_: MouseEvent| index);
     html! {
         <header class="page-header">
             <h1>{ "Great-power alignment: a scenario simulator" }</h1>
@@ -42,15 +46,15 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <div class="message failure" role="alert">
                     <p><strong>{ "The simulation did not finish: " }</strong>{ message(reason) }
                         { ". The sliders still work; the numbers shown are from the last finished run." }</p>
-                    <button type="button" onclick={on(Action::RetryWorker)}>{ "Retry" }</button>
+                    <button type="button" onclick={click(&callbacks.on_retry)}>{ "Retry" }</button>
                 </div>
             }
             if let Some(last) = state.restore_offer.first() {
                 <div class="message restore" role="region" aria-label="Restore last session">
                     <p>{ format!("You have a saved session from your last visit ({}). Restore it?", describe_saved(last)) }</p>
-                    <button type="button" onclick={on(Action::AcceptRestore(0))}>{ "Restore last session" }</button>
+                    <button type="button" onclick={restore(0)}>{ "Restore last session" }</button>
                     { " " }
-                    <button type="button" onclick={on(Action::DeclineRestore)}>{ "Start fresh" }</button>
+                    <button type="button" onclick={click(&callbacks.on_start_fresh)}>{ "Start fresh" }</button>
                     if state.restore_offer.len() > 1 {
                         <details class="earlier-sessions">
                             <summary>{ format!("Earlier sessions ({})", state.restore_offer.len() - 1) }</summary>
@@ -58,7 +62,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                                 for (index, link) in state.restore_offer.iter().enumerate().skip(1) {
                                     <li>
                                         { describe_saved(link) }{ " " }
-                                        <button type="button" onclick={on(Action::AcceptRestore(index))}
+                                        <button type="button" onclick={restore(index)}
                                             aria-label={format!("Restore the session: {}", describe_saved(link))}>{ "Restore" }</button>
                                     </li>
                                 }
@@ -79,7 +83,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                     if state.held_link.is_some() {
                         <p class="held-link">{ "The address bar still holds the link as it was opened, with the parts above, so a reload or a copied address loses nothing. It is not saved as your session. When you change anything, it is replaced by this page's own link." }</p>
                     }
-                    <button type="button" onclick={on(Action::DismissNotices)}>{ "Dismiss" }</button>
+                    <button type="button" onclick={click(&callbacks.on_dismiss_notices)}>{ "Dismiss" }</button>
                 </div>
             }
         </header>

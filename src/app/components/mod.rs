@@ -24,11 +24,11 @@ mod synced_select;
 mod text;
 mod value_input;
 
-pub use controls::Controls;
+pub use controls::{Controls, ControlsCallbacks};
 pub use embed::embed;
 pub use glossary::glossary;
-pub use header::Header;
+pub use header::{header, HeaderCallbacks};
 pub use headline::{headline, HeadlineProps};
 pub use results::Results;
 pub use results::{shown_bands, shown_outcomes};
-pub use scenario_panel::ScenarioPanel;
+pub use scenario_panel::{ScenarioCallbacks, ScenarioPanel};

@@ -1,16 +1,17 @@
 //! Picking a scenario, and what it is based on: its summary and its sources with their
 //! reliability.
 
+use std::rc::Rc;
+
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::custom::ScenarioLoader;
 use super::glossary::term_help;
 use super::synced_select::use_synced_select;
-use super::value_input::on_value;
-use crate::app::{Dispatch, Shared};
+use super::value_input::parsed;
+use crate::app::Shared;
 use crate::scenario::{builtin, builtin_ids, Scenario};
-use crate::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPanelProps {
@@ -21,7 +22,18 @@ pub struct ScenarioPanelProps {
     /// were changed since.
     pub named_view: Option<usize>,
     pub changed_since_view: usize,
-    pub dispatch: Dispatch,
+    pub callbacks: ScenarioCallbacks,
+}
+
+/// What the scenario panel asks for; made once by the page (see `ControlsCallbacks`).
+#[derive(Clone, PartialEq)]
+pub struct ScenarioCallbacks {
+    /// Open the built-in scenario with this id.
+    pub on_scenario: Callback<String>,
+    /// Start from the named view with this index, or from the defaults (`None`).
+    pub on_view: Callback<Option<usize>>,
+    /// Use a scenario file the user loaded (the scenario and its text).
+    pub on_file: Callback<(Rc<Scenario>, Rc<String>)>,
 }
 
 /// The view picker's value for "the scenario's defaults".
@@ -30,7 +42,7 @@ const DEFAULTS: &str = "defaults";
 #[component]
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let scenario = &props.scenario;
-    let onchange = on_value::<Event, HtmlSelectElement, String>(&props.dispatch, Action::SelectScenario);
+    let onchange = parsed::<Event, HtmlSelectElement, String>(props.callbacks.on_scenario.clone());
     let picker = use_synced_select(if props.carried {
         String::new()
     } else {
@@ -42,13 +54,10 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             .map_or(DEFAULTS.to_string(), |v| scenario.views[v].id.clone()),
     );
     let onview = {
-        let dispatch = props.dispatch.clone();
         let scenario = scenario.clone();
-        Callback::from(move |event: Event| {
+        props.callbacks.on_view.reform(move |event: Event| {
             let select: HtmlSelectElement = event.target_unchecked_into();
-            dispatch.dispatch(Action::ApplyView(
-                scenario.views.iter().position(|v| v.id == select.value()),
-            ));
+            scenario.views.iter().position(|v| v.id == select.value())
         })
     };
     let shown_view = props.named_view.map(|v| &scenario.views[v]);
@@ -141,7 +150,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     }
                 </ul>
             </details>
-            <ScenarioLoader dispatch={props.dispatch.clone()} />
+            <ScenarioLoader on_file={props.callbacks.on_file.clone()} />
         </section>
     }
 }

@@ -5,10 +5,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::glossary::term_help;
-use super::value_input::on_value;
-use crate::app::{Dispatch, Shared};
+use super::value_input::parsed;
+use crate::app::Shared;
 use crate::scenario::{Scenario, SourceKind};
-use crate::state::Action;
 use crate::view::format;
 use crate::view::glossary::term_of_assumption;
 
@@ -17,7 +16,10 @@ pub struct SliderProps {
     pub scenario: Shared<Scenario>,
     pub index: usize,
     pub value: f64,
-    pub dispatch: Dispatch,
+    /// (assumption index, new value)
+    pub on_value: Callback<(usize, f64)>,
+    /// Reset the assumption with this index.
+    pub on_reset: Callback<usize>,
     /// What the assumption belongs to, when shown away from it (an event's name in the key list).
     #[prop_or_default]
     pub context: Option<AttrValue>,
@@ -34,12 +36,10 @@ pub fn AssumptionSlider(props: &SliderProps) -> Html {
     let id = input_id(&assumption.id);
     let at_default = props.value == assumption.default;
     let index = props.index;
-    let oninput =
-        on_value::<InputEvent, HtmlInputElement, f64>(&props.dispatch, move |value| Action::SetValue(index, value));
+    let oninput = parsed::<InputEvent, HtmlInputElement, f64>(props.on_value.reform(move |value| (index, value)));
     let onreset = {
-        let dispatch = props.dispatch.clone();
         let index = props.index;
-        Callback::from(move |_| dispatch.dispatch(Action::ResetValue(index)))
+        props.on_reset.reform(move |_: MouseEvent| index)
     };
     // The rationale and its quotes are only put in the page when opened: ~90 sliders stay light.
     let open = use_state(|| false);

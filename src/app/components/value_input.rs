@@ -1,5 +1,6 @@
-//! The one way the page reads a form control: parse its value and dispatch the action built
-//! from it; a value that does not parse (an emptied number field, say) changes nothing.
+//! The one way the page reads a form control: parse its value and pass it on (to a typed
+//! callback, or as the action built from it); a value that does not parse (an emptied number
+//! field, say) changes nothing.
 
 use std::str::FromStr;
 
@@ -8,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew::TargetCast;
 
-use crate::app::Dispatch;
+use crate::app::{send, Dispatch};
 use crate::state::Action;
 
 /// A control with a text value.
@@ -34,13 +35,23 @@ pub fn on_value<E, El, T>(dispatch: &Dispatch, action: impl Fn(T) -> Action + 's
 where
     E: TargetCast + 'static,
     El: ValueElement,
-    T: FromStr,
+    T: FromStr + 'static,
 {
-    let dispatch = dispatch.clone();
+    parsed::<E, El, T>(send(dispatch, action))
+}
+
+/// A callback for events of type `E` on an element `El` that passes its value, parsed as `T`,
+/// to `target`.
+pub fn parsed<E, El, T>(target: Callback<T>) -> Callback<E>
+where
+    E: TargetCast + 'static,
+    El: ValueElement,
+    T: FromStr + 'static,
+{
     Callback::from(move |event: E| {
         let element: El = event.target_unchecked_into();
         if let Ok(value) = element.current_value().trim().parse::<T>() {
-            dispatch.dispatch(action(value));
+            target.emit(value);
         }
     })
 }
