@@ -4,33 +4,33 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::value_input::on_value;
-use crate::app::{Dispatch, Shared};
+use super::value_input::parsed;
 use crate::engine::PairBands;
 use crate::scenario::Scenario;
-use crate::state::Action;
 use crate::view::format;
 use crate::view::network::{circle_layout, edge_style};
 
-#[derive(Properties, PartialEq)]
-pub struct NetworkProps {
-    pub scenario: Shared<Scenario>,
-    pub bands: Shared<Vec<PairBands>>,
+/// What the network shows, and where the month slider's value goes.
+pub struct NetworkProps<'a> {
+    pub scenario: &'a Scenario,
+    pub bands: &'a [PairBands],
     pub month: usize,
     pub horizon: usize,
-    pub dispatch: Dispatch,
+    pub on_month: Callback<usize>,
 }
 
 const SIZE: f64 = 320.0;
 
-#[component]
-pub fn Network(props: &NetworkProps) -> Html {
-    let scenario = &props.scenario;
+/// A plain function, not a component: it is drawn from the finished results, which change
+/// whenever it would re-render, and each component type costs the bundle its own copy of Yew's
+/// machinery.
+pub fn network(props: NetworkProps) -> Html {
+    let scenario = props.scenario;
     let months_available = props.bands.first().map_or(0, |b| b.quantiles.len());
     let month = props.month.min(months_available.saturating_sub(1));
     let positions = circle_layout(scenario.actors.len(), SIZE / 2.0, SIZE / 2.0, SIZE / 2.0 - 44.0);
     let median = |pair: usize| props.bands[pair].quantiles[month][2];
-    let onmonth = on_value::<InputEvent, HtmlInputElement, usize>(&props.dispatch, Action::SetMonth);
+    let onmonth = parsed::<InputEvent, HtmlInputElement, usize>(props.on_month.clone());
     let mut ranked: Vec<usize> = (0..scenario.pairs.len()).collect();
     ranked.sort_by(|&a, &b| median(b).total_cmp(&median(a)));
     let description = format!(

@@ -12,14 +12,14 @@ use super::compare::Compare;
 use super::events::Events;
 use super::exports::Exports;
 use super::fan_chart::FanChart;
-use super::network::Network;
+use super::network::{network, NetworkProps};
 use super::outcomes::Outcomes;
 use super::sensitivity::Sensitivity;
 use super::share::Share;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
 use crate::app::runner::pool_size;
-use crate::app::Shared;
+use crate::app::{send, Shared};
 use crate::engine::{PairBands, Proportion};
 use crate::state::{Action, AnalysisAction, State};
 
@@ -144,7 +144,8 @@ pub fn Results(props: &ResultsProps) -> Html {
             }
             if let Some(bands) = &bands {
                 <div id="network-chart">
-                    <Network scenario={scenario.clone()} bands={bands.clone()} month={state.view.month} {horizon} dispatch={dispatch.clone()} />
+                    { network(NetworkProps { scenario: &scenario, bands, month: state.view.month, horizon,
+                        on_month: send(&dispatch, Action::SetMonth) }) }
                 </div>
                 <ChartImages target="network-chart" what={format!("network at month {}", state.view.month)}
                     file={format!("{}-network-{}", scenario.id, state.view.month)} scenario_title={title.clone()} link={props.link.clone()} />
