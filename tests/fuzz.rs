@@ -19,7 +19,7 @@ use alignment_sim::link::{
     ParsedLink, MAX_LINK_CHARS,
 };
 use alignment_sim::scenario::{
-    builtin, builtin_ids, parse_scenario, Scenario, ScenarioErrors, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS,
+    builtin, builtin_ids, parse_scenario, Observation, Scenario, ScenarioErrors, MAX_FILE_BYTES, MAX_HORIZON, MAX_RUNS,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -269,14 +269,21 @@ fn check_link(link: &str, scenarios: &[Scenario]) {
     }
 }
 
-/// Every non-empty `&` part is either used or noted.
+/// Every non-empty part is either used or noted; without escapes, exactly once each.
 fn check_parsed(link: &str, parsed: &ParsedLink) {
     let fragment = fragment_of(link.trim());
     if fragment.len() > MAX_LINK_CHARS {
-        assert!(!parsed.notes.is_empty(), "an over-long link was dropped silently");
+        // Not read at all: one note saying so, nothing else.
+        assert_eq!(parsed.notes.len(), 1, "{:?}", parsed.notes);
+        assert_eq!(parsed.notes[0].key, "");
+        assert_eq!(
+            (parsed.version, parsed.scenario.as_ref(), parsed.assumptions.len()),
+            (None, None, 0)
+        );
         return;
     }
-    let parts = fragment.split('&').filter(|p| !p.is_empty()).count();
+    let all_parts: Vec<&str> = fragment.split(['&', '#']).filter(|p| !p.is_empty()).collect();
+    let parts = all_parts.len();
     let used = [
         parsed.scenario.is_some(),
         parsed.scenario_hash.is_some(),
@@ -291,7 +298,8 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
     .count()
         + parsed.version.is_some() as usize
         + parsed.assumptions.len()
-        + parsed.view.len();
+        + parsed.view.len()
+        + parsed.observations.len();
     assert!(
         used + parsed.notes.len() >= parts,
         "{parts} parts but only {used} used and {} noted: {link:?} → {parsed:?}",
@@ -299,6 +307,32 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
     );
     for n in &parsed.notes {
         assert!(!n.message.trim().is_empty(), "a note without a message: {n:?}");
+    }
+    // Without escapes every part is either used (the version once, the other parts once each)
+    // or noted once; besides, a version that is not 1 gets a note, a missing one gets a note when
+    // there are other parts, and a second `#` gets one. Written out from the link format of
+    // README §3, not from the reader.
+    if !fragment.contains(['%', '+']) {
+        fn key<'a>(part: &&'a str) -> &'a str {
+            part.split_once('=').map_or(*part, |(k, _)| k)
+        }
+        let mut seen = std::collections::HashSet::new();
+        let unique: Vec<&str> = all_parts.iter().copied().filter(|p| seen.insert(key(p))).collect();
+        let duplicates = parts - unique.len();
+        let version_part = unique.iter().find(|p| key(p) == "v");
+        let version_note = match version_part {
+            Some(p) => p.split_once('=').map_or("", |(_, v)| v).parse::<u32>() != Ok(1),
+            None => parts > 0,
+        };
+        // The version counts as used without a part of its own when the link has none.
+        let unused = unique.len() + (version_part.is_none() && parsed.version.is_some()) as usize - used;
+        let expected = duplicates + unused + version_note as usize + fragment.contains('#') as usize;
+        assert_eq!(
+            parsed.notes.len(),
+            expected,
+            "{duplicates} repeated, {unused} unused parts, version note {version_note}: {link:?} → {parsed:?}"
+        );
+        assert_eq!(parsed.version.is_some(), parts > 0, "{link:?}");
     }
     // Settings are read as numbers: the first plain `seed=`, `runs=`, `h=` part (no escapes, no
     // second `#`) gives exactly its number when it is one in range, and nothing otherwise.
@@ -329,10 +363,10 @@ fn check_parsed(link: &str, parsed: &ParsedLink) {
 }
 
 /// Whether `v` is a value the link may set for an assumption of this range: finite and inside the
-/// range (the scenario format allows 1e-12 of rounding at either end). Written out here rather
-/// than calling the code under test.
+/// range, ends included and compared exactly (README §5: no tolerance; a hair past an end is
+/// refused). Written out here rather than calling the code under test.
 fn inside(range: (f64, f64), v: f64) -> bool {
-    v.is_finite() && range.0 - 1e-12 <= v && v <= range.1 + 1e-12
+    v.is_finite() && range.0 <= v && v <= range.1
 }
 
 /// Every assumption and setting the link carries is applied exactly, or there is exactly one note
@@ -360,12 +394,26 @@ fn check_resolved(parsed: &ParsedLink, s: &Scenario) {
     for (a, v) in s.assumptions.iter().zip(&resolved.values) {
         assert!(inside(a.range, *v), "`{}` = {v} outside its range", a.id);
     }
-    // A seed, runs or horizon that is not usable was left out (with a note) when parsing.
-    let defaults = s.default_settings();
-    let seed = parsed.seed.unwrap_or(defaults.seed);
-    let runs = parsed.runs.unwrap_or(defaults.runs);
-    let horizon = parsed.horizon.unwrap_or(defaults.horizon);
+    // A seed, runs or horizon that is not usable was left out (with a note) when parsing; the
+    // scenario file's own `seed`, `runs` and `horizon` fill in.
+    let seed = parsed.seed.unwrap_or(s.seed);
+    let runs = parsed.runs.unwrap_or(s.runs);
+    let horizon = parsed.horizon.unwrap_or(s.horizon);
     assert_eq!(resolved.settings, Settings { seed, runs, horizon }, "{parsed:?}");
+    // Marked events: the event by a scan of the scenario's list, the first mark of each event, a
+    // month 1 … 240 (surrounding spaces allowed); anything else has one note.
+    let mut marked: Vec<(usize, Observation)> = Vec::new();
+    for (word, id, text) in &parsed.observations {
+        let event = s.events.iter().position(|e| e.id == *id);
+        let month = text.trim().parse::<u32>().ok().filter(|m| (1..=240).contains(m));
+        match (event, month) {
+            (Some(e), _) if marked.iter().any(|(m, _)| *m == e) => ignored += 1,
+            (Some(e), Some(m)) if word == "happened" => marked.push((e, Observation::HappenedIn(m))),
+            (Some(e), Some(m)) if word == "notby" => marked.push((e, Observation::NotBy(m))),
+            _ => ignored += 1,
+        }
+    }
+    assert_eq!(resolved.observations, marked, "{parsed:?}");
     if parsed.scenario_hash.as_ref().is_some_and(|h| *h != s.content_hash) {
         ignored += 1;
     }
@@ -486,7 +534,7 @@ proptest! {
 
     #[test]
     fn link_like_text_never_panics_the_link_reader(
-        text in "(#|https://x/#)?((v|s|sh|seed|runs|h|view\\.pair|model\\.balance|pair\\.RUS-CHN\\.initial|event\\.[a-z-]{1,12}\\.probability|%[0-9A-Fa-f]{0,2}|[a-z.%+]{0,6})(=[-+0-9.eEa-z%&#]{0,12})?&){0,12}"
+        text in "(#|https://x/#)?((v|s|sh|seed|runs|h|view\\.pair|model\\.balance|pair\\.RUS-CHN\\.initial|event\\.[a-z-]{1,12}\\.probability|(happened|notby)\\.(defection-fallout|brussels-line-reaffirmed|[a-z-]{0,8})|%[0-9A-Fa-f]{0,2}|[a-z.%+]{0,6})(=[-+0-9.eEa-z%&#]{0,12})?&){0,12}"
     ) {
         check_link(&text, &scenarios());
     }
