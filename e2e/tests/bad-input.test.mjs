@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults, outcomeNumbers } from './browser.mjs';
+import { BASE_URL, ARTIFACTS, ROOT, launch, openPage, waitForResults, outcomeNumbers, assertPageEqualsCli } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -68,6 +68,8 @@ test('debug.panic=1 in a link does not crash the page', async () => {
   assert.equal(await page.locator('.panic-banner').count(), 0);
   assert.ok((await notices(page)).some((n) => n.includes('debug.panic')));
   assert.equal(await page.locator('#seed').inputValue(), '4');
+  // An unknown key changes nothing: the command line's numbers for the same link.
+  await assertPageEqualsCli(page, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=4&debug.panic=1`);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -125,6 +127,9 @@ test('a bad or newer link neither replaces the saved session nor leaves the addr
   await bare.waitForFunction(() => document.querySelector('#scenario-picker').value === 'us-russia-rapprochement');
   assert.equal(await bare.locator('#seed').inputValue(), '21');
   await bare.waitForFunction((saved) => location.hash.slice(1) === saved, saved);
+  // …with the numbers the command line gives for that session's link.
+  await waitForResults(bare);
+  await assertPageEqualsCli(bare, `${BASE_URL}#${saved}`);
   await context.close();
 });
 

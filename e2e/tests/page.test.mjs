@@ -35,14 +35,23 @@ for (const id of SCENARIOS) {
     assert.deepEqual(keyShown, cli.scenario.opening.key_assumptions.map((a) => `a-${a.replaceAll('.', '_')}`));
     assert.equal(await page.locator('.assumption input[type=range]').count(), keyShown.length, 'only the key sliders on load');
     await showAllAssumptions(page);
-    // Then every assumption has exactly one slider, labelled, speaking its value.
-    const sliders = page.locator('.assumption input[type=range]');
-    const count = await sliders.count();
-    assert.equal(count, cli.assumptions.length);
-    for (const slider of (await sliders.all()).slice(0, 10)) {
-      assert.ok((await slider.getAttribute('aria-valuetext'))?.length > 0);
-      const label = await page.locator(`label[for="${await slider.getAttribute('id')}"]`).textContent();
-      assert.ok(label.length > 3);
+    // Then one slider per assumption of the command line's report, each at the value the command line
+    // used, labelled, and speaking its value as the scenario's default.
+    const sliders = await page.$$eval('.assumption input[type=range]', (inputs) => inputs.map((input) => ({
+      id: input.id,
+      value: Number(input.value),
+      spoken: input.getAttribute('aria-valuetext'),
+      label: document.querySelector(`label[for="${input.id}"]`)?.textContent.trim() ?? '',
+    })));
+    const byId = Object.fromEntries(sliders.map((s) => [s.id, s]));
+    assert.equal(sliders.length, cli.assumptions.length, 'one slider per assumption');
+    for (const a of cli.assumptions) {
+      const slider = byId[`a-${a.id.replaceAll('.', '_')}`];
+      assert.ok(slider, `a slider for ${a.id}`);
+      assert.equal(slider.value, a.value, `${a.id}: the slider holds the value the command line used`);
+      assert.equal(a.value, a.default, `${a.id}: a plain link runs the defaults`);
+      assert.ok(slider.spoken.endsWith(", the scenario's default"), `${a.id} speaks “${slider.spoken}”`);
+      assert.notEqual(slider.label, '', `${a.id} has a label`);
     }
     await page.screenshot({ path: path.join(ARTIFACTS, `${id}.png`), fullPage: false });
     await page.locator('.results').screenshot({ path: path.join(ARTIFACTS, `${id}-results.png`) });

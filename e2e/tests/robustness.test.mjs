@@ -50,6 +50,9 @@ test('an uploaded scenario runs, travels in the link, and the link reproduces it
   await waitForResults(fresh.page);
   assert.match(await fresh.page.locator('.scenario-panel').textContent(), /My uploaded variant/);
   assert.deepEqual(await outcomeNumbers(fresh.page), numbers);
+  // Every number shown (events, blocs, data table, frustration too) is the command line's for the
+  // same carried file.
+  await assertPageEqualsCli(fresh.page, link);
   assert.deepEqual(fresh.problems, []);
   await fresh.context.close();
   assert.deepEqual(cliOutcomes(link), numbers, 'the command line reads the carried scenario too');
@@ -130,6 +133,9 @@ test('download the state as a scenario file; loading it again gives the same num
   await other.page.locator('#scenario-file').setInputFiles(file);
   await waitForResults(other.page, { after: generation });
   assert.deepEqual(await outcomeNumbers(other.page), numbers);
+  // The loaded file travels in the link; the command line reads that link to the same numbers.
+  await other.page.waitForFunction(() => location.hash.includes('&c='));
+  await assertPageEqualsCli(other.page, other.page.url());
   await other.context.close();
   assert.deepEqual(problems, []);
   await context.close();
@@ -148,6 +154,11 @@ test('limits each have their own message: file size, link length, horizon, runs'
   const long = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&x=${'a'.repeat(70000)}`);
   await waitForResults(long.page);
   assert.match(await long.page.locator('.link-notices').textContent(), /not read/);
+  // Nothing of it was read: the first built-in scenario at its defaults, the command line's numbers
+  // for that plain link (the command line itself refuses the long link rather than print another
+  // scenario's numbers).
+  assert.equal(await long.page.locator('#scenario-picker').inputValue(), 'us-russia-rapprochement');
+  await assertPageEqualsCli(long.page, `${BASE_URL}#v=1&s=us-russia-rapprochement`);
   await long.context.close();
 
   const limits = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&h=999&runs=1000000`);
@@ -155,6 +166,9 @@ test('limits each have their own message: file size, link length, horizon, runs'
   const text = await limits.page.locator('.link-notices').textContent();
   assert.match(text, /h: 999 is outside 1…240/);
   assert.match(text, /runs: 1000000 is outside 1…100000/);
+  // The scenario's horizon and runs are used instead, as by the command line for the same link.
+  const cli = await assertPageEqualsCli(limits.page, `${BASE_URL}#v=1&s=sino-russian-drift&h=999&runs=1000000`);
+  assert.deepEqual([cli.settings.horizon, cli.settings.runs], [36, 2000]);
   await limits.context.close();
 });
 
