@@ -116,9 +116,17 @@ fn notes_show_at_most_40_characters_and_invisible_ones_by_code() {
     let link = parse_link(&format!("v=1&{forty}=1&{forty}k=1&a%07b=1&x%E2%80%AEy=1"));
     assert_eq!(
         keys(&link),
-        [forty.clone(), format!("{forty}…"), "a<U+0007>b".into(), "x<U+202E>y".into()]
+        [
+            forty.clone(),
+            format!("{forty}…"),
+            "a<U+0007>b".into(),
+            "x<U+202E>y".into()
+        ]
     );
-    assert!(link.notes.iter().all(|n| n.message == "is not something a link can set; ignored"));
+    assert!(link
+        .notes
+        .iter()
+        .all(|n| n.message == "is not something a link can set; ignored"));
 }
 
 #[test]
@@ -136,7 +144,10 @@ fn versions() {
     assert_eq!((empty.version, empty.notes.len()), (None, 0));
     let unversioned = parse_link("s=a");
     assert_eq!(unversioned.version, Some(1));
-    assert_eq!(message(&unversioned.notes, "v"), "the link has no version; read as version 1");
+    assert_eq!(
+        message(&unversioned.notes, "v"),
+        "the link has no version; read as version 1"
+    );
     let current = parse_link("v=1&s=a");
     assert_eq!((current.version, current.notes.len()), (Some(1), 0));
     let newer = parse_link("v=2&s=a");
@@ -151,7 +162,10 @@ fn versions() {
     assert_eq!(message(&zero.notes, "v"), "version 0 does not exist; read as version 1");
     let word = parse_link("v=one&s=a");
     assert_eq!(word.version, Some(1));
-    assert_eq!(message(&word.notes, "v"), "`one` is not a version number; read as version 1");
+    assert_eq!(
+        message(&word.notes, "v"),
+        "`one` is not a version number; read as version 1"
+    );
 }
 
 #[test]
@@ -195,7 +209,10 @@ fn a_refused_seed_gets_its_exact_reason() {
     assert_eq!(why("1e5"), format!("`1e5` {range}: it has decimals or an exponent"));
     // Letters: with a digit, or reading as a float without one (`inf`), still not digits.
     for text in ["seven", "a1", "inf", "12x"] {
-        assert_eq!(why(text), format!("`{text}` {range}: it holds characters other than digits"));
+        assert_eq!(
+            why(text),
+            format!("`{text}` {range}: it holds characters other than digits")
+        );
     }
     assert_eq!(read_seed("0"), Ok(0));
     assert_eq!(read_seed("18446744073709551615"), Ok(u64::MAX));
@@ -226,11 +243,20 @@ fn runs_and_horizon_are_whole_numbers_from_1_to_their_limit() {
         message(&notes, "runs"),
         "100001 is outside 1…100000; the scenario's number of runs is used"
     );
-    assert_eq!(message(&notes, "h"), "241 is outside 1…240; the scenario's horizon is used");
+    assert_eq!(
+        message(&notes, "h"),
+        "241 is outside 1…240; the scenario's horizon is used"
+    );
     let (runs, h, notes) = read("v=1&runs=0&h=x");
     assert_eq!((runs, h), (None, None));
-    assert_eq!(message(&notes, "runs"), "0 is outside 1…100000; the scenario's number of runs is used");
-    assert_eq!(message(&notes, "h"), "`x` is not a whole number; the scenario's horizon is used");
+    assert_eq!(
+        message(&notes, "runs"),
+        "0 is outside 1…100000; the scenario's number of runs is used"
+    );
+    assert_eq!(
+        message(&notes, "h"),
+        "`x` is not a whole number; the scenario's horizon is used"
+    );
 }
 
 #[test]
@@ -298,10 +324,7 @@ fn marked_events_are_read_once_each() {
     assert!(two.notes.is_empty(), "{:?}", two.notes);
     assert_eq!(
         two.observations,
-        [
-            (fallout, Observation::HappenedIn(3)),
-            (brussels, Observation::NotBy(4))
-        ]
+        [(fallout, Observation::HappenedIn(3)), (brussels, Observation::NotBy(4))]
     );
     let twice = read("notby.defection-fallout=5&happened.defection-fallout=2");
     assert_eq!(twice.observations, [(fallout, Observation::NotBy(5))]);
@@ -318,7 +341,10 @@ fn marked_events_are_read_once_each() {
     assert!(message(&unknown.notes, "notby.defection-fallout").ends_with("; ignored"));
     // Opening the link marks the event in the scenario it opens.
     let opened = open_link(&format!("v=1&s={SINO}&happened.defection-fallout=3"));
-    assert_eq!(opened.scenario.events[fallout].observed, Some(Observation::HappenedIn(3)));
+    assert_eq!(
+        opened.scenario.events[fallout].observed,
+        Some(Observation::HappenedIn(3))
+    );
 }
 
 #[test]
@@ -349,7 +375,10 @@ fn a_link_on_a_scenario_chosen_by_the_caller_reports_the_one_it_named() {
     assert_eq!(named.as_deref(), Some("elsewhere"));
     assert_eq!(opened.scenario.id, SINO);
     assert_eq!(opened.settings.seed, 4);
-    let balance = opened.scenario.assumption_index("model.balance").expect("model.balance");
+    let balance = opened
+        .scenario
+        .assumption_index("model.balance")
+        .expect("model.balance");
     assert_eq!(opened.values[balance], 0.1);
     assert!(opened.unusable_scenario.is_none());
     let (_, named) = open_link_on("v=1&seed=4", sino());
@@ -385,7 +414,10 @@ fn a_link_without_a_usable_scenario_keeps_only_its_settings_and_says_what_it_dro
     assert_eq!(reason.key, "s");
     assert_eq!(reason.message, "the link names no scenario (`s=`)");
     assert_eq!(opened.notes.len(), 1);
-    assert_eq!(opened.notes[0].message, format!("the link names no scenario (`s=`){kept}"));
+    assert_eq!(
+        opened.notes[0].message,
+        format!("the link names no scenario (`s=`){kept}")
+    );
 
     assert_eq!(
         last_note("v=1&s=nowhere"),
@@ -411,20 +443,31 @@ fn the_reason_a_link_names_no_scenario_is_the_real_one() {
     let reason = opened.unusable_scenario.expect("unusable");
     assert_eq!(reason.key, "s");
     assert!(
-        reason.message.starts_with("the link's scenario could not be read (its value is badly escaped"),
+        reason
+            .message
+            .starts_with("the link's scenario could not be read (its value is badly escaped"),
         "{reason}"
     );
     // A badly escaped carried file.
     let reason = open_link("v=1&c=%zz").unusable_scenario.expect("unusable");
     assert_eq!(reason.key, "c");
-    assert!(reason.message.starts_with("the link's scenario could not be read ("), "{reason}");
+    assert!(
+        reason.message.starts_with("the link's scenario could not be read ("),
+        "{reason}"
+    );
     // Only an unrelated note: the link still names no scenario.
     let reason = open_link("v=1&x=1&x=2").unusable_scenario.expect("unusable");
-    assert_eq!((reason.key.as_str(), reason.message.as_str()), ("s", "the link names no scenario (`s=`)"));
+    assert_eq!(
+        (reason.key.as_str(), reason.message.as_str()),
+        ("s", "the link names no scenario (`s=`)")
+    );
     // A link too long to read.
     let reason = open_link(&"a=1&".repeat(20_000)).unusable_scenario.expect("unusable");
     assert_eq!(reason.key, "");
-    assert!(reason.message.ends_with("are not read, so it names no scenario"), "{reason}");
+    assert!(
+        reason.message.ends_with("are not read, so it names no scenario"),
+        "{reason}"
+    );
     // An empty link is no mistake: the first scenario at its defaults, nothing to say.
     let empty = open_link("");
     assert!(empty.notes.is_empty() && empty.unusable_scenario.is_none());

@@ -38,5 +38,8 @@ fn five_runs_from_their_indicators() {
 #[test]
 fn no_runs_give_no_difference() {
     let d = PairedDifference::from_counts(0, 0, 0, 0);
-    assert_eq!((d.delta, d.std_error, d.unpaired_std_error, d.gained, d.lost), (0.0, 0.0, 0.0, 0, 0));
+    assert_eq!(
+        (d.delta, d.std_error, d.unpaired_std_error, d.gained, d.lost),
+        (0.0, 0.0, 0.0, 0, 0)
+    );
 }
