@@ -6,7 +6,8 @@
 //! Written to kill the mutants cargo-mutants makes of those files (README §8 "Mutation testing").
 //! Values of `sino-russian-drift` used below are copied from `scenarios/sino-russian-drift.toml`:
 //! `model.balance` has default 0.02 and range [0, 0.2]; seed 1, 2 000 runs, horizon 36; its views
-//! are `essay-thesis`, `article-thesis`, `sceptics` in that order; two of its events are
+//! are `essay-thesis`, `article-thesis`, `sceptics` in that order, its first outcomes
+//! `rus-chn-below-03`, `rus-closer-to-usa`; two of its events are
 //! `defection-fallout` and `brussels-line-reaffirmed`.
 
 use alignment_sim::engine::Settings;
@@ -349,15 +350,28 @@ fn marked_events_are_read_once_each() {
 
 #[test]
 fn view_keys_are_read_against_the_scenario_and_horizon() {
-    let opened = open_link(&format!("v=1&s={SINO}&h=24&view.month=24&view.named=article-thesis"));
+    let opened = open_link(&format!(
+        "v=1&s={SINO}&h=24&view.month=24&view.named=article-thesis&view.outcome=rus-closer-to-usa"
+    ));
     assert!(opened.notes.is_empty(), "{:?}", opened.notes);
     assert!(!opened.lost_anything());
     assert_eq!(opened.view.month, Some(24));
     assert_eq!(opened.view.named, Some(1));
+    // The file's second outcome.
+    assert_eq!(opened.view.outcome, Some(1));
     assert!(!opened.view.embed);
-    let past = open_link(&format!("v=1&s={SINO}&h=24&view.month=25&view.named=nothing"));
+    let past = open_link(&format!(
+        "v=1&s={SINO}&h=24&view.month=25&view.named=nothing&view.outcome=nothing"
+    ));
     assert!(past.lost_anything());
-    assert_eq!((past.view.month, past.view.named), (None, None));
+    assert_eq!(
+        (past.view.month, past.view.named, past.view.outcome),
+        (None, None, None)
+    );
+    assert_eq!(
+        message(&past.notes, "view.outcome"),
+        "`nothing` is not an outcome of this scenario; ignored"
+    );
     assert_eq!(
         message(&past.notes, "view.month"),
         "`25` is not a month of the run (0 to 24); ignored"
