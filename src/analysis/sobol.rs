@@ -25,16 +25,18 @@
 //! stray below 0 or above 1 by sampling error; they are shown as computed.
 //!
 //! **Groups.** By assumption, each assumption is a factor. By source, an assumption belongs to the
-//! first document it cites; if it cites none, to the first data set; else to the first judgement
-//! source (most built-in assumptions cite a document or the data and then "judgement" for the
-//! exact number, so the group is the evidence the number rests on). By kind: actors (weights),
+//! first document it rests on; if none, to the first data set; else to the first judgement source.
+//! It rests on the sources its value is derived from: every citation except those whose note marks
+//! them "for reference only" ([`for_reference_only`]; the UN-voting prior is cited that way where
+//! the value is set by judgement). Most built-in assumptions cite a document or the data and then
+//! "judgement" for the exact number, so the group is the evidence the number rests on. By kind: actors (weights),
 //! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
 //! shifts), model (σ, half-life, β).
 
 use crate::engine::{splitmix64, Model, RunRng};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::engine::{Ensemble, Settings};
-use crate::scenario::{Group, Scenario, SourceKind};
+use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
 use super::uncertainty::{draw_range, Spread};
@@ -80,19 +82,7 @@ pub fn factors(scenario: &Scenario, values: &[f64], by: GroupBy) -> Vec<Factor> 
                 Group::Model => "model",
             }
             .to_string(),
-            GroupBy::Source => {
-                let first_of = |kind: SourceKind| {
-                    assumption
-                        .sources
-                        .iter()
-                        .map(|r| &scenario.sources[r.source])
-                        .find(|s| s.kind == kind)
-                };
-                first_of(SourceKind::Document)
-                    .or_else(|| first_of(SourceKind::Dataset))
-                    .or_else(|| first_of(SourceKind::Judgement))
-                    .map_or_else(|| "unsourced".to_string(), |s| s.id.clone())
-            }
+            GroupBy::Source => resting_source(scenario, index).map_or_else(|| "unsourced".to_string(), |s| s.id.clone()),
         };
         match factors.iter_mut().find(|f| f.id == id) {
             Some(factor) => factor.assumptions.push(index),
@@ -109,6 +99,34 @@ pub fn factors(scenario: &Scenario, values: &[f64], by: GroupBy) -> Vec<Factor> 
         chance: true,
     });
     factors
+}
+
+/// Whether a citation is marked as given for reference only (its note says "for reference only",
+/// in any case): the value was not derived from that source, so the assumption does not rest on it.
+pub fn for_reference_only(citation: &SourceRef) -> bool {
+    citation
+        .note
+        .as_deref()
+        .is_some_and(|note| note.to_lowercase().contains("for reference only"))
+}
+
+/// The sources assumption `index`'s value is derived from, in the order cited: every citation but
+/// those for reference only.
+pub fn resting_sources(scenario: &Scenario, index: usize) -> impl Iterator<Item = &Source> {
+    scenario.assumptions[index]
+        .sources
+        .iter()
+        .filter(|citation| !for_reference_only(citation))
+        .map(|citation| &scenario.sources[citation.source])
+}
+
+/// The source an assumption is grouped under by source: the first document it rests on; if none,
+/// the first data set; else the first judgement source.
+pub fn resting_source(scenario: &Scenario, index: usize) -> Option<&Source> {
+    let first_of = |kind: SourceKind| resting_sources(scenario, index).find(|s| s.kind == kind);
+    first_of(SourceKind::Document)
+        .or_else(|| first_of(SourceKind::Dataset))
+        .or_else(|| first_of(SourceKind::Judgement))
 }
 
 /// Which matrix of the design a run belongs to.
@@ -483,6 +501,35 @@ mod tests {
         // up to sampling error, and the first-order indices add up to 1.
         let sum: f64 = found.iter().map(|i| i.first).sum();
         assert!((sum - 1.0).abs() < 0.05, "{sum}");
+    }
+
+    /// A data set cited "for reference only" is not what the value rests on; cited plainly, it is.
+    #[test]
+    fn reference_only_citations_do_not_group_by_source() {
+        let text = include_str!("../../tests/fixtures/known_answers.toml").replacen(
+            "[model]",
+            "[[sources]]\nid = \"data\"\ntitle = \"Data\"\ndate = \"2026-11\"\nkind = \"dataset\"\ndescription = \"Test.\"\nreliability = \"Test.\"\n\n[model]",
+            1,
+        );
+        let cite = |note: &str| {
+            text.replacen(
+                "label = \"AAA weight\", rationale = \"Test value.\", confidence = \"low\", sources = [{ source = \"judgement\" }]",
+                &format!("label = \"AAA weight\", rationale = \"Test value.\", confidence = \"low\", sources = [{{ source = \"data\", note = \"{note}\" }}, {{ source = \"judgement\" }}]"),
+                1,
+            )
+        };
+        let group_of_weight = |text: &str| {
+            let scenario = crate::scenario::parse_scenario("test", text).expect("the fixture loads");
+            let weight = scenario.assumption_index("actor.AAA.weight").expect("the weight");
+            let factors = factors(&scenario, &scenario.defaults(), GroupBy::Source);
+            factors
+                .into_iter()
+                .find(|f| f.assumptions.contains(&weight))
+                .map(|f| f.id)
+                .unwrap()
+        };
+        assert_eq!(group_of_weight(&cite("Mean 0.3; For Reference Only, set by judgement.")), "judgement");
+        assert_eq!(group_of_weight(&cite("Mean 0.3, the value's basis.")), "data");
     }
 
     #[test]
