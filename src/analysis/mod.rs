@@ -26,6 +26,7 @@ pub mod export;
 pub mod indicators;
 pub mod leans;
 pub mod paired;
+pub mod per_run;
 pub mod sensitivity;
 pub mod sobol;
 pub mod sweep;

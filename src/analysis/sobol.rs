@@ -33,13 +33,15 @@
 //! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
 //! shifts), model (σ, half-life, β).
 
-use crate::engine::{splitmix64, Model, RunRng};
+use crate::engine::{splitmix64, RunRng};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::engine::{Ensemble, Settings};
+use crate::engine::Settings;
 use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
-use super::uncertainty::{draw_range, Spread};
+#[cfg(not(target_arch = "wasm32"))]
+use super::per_run::{Plan, Propagation};
+use super::uncertainty::draw_range;
 
 /// Bootstrap resamples behind each confidence interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 500;
@@ -56,7 +58,7 @@ pub enum GroupBy {
 }
 
 /// One factor: some assumptions varied together, or chance.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Factor {
     pub id: String,
     /// Indices of its assumptions (empty for chance).
@@ -130,7 +132,7 @@ pub fn resting_source(scenario: &Scenario, index: usize) -> Option<&Source> {
 }
 
 /// Which matrix of the design a run belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Matrix {
     A,
     B,
@@ -182,21 +184,6 @@ impl Design {
     }
 }
 
-/// The model of one design point: each assumption at the quantile `u[i]` of its distribution.
-pub fn point_model(scenario: &Scenario, values: &[f64], u: &[f64]) -> Model {
-    let drawn: Vec<f64> = scenario
-        .assumptions
-        .iter()
-        .zip(values)
-        .zip(u)
-        .map(|((assumption, &value), &u)| {
-            let (lo, hi) = draw_range(assumption, value);
-            super::uncertainty::quantile(Spread::for_confidence(assumption.confidence), lo, hi, value, u)
-        })
-        .collect();
-    scenario.model(&drawn)
-}
-
 /// The matrices of the design in the order their ensembles are listed: A, B, then AB_g per factor.
 pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
     [Matrix::A, Matrix::B]
@@ -206,22 +193,11 @@ pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
 }
 
 /// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
-/// model and stream); `settings.runs` is N. The matrices are independent jobs: run them on any
-/// threads, in any order.
+/// model and stream; [`super::per_run::ensemble`], as the page's workers build it); `settings.runs`
+/// is N. The matrices are independent jobs: run them on any threads, in any order.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run_matrix(
-    scenario: &Scenario,
-    values: &[f64],
-    settings: Settings,
-    factors: &[Factor],
-    matrix: Matrix,
-) -> OutcomeRuns {
-    let design = Design::new(settings.seed, settings.runs);
-    let columns = scenario.assumptions.len();
-    let mut ensemble = Ensemble::per_run(scenario.model(values), settings, false, |row| {
-        let (u, stream) = design.point(factors, matrix, row, columns);
-        (point_model(scenario, values, &u), stream)
-    });
+pub fn run_matrix(propagation: &Propagation, settings: Settings, factors: &[Factor], matrix: Matrix) -> OutcomeRuns {
+    let mut ensemble = super::per_run::ensemble(propagation, factors, settings, Plan::Sobol(matrix), false);
     while !ensemble.advance(usize::MAX).is_done() {}
     OutcomeRuns::from_ensemble(&ensemble)
 }

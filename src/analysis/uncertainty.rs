@@ -23,11 +23,13 @@
 //! common random numbers, and with every plausible range collapsed to its value a run computes
 //! exactly what it computes at these values.
 
+use serde::{Deserialize, Serialize};
+
 use crate::engine::{splitmix64, Model, RunRng};
 use crate::scenario::{Assumption, Confidence, Scenario};
 
 /// How an assumption's plausible range is weighted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Spread {
     /// Triangular, mode at the current value.
     Triangular,
@@ -85,19 +87,52 @@ pub fn assumption_key(seed: u64) -> u64 {
     splitmix64(&mut state)
 }
 
-/// Run `run`'s values of every assumption, drawn around `values` (one per assumption).
-pub fn run_values(scenario: &Scenario, values: &[f64], key: u64, run: u64) -> Vec<f64> {
-    let mut rng = RunRng::new(key, run);
+/// One assumption's distribution: its spread over [lo, hi] with the mode at the current value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draw {
+    pub spread: Spread,
+    pub lo: f64,
+    pub hi: f64,
+    pub mode: f64,
+}
+
+impl Draw {
+    pub fn of(assumption: &Assumption, value: f64) -> Self {
+        let (lo, hi) = draw_range(assumption, value);
+        Draw {
+            spread: Spread::for_confidence(assumption.confidence),
+            lo,
+            hi,
+            mode: value,
+        }
+    }
+
+    /// The value at quantile `u`.
+    pub fn at(&self, u: f64) -> f64 {
+        quantile(self.spread, self.lo, self.hi, self.mode, u)
+    }
+}
+
+/// Every assumption's distribution around `values` (one per assumption).
+pub fn draws(scenario: &Scenario, values: &[f64]) -> Vec<Draw> {
     scenario
         .assumptions
         .iter()
         .zip(values)
-        .map(|(assumption, &value)| {
-            let u = rng.uniform();
-            let (lo, hi) = draw_range(assumption, value);
-            quantile(Spread::for_confidence(assumption.confidence), lo, hi, value, u)
-        })
+        .map(|(assumption, &value)| Draw::of(assumption, value))
         .collect()
+}
+
+/// Run `run`'s values of every assumption: one uniform each, in assumption order, from stream
+/// `run` of `key`.
+pub fn values_of_run(draws: &[Draw], key: u64, run: u64) -> Vec<f64> {
+    let mut rng = RunRng::new(key, run);
+    draws.iter().map(|draw| draw.at(rng.uniform())).collect()
+}
+
+/// Run `run`'s values of every assumption, drawn around `values` (one per assumption).
+pub fn run_values(scenario: &Scenario, values: &[f64], key: u64, run: u64) -> Vec<f64> {
+    values_of_run(&draws(scenario, values), key, run)
 }
 
 /// Run `run`'s model ([`run_values`] through [`Scenario::model`]).

@@ -10,6 +10,7 @@ use super::report::{outcome_heading, pct};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::per_run::Propagation;
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
 
@@ -164,8 +165,9 @@ fn sobol(prepared: &Prepared, outcome: usize, options: &SensitivityOptions) -> R
     };
     let factors = sobol::factors(scenario, values, by);
     let matrices = sobol::matrices(&factors);
+    let propagation = Propagation::new(scenario, values);
     let results = map_in_parallel(&matrices, thread_count(options.threads), |&matrix| {
-        sobol::run_matrix(scenario, values, settings, &factors, matrix)
+        sobol::run_matrix(&propagation, settings, &factors, matrix)
     });
     let result = sobol::assemble(&results, outcome, settings.seed);
     let model_runs = settings.runs * matrices.len();

@@ -11,6 +11,7 @@ mod field_path;
 mod load;
 mod raw;
 pub mod shape;
+mod template;
 mod write;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,9 +24,10 @@ pub use load::{
     bidi_control_name, content_hash, file_too_large, parse_scenario, scenario_text, MAX_ACTORS, MAX_FILE_BYTES,
     MAX_HORIZON, MAX_RUNS, MAX_SLIDER_STEPS,
 };
+pub use template::{ModelTemplate, Slot};
 pub use write::scenario_to_toml;
 
-use crate::engine::{self, pair_index, Condition, Effect, Model, Outcome, Settings};
+use crate::engine::{self, pair_index, Model, Outcome, Settings};
 
 /// How far the evidence carries an assumption.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -552,65 +554,10 @@ impl Scenario {
         pair_by_key(&self.actors, key).ok()
     }
 
-    /// The engine's model for the given assumption values (one per assumption, in order).
+    /// The engine's model for the given assumption values (one per assumption, in order), by the
+    /// scenario's [`ModelTemplate`].
     pub fn model(&self, values: &[f64]) -> Model {
-        assert_eq!(values.len(), self.assumptions.len(), "one value per assumption");
-        let v = |index: usize| values[index];
-        let global_volatility = v(self.parameters.volatility);
-        Model {
-            weights: self.actors.iter().map(|a| v(a.weight)).collect(),
-            initial: self.pairs.iter().map(|p| v(p.initial)).collect(),
-            baseline: self.pairs.iter().map(|p| v(p.baseline)).collect(),
-            volatility: self
-                .pairs
-                .iter()
-                .map(|p| p.volatility.map_or(global_volatility, v))
-                .collect(),
-            half_life: v(self.parameters.half_life),
-            balance: v(self.parameters.balance),
-            events: self
-                .events
-                .iter()
-                .map(|e| engine::Event {
-                    per_year: e.per_year.map_or(0.0, v),
-                    window: (
-                        e.opens.map_or(1, |i| v(i).round() as u32).max(match e.observed {
-                            Some(Observation::NotBy(m)) => m + 1,
-                            _ => 1,
-                        }),
-                        e.closes.map_or(u32::MAX, |i| v(i).round() as u32),
-                    ),
-                    repeatable: e.repeatable,
-                    conditions: e
-                        .conditions
-                        .iter()
-                        .map(|c| Condition {
-                            pair: c.pair,
-                            comparison: c.comparison,
-                            threshold: v(c.threshold),
-                        })
-                        .collect(),
-                    after: e.after.clone(),
-                    unless: e.unless.clone(),
-                    certain_month: match e.observed {
-                        Some(Observation::HappenedIn(m)) => Some(m),
-                        // A date in the file up to M contradicts "not by M": the user's word wins.
-                        Some(Observation::NotBy(m)) => e.at.filter(|&at| at > m),
-                        None => e.at,
-                    },
-                    effects: e
-                        .effects
-                        .iter()
-                        .map(|f| Effect {
-                            pair: f.pair,
-                            jump: f.jump.map_or(0.0, v),
-                            shift: f.shift.map_or(0.0, v),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            outcomes: self.outcomes.iter().map(|o| o.outcome.clone()).collect(),
-        }
+        self.template().model(values)
     }
 }
 
