@@ -17,6 +17,7 @@
 //!
 //! Nothing here is a forecast: every number follows from the scenario's speculative assumptions.
 
+pub mod ablate;
 pub mod calibrate;
 pub mod compare;
 pub mod conditional;

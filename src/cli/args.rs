@@ -247,6 +247,17 @@ pub struct DiscoverOptions {
     pub threads: Option<usize>,
 }
 
+#[derive(Clone, Debug, PartialEq, Args)]
+pub struct AblateOptions {
+    #[command(flatten)]
+    pub state: StateOptions,
+    /// The source to drop (a source id of the scenario).
+    #[arg(long, value_name = "SOURCE_ID")]
+    pub without: String,
+    #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
+    pub format: Option<Format>,
+}
+
 #[derive(Clone, Debug, PartialEq, Subcommand)]
 pub enum Command {
     /// Check scenario files; each problem is printed as file:line: `field`: message.
@@ -280,6 +291,9 @@ pub enum Command {
                       coverage and density and the whole peeling trajectory."
     )]
     Discover(DiscoverOptions),
+    /// Without this source: every assumption resting on it alone at its `without` value, on the
+    /// same random draws; each outcome's change with its paired standard error.
+    Ablate(AblateOptions),
     /// Time the engine on one thread.
     Bench {
         /// Fewer repeats.
@@ -489,6 +503,7 @@ mod tests {
             Command::Compare(o) => o.state,
             Command::Export(o) => o.state,
             Command::Discover(o) => o.state,
+            Command::Ablate(o) => o.state,
             other => panic!("{other:?}"),
         };
         let expected = state(parse(&format!("run {shared}")).unwrap());
@@ -500,6 +515,7 @@ mod tests {
             "compare {}",
             "export {} --what svg",
             "discover {} --outcome o",
+            "ablate {} --without s",
         ] {
             let line = tail.replace("{}", shared);
             assert_eq!(state(parse(&line).unwrap()), expected, "{line}");

@@ -1,6 +1,7 @@
 //! The native command line: `validate`, `run`, `list`, `bench`, and the analyses `sensitivity`,
 //! `sweep`, `compare` and `export` (thin front ends over [`crate::analysis`]).
 
+mod ablate;
 mod args;
 mod bench;
 mod calibrate;
@@ -14,8 +15,8 @@ mod sensitivity;
 mod sweep;
 
 pub use args::{
-    parse_args, usage, By, Command, CompareOptions, DiscoverOptions, ExportKind, ExportOptions, Format, Method, Parsed,
-    RunOptions, SensitivityOptions, StateOptions, SweepOptions, Vary,
+    parse_args, usage, AblateOptions, By, Command, CompareOptions, DiscoverOptions, ExportKind, ExportOptions, Format,
+    Method, Parsed, RunOptions, SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
 
 use std::fmt::Write;
@@ -74,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Export(options) => export::run(&options).map(|output| emit(&output)),
         Command::Calibrate(options) => calibrate::run(&options).map(|output| emit(&output)),
         Command::Discover(options) => discover::run(&options).map(|output| emit(&output)),
+        Command::Ablate(options) => ablate::run(&options).map(|output| emit(&output)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

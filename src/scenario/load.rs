@@ -1022,6 +1022,19 @@ impl<'a> Checker<'a> {
             .filter_map(|(k, r)| self.source_ref(r, &format!("{field}.sources[{k}]")))
             .collect();
         let plausible = self.plausible(raw, field, quantity, (lo, hi));
+        let without = raw.without.filter(|&w| {
+            let inside = w.is_finite() && lo <= w && w <= hi;
+            if !inside {
+                self.error(
+                    line,
+                    format!("{field}.without"),
+                    format!(
+                        "{w} is outside the range [{lo}, {hi}]; the value without the source must be a slider position"
+                    ),
+                );
+            }
+            inside
+        });
         if self.assumptions.iter().any(|a| a.id == id) {
             self.error(line, field, format!("assumption id `{id}` would be used twice"));
         }
@@ -1038,6 +1051,7 @@ impl<'a> Checker<'a> {
             confidence,
             sources,
             plausible,
+            without,
             line,
         });
         self.assumptions.len() - 1

@@ -178,6 +178,9 @@ pub struct Assumption {
     /// `range`, containing the default; an event effect keeps its sign within it. `None` when
     /// the file gives none (allowed for third-party files; the built-in files give one everywhere).
     pub plausible: Option<(f64, f64)>,
+    /// The value when the sources it rests on are set aside (`without = …`, inside the range):
+    /// what their absence means, e.g. an event's probability 0 or the data prior.
+    pub without: Option<f64>,
     /// Line of the record in the file.
     pub line: usize,
 }

@@ -63,6 +63,8 @@ pub struct RawAssumption {
     pub range: Spanned<Vec<f64>>,
     /// `[low, high]` inside the range: the values the modeller would not be surprised by.
     pub plausible: Option<Spanned<Vec<f64>>>,
+    /// The value without the sources it rests on (`without = …`).
+    pub without: Option<f64>,
     pub step: Option<f64>,
     pub unit: Option<String>,
     pub label: String,
@@ -348,6 +350,7 @@ fn read_assumption(value: &Value) -> Shape<RawAssumption> {
         value: t.required("value", number)?,
         range: t.required("range", spanned(list(number)))?,
         plausible: t.optional("plausible", spanned(list(number)))?,
+        without: t.optional("without", number)?,
         step: t.optional("step", number)?,
         unit: t.optional("unit", string)?,
         label: t.required("label", string)?,

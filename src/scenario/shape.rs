@@ -80,6 +80,12 @@ pub const ASSUMPTION: &[Field] = &[
         "[low, high] inside the range: values the modeller would not be surprised by.",
     ),
     field(
+        "without",
+        Kind::Number,
+        false,
+        "Inside the range: the value when the sources it rests on are set aside (`ablate --without`), as the source's absence reads (an event's probability 0, the data prior).",
+    ),
+    field(
         "step",
         Kind::Number,
         false,

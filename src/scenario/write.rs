@@ -53,6 +53,9 @@ fn assumption(out: &mut String, scenario: &Scenario, table: &str, a: &Assumption
         }
         None => {}
     }
+    if let Some(without) = a.without {
+        let _ = writeln!(out, "without = {}", number(without));
+    }
     let _ = writeln!(out, "step = {}", number(a.step));
     if let Some(unit) = &a.unit {
         let _ = writeln!(out, "unit = {}", quoted(unit));

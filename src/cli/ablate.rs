@@ -1,0 +1,103 @@
+//! `ablate`: without this source, each outcome's change on common random numbers.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::report::{outcome_heading, pct};
+use super::{prepare, report_notes, AblateOptions, CliError, Format};
+use crate::analysis::ablate::{ablatable, ablation};
+use crate::analysis::{OutcomeRuns, PairedDifference, NOTICE};
+
+pub fn run(options: &AblateOptions) -> Result<String, CliError> {
+    let prepared = prepare(&options.state)?;
+    report_notes(&prepared);
+    let (s, values, settings) = (&prepared.scenario, &prepared.values, prepared.settings);
+    let source = s.sources.iter().position(|x| x.id == options.without).ok_or_else(|| {
+        let ids: Vec<&str> = s.sources.iter().map(|x| x.id.as_str()).collect();
+        CliError(format!(
+            "--without {}: `{}` has no such source (it has: {})",
+            options.without,
+            s.id,
+            ids.join(", ")
+        ))
+    })?;
+    let ablated = ablation(s, source);
+    let with = OutcomeRuns::simulate(s.model(values), settings);
+    let without = OutcomeRuns::simulate(s.model(&ablated.values(values)), settings);
+    let changes: Vec<PairedDifference> = (0..s.outcomes.len())
+        .map(|o| PairedDifference::of(&with, o, &without, o))
+        .collect();
+    let share = |runs: &OutcomeRuns, o: usize| runs.count(o) as f64 / runs.runs() as f64;
+    if options.format == Some(Format::Json) {
+        let outcomes: Vec<Value> = s
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(o, spec)| {
+                json!({"id": spec.id, "label": spec.label, "with": share(&with, o), "without": share(&without, o),
+                       "change": changes[o].delta, "change_se": changes[o].std_error})
+            })
+            .collect();
+        let changed: Vec<Value> = ablated
+            .changed
+            .iter()
+            .map(|&(a, value)| json!({"id": s.assumptions[a].id, "value": values[a], "without": value}))
+            .collect();
+        let object = json!({
+            "notice": NOTICE,
+            "scenario": {"id": s.id, "title": s.title, "content_hash": s.content_hash},
+            "settings": settings,
+            "source": {"id": s.sources[source].id, "title": s.sources[source].title, "kind": s.sources[source].kind.as_str()},
+            "changed": changed,
+            "unstated": ablated.unstated.iter().map(|&a| s.assumptions[a].id.as_str()).collect::<Vec<_>>(),
+            "outcomes": outcomes,
+            "ablatable": ablatable(s).into_iter().map(|x| s.sources[x].id.as_str()).collect::<Vec<_>>(),
+            "link_notes": prepared.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
+        text.push('\n');
+        return Ok(text);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    let _ = writeln!(
+        out,
+        "seed {}, {} runs, {} months; both states on the same random draws\n",
+        settings.seed, settings.runs, settings.horizon
+    );
+    let _ = writeln!(out, "Without: {} ({})", s.sources[source].title, s.sources[source].id);
+    if ablated.changed.is_empty() {
+        let _ = writeln!(
+            out,
+            "No assumption rests on it alone with a value stated for its absence: nothing changes."
+        );
+    }
+    for &(a, value) in &ablated.changed {
+        let _ = writeln!(out, "  {}: {} → {}", s.assumptions[a].id, values[a], value);
+    }
+    if !ablated.unstated.is_empty() {
+        let ids: Vec<&str> = ablated.unstated.iter().map(|&a| s.assumptions[a].id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  kept (rest on it alone, but the file states no `without` value): {}",
+            ids.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  {:>8}  {:>8}  {:>14}  outcome",
+        "with", "without", "change (pts)"
+    );
+    for (o, spec) in s.outcomes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {:>8}  {:>8}  {:>14}  {}",
+            pct(share(&with, o)),
+            pct(share(&without, o)),
+            format!("{:+.1} ± {:.1}", 100.0 * changes[o].delta, 100.0 * changes[o].std_error),
+            outcome_heading(spec)
+        );
+    }
+    Ok(out)
+}
