@@ -27,6 +27,8 @@ pub mod export;
 pub mod indicators;
 pub mod leans;
 pub mod paired;
+// Per-run ensembles run on the command line's threads; the page's workers do not run them yet.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod per_run;
 pub mod sensitivity;
 pub mod sobol;

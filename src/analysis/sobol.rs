@@ -33,9 +33,9 @@
 //! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
 //! shifts), model (σ, half-life, β).
 
-use crate::engine::{splitmix64, RunRng};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::engine::Settings;
+use crate::engine::{splitmix64, RunRng};
 use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
@@ -84,7 +84,9 @@ pub fn factors(scenario: &Scenario, values: &[f64], by: GroupBy) -> Vec<Factor> 
                 Group::Model => "model",
             }
             .to_string(),
-            GroupBy::Source => resting_source(scenario, index).map_or_else(|| "unsourced".to_string(), |s| s.id.clone()),
+            GroupBy::Source => {
+                resting_source(scenario, index).map_or_else(|| "unsourced".to_string(), |s| s.id.clone())
+            }
         };
         match factors.iter_mut().find(|f| f.id == id) {
             Some(factor) => factor.assumptions.push(index),
@@ -193,7 +195,7 @@ pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
 }
 
 /// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
-/// model and stream; [`super::per_run::ensemble`], as the page's workers build it); `settings.runs`
+/// model and stream; [`super::per_run::ensemble`]); `settings.runs`
 /// is N. The matrices are independent jobs: run them on any threads, in any order.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_matrix(propagation: &Propagation, settings: Settings, factors: &[Factor], matrix: Matrix) -> OutcomeRuns {
@@ -504,7 +506,10 @@ mod tests {
                 .map(|f| f.id)
                 .unwrap()
         };
-        assert_eq!(group_of_weight(&cite("Mean 0.3; For Reference Only, set by judgement.")), "judgement");
+        assert_eq!(
+            group_of_weight(&cite("Mean 0.3; For Reference Only, set by judgement.")),
+            "judgement"
+        );
         assert_eq!(group_of_weight(&cite("Mean 0.3, the value's basis.")), "data");
     }
 

@@ -9,8 +9,8 @@ use super::parallel::map_in_parallel;
 use super::report::{outcome_heading, pct};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
-use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::analysis::per_run::Propagation;
+use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
 

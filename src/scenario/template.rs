@@ -23,7 +23,10 @@ pub enum Slot {
     PerYear(u16),
     /// The first month of an event's window, rounded, and never before `at_least` (the month after
     /// a "not by" mark).
-    Opens { event: u16, at_least: u32 },
+    Opens {
+        event: u16,
+        at_least: u32,
+    },
     Closes(u16),
     Threshold(u16, u16),
     Jump(u16, u16),
@@ -56,7 +59,9 @@ impl ModelTemplate {
                 Slot::HalfLife => model.half_life = v,
                 Slot::Balance => model.balance = v,
                 Slot::PerYear(e) => model.events[event(e)].per_year = v,
-                Slot::Opens { event: e, at_least } => model.events[event(e)].window.0 = (v.round() as u32).max(at_least),
+                Slot::Opens { event: e, at_least } => {
+                    model.events[event(e)].window.0 = (v.round() as u32).max(at_least)
+                }
                 Slot::Closes(e) => model.events[event(e)].window.1 = v.round() as u32,
                 Slot::Threshold(e, c) => model.events[event(e)].conditions[c as usize].threshold = v,
                 Slot::Jump(e, f) => model.events[event(e)].effects[f as usize].jump = v,
