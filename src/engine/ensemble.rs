@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::blocs::{best_split, frustration, SplitMask};
+use super::blocs::{best_splits, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
@@ -358,21 +358,26 @@ impl MonthStep<'_> {
             }
             // Another event's state at the snapshot: fired in an earlier month (this month's
             // firings of events earlier in the file do not count, whatever the file order).
-            let fired_before = |other: usize, l: usize| {
-                let first = first_fired[other * LANES + l];
-                first != 0 && (first as usize) < month
+            // Lane by lane with `&` rather than `&&`, so that no lane's value is a branch.
+            let fired_before = |other: usize| -> [bool; LANES] {
+                let first = &first_fired[other * LANES..(other + 1) * LANES];
+                map_to(|l| (first[l] != 0) & ((first[l] as usize) < month))
             };
             let mut eligible: [bool; LANES] = [true; LANES];
-            for l in 0..LANES {
-                eligible[l] = event.after.iter().all(|&o| fired_before(o, l))
-                    && !event.unless.iter().any(|&o| fired_before(o, l));
+            for &other in &event.after {
+                let fired = fired_before(other);
+                eligible = map_to(|l| eligible[l] & fired[l]);
+            }
+            for &other in &event.unless {
+                let fired = fired_before(other);
+                eligible = map_to(|l| eligible[l] & !fired[l]);
             }
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
             let hazard = params.hazard(e);
             let mut fire: [bool; LANES] =
-                map_to(|l| open(l) && eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard[l]);
+                map_to(|l| open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & (draw[l] < hazard[l]));
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
@@ -388,9 +393,11 @@ impl MonthStep<'_> {
             let mut fired = 0;
             for l in 0..LANES {
                 count[l] += u32::from(fire[l]);
-                if fire[l] && first[l] == 0 {
-                    first[l] = month as u32;
-                }
+                first[l] = if fire[l] & (first[l] == 0) {
+                    month as u32
+                } else {
+                    first[l]
+                };
                 fired |= u32::from(fire[l]) << l;
             }
             scratch.fired[e] = fired;
@@ -487,14 +494,14 @@ impl MonthStep<'_> {
         }
         if horizon && self.full {
             let actors = model.actor_count();
+            let best: &mut [SplitMask; LANES] = splits.try_into().expect("one block");
+            *best = best_splits(actors, |actor| params.weight(actor), alignment);
             let mut run_alignment = [0.0; MAX_PAIRS];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
                     run_alignment[p] = a[l];
                 }
-                let run_alignment = &run_alignment[..pairs];
-                splits[l] = params.with_weights(l, |weights| best_split(weights, run_alignment));
-                frustrations[l] = frustration(actors, run_alignment);
+                frustrations[l] = frustration(actors, &run_alignment[..pairs]);
             }
         }
     }
