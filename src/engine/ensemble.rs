@@ -589,13 +589,24 @@ struct ColumnSummary {
     maximum: f64,
 }
 
-impl ColumnSummary {
-    /// The quantiles of the pair's `row`, the values this summarises. Inlined, so that it compiles
-    /// for the instruction set of its caller ([`with_widest_simd`]).
-    #[inline(always)]
-    fn quantiles(&self, quantiles: &mut Quantiles, row: &[f64]) -> [f64; 5] {
-        quantiles.of_within(row, self.minimum, self.maximum)
+/// The quantiles of the rows `pairs` of `record` (pairs × runs, as [`column_summaries`] leaves it),
+/// with their `summaries`. Inlined, so that it compiles for the instruction set of its caller
+/// ([`with_widest_simd`]).
+#[inline(always)]
+fn row_quantiles(
+    quantiles: &mut Quantiles,
+    record: &[f64],
+    summaries: &[ColumnSummary],
+    pairs: std::ops::Range<usize>,
+) -> Vec<[f64; 5]> {
+    let runs = record.len() / summaries.len();
+    let mut month = Vec::with_capacity(pairs.len());
+    // A plain loop: `collect` is a call of its own, which would not be compiled for this caller.
+    for p in pairs {
+        let summary = summaries[p];
+        month.push(quantiles.of_within(&record[p * runs..(p + 1) * runs], summary.minimum, summary.maximum));
     }
+    month
 }
 
 /// One block of [`BlocksMut`].
@@ -987,27 +998,21 @@ impl Ensemble {
         for (bands, summary) in self.bands.iter_mut().zip(&summaries) {
             bands.mean.push(summary.sum / runs as f64);
         }
-        let rows = &self.record;
-        let quantiles_of =
-            |quantiles: &mut Quantiles, p: usize| summaries[p].quantiles(quantiles, &rows[p * runs..(p + 1) * runs]);
+        let (record, summaries) = (&self.record, &summaries[..pairs]);
         #[cfg(not(target_arch = "wasm32"))]
         if self.threads > 1 && runs >= PARALLEL_QUANTILES_FROM {
             // Each pair's quantiles depend on its values alone: the same numbers on any thread.
-            let all_pairs: Vec<usize> = (0..pairs).collect();
             let per_thread = pairs.div_ceil(self.threads);
             let quantiles: Vec<[f64; 5]> = std::thread::scope(|scope| {
-                let handles: Vec<_> = all_pairs
-                    .chunks(per_thread)
-                    .map(|mine| {
+                let handles: Vec<_> = (0..pairs)
+                    .step_by(per_thread)
+                    .map(|first| {
+                        let mine = first..(first + per_thread).min(pairs);
                         scope.spawn(move || {
                             let mut quantiles = Quantiles::default();
                             with_widest_simd(
                                 #[inline(always)]
-                                || {
-                                    mine.iter()
-                                        .map(|&p| quantiles_of(&mut quantiles, p))
-                                        .collect::<Vec<_>>()
-                                },
+                                || row_quantiles(&mut quantiles, record, summaries, mine),
                             )
                         })
                     })
@@ -1022,15 +1027,14 @@ impl Ensemble {
             }
             return;
         }
-        let (bands, quantiles) = (&mut self.bands, &mut self.quantiles);
-        with_widest_simd(
+        let quantiles = &mut self.quantiles;
+        let month = with_widest_simd(
             #[inline(always)]
-            || {
-                for (p, bands) in bands.iter_mut().enumerate() {
-                    bands.quantiles.push(quantiles_of(quantiles, p));
-                }
-            },
+            || row_quantiles(quantiles, record, summaries, 0..pairs),
         );
+        for (bands, q) in self.bands.iter_mut().zip(month) {
+            bands.quantiles.push(q);
+        }
     }
 
     /// The outputs; call once [`Ensemble::advance`] reports the ensemble done.
