@@ -1,6 +1,6 @@
 //! Structure of one state: the best two-bloc split and the frustration of its triads.
 
-use super::lanes::{map, Lanes, LANES};
+use super::lanes::{map, with_widest_simd, Lanes, LANES};
 use super::model::pair_index;
 
 /// A two-bloc split: bit i set means actor i is on the second side. Actor 0 is always on the
@@ -26,27 +26,35 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
 }
 
 /// [`best_split`] of [`LANES`] runs at once (the runs of one block of the engine): lane l's split
-/// for the weights `weight(i)[l]` and the alignments `alignments[pair][l]`. Every lane visits the
+/// for the weights `weights[i][l]` and the alignments `alignments[pair][l]`. Every lane visits the
 /// same splits in the same order and computes exactly what [`best_split`] computes for its run.
-#[inline(always)]
-pub(super) fn best_splits(n: usize, weight: impl Fn(usize) -> Lanes, alignments: &[Lanes]) -> [SplitMask; LANES] {
-    let mut best_energy: Lanes = [0.0; LANES];
-    let mut best_mask = [0 as SplitMask; LANES];
-    visit_splits(
-        n,
-        |i, j| {
-            let (w_i, w_j, a) = (weight(i), weight(j), &alignments[pair_index(n, i, j)]);
-            map(|l| w_i[l] * w_j[l] * a[l])
+/// Not inlined (it runs once per block, at the horizon): one copy in the page's worker, compiled
+/// for the widest SIMD at hand.
+#[inline(never)]
+pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask; LANES] {
+    with_widest_simd(
+        #[inline(always)]
+        || {
+            let n = weights.len();
+            let mut best_energy: Lanes = [0.0; LANES];
+            let mut best_mask = [0 as SplitMask; LANES];
+            visit_splits(
+                n,
+                |i, j| {
+                    let (w_i, w_j, a) = (&weights[i], &weights[j], &alignments[pair_index(n, i, j)]);
+                    map(|l| w_i[l] * w_j[l] * a[l])
+                },
+                |mask, energy: Lanes| {
+                    for l in 0..LANES {
+                        let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
+                        best_energy[l] = if better { energy[l] } else { best_energy[l] };
+                        best_mask[l] = if better { mask } else { best_mask[l] };
+                    }
+                },
+            );
+            best_mask
         },
-        |mask, energy: Lanes| {
-            for l in 0..LANES {
-                let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
-                best_energy[l] = if better { energy[l] } else { best_energy[l] };
-                best_mask[l] = if better { mask } else { best_mask[l] };
-            }
-        },
-    );
-    best_mask
+    )
 }
 
 /// The best split and the second best, each with its energy E (as [`best_split`]; ties to the
@@ -257,7 +265,7 @@ mod tests {
                         a
                     })
                     .collect();
-                let got = best_splits(n, |i| weights[i], &alignments);
+                let got = best_splits(&weights, &alignments);
                 for l in 0..LANES {
                     let w: Vec<f64> = weights.iter().map(|w| w[l]).collect();
                     let a: Vec<f64> = alignments.iter().map(|a| a[l]).collect();

@@ -494,8 +494,12 @@ impl MonthStep<'_> {
         }
         if horizon && self.full {
             let actors = model.actor_count();
+            let mut weights = [[0.0; LANES]; 16];
+            for (actor, w) in weights[..actors].iter_mut().enumerate() {
+                *w = params.weight(actor);
+            }
             let best: &mut [SplitMask; LANES] = splits.try_into().expect("one block");
-            *best = best_splits(actors, |actor| params.weight(actor), alignment);
+            *best = best_splits(&weights[..actors], alignment);
             let mut run_alignment = [0.0; MAX_PAIRS];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
@@ -518,14 +522,14 @@ fn event_slot(run: usize, event: usize, events: usize) -> usize {
 /// order (so that it is the same to the bit however the runs were computed), the smallest and the
 /// largest.
 ///
-/// One pass over the blocks per eight pairs, each pair with its own running sum in a register: a
-/// sum in run order is one long chain of additions, and eight independent chains keep the adder
-/// busy. Minima and maxima are taken lane by lane (any order gives the same extremes). Written so
+/// One pass over the blocks per four pairs, each pair with its own running sum in a register: a
+/// sum in run order is one long chain of additions, and four independent chains overlap their
+/// additions. (Eight did too, but their unrolled code put the page's bundle over its budget.) Minima and maxima are taken lane by lane (any order gives the same extremes). Written so
 /// that the compiler vectorises within a block's lanes, not across pairs (which would need gathers
 /// and scatters).
 #[inline(always)]
 fn column_summaries(blocks: &[Lanes], pairs: usize, runs: usize, record: &mut [f64], summaries: &mut [ColumnSummary]) {
-    const GROUP: usize = 8;
+    const GROUP: usize = 4;
     let full = runs / LANES;
     let rest = runs - full * LANES;
     for first in (0..pairs).step_by(GROUP) {
@@ -590,9 +594,7 @@ struct ColumnSummary {
 }
 
 /// The quantiles of the rows `pairs` of `record` (pairs × runs, as [`column_summaries`] leaves it),
-/// with their `summaries`. Inlined, so that it compiles for the instruction set of its caller
-/// ([`with_widest_simd`]).
-#[inline(always)]
+/// with their `summaries`.
 fn row_quantiles(
     quantiles: &mut Quantiles,
     record: &[f64],
@@ -600,13 +602,12 @@ fn row_quantiles(
     pairs: std::ops::Range<usize>,
 ) -> Vec<[f64; 5]> {
     let runs = record.len() / summaries.len();
-    let mut month = Vec::with_capacity(pairs.len());
-    // A plain loop: `collect` is a call of its own, which would not be compiled for this caller.
-    for p in pairs {
-        let summary = summaries[p];
-        month.push(quantiles.of_within(&record[p * runs..(p + 1) * runs], summary.minimum, summary.maximum));
-    }
-    month
+    pairs
+        .map(|p| {
+            let summary = summaries[p];
+            quantiles.of_within(&record[p * runs..(p + 1) * runs], summary.minimum, summary.maximum)
+        })
+        .collect()
 }
 
 /// One block of [`BlocksMut`].
@@ -1010,10 +1011,7 @@ impl Ensemble {
                         let mine = first..(first + per_thread).min(pairs);
                         scope.spawn(move || {
                             let mut quantiles = Quantiles::default();
-                            with_widest_simd(
-                                #[inline(always)]
-                                || row_quantiles(&mut quantiles, record, summaries, mine),
-                            )
+                            row_quantiles(&mut quantiles, record, summaries, mine)
                         })
                     })
                     .collect();
@@ -1027,11 +1025,7 @@ impl Ensemble {
             }
             return;
         }
-        let quantiles = &mut self.quantiles;
-        let month = with_widest_simd(
-            #[inline(always)]
-            || row_quantiles(quantiles, record, summaries, 0..pairs),
-        );
+        let month = row_quantiles(&mut self.quantiles, record, summaries, 0..pairs);
         for (bands, q) in self.bands.iter_mut().zip(month) {
             bands.quantiles.push(q);
         }

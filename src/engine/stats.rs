@@ -39,9 +39,7 @@ impl Quantiles {
     /// A counting pass over equal-width buckets between the minimum and the maximum finds the
     /// buckets that hold the needed ranks; a second pass gathers only those buckets' values, which
     /// are then sorted. Bucketing is monotone in the value, so ranks are preserved. Linear time,
-    /// and branch-light, which beats selection by comparison on a few thousand values. Inlined, so
-    /// that it compiles for the instruction set of its caller ([`super::lanes::with_widest_simd`]).
-    #[inline(always)]
+    /// and branch-light, which beats selection by comparison on a few thousand values.
     pub(super) fn of_within(&mut self, values: &[f64], min: f64, max: f64) -> [f64; 5] {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
