@@ -52,24 +52,40 @@ def load(path):
         if "volatility" in p:
             sigma[k] = p["volatility"]["value"]
     events = []
+    ids = [e["id"] for e in doc.get("events", [])]
     for e in doc.get("events", []):
+        repeatable = bool(e.get("repeatable", False))
+        if "at" in e:
+            hazard = 0.0
+        elif repeatable:
+            hazard = -math.expm1(-float(e["rate"]["value"]) / 12)
+        else:
+            hazard = 1 - (1 - float(e["probability"]["value"])) ** (1 / 12)
         events.append({
-            "P": float(e["probability"]["value"]),
+            "hazard": hazard,
+            "at": e.get("at"),
+            "after": [ids.index(x) for x in e.get("after", [])],
+            "unless": [ids.index(x) for x in e.get("unless", [])],
             "opens": round(e["opens"]["value"]) if "opens" in e else 1,
             "closes": round(e["closes"]["value"]) if "closes" in e else math.inf,
-            "repeatable": bool(e.get("repeatable", False)),
+            "repeatable": repeatable,
             "conditions": [(pair(*c["between"]), c["op"], float(c["threshold"]["value"])) for c in e.get("conditions", [])],
             "jumps": [(pair(*f["between"]), float(f["jump"]["value"])) for f in e["effects"] if "jump" in f],
             "shifts": [(pair(*f["between"]), float(f["shift"]["value"])) for f in e["effects"] if "shift" in f],
         })
     outcomes = []
     for o in doc["outcomes"]:
-        left, op, right = o["test"].split()
-        try:
-            reference = ("level", float(right))
-        except ValueError:
-            reference = ("pair", pair(*right.split("-")))
-        outcomes.append({"pair": pair(*left.split("-")), "op": op, "reference": reference, "when": o["when"]})
+        # one test, or several joined by " and " (all hold in the month) or " or " (any holds)
+        join = "or" if " or " in o["test"] else "and"
+        tests = []
+        for part in o["test"].split(f" {join} "):
+            left, op, right = part.split()
+            try:
+                reference = ("level", float(right))
+            except ValueError:
+                reference = ("pair", pair(*right.split("-")))
+            tests.append((pair(*left.split("-")), op, reference))
+        outcomes.append({"tests": tests, "join": join, "when": o["when"]})
     weights = np.array([float(a["weight"]["value"]) for a in doc["actors"]])
     return {
         "n": n, "pairs": pairs, "weights": weights, "initial": initial, "baseline": baseline, "sigma": sigma,
@@ -89,10 +105,11 @@ def ensemble(m, runs, horizon, rng):
     decay = math.exp(-theta)
     noise = m["sigma"] * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))
     beta = m["balance"]
-    hazards = np.array([1 - (1 - e["P"]) ** (1 / 12) for e in m["events"]])
+    hazards = np.array([e["hazard"] for e in m["events"]])
     z = np.tile(np.arctanh(m["initial"]), (runs, 1))
     latent_baseline = np.tile(np.arctanh(m["baseline"]), (runs, 1))
     firings = np.zeros((runs, len(m["events"])), dtype=np.int64)
+    first = np.zeros((runs, len(m["events"])), dtype=np.int64)
     states = [np.full(runs, o["when"] == "every_month") for o in m["outcomes"]]
     quantiles = np.empty((horizon + 1, 5, P))
     means = np.empty((horizon + 1, P))
@@ -108,14 +125,26 @@ def ensemble(m, runs, horizon, rng):
         draws = rng.random((runs, len(m["events"])))
         fired = []
         for e, event in enumerate(m["events"]):
-            if not (event["opens"] <= t <= event["closes"]):
+            certain_now = event["at"] == t
+            if not (event["opens"] <= t <= event["closes"]) and not certain_now:
                 fired.append(None)
                 continue
-            eligible = np.ones(runs, dtype=bool) if event["repeatable"] else firings[:, e] == 0
-            for k, op, level in event["conditions"]:
-                eligible &= compare(op, a[:, k], level)
-            fire = eligible & (draws[:, e] < hazards[e])
+            if certain_now:
+                fire = np.ones(runs, dtype=bool)
+            elif event["at"] is not None and not event["repeatable"]:
+                fire = np.zeros(runs, dtype=bool)
+            else:
+                fire = np.ones(runs, dtype=bool) if event["repeatable"] else firings[:, e] == 0
+                for k, op, level in event["conditions"]:
+                    fire &= compare(op, a[:, k], level)
+                # fired in an earlier month: this month's firings do not count yet
+                for other in event["after"]:
+                    fire &= (first[:, other] > 0) & (first[:, other] < t)
+                for other in event["unless"]:
+                    fire &= ~((first[:, other] > 0) & (first[:, other] < t))
+                fire &= draws[:, e] < hazards[e]
             firings[:, e] += fire
+            first[:, e] = np.where((first[:, e] == 0) & fire, t, first[:, e])
             fired.append(fire)
         # (c) OU step and balance pressure from the snapshot
         z = latent_baseline + (z - latent_baseline) * decay + noise * rng.standard_normal((runs, P))
@@ -138,8 +167,10 @@ def ensemble(m, runs, horizon, rng):
         quantiles[t] = np.quantile(a, LEVELS, axis=0)
         means[t] = a.mean(axis=0)
         for o, state in zip(m["outcomes"], states):
-            kind, reference = o["reference"]
-            holds = compare(o["op"], a[:, o["pair"]], a[:, reference] if kind == "pair" else reference)
+            holds = np.full(runs, o["join"] == "and")
+            for left, op, (kind, reference) in o["tests"]:
+                this = compare(op, a[:, left], a[:, reference] if kind == "pair" else reference)
+                holds = (holds & this) if o["join"] == "and" else (holds | this)
             if o["when"] == "any_month":
                 state |= holds
             elif o["when"] == "every_month":

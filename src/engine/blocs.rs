@@ -1,5 +1,6 @@
 //! Structure of one state: the best two-bloc split and the frustration of its triads.
 
+use super::lanes::{map, with_widest_simd, Lanes, LANES};
 use super::model::pair_index;
 
 /// A two-bloc split: bit i set means actor i is on the second side. Actor 0 is always on the
@@ -10,69 +11,144 @@ pub type SplitMask = u32;
 /// visiting all 2^(n−1) splits in Gray-code order (each visit changes E by one actor's row).
 /// Ties go to the smaller mask. `alignments` is indexed by [`pair_index`].
 pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
+    let n = weights.len();
     let mut best = (0.0, 0 as SplitMask);
-    visit_splits(weights, alignments, |mask, energy| {
-        if energy < best.0 || (energy == best.0 && mask < best.1) {
-            best = (energy, mask);
-        }
-    });
+    visit_splits(
+        n,
+        |i, j| weights[i] * weights[j] * alignments[pair_index(n, i, j)],
+        |mask, energy: f64| {
+            if energy < best.0 || (energy == best.0 && mask < best.1) {
+                best = (energy, mask);
+            }
+        },
+    );
     best.1
+}
+
+/// [`best_split`] of [`LANES`] runs at once (the runs of one block of the engine): lane l's split
+/// for the weights `weights[i][l]` and the alignments `alignments[pair][l]`. Every lane visits the
+/// same splits in the same order and computes exactly what [`best_split`] computes for its run.
+/// Not inlined (it runs once per block, at the horizon): one copy in the page's worker, compiled
+/// for the widest SIMD at hand.
+#[inline(never)]
+pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask; LANES] {
+    with_widest_simd(
+        #[inline(always)]
+        || {
+            let n = weights.len();
+            let mut best_energy: Lanes = [0.0; LANES];
+            let mut best_mask = [0 as SplitMask; LANES];
+            visit_splits(
+                n,
+                |i, j| {
+                    let (w_i, w_j, a) = (&weights[i], &weights[j], &alignments[pair_index(n, i, j)]);
+                    map(|l| w_i[l] * w_j[l] * a[l])
+                },
+                |mask, energy: Lanes| {
+                    for l in 0..LANES {
+                        let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
+                        best_energy[l] = if better { energy[l] } else { best_energy[l] };
+                        best_mask[l] = if better { mask } else { best_mask[l] };
+                    }
+                },
+            );
+            best_mask
+        },
+    )
 }
 
 /// The best split and the second best, each with its energy E (as [`best_split`]; ties to the
 /// smaller mask). The second is `None` when there is only one split (two actors: "one bloc" and
 /// the split between them are two splits, so only fewer than two actors have one).
 pub fn two_best_splits(weights: &[f64], alignments: &[f64]) -> ((SplitMask, f64), Option<(SplitMask, f64)>) {
+    let n = weights.len();
     let better = |a: (SplitMask, f64), b: (SplitMask, f64)| a.1 < b.1 || (a.1 == b.1 && a.0 < b.0);
     let mut best = (0 as SplitMask, 0.0);
     let mut second: Option<(SplitMask, f64)> = None;
-    visit_splits(weights, alignments, |mask, energy| {
-        let visit = (mask, energy);
-        if better(visit, best) {
-            second = Some(best);
-            best = visit;
-        } else if second.is_none_or(|s| better(visit, s)) {
-            second = Some(visit);
-        }
-    });
+    visit_splits(
+        n,
+        |i, j| weights[i] * weights[j] * alignments[pair_index(n, i, j)],
+        |mask, energy: f64| {
+            let visit = (mask, energy);
+            if better(visit, best) {
+                second = Some(best);
+                best = visit;
+            } else if second.is_none_or(|s| better(visit, s)) {
+                second = Some(visit);
+            }
+        },
+    );
     (best, second)
 }
 
-/// Calls `visit(mask, E)` for every split but "one bloc" (mask 0, E = 0, which callers start
-/// from), in Gray-code order.
+/// An energy E of one run (`f64`) or of the runs of a block ([`Lanes`], lane by lane).
+trait Energy: Copy {
+    const ZERO: Self;
+    fn plus(self, other: Self) -> Self;
+    fn minus(self, other: Self) -> Self;
+}
+
+impl Energy for f64 {
+    const ZERO: Self = 0.0;
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        self + other
+    }
+    #[inline(always)]
+    fn minus(self, other: Self) -> Self {
+        self - other
+    }
+}
+
+impl Energy for Lanes {
+    const ZERO: Self = [0.0; LANES];
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        map(|l| self[l] + other[l])
+    }
+    #[inline(always)]
+    fn minus(self, other: Self) -> Self {
+        map(|l| self[l] - other[l])
+    }
+}
+
+/// Calls `visit(mask, E)` for every split of `n` actors but "one bloc" (mask 0, E = 0, which
+/// callers start from), in Gray-code order; `coupling(i, j)` (i < j) is w_i w_j a_ij.
 #[inline(always)]
-fn visit_splits(weights: &[f64], alignments: &[f64], mut visit: impl FnMut(SplitMask, f64)) {
-    let n = weights.len();
+// The matrix is filled at (i, j) and (j, i) together: indices read best there.
+#[allow(clippy::needless_range_loop)]
+fn visit_splits<E: Energy>(n: usize, coupling: impl Fn(usize, usize) -> E, mut visit: impl FnMut(SplitMask, E)) {
     if n < 2 {
         return;
     }
-    // w_i w_j a_ij as a full matrix (at most 16 × 16), so each visit reads one row.
-    let mut coupling = [[0.0f64; 16]; 16];
+    // The couplings as a full matrix (at most 16 × 16), so each visit reads one row.
+    let mut matrix = [[E::ZERO; 16]; 16];
     for i in 0..n {
         for j in i + 1..n {
-            let c = weights[i] * weights[j] * alignments[pair_index(n, i, j)];
-            coupling[i][j] = c;
-            coupling[j][i] = c;
+            let c = coupling(i, j);
+            matrix[i][j] = c;
+            matrix[j][i] = c;
         }
     }
     let mut mask: SplitMask = 0;
-    let mut energy = 0.0;
+    let mut energy = E::ZERO;
     for step in 1u32..(1u32 << (n - 1)) {
         // Gray code: flip actor 1 + (index of the lowest set bit of step).
         let actor = step.trailing_zeros() as usize + 1;
         let bit = 1 << actor;
         let new_mask = mask ^ bit;
         let new_side = new_mask & bit != 0;
-        let mut delta = 0.0;
-        for (other, &term) in coupling[actor][..n].iter().enumerate() {
+        // Σ ±term in actor order from 0 (subtracting a term is adding its negation, exactly).
+        let mut delta = E::ZERO;
+        for (other, &term) in matrix[actor][..n].iter().enumerate() {
             if other == actor {
                 continue;
             }
             let apart = ((new_mask >> other) & 1 != 0) != new_side;
-            delta += if apart { term } else { -term };
+            delta = if apart { delta.plus(term) } else { delta.minus(term) };
         }
         mask = new_mask;
-        energy += delta;
+        energy = energy.plus(delta);
         visit(mask, energy);
     }
 }
@@ -160,6 +236,41 @@ mod tests {
                     (best - all[0]).abs() < 1e-9 && (second - all[1]).abs() < 1e-9,
                     "n = {n}"
                 );
+            }
+        }
+    }
+
+    /// Each lane of the block search is exactly the search of its own run, weights and alignments
+    /// differing between lanes, with ties (equal alignments) included.
+    #[test]
+    fn lanes_find_exactly_each_runs_split() {
+        let mut next = uniforms(31);
+        for n in 2..=9 {
+            for round in 0..20 {
+                let weights: Vec<Lanes> = (0..n)
+                    .map(|_| {
+                        let mut w = [0.0; LANES];
+                        w.iter_mut().for_each(|w| *w = 0.2 + next());
+                        w
+                    })
+                    .collect();
+                let alignments: Vec<Lanes> = (0..n * (n - 1) / 2)
+                    .map(|_| {
+                        let mut a = [0.0; LANES];
+                        // Every third round coarse values, so that equal energies (ties) occur.
+                        a.iter_mut().for_each(|a| {
+                            let x = 2.0 * next() - 1.0;
+                            *a = if round % 3 == 0 { (x * 2.0).round() / 2.0 } else { x };
+                        });
+                        a
+                    })
+                    .collect();
+                let got = best_splits(&weights, &alignments);
+                for l in 0..LANES {
+                    let w: Vec<f64> = weights.iter().map(|w| w[l]).collect();
+                    let a: Vec<f64> = alignments.iter().map(|a| a[l]).collect();
+                    assert_eq!(got[l], best_split(&w, &a), "n = {n}, round {round}, lane {l}");
+                }
             }
         }
     }

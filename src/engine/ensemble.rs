@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::blocs::{best_split, frustration, SplitMask};
+use super::blocs::{best_splits, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
@@ -358,21 +358,26 @@ impl MonthStep<'_> {
             }
             // Another event's state at the snapshot: fired in an earlier month (this month's
             // firings of events earlier in the file do not count, whatever the file order).
-            let fired_before = |other: usize, l: usize| {
-                let first = first_fired[other * LANES + l];
-                first != 0 && (first as usize) < month
+            // Lane by lane with `&` rather than `&&`, so that no lane's value is a branch.
+            let fired_before = |other: usize| -> [bool; LANES] {
+                let first = &first_fired[other * LANES..(other + 1) * LANES];
+                map_to(|l| (first[l] != 0) & ((first[l] as usize) < month))
             };
             let mut eligible: [bool; LANES] = [true; LANES];
-            for l in 0..LANES {
-                eligible[l] = event.after.iter().all(|&o| fired_before(o, l))
-                    && !event.unless.iter().any(|&o| fired_before(o, l));
+            for &other in &event.after {
+                let fired = fired_before(other);
+                eligible = map_to(|l| eligible[l] & fired[l]);
+            }
+            for &other in &event.unless {
+                let fired = fired_before(other);
+                eligible = map_to(|l| eligible[l] & !fired[l]);
             }
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
             let hazard = params.hazard(e);
             let mut fire: [bool; LANES] =
-                map_to(|l| open(l) && eligible[l] && (event.repeatable || count[l] == 0) && draw[l] < hazard[l]);
+                map_to(|l| open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & (draw[l] < hazard[l]));
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
@@ -388,9 +393,11 @@ impl MonthStep<'_> {
             let mut fired = 0;
             for l in 0..LANES {
                 count[l] += u32::from(fire[l]);
-                if fire[l] && first[l] == 0 {
-                    first[l] = month as u32;
-                }
+                first[l] = if fire[l] & (first[l] == 0) {
+                    month as u32
+                } else {
+                    first[l]
+                };
                 fired |= u32::from(fire[l]) << l;
             }
             scratch.fired[e] = fired;
@@ -487,14 +494,18 @@ impl MonthStep<'_> {
         }
         if horizon && self.full {
             let actors = model.actor_count();
+            let mut weights = [[0.0; LANES]; 16];
+            for (actor, w) in weights[..actors].iter_mut().enumerate() {
+                *w = params.weight(actor);
+            }
+            let best: &mut [SplitMask; LANES] = splits.try_into().expect("one block");
+            *best = best_splits(&weights[..actors], alignment);
             let mut run_alignment = [0.0; MAX_PAIRS];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
                     run_alignment[p] = a[l];
                 }
-                let run_alignment = &run_alignment[..pairs];
-                splits[l] = params.with_weights(l, |weights| best_split(weights, run_alignment));
-                frustrations[l] = frustration(actors, run_alignment);
+                frustrations[l] = frustration(actors, &run_alignment[..pairs]);
             }
         }
     }
@@ -504,6 +515,99 @@ impl MonthStep<'_> {
 /// lanes side by side, so that a block's step reads and writes them as vectors.
 fn event_slot(run: usize, event: usize, events: usize) -> usize {
     (run / LANES * events + event) * LANES + run % LANES
+}
+
+/// Per pair, over the first `runs` runs of `blocks` (blocks × pairs, as [`Runs::alignment`]): its
+/// values in run order into its row of `record` (pairs × runs), and in `summaries` their sum in run
+/// order (so that it is the same to the bit however the runs were computed), the smallest and the
+/// largest.
+///
+/// One pass over the blocks per four pairs, each pair with its own running sum in a register: a
+/// sum in run order is one long chain of additions, and four independent chains overlap their
+/// additions. (Eight did too, but their unrolled code put the page's bundle over its budget.) Minima and maxima are taken lane by lane (any order gives the same extremes). Written so
+/// that the compiler vectorises within a block's lanes, not across pairs (which would need gathers
+/// and scatters).
+#[inline(always)]
+fn column_summaries(blocks: &[Lanes], pairs: usize, runs: usize, record: &mut [f64], summaries: &mut [ColumnSummary]) {
+    const GROUP: usize = 4;
+    let full = runs / LANES;
+    let rest = runs - full * LANES;
+    for first in (0..pairs).step_by(GROUP) {
+        let group = (pairs - first).min(GROUP);
+        let mut sum = [0.0; GROUP];
+        let mut low = [[f64::INFINITY; LANES]; GROUP];
+        let mut high = [[f64::NEG_INFINITY; LANES]; GROUP];
+        for (b, block) in blocks.chunks_exact(pairs).take(full).enumerate() {
+            let values = &block[first..first + group];
+            for g in 0..GROUP {
+                if g < group {
+                    let v = &values[g];
+                    // Whole-vector stores (a conditional store per lane would be a masked store,
+                    // which the next block's load cannot take its value from).
+                    let (lo, hi) = (low[g], high[g]);
+                    low[g] = map(|l| lo[l].min(v[l]));
+                    high[g] = map(|l| hi[l].max(v[l]));
+                    let start = (first + g) * runs + b * LANES;
+                    let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
+                    *row = *v;
+                }
+            }
+            for l in 0..LANES {
+                for g in 0..GROUP {
+                    if g < group {
+                        sum[g] += values[g][l];
+                    }
+                }
+            }
+        }
+        for g in 0..group {
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for l in 0..LANES {
+                lo = lo.min(low[g][l]);
+                hi = hi.max(high[g][l]);
+            }
+            if rest > 0 {
+                let values = &blocks[full * pairs + first + g][..rest];
+                let start = (first + g) * runs + full * LANES;
+                record[start..start + rest].copy_from_slice(values);
+                for &v in values {
+                    sum[g] += v;
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+            summaries[first + g] = ColumnSummary {
+                sum: sum[g],
+                minimum: lo,
+                maximum: hi,
+            };
+        }
+    }
+}
+
+/// One pair's values of a month: their sum in run order, the smallest and the largest.
+#[derive(Clone, Copy, Debug, Default)]
+struct ColumnSummary {
+    sum: f64,
+    minimum: f64,
+    maximum: f64,
+}
+
+/// The quantiles of the rows `pairs` of `record` (pairs × runs, as [`column_summaries`] leaves it),
+/// with their `summaries`.
+fn row_quantiles(
+    quantiles: &mut Quantiles,
+    record: &[f64],
+    summaries: &[ColumnSummary],
+    pairs: std::ops::Range<usize>,
+) -> Vec<[f64; 5]> {
+    let runs = record.len() / summaries.len();
+    pairs
+        .map(|p| {
+            let summary = summaries[p];
+            quantiles.of_within(&record[p * runs..(p + 1) * runs], summary.minimum, summary.maximum)
+        })
+        .collect()
 }
 
 /// One block of [`BlocksMut`].
@@ -538,8 +642,6 @@ pub struct Ensemble {
     quantiles: Quantiles,
     /// The month's alignments, pairs × runs (each pair's row in run order), for the quantiles.
     record: Vec<f64>,
-    /// The month's sum of alignments per pair, added in run order (for the mean).
-    month_sum: Vec<f64>,
     bands: Vec<PairBands>,
     /// Whether fan-chart bands, blocs and frustration are computed (not needed by analyses that
     /// only read outcomes and events, such as the sensitivity tornado).
@@ -631,7 +733,6 @@ impl Ensemble {
             scratch: Scratch::new(shape.events),
             quantiles: Quantiles::default(),
             record: Vec::new(),
-            month_sum: Vec::new(),
             bands,
             full,
             #[cfg(not(target_arch = "wasm32"))]
@@ -885,49 +986,32 @@ impl Ensemble {
         }
         let runs = self.settings.runs;
         let pairs = self.shape.pairs;
-        // One pass over the state in run order: each pair's values into its row of `record`, and
-        // their sum in run order (so reproducible to the bit).
+        // One pass over the state: each pair's values into its row of `record` (the quantiles'
+        // passes read contiguous rows much faster than one pair's lanes of every block), with
+        // their sum, minimum and maximum.
         self.record.resize(pairs * runs, 0.0);
-        self.month_sum.clear();
-        self.month_sum.resize(pairs, 0.0);
-        let (alignment, record, month_sum) = (&self.runs.alignment, &mut self.record, &mut self.month_sum);
+        let mut summaries = [ColumnSummary::default(); MAX_PAIRS];
+        let (alignment, record) = (&self.runs.alignment, &mut self.record);
         with_widest_simd(
             #[inline(always)]
-            || {
-                for (b, block) in alignment.chunks_exact(pairs).enumerate() {
-                    let (first, count) = (b * LANES, (runs - b * LANES).min(LANES));
-                    for (p, (values, sum)) in block.iter().zip(month_sum.iter_mut()).enumerate() {
-                        let start = p * runs + first;
-                        if count == LANES {
-                            // A whole block: a fixed-size copy, which compiles to vector stores.
-                            let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
-                            *row = *values;
-                        } else {
-                            record[start..start + count].copy_from_slice(&values[..count]);
-                        }
-                        for &a in &values[..count] {
-                            *sum += a;
-                        }
-                    }
-                }
-            },
+            || column_summaries(alignment, pairs, runs, record, &mut summaries),
         );
-        for (bands, sum) in self.bands.iter_mut().zip(&self.month_sum) {
-            bands.mean.push(sum / runs as f64);
+        for (bands, summary) in self.bands.iter_mut().zip(&summaries) {
+            bands.mean.push(summary.sum / runs as f64);
         }
-        let rows = self.record.chunks_exact(runs);
+        let (record, summaries) = (&self.record, &summaries[..pairs]);
         #[cfg(not(target_arch = "wasm32"))]
         if self.threads > 1 && runs >= PARALLEL_QUANTILES_FROM {
-            // Each pair's quantiles depend on its row alone: the same numbers on any thread.
-            let rows: Vec<&[f64]> = rows.collect();
+            // Each pair's quantiles depend on its values alone: the same numbers on any thread.
             let per_thread = pairs.div_ceil(self.threads);
             let quantiles: Vec<[f64; 5]> = std::thread::scope(|scope| {
-                let handles: Vec<_> = rows
-                    .chunks(per_thread)
-                    .map(|rows| {
+                let handles: Vec<_> = (0..pairs)
+                    .step_by(per_thread)
+                    .map(|first| {
+                        let mine = first..(first + per_thread).min(pairs);
                         scope.spawn(move || {
                             let mut quantiles = Quantiles::default();
-                            rows.iter().map(|row| quantiles.of(row)).collect::<Vec<_>>()
+                            row_quantiles(&mut quantiles, record, summaries, mine)
                         })
                     })
                     .collect();
@@ -941,8 +1025,9 @@ impl Ensemble {
             }
             return;
         }
-        for (bands, row) in self.bands.iter_mut().zip(rows) {
-            bands.quantiles.push(self.quantiles.of(row));
+        let month = row_quantiles(&mut self.quantiles, record, summaries, 0..pairs);
+        for (bands, q) in self.bands.iter_mut().zip(month) {
+            bands.quantiles.push(q);
         }
     }
 
@@ -1142,6 +1227,52 @@ mod tests {
         let mut same = Ensemble::per_run(model(), settings, true, |run| (model(), run as u64));
         while !same.advance(usize::MAX).is_done() {}
         assert_eq!(same.summary(), plain);
+    }
+
+    /// The month's pass over the state against the plain definitions: each pair's row in run
+    /// order, its sum added in run order, its extremes; for run counts that fill the last block
+    /// and that do not, and for more pairs than one group of eight.
+    #[test]
+    fn column_summaries_are_the_rows_their_sums_and_extremes() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+        };
+        for (pairs, runs) in [(1, 1), (3, 8), (6, 13), (21, 2000), (21, 2003), (10, 7), (120, 17)] {
+            let blocks: Vec<Lanes> = (0..blocks_for(runs) * pairs)
+                .map(|_| {
+                    let mut lanes = [0.0; LANES];
+                    lanes.iter_mut().for_each(|v| *v = next());
+                    lanes
+                })
+                .collect();
+            let mut record = vec![f64::NAN; pairs * runs];
+            let mut summaries = [ColumnSummary::default(); MAX_PAIRS];
+            column_summaries(&blocks, pairs, runs, &mut record, &mut summaries);
+            for p in 0..pairs {
+                let row: Vec<f64> = (0..runs).map(|r| blocks[r / LANES * pairs + p][r % LANES]).collect();
+                assert_eq!(
+                    record[p * runs..(p + 1) * runs],
+                    row[..],
+                    "pairs {pairs}, runs {runs}, pair {p}"
+                );
+                let mut sum = 0.0;
+                for &v in &row {
+                    sum += v;
+                }
+                let summary = summaries[p];
+                assert_eq!(
+                    summary.sum.to_bits(),
+                    sum.to_bits(),
+                    "pairs {pairs}, runs {runs}, pair {p}"
+                );
+                assert_eq!(summary.minimum, row.iter().copied().fold(f64::INFINITY, f64::min));
+                assert_eq!(summary.maximum, row.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+            }
+        }
     }
 
     #[test]

@@ -111,8 +111,8 @@ pub(super) trait StepParams {
     fn term_weight(&self, term: usize, shared: &BalanceTerm) -> Lanes;
     fn jump(&self, event: usize, effect: usize, lane: usize) -> f64;
     fn shift(&self, event: usize, effect: usize, lane: usize) -> f64;
-    /// `f` of the capability weights of lane `lane`'s run.
-    fn with_weights<R>(&self, lane: usize, f: impl FnOnce(&[f64]) -> R) -> R;
+    /// The capability weight of `actor` in each lane's run.
+    fn weight(&self, actor: usize) -> Lanes;
 }
 
 /// Every run uses the model itself.
@@ -165,8 +165,8 @@ impl StepParams for Shared<'_> {
         self.model.events[event].effects[effect].shift
     }
     #[inline(always)]
-    fn with_weights<R>(&self, _lane: usize, f: impl FnOnce(&[f64]) -> R) -> R {
-        f(&self.model.weights)
+    fn weight(&self, actor: usize) -> Lanes {
+        [self.model.weights[actor]; LANES]
     }
 }
 
@@ -288,11 +288,7 @@ impl StepParams for &PerRun {
         self.shifts[self.offsets.effects[event] + effect][lane]
     }
     #[inline(always)]
-    fn with_weights<R>(&self, lane: usize, f: impl FnOnce(&[f64]) -> R) -> R {
-        let mut weights = [0.0; 16];
-        for (w, column) in weights.iter_mut().zip(&self.weights) {
-            *w = column[lane];
-        }
-        f(&weights[..self.weights.len()])
+    fn weight(&self, actor: usize) -> Lanes {
+        self.weights[actor]
     }
 }

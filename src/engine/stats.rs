@@ -26,18 +26,24 @@ const NOT_NEEDED: u8 = u8::MAX;
 
 impl Quantiles {
     /// The five [`QUANTILE_LEVELS`] of `values`, exactly (the same order statistics a sort gives).
+    pub fn of(&mut self, values: &[f64]) -> [f64; 5] {
+        let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+        self.of_within(values, min, max)
+    }
+
+    /// [`Quantiles::of`] of `values` whose smallest and largest are already known to be `min` and
+    /// `max` (the engine finds them in the pass that also sums each month's values).
     ///
     /// A counting pass over equal-width buckets between the minimum and the maximum finds the
     /// buckets that hold the needed ranks; a second pass gathers only those buckets' values, which
     /// are then sorted. Bucketing is monotone in the value, so ranks are preserved. Linear time,
     /// and branch-light, which beats selection by comparison on a few thousand values.
-    pub fn of(&mut self, values: &[f64]) -> [f64; 5] {
+    pub(super) fn of_within(&mut self, values: &[f64], min: f64, max: f64) -> [f64; 5] {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
-        let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
         // All equal (or NaN, which the engine never produces): every quantile is that value.
         if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) {
             return [min; 5];
