@@ -1,24 +1,13 @@
 //! `ablate --without SOURCE` on the known-answers fixture (σ = 0, β = 0: A–B leaves 0 only when
 //! `decider` fires, which takes it to 0.8; nothing else touches it).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
+
+use common::{cli, f};
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_alignment-sim");
-
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .expect("the binary runs")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
-}
 
 /// The fixture with a data set `claim`: `decider`'s probability rests on it alone (with judgement)
 /// and states `without = 0`; `decider`'s jump rests on it alone and states nothing; `bystander`'s

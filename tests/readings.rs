@@ -3,23 +3,16 @@
 //! no noise, no balance pressure, every pair at its baseline, so a run moves only when an event
 //! fires).
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::{cli_json, f};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_alignment-sim");
 const FIXTURE: &str = "tests/fixtures/known_answers.toml";
 
 fn run_json(extra: &[&str]) -> Value {
-    let output = Command::new(BIN)
-        .args(["run", FIXTURE, "--format", "json"])
-        .args(extra)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("JSON")
+    cli_json(&[&["run", FIXTURE, "--format", "json"], extra].concat())
 }
 
 fn conditional<'a>(json: &'a Value, event: &str, outcome: &str) -> &'a Value {
@@ -29,10 +22,6 @@ fn conditional<'a>(json: &'a Value, event: &str, outcome: &str) -> &'a Value {
         .iter()
         .find(|c| c["event"] == event && c["outcome"] == outcome)
         .unwrap_or_else(|| panic!("no row for {event} × {outcome}"))
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
 }
 
 /// `decider` jumps A–B from 0 to 0.8 and nothing else ever takes it above 0.25 (σ = 0), so

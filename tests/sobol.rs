@@ -1,26 +1,13 @@
 //! `sensitivity --method sobol` on a scenario whose indices are known analytically (the estimator
 //! itself is tested on the Ishigami function and an additive one in `analysis::sobol`).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
+
+use common::{cli_json, f};
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_alignment-sim");
-
-fn cli_json(args: &[&str]) -> Value {
-    let output = Command::new(BIN)
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("JSON")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
-}
 
 /// The known-answers fixture with σ and β fixed at 0 (their plausible ranges collapsed), written to
 /// a temporary file: A–B then moves only when `decider` fires.

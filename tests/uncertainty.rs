@@ -1,30 +1,21 @@
 //! `run --uncertain`: every run draws every assumption from its plausible range, on the plain
 //! ensemble's random streams.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
+
+use common::{cli_json, f};
 
 use alignment_sim::analysis::uncertainty::{assumption_key, run_model};
 use alignment_sim::engine::{Ensemble, Settings};
 use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_alignment-sim");
 const FIXTURE: &str = "tests/fixtures/known_answers.toml";
 
 fn run_json(file: &str, extra: &[&str]) -> Value {
-    let output = Command::new(BIN)
-        .args(["run", file, "--format", "json"])
-        .args(extra)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .expect("the binary runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("JSON")
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
+    cli_json(&[&["run", file, "--format", "json"], extra].concat())
 }
 
 /// With every plausible range collapsed to its value, each run's drawn model is the model itself,

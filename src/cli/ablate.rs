@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::report::{outcome_heading, pct};
+use super::report::{json_text, outcome_heading, pct, write_title};
 use super::{prepare, report_notes, AblateOptions, CliError, Format};
 use crate::analysis::ablate::{ablatable, ablation};
 use crate::analysis::{OutcomeRuns, PairedDifference, NOTICE};
@@ -55,12 +55,10 @@ pub fn run(options: &AblateOptions) -> Result<String, CliError> {
             "ablatable": ablatable(s).into_iter().map(|x| s.sources[x].id.as_str()).collect::<Vec<_>>(),
             "link_notes": prepared.notes.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
         });
-        let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-        text.push('\n');
-        return Ok(text);
+        return Ok(json_text(&object));
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    write_title(&mut out, s);
     let _ = writeln!(
         out,
         "seed {}, {} runs, {} months; both states on the same random draws\n",

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::args::{CalibrateOptions, Format};
+use super::report::json_text;
 use super::CliError;
 use crate::analysis::calibrate::{calibrate, DistanceFit, IdealPoints, JUMP_YEAR};
 
@@ -118,7 +119,5 @@ fn json_of(path: &str, options: &CalibrateOptions, fits: &[DistanceFit], pooled:
         "pooled": pooled.map(fit_json),
         "pairs": fits.iter().map(fit_json).collect::<Vec<_>>(),
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }

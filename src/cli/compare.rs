@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::report::pct;
+use super::report::{json_text, pct};
 use super::{apply_view, prepare, report_notes, CliError, CompareOptions, Format, Prepared, StateOptions};
 use crate::analysis::compare::{compare_states, StateComparison};
 use crate::analysis::NOTICE;
@@ -177,7 +177,5 @@ fn json(a: &Prepared, b: &Prepared, comparison: &StateComparison) -> String {
         "only_in_a": comparison.only_in_a,
         "only_in_b": comparison.only_in_b,
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }

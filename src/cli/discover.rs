@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::report::{outcome_heading, pct};
+use super::report::{json_text, outcome_heading, pct, write_title};
 use super::sensitivity::outcome_index;
 use super::{prepare, report_notes, simulate_uncertain, thread_count, CliError, DiscoverOptions, Format, Prepared};
 use crate::analysis::discover::{discover, Discovery, MIN_COVERAGE, MIN_SUPPORT, PEEL_ALPHA};
@@ -118,9 +118,7 @@ fn to_json(prepared: &Prepared, outcome: usize, dims: &[usize], found: &Discover
         "trajectory": trajectory,
         "link_notes": notes,
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }
 
 fn to_table(prepared: &Prepared, outcome: usize, dims: &[usize], found: &Discovery) -> String {
@@ -128,7 +126,7 @@ fn to_table(prepared: &Prepared, outcome: usize, dims: &[usize], found: &Discove
     let spec = &s.outcomes[outcome];
     let settings = prepared.settings;
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    write_title(&mut out, s);
     let _ = writeln!(
         out,
         "seed {}, {} runs, {} months; every run draws every assumption from its plausible range\n",

@@ -15,6 +15,18 @@ use crate::engine::{Proportion, Settings, Summary};
 use crate::scenario::Confidence;
 use crate::scenario::Scenario;
 
+/// The first lines of every command's table: the scenario's title and id, then the notice.
+pub fn write_title(out: &mut String, s: &Scenario) {
+    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+}
+
+/// A command's JSON as it is printed: pretty, with a final newline.
+pub fn json_text(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("JSON of plain numbers and strings");
+    text.push('\n');
+    text
+}
+
 /// "month 36 (2028-08)", or "month 36" when the scenario states no start date.
 pub(super) fn month_text(scenario: &crate::scenario::Scenario, month: usize) -> String {
     match scenario.month_label(month) {
@@ -48,7 +60,7 @@ pub fn table(
     let settings = summary.settings;
     let horizon = settings.horizon;
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    write_title(&mut out, s);
     let _ = writeln!(
         out,
         "seed {}, {} runs, {} months",
@@ -515,7 +527,5 @@ pub fn json(
         "frustration": summary.frustration,
         "link_notes": notes,
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::parallel::map_in_parallel;
-use super::report::{outcome_heading, pct};
+use super::report::{json_text, outcome_heading, pct, write_title};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::per_run::Propagation;
@@ -63,7 +63,7 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
     let spec = &s.outcomes[tornado.outcome];
     let settings = tornado.settings;
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    write_title(&mut out, s);
     let _ = writeln!(
         out,
         "seed {}, {} runs, {} months\n",
@@ -150,9 +150,7 @@ fn json(prepared: &Prepared, tornado: &Tornado) -> String {
         "bars": bars,
         "link_notes": notes,
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }
 
 /// `--method sobol`: runs every matrix of the Saltelli design on threads and prints the indices.
@@ -257,9 +255,7 @@ fn sobol_json(
         "factors": rows,
         "link_notes": notes,
     });
-    let mut text = serde_json::to_string_pretty(&object).expect("JSON of plain numbers and strings");
-    text.push('\n');
-    text
+    json_text(&object)
 }
 
 fn sobol_table(
@@ -273,7 +269,7 @@ fn sobol_table(
     let spec = &s.outcomes[result.outcome];
     let settings = prepared.settings;
     let mut out = String::new();
-    let _ = writeln!(out, "{}  ({})\n{NOTICE}", s.title, s.id);
+    write_title(&mut out, s);
     let _ = writeln!(
         out,
         "seed {}, {} base samples × {} matrices = {model_runs} runs, {} months\n",
