@@ -100,7 +100,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
         })
     };
     let words = search_words(&filter);
-    let matches = |index: usize| words.is_empty() || assumption_matches(scenario, index, &words);
+    // Each assumption's text is searched once per render, then looked up.
+    let matched: Vec<bool> = (0..scenario.assumptions.len())
+        .map(|index| words.is_empty() || assumption_matches(scenario, index, &words))
+        .collect();
+    let matches = |index: usize| matched[index];
     let shown_in = |group: Group| -> Vec<usize> { in_group(group).into_iter().filter(|&i| matches(i)).collect() };
     let others = scenario.assumptions.len() - key.len();
     let show_all = *all_open || searching;
