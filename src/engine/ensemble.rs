@@ -17,7 +17,6 @@ use super::blocs::{best_splits, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
-#[cfg(not(target_arch = "wasm32"))]
 use super::params::PerRun;
 use super::params::{BalanceTerm, Constants, Shared, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
@@ -235,7 +234,6 @@ struct MonthStep<'a> {
     horizon: usize,
     full: bool,
     /// Per block, the runs' own models (empty: every run uses `model`).
-    #[cfg(not(target_arch = "wasm32"))]
     per_run: &'a [PerRun],
 }
 
@@ -291,7 +289,6 @@ impl MonthStep<'_> {
                 splits: &mut splits[b * LANES..(b + 1) * LANES],
                 frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
             };
-            #[cfg(not(target_arch = "wasm32"))]
             if let Some(params) = self.per_run.get(first_block + b) {
                 // Runs with models of their own (never read from a tape).
                 self.advance_block(block, stream, params, scratch);
@@ -650,7 +647,6 @@ pub struct Ensemble {
     #[cfg(not(target_arch = "wasm32"))]
     threads: usize,
     /// Per block, the runs' own models ([`Ensemble::per_run`]); empty when every run uses `model`.
-    #[cfg(not(target_arch = "wasm32"))]
     per_run: Vec<PerRun>,
 }
 
@@ -737,7 +733,6 @@ impl Ensemble {
             full,
             #[cfg(not(target_arch = "wasm32"))]
             threads: 1,
-            #[cfg(not(target_arch = "wasm32"))]
             per_run: Vec::new(),
             month: 1,
             next_block: 0,
@@ -759,7 +754,6 @@ impl Ensemble {
     /// exactly what it would compute alone in an ensemble of its model, on that stream. Outputs are
     /// as for [`Ensemble::new`] (or [`Ensemble::outcomes_only`] when `full` is false), except that
     /// the summary's month-0 frustration is that of `model`.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn per_run(
         model: Model,
         settings: Settings,
@@ -878,7 +872,6 @@ impl Ensemble {
             month: self.month,
             horizon: self.settings.horizon,
             full: self.full,
-            #[cfg(not(target_arch = "wasm32"))]
             per_run: &self.per_run,
         };
         (step, &mut self.runs, &mut self.scratch)

@@ -67,14 +67,12 @@ impl Constants {
 
 /// Where each event's conditions and effects start in [`PerRun`]'s flat per-condition and
 /// per-effect lists.
-#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Debug, Default)]
 struct Offsets {
     conditions: Vec<usize>,
     effects: Vec<usize>,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl Offsets {
     fn of(model: &Model) -> Self {
         let starts = |sizes: &mut dyn Iterator<Item = usize>| {
@@ -172,7 +170,6 @@ impl StepParams for Shared<'_> {
 
 /// The flat per-condition thresholds and per-effect jumps and shifts of a model, in [`Offsets`]
 /// order.
-#[cfg(not(target_arch = "wasm32"))]
 fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let thresholds = model
         .events
@@ -192,9 +189,8 @@ fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     (thresholds, jumps, shifts)
 }
 
-/// One block's runs, each with its own model: every value the step reads, lane by lane. Native
-/// only for now (the page has no per-run analysis yet, so its worker does not carry this code).
-#[cfg(not(target_arch = "wasm32"))]
+/// One block's runs, each with its own model: every value the step reads, lane by lane (the
+/// command line's and the page's propagated uncertainty and Sobol designs).
 #[derive(Clone, Debug)]
 pub(super) struct PerRun {
     decay: Lanes,
@@ -211,7 +207,6 @@ pub(super) struct PerRun {
     offsets: Offsets,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl PerRun {
     /// The block of `models` (one per lane; they must share the structure of the ensemble's
     /// model: actors, pairs, events with their conditions and effects on the same pairs).
@@ -243,7 +238,6 @@ impl PerRun {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl StepParams for &PerRun {
     const SAME_IN_EVERY_LANE: bool = false;
     #[inline(always)]
