@@ -8,9 +8,10 @@ use std::rc::Rc;
 
 pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
 
+use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 use crate::engine::{PairBands, Proportion, Settings, Summary};
-use crate::link::{embed_link, encode_link, encode_link_carrying, fragment_of, open_link};
+use crate::link::{embed_link, encode_link, encode_link_carrying, fragment_of, open_link, uncertain_link};
 use crate::scenario::{builtin, builtin_ids, Observation, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// What the page shows that does not change any number.
@@ -28,6 +29,8 @@ pub struct View {
     pub named: Option<usize>,
     /// The compact view for an iframe (`embed=1` in the link).
     pub embed: bool,
+    /// The outcomes over what we don't know beside those at these values (`u=1` in the link).
+    pub uncertain: bool,
 }
 
 /// Ensemble sizes offered in the page.
@@ -57,6 +60,8 @@ pub struct State {
     pub summary: Option<Rc<Summary>>,
     /// Whether each outcome held in each run of that ensemble (convergence, comparisons).
     pub indicators: Option<Rc<OutcomeRuns>>,
+    /// Outcomes conditional on events and the blocs' leans, read from the same runs.
+    pub readings: Option<Rc<RunReadings>>,
     pub summary_generation: u64,
     /// Worker time of the last finished run.
     pub last_run_milliseconds: Option<f64>,
@@ -91,6 +96,8 @@ pub enum Action {
     /// The outcome the headline shows.
     SelectOutcome(usize),
     SetMonth(usize),
+    /// Show the outcomes over what we don't know beside those at these values, or not.
+    SetUncertain(bool),
     /// Start from a named view of the scenario (its values over the defaults), or from the
     /// defaults (`None`).
     ApplyView(Option<usize>),
@@ -121,6 +128,7 @@ pub enum Action {
         generation: u64,
         summary: Rc<Summary>,
         indicators: Rc<OutcomeRuns>,
+        readings: Rc<RunReadings>,
         milliseconds: f64,
     },
     Analysis(AnalysisAction),
@@ -152,6 +160,7 @@ impl State {
                 month: settings.horizon,
                 named: None,
                 embed: false,
+                uncertain: false,
             },
             scenario: Rc::new(scenario),
             carried: None,
@@ -164,6 +173,7 @@ impl State {
             preliminary: None,
             summary: None,
             indicators: None,
+            readings: None,
             summary_generation: 0,
             last_run_milliseconds: None,
             worker_failure: None,
@@ -198,6 +208,7 @@ impl State {
         }
         state.view.named = opened.view.named;
         state.view.embed = opened.view.embed;
+        state.view.uncertain = opened.view.uncertain;
         state.notices = opened.notes.iter().map(|n| n.to_string()).collect();
         if !opened.notes.is_empty() {
             state.held_link = Some(fragment_of(fragment.trim()).to_string());
@@ -224,10 +235,13 @@ impl State {
         if let Some(named) = self.view.named {
             view.push(("named".to_string(), self.scenario.views[named].id.clone()));
         }
-        let link = match &self.carried {
+        let mut link = match &self.carried {
             Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
             None => encode_link(&self.scenario, &self.values, self.settings, &view),
         };
+        if self.view.uncertain {
+            link = uncertain_link(&link);
+        }
         if embed {
             embed_link(&link)
         } else {
@@ -295,6 +309,7 @@ impl State {
                 | Action::SelectPair(_)
                 | Action::SelectOutcome(_)
                 | Action::SetMonth(_)
+                | Action::SetUncertain(_)
                 | Action::ApplyView(_)
                 | Action::MarkEvent(..)
         );
@@ -398,6 +413,7 @@ impl State {
                 }
             }
             Action::SetMonth(month) => self.view.month = month.min(self.settings.horizon),
+            Action::SetUncertain(on) => self.view.uncertain = on,
             Action::ApplyView(named) => {
                 if named.is_some_and(|v| v >= self.scenario.views.len()) {
                     return;
@@ -444,6 +460,7 @@ impl State {
                 let kept = (
                     self.summary.clone(),
                     self.indicators.clone(),
+                    self.readings.clone(),
                     self.summary_generation,
                     self.last_run_milliseconds,
                     self.worker_attempt,
@@ -459,6 +476,7 @@ impl State {
                 (
                     self.summary,
                     self.indicators,
+                    self.readings,
                     self.summary_generation,
                     self.last_run_milliseconds,
                     self.worker_attempt,
@@ -489,12 +507,14 @@ impl State {
                 generation,
                 summary,
                 indicators,
+                readings,
                 milliseconds,
             } => {
                 if generation == self.generation {
                     self.preliminary = None;
                     self.summary = Some(summary);
                     self.indicators = Some(indicators);
+                    self.readings = Some(readings);
                     self.summary_generation = generation;
                     self.progress = None;
                     self.partial = None;
@@ -582,10 +602,15 @@ mod tests {
             settings,
         ));
         let indicators = Rc::new(OutcomeRuns::simulate(state.scenario.model(&state.values), settings));
+        let mut ensemble = crate::engine::Ensemble::new(state.scenario.model(&state.values), settings);
+        while !ensemble.advance(usize::MAX).is_done() {}
+        let weights = state.scenario.model(&state.values).weights;
+        let readings = Rc::new(RunReadings::of(&ensemble, |_| &weights));
         state.apply(Action::Finished {
             generation: before,
             summary: summary.clone(),
             indicators: indicators.clone(),
+            readings: readings.clone(),
             milliseconds: 1.0,
         });
         assert!(
@@ -596,6 +621,7 @@ mod tests {
             generation: state.generation,
             summary,
             indicators,
+            readings,
             milliseconds: 1.0,
         });
         assert!(state.current_summary().is_some());

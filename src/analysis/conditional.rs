@@ -15,7 +15,7 @@
 use crate::engine::Proportion;
 
 /// P(outcome | event fired by the horizon) and P(outcome | not fired).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConditionalOutcome {
     /// Index of the event (file order).
     pub event: usize,

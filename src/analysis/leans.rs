@@ -29,7 +29,7 @@
 use crate::engine::{pair_index, quantiles, two_best_splits, Proportion, SplitMask};
 
 /// One actor's lean over the runs.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActorLean {
     /// Means over runs of with_first, with_second and the lean.
     pub with_first: f64,
@@ -44,7 +44,7 @@ pub struct ActorLean {
 }
 
 /// Everything this module reads from one ensemble's horizon state.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlocReading {
     /// The camps: the most frequent best split (bit i set: actor i in the second camp).
     pub camps: SplitMask,

@@ -19,6 +19,7 @@ use gloo::worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use super::worker::{EnsembleUpdate, Job, OutcomesUpdate, Report, SimWorker, Task};
+use crate::analysis::per_run::{PerRunJob, Plan, Propagation};
 use crate::engine::Settings;
 use crate::state::{Action, AnalysisAction, State};
 
@@ -33,7 +34,10 @@ pub enum Lane {
     Main,
     /// The comparison's reference state.
     Reference,
-    /// One worker of the analysis pool (the tornado's ensembles are spread over them).
+    /// The outcomes over what we don't know (per-run models); job id = the state's generation.
+    Uncertain,
+    /// One worker of the analysis pool (the tornado's ensembles and the Sobol design's matrices
+    /// are spread over them).
     Pool(usize),
 }
 
@@ -65,11 +69,13 @@ fn action(lane: Lane, report: Report, now: f64) -> Option<Action> {
             EnsembleUpdate::Finished {
                 summary,
                 indicators,
+                readings,
                 milliseconds,
             } => Action::Finished {
                 generation: id,
                 summary: Rc::new(summary),
                 indicators: Rc::new(indicators),
+                readings: Rc::new(readings),
                 milliseconds,
             },
         },
@@ -86,9 +92,19 @@ fn action(lane: Lane, report: Report, now: f64) -> Option<Action> {
             summary: Rc::new(summary),
             indicators: Rc::new(indicators),
         }),
+        (
+            Lane::Uncertain,
+            Report::Outcomes {
+                id,
+                update: OutcomesUpdate::Finished { mut results, .. },
+            },
+        ) => Action::Analysis(AnalysisAction::UncertainFinished {
+            id,
+            runs: Rc::new(results.pop()?),
+        }),
         (Lane::Pool(worker), Report::Outcomes { id, update }) => Action::Analysis(match update {
-            OutcomesUpdate::Progress { done, .. } => AnalysisAction::TornadoProgress { id, worker, done },
-            OutcomesUpdate::Finished { results, .. } => AnalysisAction::TornadoFinished {
+            OutcomesUpdate::Progress { done, .. } => AnalysisAction::PoolProgress { id, worker, done },
+            OutcomesUpdate::Finished { results, .. } => AnalysisAction::PoolFinished {
                 id,
                 worker,
                 results,
@@ -229,8 +245,64 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
                     );
                 }
             }
-            _ => (0..pool_size()).for_each(|worker| runner.cancel(Lane::Pool(worker))),
+            (None, _) if job_state.analyses.sobol.as_ref().is_none_or(|s| !s.is_running()) => {
+                (0..pool_size()).for_each(|worker| runner.cancel(Lane::Pool(worker)))
+            }
+            _ => {}
         });
+    }
+
+    // The Sobol design: its matrices spread over the pool when asked for; stopped when cancelled.
+    {
+        let (runner, job_state) = (runner.clone(), state.clone());
+        let running = state
+            .analyses
+            .sobol
+            .as_ref()
+            .filter(|run| run.is_running())
+            .map(|run| run.id);
+        use_effect_with(running, move |running| match (running, &job_state.analyses.sobol) {
+            (Some(id), Some(run)) if run.id == *id => {
+                for worker in 0..run.matrices.len() {
+                    runner.send(
+                        Lane::Pool(worker),
+                        run.id,
+                        Task::PerRun(Box::new(run.job(worker))),
+                        run.settings,
+                    );
+                }
+            }
+            (None, _) if job_state.analyses.tornado.as_ref().is_none_or(|t| !t.is_running()) => {
+                (0..pool_size()).for_each(|worker| runner.cancel(Lane::Pool(worker)))
+            }
+            _ => {}
+        });
+    }
+
+    // Over what we don't know: with the switch on, for every generation of inputs (on the main
+    // ensemble's random draws); switched off, stopped.
+    {
+        let (runner, job_state) = (runner.clone(), state.clone());
+        use_effect_with(
+            (state.generation, state.view.uncertain, state.worker_attempt),
+            move |&(generation, on, _)| {
+                if on {
+                    let job = PerRunJob {
+                        propagation: Propagation::new(&job_state.scenario, &job_state.values),
+                        factors: Vec::new(),
+                        plans: vec![Plan::Uncertain],
+                    };
+                    runner.send(
+                        Lane::Uncertain,
+                        generation,
+                        Task::PerRun(Box::new(job)),
+                        job_state.settings,
+                    );
+                } else {
+                    runner.cancel(Lane::Uncertain);
+                }
+            },
+        );
     }
 
     // The comparison's reference state.

@@ -5,13 +5,17 @@
 //! which replaces the running one, is seen at once. Numbers are those of `Ensemble::run` (and of the
 //! command line) for the same model and settings.
 //!
-//! Two kinds of task: the main ensemble (fan-chart bands as it goes, then the summary and the
-//! per-run outcome indicators), and a batch of outcomes-only ensembles (the sensitivity tornado,
-//! spread over several workers), which returns each ensemble's indicators.
+//! Three kinds of task: the main ensemble (fan-chart bands as it goes, then the summary, the
+//! per-run outcome indicators and the readings of its runs), a batch of outcomes-only ensembles
+//! (the sensitivity tornado, spread over several workers), and a batch of per-run-model ensembles
+//! (over what we don't know; the matrices of a Sobol design). Both batches return each ensemble's
+//! indicators.
 
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::per_run::{self, PerRunJob};
+use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 use std::sync::Arc;
 
@@ -33,6 +37,9 @@ pub enum Task {
     Ensemble(Model),
     /// Outcomes-only ensembles, in order.
     Outcomes(Vec<Model>),
+    /// Outcomes-only ensembles of per-run models, one per plan, in order (boxed: it holds a
+    /// scenario's template).
+    PerRun(Box<PerRunJob>),
     /// Drop the running job, if any (the user cancelled it); nothing is reported.
     Cancel,
 }
@@ -68,11 +75,12 @@ pub enum EnsembleUpdate {
     Finished {
         summary: Summary,
         indicators: OutcomeRuns,
+        readings: RunReadings,
         milliseconds: f64,
     },
 }
 
-/// How a [`Task::Outcomes`] batch goes.
+/// How a [`Task::Outcomes`] or [`Task::PerRun`] batch goes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum OutcomesUpdate {
     Progress {
@@ -101,16 +109,54 @@ enum Work {
     Ensemble {
         full: Box<Ensemble>,
         first: Option<Box<Ensemble>>,
+        /// The model's capability weights, for the blocs' leans.
+        weights: Vec<f64>,
     },
-    /// `current` is `None` once every model is done. The models share one scenario, so they
-    /// share their random numbers: drawn once onto `tape` (when it fits) and read by each.
+    /// `current` is `None` once every ensemble is done.
     Batch {
-        pending: std::vec::IntoIter<Model>,
+        pending: Pending,
         current: Option<Box<Ensemble>>,
-        tape: Option<Arc<RandomTape>>,
         total: usize,
         results: Vec<OutcomeRuns>,
     },
+}
+
+/// The ensembles of a batch not yet started.
+enum Pending {
+    /// Models of one scenario, so they share their random numbers: drawn once onto `tape` (when
+    /// it fits) and read by each.
+    Models {
+        models: std::vec::IntoIter<Model>,
+        tape: Option<Arc<RandomTape>>,
+    },
+    PerRun {
+        job: Box<PerRunJob>,
+        next: usize,
+    },
+}
+
+impl Pending {
+    fn next(&mut self, settings: Settings) -> Option<Box<Ensemble>> {
+        match self {
+            Pending::Models { models, tape } => models.next().map(|model| {
+                Box::new(match tape {
+                    Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
+                    None => Ensemble::outcomes_only(model, settings),
+                })
+            }),
+            Pending::PerRun { job, next } => {
+                let plan = *job.plans.get(*next)?;
+                *next += 1;
+                Some(Box::new(per_run::ensemble(
+                    &job.propagation,
+                    &job.factors,
+                    settings,
+                    plan,
+                    false,
+                )))
+            }
+        }
+    }
 }
 
 struct Running {
@@ -167,6 +213,7 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
             Work::Ensemble {
                 full: ensemble,
                 first: None,
+                weights,
             } => {
                 let progress = ensemble.advance(RUNS_PER_STEP);
                 if progress.is_done() {
@@ -175,6 +222,7 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                         update: EnsembleUpdate::Finished {
                             summary: ensemble.summary(),
                             indicators: OutcomeRuns::from_ensemble(ensemble),
+                            readings: RunReadings::of(ensemble, |_| weights),
                             milliseconds: now() - job.started,
                         },
                     };
@@ -194,14 +242,13 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
             Work::Batch {
                 pending,
                 current,
-                tape,
                 total,
                 results,
             } => {
                 if let Some(ensemble) = current {
                     if ensemble.advance(RUNS_PER_STEP).is_done() {
                         results.push(OutcomeRuns::from_ensemble(ensemble));
-                        *current = pending.next().map(|model| batch_ensemble(model, job.settings, tape));
+                        *current = pending.next(job.settings);
                     }
                 }
                 if current.is_none() {
@@ -236,12 +283,15 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
     }
 }
 
-/// An outcomes-only ensemble of a batch, reading the batch's tape when there is one.
-fn batch_ensemble(model: Model, settings: Settings, tape: &Option<Arc<RandomTape>>) -> Box<Ensemble> {
-    Box::new(match tape {
-        Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
-        None => Ensemble::outcomes_only(model, settings),
-    })
+/// A batch of `total` ensembles, the first started.
+fn batch(mut pending: Pending, total: usize, settings: Settings) -> Work {
+    let current = pending.next(settings);
+    Work::Batch {
+        pending,
+        current,
+        total,
+        results: Vec::with_capacity(total),
+    }
 }
 
 impl Worker for SimWorker {
@@ -285,25 +335,29 @@ impl Worker for SimWorker {
                     ))
                 });
                 Work::Ensemble {
+                    weights: model.weights.clone(),
                     full: Box::new(Ensemble::new(model, job.settings)),
                     first,
                 }
             }
             Task::Outcomes(models) => {
-                let total = models.len();
                 let tape = models
                     .first()
                     .and_then(|model| RandomTape::draw(model, job.settings))
                     .map(Arc::new);
-                let mut pending = models.into_iter();
-                let current = pending.next().map(|model| batch_ensemble(model, job.settings, &tape));
-                Work::Batch {
-                    pending,
-                    current,
-                    tape,
+                let total = models.len();
+                batch(
+                    Pending::Models {
+                        models: models.into_iter(),
+                        tape,
+                    },
                     total,
-                    results: Vec::with_capacity(total),
-                }
+                    job.settings,
+                )
+            }
+            Task::PerRun(per_run) => {
+                let total = per_run.plans.len();
+                batch(Pending::PerRun { job: per_run, next: 0 }, total, job.settings)
             }
         };
         let started = now();

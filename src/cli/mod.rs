@@ -22,9 +22,10 @@ pub use args::{
 use std::fmt::Write;
 use std::process::ExitCode;
 
-use crate::analysis::conditional::{conditional_outcomes, ConditionalOutcome};
+use crate::analysis::conditional::ConditionalOutcome;
 use crate::analysis::export::quantiles_csv;
-use crate::analysis::leans::{read_blocs, BlocReading};
+use crate::analysis::leans::BlocReading;
+use crate::analysis::readings::RunReadings;
 use crate::analysis::uncertainty::{assumption_key, run_model};
 use crate::analysis::OutcomeRuns;
 use crate::engine::{Ensemble, Settings, Summary};
@@ -375,9 +376,10 @@ fn finish<'a>(
         let batch = batch.unwrap_or(usize::MAX);
         while !ensemble.advance(batch).is_done() {}
     }
+    let RunReadings { conditional, blocs } = RunReadings::of(&ensemble, weights_of);
     let readings = Readings {
-        conditional: conditional_outcomes(ensemble.outcome_states(), &ensemble.first_fired_months(), settings.runs),
-        blocs: read_blocs(&ensemble.alignments(), settings.runs, weights_of),
+        conditional,
+        blocs,
         outcome_runs: OutcomeRuns::from_ensemble(&ensemble),
     };
     (ensemble.summary(), readings)

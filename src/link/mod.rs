@@ -10,7 +10,9 @@
 //! - `view.*` keys for what the page shows (pair, month, the named view it started from), which
 //!   never change the numbers;
 //! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]);
-//! - `embed=1`: the page's compact view for an iframe ([`EMBED_PART`]), which changes no number.
+//! - `embed=1`: the page's compact view for an iframe ([`EMBED_PART`]), which changes no number;
+//! - `u=1`: the outcomes over what we don't know beside those at these values ([`UNCERTAIN_PART`];
+//!   `run --link` then reports both, as `run --uncertain` does).
 //!
 //! Each link format version has its own decoder (`decode_v1`); a link without a version is read
 //! as version 1, and a newer one is read with the newest decoder known, with a note.
@@ -38,6 +40,15 @@ pub const MAX_LINK_CHARS: usize = 64 * 1024;
 /// outcomes, the speculative notice and a link to the full page. The command line reads it and
 /// ignores it (it changes no number).
 pub const EMBED_PART: &str = "embed=1";
+
+/// The part that asks for the outcomes over what we don't know as well (each run drawing every
+/// assumption from its plausible range): adds numbers, changes none of the others.
+pub const UNCERTAIN_PART: &str = "u=1";
+
+/// The same link, asking for the outcomes over what we don't know too ([`UNCERTAIN_PART`]).
+pub fn uncertain_link(fragment: &str) -> String {
+    format!("{fragment}&{UNCERTAIN_PART}")
+}
 
 /// The same link, asking for the compact view ([`EMBED_PART`]).
 pub fn embed_link(fragment: &str) -> String {
@@ -81,6 +92,8 @@ pub struct ParsedLink {
     pub carried: Option<String>,
     /// `embed=1`: the compact view for an iframe.
     pub embed: bool,
+    /// `u=1`: over what we don't know as well.
+    pub uncertain: bool,
     pub notes: Vec<LinkNote>,
 }
 
@@ -305,6 +318,11 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
             "c" => link.carried = Some(value),
             "embed" if value == "1" => link.embed = true,
+            "u" if value == "1" => link.uncertain = true,
+            "u" => link.notes.push(note(
+                "u",
+                format!("`{}` is not `1`; the outcomes are shown at these values only", shown(&value)),
+            )),
             "embed" => link.notes.push(note(
                 "embed",
                 format!("`{}` is not `1`; the full page is shown", shown(&value)),

@@ -22,6 +22,8 @@ pub struct LinkView {
     pub named: Option<usize>,
     /// The compact view for an iframe (`embed=1`).
     pub embed: bool,
+    /// The outcomes over what we don't know as well (`u=1`).
+    pub uncertain: bool,
 }
 
 /// A link, read: everything to set up the state it describes.
@@ -139,6 +141,7 @@ fn open_on(link: &ParsedLink, mut scenario: Scenario, carried: Option<String>) -
     let mut notes = resolved.notes;
     let mut view = read_view(&resolved.view, &scenario, resolved.settings.horizon, &mut notes);
     view.embed = link.embed;
+    view.uncertain = link.uncertain;
     OpenedLink {
         scenario,
         carried,
@@ -190,6 +193,7 @@ fn fall_back(link: &ParsedLink, reason: Option<LinkNote>) -> OpenedLink {
         settings: resolved.settings,
         view: LinkView {
             embed: link.embed,
+            uncertain: link.uncertain,
             ..LinkView::default()
         },
         notes,
@@ -235,6 +239,18 @@ mod tests {
         assert_eq!(odd.notes[0].key, "embed");
         // Kept when the scenario is unknown (the first built-in is shown, compactly).
         assert!(open_link("v=1&s=nowhere&embed=1").view.embed);
+    }
+
+    #[test]
+    fn u_asks_for_the_outcomes_over_what_we_do_not_know_and_changes_nothing_else() {
+        let full = "v=1&s=sino-russian-drift&seed=4";
+        let plain = open_link(full);
+        let both = open_link(&crate::link::uncertain_link(full));
+        assert!(both.view.uncertain && !plain.view.uncertain && both.notes.is_empty());
+        assert_eq!((&both.values, both.settings), (&plain.values, plain.settings));
+        let odd = open_link(&format!("{full}&u=yes"));
+        assert!(!odd.view.uncertain);
+        assert_eq!(odd.notes[0].key, "u");
     }
 
     #[test]

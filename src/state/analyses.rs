@@ -1,11 +1,14 @@
-//! The analyses' part of the page state — the sensitivity tornado and the comparison against a
-//! reference — as plain data that the one reducer changes. The page's runner (`app/runner.rs`)
+//! The analyses' part of the page state — the Sobol indices and the sensitivity tornado, the
+//! outcomes over what we don't know, and the comparison against a reference — as plain data that
+//! the one reducer changes. The page's runner (`app/runner.rs`)
 //! sends the jobs a request implies and turns the workers' reports back into these actions; the
 //! components only render this and send typed callbacks.
 
 use std::rc::Rc;
 
+use crate::analysis::per_run::{PerRunJob, Plan, Propagation};
 use crate::analysis::sensitivity::{tornado_jobs, JobResult, Probe};
+use crate::analysis::sobol::{self, Factor, GroupBy, Matrix};
 use crate::analysis::OutcomeRuns;
 use crate::engine::{Model, Settings, Summary};
 use crate::scenario::{builtin, Scenario};
@@ -74,6 +77,69 @@ impl TornadoRun {
     }
 }
 
+/// One computation of the Sobol indices: the design's matrices spread over the workers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SobolRun {
+    pub id: u64,
+    pub generation: u64,
+    pub scenario: Rc<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    /// `runs` is the design's base samples N.
+    pub settings: Settings,
+    pub by: GroupBy,
+    pub factors: Rc<Vec<Factor>>,
+    /// Per worker: the matrices it runs, in order (interleaved, as the tornado's probes).
+    pub matrices: Vec<Vec<Matrix>>,
+    pub results: Vec<Option<Rc<Vec<OutcomeRuns>>>>,
+    pub done: Vec<usize>,
+    pub started: f64,
+    pub milliseconds: Option<f64>,
+}
+
+impl SobolRun {
+    pub fn total(&self) -> usize {
+        self.matrices.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.milliseconds.is_none()
+    }
+
+    /// Worker `worker`'s job.
+    pub fn job(&self, worker: usize) -> PerRunJob {
+        PerRunJob {
+            propagation: Propagation::new(&self.scenario, &self.values),
+            factors: (*self.factors).clone(),
+            plans: self.matrices[worker].iter().copied().map(Plan::Sobol).collect(),
+        }
+    }
+
+    /// Every matrix's indicators in the order of [`sobol::matrices`], once every worker has answered.
+    pub fn finished(&self) -> Option<Vec<OutcomeRuns>> {
+        let mut all: Vec<(Matrix, OutcomeRuns)> = Vec::with_capacity(self.total());
+        for (matrices, results) in self.matrices.iter().zip(&self.results) {
+            all.extend(matrices.iter().copied().zip(results.as_ref()?.iter().cloned()));
+        }
+        let order = sobol::matrices(&self.factors);
+        Some(
+            order
+                .iter()
+                .filter_map(|m| all.iter().find(|(matrix, _)| matrix == m).map(|(_, runs)| runs.clone()))
+                .collect(),
+        )
+    }
+}
+
+/// Which view of "which assumptions matter" is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SensitivityView {
+    /// Variance-based, over the plausible ranges.
+    #[default]
+    Sobol,
+    /// One at a time, each assumption at the ends of its plausible range.
+    Tornado,
+}
+
 /// The reference state of a comparison and its finished ensemble.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReferenceRun {
@@ -95,7 +161,14 @@ impl ReferenceRun {
 /// What the analyses hold between renders.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Analyses {
+    pub sobol: Option<SobolRun>,
     pub tornado: Option<TornadoRun>,
+    pub view: SensitivityView,
+    /// How the Sobol factors are grouped.
+    pub by: Option<GroupBy>,
+    /// The outcomes over what we don't know: the generation they were computed for, and their
+    /// per-run indicators (on the same random draws as the main ensemble's).
+    pub uncertain: Option<(u64, Rc<OutcomeRuns>)>,
     /// The outcome the tornado is drawn for (switching it needs no new runs).
     pub tornado_outcome: usize,
     /// The built-in scenario to compare against; empty for the current scenario's defaults.
@@ -115,12 +188,25 @@ pub enum AnalysisAction {
     },
     /// Stop the tornado being computed (its partial results are dropped).
     CancelTornado,
-    TornadoProgress {
+    /// Compute the Sobol indices for the current inputs on `workers` workers.
+    ComputeSobol {
+        workers: usize,
+        now: f64,
+    },
+    CancelSobol,
+    ChooseView(SensitivityView),
+    ChooseGrouping(GroupBy),
+    /// The outcomes over what we don't know for the inputs of generation `id`.
+    UncertainFinished {
+        id: u64,
+        runs: Rc<OutcomeRuns>,
+    },
+    PoolProgress {
         id: u64,
         worker: usize,
         done: usize,
     },
-    TornadoFinished {
+    PoolFinished {
         id: u64,
         worker: usize,
         results: Vec<OutcomeRuns>,
@@ -149,6 +235,9 @@ impl Analyses {
     pub fn apply(&mut self, action: AnalysisAction, inputs: Inputs) {
         match action {
             AnalysisAction::ComputeTornado { workers, now } => {
+                if self.sobol.as_ref().is_some_and(SobolRun::is_running) {
+                    self.sobol = None;
+                }
                 let workers = workers.max(1);
                 let mut probes = vec![Vec::new(); workers];
                 for (k, job) in tornado_jobs(inputs.scenario, inputs.values).iter().enumerate() {
@@ -173,19 +262,74 @@ impl Analyses {
                     self.tornado = None;
                 }
             }
-            AnalysisAction::TornadoProgress { id, worker, done } => {
+            AnalysisAction::ComputeSobol { workers, now } => {
+                // The pool runs one analysis at a time: a tornado still running is dropped.
+                if self.tornado.as_ref().is_some_and(TornadoRun::is_running) {
+                    self.tornado = None;
+                }
+                let by = self.by.unwrap_or(GroupBy::Assumption);
+                let factors = sobol::factors(inputs.scenario, inputs.values, by);
+                let workers = workers.max(1);
+                let mut matrices = vec![Vec::new(); workers];
+                for (k, matrix) in sobol::matrices(&factors).into_iter().enumerate() {
+                    matrices[k % workers].push(matrix);
+                }
+                self.last_job += 1;
+                self.sobol = Some(SobolRun {
+                    id: self.last_job,
+                    generation: inputs.generation,
+                    scenario: inputs.scenario.clone(),
+                    values: Rc::new(inputs.values.to_vec()),
+                    settings: inputs.settings,
+                    by,
+                    factors: Rc::new(factors),
+                    matrices,
+                    results: vec![None; workers],
+                    done: vec![0; workers],
+                    started: now,
+                    milliseconds: None,
+                });
+            }
+            AnalysisAction::CancelSobol => {
+                if self.sobol.as_ref().is_some_and(SobolRun::is_running) {
+                    self.sobol = None;
+                }
+            }
+            AnalysisAction::ChooseView(view) => self.view = view,
+            AnalysisAction::ChooseGrouping(by) => self.by = Some(by),
+            AnalysisAction::UncertainFinished { id, runs } => {
+                if id == inputs.generation {
+                    self.uncertain = Some((id, runs));
+                }
+            }
+            AnalysisAction::PoolProgress { id, worker, done } => {
                 if let Some(run) = self.tornado.as_mut().filter(|run| run.id == id) {
                     if let Some(count) = run.done.get_mut(worker) {
                         *count = done;
                     }
                 }
+                if let Some(run) = self.sobol.as_mut().filter(|run| run.id == id) {
+                    if let Some(count) = run.done.get_mut(worker) {
+                        *count = done;
+                    }
+                }
             }
-            AnalysisAction::TornadoFinished {
+            AnalysisAction::PoolFinished {
                 id,
                 worker,
                 results,
                 now,
             } => {
+                if let Some(run) = self.sobol.as_mut().filter(|run| run.id == id) {
+                    if run.matrices.get(worker).map(Vec::len) == Some(results.len()) {
+                        run.done[worker] = results.len();
+                        run.results[worker] = Some(Rc::new(results));
+                        if run.results.iter().all(Option::is_some) {
+                            run.milliseconds = Some(now - run.started);
+                        }
+                    }
+                    return;
+                }
                 let Some(run) = self.tornado.as_mut().filter(|run| run.id == id) else {
                     return;
                 };
@@ -286,7 +430,7 @@ mod tests {
                     run_job(&state.scenario, state.settings, job).runs
                 })
                 .collect();
-            state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+            state.apply(Action::Analysis(AnalysisAction::PoolFinished {
                 id: run.id,
                 worker,
                 results,
@@ -310,13 +454,13 @@ mod tests {
         let new = compute(&mut state, 2);
         assert!(new.id > old.id);
         let count = old.probes[0].len();
-        state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+        state.apply(Action::Analysis(AnalysisAction::PoolFinished {
             id: old.id,
             worker: 0,
             results: vec![OutcomeRuns::simulate(state.scenario.model(&state.values), state.settings); count],
             now: 2000.0,
         }));
-        state.apply(Action::Analysis(AnalysisAction::TornadoProgress {
+        state.apply(Action::Analysis(AnalysisAction::PoolProgress {
             id: old.id,
             worker: 0,
             done: 5,
@@ -327,14 +471,14 @@ mod tests {
             "an answer to the older request changes nothing"
         );
         // An answer with the wrong number of ensembles is not taken either.
-        state.apply(Action::Analysis(AnalysisAction::TornadoFinished {
+        state.apply(Action::Analysis(AnalysisAction::PoolFinished {
             id: new.id,
             worker: 0,
             results: Vec::new(),
             now: 2000.0,
         }));
         assert_eq!(state.analyses.tornado.as_ref(), Some(&new));
-        state.apply(Action::Analysis(AnalysisAction::TornadoProgress {
+        state.apply(Action::Analysis(AnalysisAction::PoolProgress {
             id: new.id,
             worker: 1,
             done: 3,
