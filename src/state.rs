@@ -6,7 +6,7 @@ mod analyses;
 
 use std::rc::Rc;
 
-pub use analyses::{Analyses, AnalysisAction, ReferenceRun, TornadoRun};
+pub use analyses::{Analyses, AnalysisAction, ReferenceRun, SensitivityView, SobolRun, TornadoRun};
 
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;

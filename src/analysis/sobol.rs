@@ -248,6 +248,32 @@ pub fn flagged(scenario: &Scenario, factor: &Factor, indices: &Indices) -> bool 
     low_confidence && indices.total >= LARGE_TOTAL && indices.total_ci.0 > SMALL_TOTAL
 }
 
+/// The factors in decreasing order of total index (chance where it falls), with their indices;
+/// empty when the outcome did not vary.
+pub fn ranked<'a>(factors: &'a [Factor], result: &SobolResult) -> Vec<(&'a Factor, Indices)> {
+    let Some(indices) = &result.indices else {
+        return Vec::new();
+    };
+    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).collect();
+    // Stable: equal totals keep the file's order.
+    rows.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
+    rows
+}
+
+/// What a factor is, in words (the command line's table and JSON, and the page).
+pub fn factor_label(s: &Scenario, factor: &Factor) -> String {
+    if factor.chance {
+        return "the model's own noise (the run's random draws)".to_string();
+    }
+    match factor.assumptions.as_slice() {
+        [single] if s.assumptions[*single].id == factor.id => s.assumptions[*single].label.clone(),
+        _ => match s.sources.iter().find(|source| source.id == factor.id) {
+            Some(source) => format!("{} assumptions resting on: {}", factor.assumptions.len(), source.title),
+            None => format!("{} assumptions of this kind", factor.assumptions.len()),
+        },
+    }
+}
+
 /// One factor's indices with their 95 % bootstrap intervals.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Indices {

@@ -394,9 +394,9 @@ pub fn run(options: &RunOptions) -> Result<String, CliError> {
     report_notes(&prepared);
     let threads = thread_count(options.threads);
     let (summary, readings) = simulate_on_threads(&prepared, options.batch, threads);
-    let uncertain = options
-        .uncertain
-        .then(|| simulate_uncertain(&prepared, options.batch, threads));
+    // A link with `u=1` asks for what the page then shows: both figures.
+    let uncertain =
+        (options.uncertain || prepared.view.uncertain).then(|| simulate_uncertain(&prepared, options.batch, threads));
     let uncertain = uncertain.as_ref().map(|(summary, readings)| (summary, readings));
     Ok(match options.format.unwrap_or(Format::Table) {
         Format::Table => report::table(&prepared, &summary, &readings, uncertain),

@@ -178,37 +178,11 @@ fn sobol(prepared: &Prepared, outcome: usize, options: &SensitivityOptions) -> R
     })
 }
 
-/// The factors in decreasing order of total index (chance where it falls), with their indices.
-fn ranked<'a>(factors: &'a [sobol::Factor], result: &'a SobolResult) -> Vec<(&'a sobol::Factor, sobol::Indices)> {
-    let Some(indices) = &result.indices else {
-        return Vec::new();
-    };
-    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).collect();
-    // Stable: equal totals keep the file's order.
-    rows.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
-    rows
-}
-
 fn by_name(by: By) -> &'static str {
     match by {
         By::Assumption => "assumption",
         By::Source => "source",
         By::Kind => "kind",
-    }
-}
-
-/// What a factor is, in words, for the table and the JSON.
-fn factor_label(prepared: &Prepared, factor: &sobol::Factor) -> String {
-    let s = &prepared.scenario;
-    if factor.chance {
-        return "the model's own noise (the run's random draws)".to_string();
-    }
-    match factor.assumptions.as_slice() {
-        [single] if s.assumptions[*single].id == factor.id => s.assumptions[*single].label.clone(),
-        _ => match s.sources.iter().find(|source| source.id == factor.id) {
-            Some(source) => format!("{} assumptions resting on: {}", factor.assumptions.len(), source.title),
-            None => format!("{} assumptions of this kind", factor.assumptions.len()),
-        },
     }
 }
 
@@ -221,7 +195,7 @@ fn sobol_json(
 ) -> String {
     let s = &prepared.scenario;
     let spec = &s.outcomes[result.outcome];
-    let rows: Vec<Value> = ranked(factors, result)
+    let rows: Vec<Value> = sobol::ranked(factors, result)
         .into_iter()
         .map(|(factor, ix)| {
             let confidence = match factor.assumptions.as_slice() {
@@ -229,7 +203,7 @@ fn sobol_json(
                 _ => None,
             };
             json!({
-                "id": factor.id, "label": factor_label(prepared, factor),
+                "id": factor.id, "label": sobol::factor_label(&prepared.scenario, factor),
                 "assumptions": factor.assumptions.iter().map(|&i| s.assumptions[i].id.as_str()).collect::<Vec<_>>(),
                 "first": ix.first, "first_ci": [ix.first_ci.0, ix.first_ci.1],
                 "total": ix.total, "total_ci": [ix.total_ci.0, ix.total_ci.1],
@@ -290,7 +264,7 @@ fn sobol_table(
          95 % bootstrap intervals in brackets; `{CHANCE}` is the model's own noise. Grouped by {}.\n",
         by_name(by)
     );
-    let rows = ranked(factors, result);
+    let rows = sobol::ranked(factors, result);
     if rows.is_empty() {
         let _ = writeln!(
             out,

@@ -321,7 +321,10 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "u" if value == "1" => link.uncertain = true,
             "u" => link.notes.push(note(
                 "u",
-                format!("`{}` is not `1`; the outcomes are shown at these values only", shown(&value)),
+                format!(
+                    "`{}` is not `1`; the outcomes are shown at these values only",
+                    shown(&value)
+                ),
             )),
             "embed" => link.notes.push(note(
                 "embed",

@@ -24,6 +24,18 @@ pub struct OutcomesProps {
     /// Per-run indicators of the same ensemble, for the convergence traces.
     #[prop_or_default]
     pub indicators: Option<Shared<OutcomeRuns>>,
+    /// The switch "over what we don't know" (absent: no switch), and what it shows when on: the
+    /// per-run indicators of the propagated ensemble once computed for these inputs.
+    #[prop_or_default]
+    pub uncertain: Option<UncertainColumn>,
+}
+
+/// The switch and the column "over what we don't know".
+#[derive(Clone, PartialEq)]
+pub struct UncertainColumn {
+    pub on: bool,
+    pub runs: Option<Shared<OutcomeRuns>>,
+    pub on_switch: Callback<bool>,
 }
 
 /// How the estimate settled as runs accumulated: the estimate after the first k runs, with a band
@@ -100,15 +112,29 @@ fn when_words(when: When) -> &'static str {
 
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
+    let over = props.uncertain.as_ref().filter(|u| u.on);
+    let over_runs = over.and_then(|u| u.runs.as_ref());
     html! {
         <section class="outcomes" aria-labelledby="outcomes-heading">
             <h2 id="outcomes-heading">{ "Outcomes" }</h2>
             <p class="caption">{ "Share of runs in which each outcome happens under the current assumptions (± Monte Carlo standard error, in points). Not a forecast." }</p>
+            if let Some(u) = &props.uncertain {
+                <label class="switch">
+                    <input type="checkbox" id="uncertain-switch" checked={u.on}
+                        onchange={u.on_switch.reform(|e: Event| e.target_unchecked_into::<web_sys::HtmlInputElement>().checked())} />
+                    { " Also over what we don't know: each run draws every assumption from its plausible range (same random draws otherwise)" }
+                </label>
+                if over.is_some() && over_runs.is_none() {
+                    <span class="status" role="status" data-uncertain-status="running">{ " computing…" }</span>
+                }
+            }
             if let Some(runs) = props.preliminary_runs {
                 <p class="caption preliminary" role="status">{ format!("From the first {runs} runs; refining as the rest are computed.") }</p>
             }
             <table data-preliminary={props.preliminary_runs.is_some().to_string()}>
-                <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ "Probability" }</th><th scope="col">{ "As runs accumulate" }</th></tr></thead>
+                <thead><tr><th scope="col">{ "Outcome" }</th><th scope="col">{ if over.is_some() { "At these values" } else { "Probability" } }</th>
+                    if over.is_some() { <th scope="col">{ "Over what we don't know" }</th> }
+                    <th scope="col">{ "As runs accumulate" }</th></tr></thead>
                 <tbody>
                     for (o, (spec, p)) in props.scenario.outcomes.iter().zip(props.outcomes.iter()).enumerate() {
                         <tr data-outcome={spec.id.clone()} data-probability={p.probability.to_string()} data-std-error={p.std_error.to_string()}>
@@ -126,6 +152,17 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                                     <span class="noisy">{ caveat }</span>
                                 }
                             </td>
+                            if over.is_some() {
+                                <td class="over-uncertainty">
+                                    if let Some(runs) = over_runs {
+                                        {{
+                                            let q = Proportion::of(runs.count(o), runs.runs());
+                                            html! { <span class="probability" data-over={q.probability.to_string()} data-over-std-error={q.std_error.to_string()}>
+                                                { format::percent_with_error(q.probability, q.std_error) }</span> }
+                                        }}
+                                    } else { { "…" } }
+                                </td>
+                            }
                             <td>
                                 if let Some(runs) = &props.indicators {
                                     { convergence(&trace(runs, o)) }

@@ -13,11 +13,12 @@ use super::events::Events;
 use super::exports::Exports;
 use super::fan_chart::FanChart;
 use super::network::{network, NetworkProps};
-use super::outcomes::Outcomes;
+use super::outcomes::{Outcomes, UncertainColumn};
 use super::sensitivity::Sensitivity;
 use super::share::Share;
 use super::synced_select::use_synced_select;
 use super::value_input::on_value;
+use crate::analysis::sobol::GroupBy;
 use crate::app::runner::pool_size;
 use crate::app::{send, Shared};
 use crate::engine::{PairBands, Proportion};
@@ -80,6 +81,8 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let summary = summary.filter(fits);
     let indicators = state.indicators.clone().filter(|_| !state.is_stale()).map(Shared);
+    // Read from the same runs as the summary shown (they arrive together).
+    let readings = state.readings.clone().map(Shared);
     let onpair = on_value::<Event, HtmlSelectElement, usize>(&dispatch, Action::SelectPair);
     let running = state.progress.is_some();
     let status = match (state.progress, state.last_run_milliseconds) {
@@ -140,7 +143,12 @@ pub fn Results(props: &ResultsProps) -> Html {
             if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
                 <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} runs={*runs} preliminary_runs={Some(*runs)} />
             } else if let Some(summary) = &summary {
-                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={indicators.clone()} />
+                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={indicators.clone()}
+                    uncertain={UncertainColumn {
+                        on: state.view.uncertain,
+                        runs: state.analyses.uncertain.as_ref().filter(|(id, _)| *id == state.generation && !state.is_stale()).map(|(_, runs)| Shared(runs.clone())),
+                        on_switch: { let dispatch = dispatch.clone(); Callback::from(move |on| dispatch.dispatch(Action::SetUncertain(on))) },
+                    }} />
             }
             if let Some(bands) = &bands {
                 <div id="network-chart">
@@ -151,8 +159,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                     file={format!("{}-network-{}", scenario.id, state.view.month)} scenario_title={title.clone()} link={props.link.clone()} />
             }
             if let Some(summary) = &summary {
-                <Events scenario={scenario.clone()} summary={summary.clone()} />
-                <Blocs scenario={scenario.clone()} summary={summary.clone()} />
+                <Events scenario={scenario.clone()} summary={summary.clone()} readings={readings.clone()} />
+                <Blocs scenario={scenario.clone()} summary={summary.clone()} readings={readings.clone()} />
             }
             if let Some(bands) = &bands {
                 <section class="multiples" aria-labelledby="multiples-heading">
@@ -170,7 +178,11 @@ pub fn Results(props: &ResultsProps) -> Html {
                 tornado={state.analyses.tornado.clone()} outcome={state.analyses.tornado_outcome}
                 on_compute={analysis(&dispatch, |()| AnalysisAction::ComputeTornado { workers: pool_size(), now: js_sys::Date::now() })}
                 on_cancel={analysis(&dispatch, |()| AnalysisAction::CancelTornado)}
-                on_outcome={analysis(&dispatch, AnalysisAction::ChooseTornadoOutcome)} link={props.link.clone()} />
+                on_outcome={analysis(&dispatch, AnalysisAction::ChooseTornadoOutcome)} link={props.link.clone()}
+                sobol={state.analyses.sobol.clone()} view={state.analyses.view} by={state.analyses.by.unwrap_or(GroupBy::Assumption)}
+                on_view={analysis(&dispatch, AnalysisAction::ChooseView)} on_by={analysis(&dispatch, AnalysisAction::ChooseGrouping)}
+                on_compute_sobol={analysis(&dispatch, |()| AnalysisAction::ComputeSobol { workers: pool_size(), now: js_sys::Date::now() })}
+                on_cancel_sobol={analysis(&dispatch, |()| AnalysisAction::CancelSobol)} />
             <Compare scenario={scenario.clone()} settings={state.settings} generation={state.generation}
                 summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair}
                 choice={AttrValue::from(state.analyses.reference_choice.clone())} reference={state.analyses.reference.clone()}

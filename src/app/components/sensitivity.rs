@@ -1,6 +1,8 @@
-//! Which assumptions matter: the sensitivity tornado of one outcome, computed off the UI thread on
-//! several workers with common random numbers (every ensemble uses the page's seed, so run r draws
-//! the same numbers at both ends of every range and the bars are effects, not sampling noise).
+//! Which assumptions matter for one outcome, in two views computed off the UI thread on the
+//! analysis pool: the variance-based Sobol indices over the plausible ranges (the main view; the
+//! design's matrices spread over the workers), and the one-at-a-time tornado, with common random
+//! numbers (every ensemble uses the page's seed, so run r draws the same numbers at both ends of
+//! every range and the bars are effects, not sampling noise).
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -9,11 +11,12 @@ use super::chart_images::ChartImages;
 use super::synced_select::use_synced_select;
 use crate::analysis::export::{tornado_csv, tornado_svg};
 use crate::analysis::sensitivity::{assemble, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sobol::{self, GroupBy, SobolResult};
 use crate::app::browser::download;
 use crate::app::Shared;
 use crate::engine::Settings;
 use crate::scenario::Scenario;
-use crate::state::TornadoRun;
+use crate::state::{SensitivityView, SobolRun, TornadoRun};
 use crate::view::format;
 use crate::view::tornado::{label_lines, BarEnd, Rect, TornadoLayout, PAGE_LABEL_CHARS, TICKS};
 
@@ -35,6 +38,107 @@ pub struct SensitivityProps {
     pub on_outcome: Callback<usize>,
     /// The share link, written into chart images.
     pub link: AttrValue,
+    pub sobol: Option<SobolRun>,
+    pub view: SensitivityView,
+    pub by: GroupBy,
+    pub on_view: Callback<SensitivityView>,
+    pub on_by: Callback<GroupBy>,
+    pub on_compute_sobol: Callback<()>,
+    pub on_cancel_sobol: Callback<()>,
+}
+
+const GROUPINGS: [(GroupBy, &str, &str); 3] = [
+    (GroupBy::Assumption, "assumption", "per assumption"),
+    (
+        GroupBy::Source,
+        "source",
+        "by source (each document, the data, judgement)",
+    ),
+    (GroupBy::Kind, "kind", "by kind (actors, pairs, events, model)"),
+];
+
+/// The Sobol view: method note, grouping, compute/cancel with progress, and the ranked indices.
+fn sobol_view(props: &SensitivityProps, outcome: usize, result: Option<&SobolResult>) -> Html {
+    let run = props.sobol.as_ref();
+    let running = run.is_some_and(SobolRun::is_running);
+    let stale = run.is_some_and(|r| r.generation != props.generation);
+    let onby = {
+        let on_by = props.on_by.clone();
+        Callback::from(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            if let Some((by, ..)) = GROUPINGS.iter().find(|(_, key, _)| *key == select.value()) {
+                on_by.emit(*by);
+            }
+        })
+    };
+    html! { <>
+        <p class="caption">{ format!(
+            "Every assumption drawn from its plausible range (as “over what we don't know”), {} base samples per design: first-order index = the share of the outcome's variance due to a factor alone; total = with its interactions; 95 % bootstrap intervals. “Chance” is the model's own noise. ★ marks a low-confidence assumption whose total index is at least {} with its interval above {}: where better evidence would matter most.",
+            props.settings.runs, sobol::LARGE_TOTAL, sobol::SMALL_TOTAL
+        ) }</p>
+        <div class="setting">
+            <label for="sobol-by">{ "Factors" }</label>
+            <select id="sobol-by" onchange={onby}>
+                for (by, key, label) in GROUPINGS {
+                    <option value={key} selected={by == props.by}>{ label }</option>
+                }
+            </select>
+            <button type="button" id="run-sobol" onclick={props.on_compute_sobol.reform(|_: MouseEvent| ())} disabled={running}>
+                { if run.is_some() { "Recompute" } else { "Compute" } }
+            </button>
+            if running {
+                <button type="button" id="cancel-sobol" onclick={props.on_cancel_sobol.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+            }
+        </div>
+        if let Some(r) = run {
+            <p class="status" role="status" data-sobol-status={if running { "running" } else { "done" }}>
+                if running {
+                    { format!("Computing {} ensembles of {} runs on {} workers… ", r.total(), r.settings.runs, r.matrices.len()) }
+                    <progress max={r.total().to_string()} value={r.done.iter().sum::<usize>().to_string()} aria-label="Progress of the Sobol indices" />
+                } else if let Some(ms) = r.milliseconds {
+                    <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total(), r.settings.runs, ms / 1000.0, r.matrices.len()) }</span>
+                }
+                if stale {
+                    <strong>{ " The inputs have changed since: recompute to update." }</strong>
+                }
+            </p>
+        }
+        if let (Some(r), Some(result)) = (run, result) {
+            {{
+                let rows = sobol::ranked(&r.factors, result);
+                let x = |v: f64| format!("{:.1}", 100.0 * v.clamp(0.0, 1.0));
+                html! { <>
+                    <p>{ format!("“{}”: {} over the plausible ranges.", r.scenario.outcomes[outcome].label, format::percent(result.probability)) }</p>
+                    if rows.is_empty() {
+                        <p>{ "The outcome came out the same in every run, so it has no variance to share out." }</p>
+                    }
+                    <table class="sobol">
+                        <thead><tr><th scope="col">{ "Factor" }</th><th scope="col">{ "First order [95 %]" }</th><th scope="col">{ "Total [95 %]" }</th><th scope="col" aria-hidden="true"></th></tr></thead>
+                        <tbody>
+                            for (factor, ix) in rows.iter() {
+                                {{
+                                    let flagged = !factor.chance && sobol::flagged(&r.scenario, factor, ix);
+                                    html! {
+                                        <tr data-factor={factor.id.clone()} data-first={ix.first.to_string()} data-total={ix.total.to_string()} data-flagged={flagged.to_string()}>
+                                            <th scope="row">{ format!("{}{}", if flagged { "★ " } else { "" }, if factor.chance { "Chance".to_string() } else { sobol::factor_label(&r.scenario, factor) }) }</th>
+                                            <td>{ format::true_minus(&format!("{:.2} [{:.2}, {:.2}]", ix.first, ix.first_ci.0, ix.first_ci.1)) }</td>
+                                            <td>{ format::true_minus(&format!("{:.2} [{:.2}, {:.2}]", ix.total, ix.total_ci.0, ix.total_ci.1)) }</td>
+                                            <td><svg class="bar sobol-bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true">
+                                                <rect class="bar-track" width="100" height="8" />
+                                                <rect class="total" width={x(ix.total)} height="8" />
+                                                <rect class="bar-fill" width={x(ix.first)} y="2" height="4" />
+                                                <line class="ci" x1={x(ix.total_ci.0)} x2={x(ix.total_ci.1)} y1="4" y2="4" />
+                                            </svg></td>
+                                        </tr>
+                                    }
+                                }}
+                            }
+                        </tbody>
+                    </table>
+                </> }
+            }}
+        }
+    </> }
 }
 
 #[component]
@@ -56,6 +160,16 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
     let outcome_index = props.outcome.min(scenario.outcomes.len().saturating_sub(1));
     let run = props.tornado.as_ref();
 
+    // The indices of the chosen outcome, assembled (with their bootstrap) once per finished run.
+    let sobol_result = {
+        let sobol = props.sobol.clone();
+        let key = (sobol.as_ref().map(|r| (r.id, r.is_running())), outcome_index);
+        use_memo(key, move |_| {
+            let r = sobol.filter(|r| !r.is_running())?;
+            Some(sobol::assemble(&r.finished()?, outcome_index, r.settings.seed))
+        })
+    };
+    let onview = |view: SensitivityView| props.on_view.reform(move |_: Event| view);
     let tornado: Option<Tornado> = run.and_then(|r| {
         let results = r.finished()?;
         assemble(&r.scenario, &r.values, r.settings, &results, outcome_index).ok()
@@ -85,10 +199,6 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
     html! {
         <section class="sensitivity" aria-labelledby="sensitivity-heading">
             <h2 id="sensitivity-heading">{ "Which assumptions matter" }</h2>
-            <p class="caption">{ format!(
-                "Each assumption set to the low and to the high end of its plausible range, everything else as it is now, {} runs each on the same random draws. Bars ranked by how far they move the outcome; ★ marks assumptions that matter (a swing of at least {:.0} points and {} paired standard errors) and rest on low confidence: where better evidence would matter most.",
-                props.settings.runs, 100.0 * INFLUENTIAL_SWING, NOISE_MULTIPLE
-            ) }</p>
             <div class="setting">
                 <label for="tornado-outcome">{ "Outcome" }</label>
                 <select id="tornado-outcome" ref={picker} onchange={onoutcome}>
@@ -96,6 +206,20 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
                         <option value={i.to_string()} selected={i == outcome_index}>{ o.label.clone() }</option>
                     }
                 </select>
+            </div>
+            <fieldset class="views">
+                <legend>{ "View" }</legend>
+                <label><input type="radio" name="sensitivity-view" id="view-sobol" checked={props.view == SensitivityView::Sobol} onchange={onview(SensitivityView::Sobol)} />{ " Variance shares (Sobol)" }</label>
+                <label><input type="radio" name="sensitivity-view" id="view-tornado" checked={props.view == SensitivityView::Tornado} onchange={onview(SensitivityView::Tornado)} />{ " One at a time (tornado)" }</label>
+            </fieldset>
+            if props.view == SensitivityView::Sobol {
+                { sobol_view(props, outcome_index, sobol_result.as_ref().as_ref()) }
+            } else {
+            <p class="caption">{ format!(
+                "Each assumption set to the low and to the high end of its plausible range, everything else as it is now, {} runs each on the same random draws. Bars ranked by how far they move the outcome; ★ marks assumptions that matter (a swing of at least {:.0} points and {} paired standard errors) and rest on low confidence: where better evidence would matter most.",
+                props.settings.runs, 100.0 * INFLUENTIAL_SWING, NOISE_MULTIPLE
+            ) }</p>
+            <div class="setting">
                 <button type="button" id="run-sensitivity" onclick={onrun} disabled={running}>
                     { if run.is_some() { "Recompute sensitivity" } else { "Compute sensitivity" } }
                 </button>
@@ -132,6 +256,7 @@ pub fn Sensitivity(props: &SensitivityProps) -> Html {
                         <button type="button" onclick={svg}>{ "Tornado as SVG" }</button>
                     }
                 </p>
+            }
             }
         </section>
     }
