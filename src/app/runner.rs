@@ -75,7 +75,7 @@ fn action(lane: Lane, report: Report, now: f64) -> Option<Action> {
                 generation: id,
                 summary: Rc::new(summary),
                 indicators: Rc::new(indicators),
-                readings: Rc::new(readings),
+                readings: Rc::new(*readings),
                 milliseconds,
             },
         },

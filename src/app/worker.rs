@@ -75,7 +75,8 @@ pub enum EnsembleUpdate {
     Finished {
         summary: Summary,
         indicators: OutcomeRuns,
-        readings: RunReadings,
+        /// Boxed: it is larger than the other updates.
+        readings: Box<RunReadings>,
         milliseconds: f64,
     },
 }
@@ -222,7 +223,7 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                         update: EnsembleUpdate::Finished {
                             summary: ensemble.summary(),
                             indicators: OutcomeRuns::from_ensemble(ensemble),
-                            readings: RunReadings::of(ensemble, |_| weights),
+                            readings: Box::new(RunReadings::of(ensemble, |_| weights)),
                             milliseconds: now() - job.started,
                         },
                     };
