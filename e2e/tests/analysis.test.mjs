@@ -17,6 +17,7 @@ test('the tornado in the page equals the command line for the same link, and its
   await waitForResults(page);
   await page.waitForFunction(() => location.hash.includes('seed=21'));
   const link = page.url();
+  await page.locator('#view-tornado').check();
   const outcomeLabel = await page.locator('#tornado-outcome option').nth(1).textContent();
   await page.locator('#tornado-outcome').selectOption({ index: 1 });
   // Time on the page's own clock: from the click event to the frame after the tornado is drawn.

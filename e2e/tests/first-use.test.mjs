@@ -147,6 +147,7 @@ test('at 375 px every chart text is drawn at 11 CSS px or more, in both themes',
   for (const colorScheme of ['light', 'dark']) {
     const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&runs=250`, { ...PHONE, colorScheme });
     await waitForResults(page);
+    await page.locator('#view-tornado').check();
     await page.click('#run-sensitivity');
     await page.waitForSelector('[data-tornado-status=done]', { timeout: 180000 });
     await page.click('#run-compare');

@@ -106,12 +106,15 @@ pub fn factors(scenario: &Scenario, values: &[f64], by: GroupBy) -> Vec<Factor> 
 }
 
 /// Whether a citation is marked as given for reference only (its note says "for reference only",
-/// in any case): the value was not derived from that source, so the assumption does not rest on it.
+/// in any letter case): the value was not derived from that source, so the assumption does not
+/// rest on it.
 pub fn for_reference_only(citation: &SourceRef) -> bool {
-    citation
-        .note
-        .as_deref()
-        .is_some_and(|note| note.to_lowercase().contains("for reference only"))
+    const MARK: &[u8] = b"for reference only";
+    citation.note.as_deref().is_some_and(|note| {
+        note.as_bytes()
+            .windows(MARK.len())
+            .any(|w| w.eq_ignore_ascii_case(MARK))
+    })
 }
 
 /// The sources assumption `index`'s value is derived from, in the order cited: every citation but
@@ -254,10 +257,10 @@ pub fn ranked<'a>(factors: &'a [Factor], result: &SobolResult) -> Vec<(&'a Facto
     let Some(indices) = &result.indices else {
         return Vec::new();
     };
-    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).collect();
-    // Stable: equal totals keep the file's order.
-    rows.sort_by(|a, b| b.1.total.total_cmp(&a.1.total));
-    rows
+    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).enumerate().collect();
+    // Equal totals keep the file's order.
+    rows.sort_unstable_by(|(i, a), (j, b)| b.1.total.total_cmp(&a.1.total).then(i.cmp(j)));
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// What a factor is, in words (the command line's table and JSON, and the page).
@@ -354,7 +357,7 @@ pub fn jansen_indices(
         if values.is_empty() {
             return (at, at);
         }
-        values.sort_by(f64::total_cmp);
+        values.sort_unstable_by(f64::total_cmp);
         // 2.5 % and 97.5 %: the type-7 quantile, as the fan charts take theirs.
         let pick = |level: f64| {
             let h = (values.len() - 1) as f64 * level;

@@ -488,6 +488,105 @@ mod tests {
         assert_eq!(state.analyses.tornado, None);
     }
 
+    /// What a worker does with its job: each plan's ensemble, run to the end (the worker's own
+    /// function, [`crate::analysis::per_run::ensemble`]).
+    fn run_per_run_job(job: &PerRunJob, settings: Settings) -> Vec<OutcomeRuns> {
+        job.plans
+            .iter()
+            .map(|&plan| {
+                let mut ensemble =
+                    crate::analysis::per_run::ensemble(&job.propagation, &job.factors, settings, plan, false);
+                while !ensemble.advance(usize::MAX).is_done() {}
+                OutcomeRuns::from_ensemble(&ensemble)
+            })
+            .collect()
+    }
+
+    /// The Sobol indices assembled from the workers' answers are the command line's (every matrix
+    /// by `sobol::run_matrix`, in order), whatever the number of workers and the order they answer in.
+    #[test]
+    fn sobol_indices_do_not_depend_on_the_workers() {
+        let mut state = state();
+        state.settings.runs = 64;
+        state.apply(Action::Analysis(AnalysisAction::ChooseGrouping(GroupBy::Kind)));
+        let propagation = Propagation::new(&state.scenario, &state.values);
+        let factors = sobol::factors(&state.scenario, &state.values, GroupBy::Kind);
+        let direct: Vec<OutcomeRuns> = sobol::matrices(&factors)
+            .into_iter()
+            .map(|m| sobol::run_matrix(&propagation, state.settings, &factors, m))
+            .collect();
+        let want = sobol::assemble(&direct, 0, state.settings.seed);
+        for workers in [1, 3] {
+            state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers, now: 0.0 }));
+            let run = state.analyses.sobol.clone().unwrap();
+            assert_eq!(
+                (run.by, run.matrices.len(), run.total()),
+                (GroupBy::Kind, workers, factors.len() + 2)
+            );
+            for worker in (0..workers).rev() {
+                state.apply(Action::Analysis(AnalysisAction::PoolFinished {
+                    id: run.id,
+                    worker,
+                    results: run_per_run_job(&run.job(worker), run.settings),
+                    now: 10.0,
+                }));
+            }
+            let done = state.analyses.sobol.clone().unwrap();
+            assert!(!done.is_running());
+            assert_eq!(done.finished().unwrap(), direct, "{workers} workers");
+            assert_eq!(sobol::assemble(&done.finished().unwrap(), 0, done.settings.seed), want);
+        }
+        // Starting the tornado drops a Sobol run still going (they share the pool), and cancel stops one.
+        state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers: 2, now: 0.0 }));
+        compute(&mut state, 2);
+        assert_eq!(state.analyses.sobol, None);
+        state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers: 2, now: 0.0 }));
+        assert_eq!(state.analyses.tornado.as_ref().map(TornadoRun::is_running), None);
+        state.apply(Action::Analysis(AnalysisAction::CancelSobol));
+        assert_eq!(state.analyses.sobol, None);
+    }
+
+    /// The outcomes over what we don't know are kept only for the inputs they were computed for,
+    /// and are those of the command line's `run --uncertain` ensemble.
+    #[test]
+    fn uncertain_outcomes_belong_to_their_generation() {
+        let mut state = state();
+        let job = PerRunJob {
+            propagation: Propagation::new(&state.scenario, &state.values),
+            factors: Vec::new(),
+            plans: vec![Plan::Uncertain],
+        };
+        let runs = Rc::new(run_per_run_job(&job, state.settings).remove(0));
+        // As `run --uncertain` draws them: run r's values from stream r of the assumption key.
+        let key = crate::analysis::uncertainty::assumption_key(state.settings.seed);
+        let mut ensemble =
+            crate::engine::Ensemble::per_run(state.scenario.model(&state.values), state.settings, false, |run| {
+                (
+                    crate::analysis::uncertainty::run_model(&state.scenario, &state.values, key, run as u64),
+                    run as u64,
+                )
+            });
+        while !ensemble.advance(usize::MAX).is_done() {}
+        assert_eq!(*runs, OutcomeRuns::from_ensemble(&ensemble));
+        let generation = state.generation;
+        state.apply(Action::Analysis(AnalysisAction::UncertainFinished {
+            id: generation - 1,
+            runs: runs.clone(),
+        }));
+        assert_eq!(
+            state.analyses.uncertain, None,
+            "an older generation's answer is dropped"
+        );
+        state.apply(Action::Analysis(AnalysisAction::UncertainFinished {
+            id: generation,
+            runs: runs.clone(),
+        }));
+        assert_eq!(state.analyses.uncertain, Some((generation, runs)));
+        state.apply(Action::SetUncertain(true));
+        assert!(state.link().ends_with("&u=1"));
+        assert!(State::from_link(&state.link()).view.uncertain);
+    }
+
     #[test]
     fn a_tornado_end_model_moves_only_its_assumption() {
         let mut state = state();
