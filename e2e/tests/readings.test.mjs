@@ -18,7 +18,7 @@ test('conditional outcomes and bloc leans in the page equal run --format json fo
   await page.waitForFunction(() => location.hash.includes('seed=12'));
   const json = cliRun(page.url());
   const rows = await page.$$eval('.conditional tr[data-outcome]', (trs) => trs.map((tr) =>
-    [tr.dataset.event, tr.dataset.outcome, tr.dataset.pFired === undefined ? null : Number(tr.dataset.pFired),
+    [tr.dataset.givenEvent, tr.dataset.outcome, tr.dataset.pFired === undefined ? null : Number(tr.dataset.pFired),
       tr.dataset.pNot === undefined ? null : Number(tr.dataset.pNot)]));
   assert.ok(rows.length > 0);
   assert.deepEqual(rows, json.conditional.map((c) => [c.event, c.outcome, c.p_fired, c.p_not]));

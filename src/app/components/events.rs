@@ -70,7 +70,7 @@ pub fn Events(props: &EventsProps) -> Html {
                                 if c.outcome == 0 {
                                     <tr class="group"><th scope="rowgroup" colspan="3">{ format!("{} (fired in {} of {} runs)", scenario.events[c.event].label, c.runs_fired, props.summary.settings.runs) }</th></tr>
                                 }
-                                <tr data-event={scenario.events[c.event].id.clone()} data-outcome={scenario.outcomes[c.outcome].id.clone()}
+                                <tr data-given-event={scenario.events[c.event].id.clone()} data-outcome={scenario.outcomes[c.outcome].id.clone()}
                                     data-p-fired={c.fired.map(|p| p.probability.to_string())} data-p-not={c.not_fired.map(|p| p.probability.to_string())}>
                                     <th scope="row">{ scenario.outcomes[c.outcome].label.clone() }</th>
                                     <td>{ share(c.fired) }</td>
