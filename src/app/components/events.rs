@@ -60,7 +60,7 @@ pub fn Events(props: &EventsProps) -> Html {
                 </tbody>
             </table>
             if let Some(conditional) = conditional {
-                <details class="conditional" open=true>
+                <details class="conditional">
                     <summary>{ format!("Outcomes in the runs where each event fired by month {horizon}, and where it did not") }</summary>
                     <p class="caption">{ "Read from the same runs (no extra ones), ± Monte Carlo standard error. A conditional share describes the model's runs, not the event's effect: an event that fires more often in runs already heading somewhere carries that selection too." }</p>
                     <table>
