@@ -27,8 +27,6 @@ pub mod export;
 pub mod indicators;
 pub mod leans;
 pub mod paired;
-// Per-run ensembles run on the command line's threads; the page's workers do not run them yet.
-#[cfg(not(target_arch = "wasm32"))]
 pub mod per_run;
 pub mod readings;
 pub mod sensitivity;

@@ -17,9 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::per_run::{self, PerRunJob};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
-use std::sync::Arc;
 
-use crate::engine::{Ensemble, Model, PairBands, Proportion, RandomTape, Settings, Summary};
+use crate::engine::{Ensemble, Model, PairBands, Proportion, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -124,12 +123,9 @@ enum Work {
 
 /// The ensembles of a batch not yet started.
 enum Pending {
-    /// Models of one scenario, so they share their random numbers: drawn once onto `tape` (when
-    /// it fits) and read by each.
-    Models {
-        models: std::vec::IntoIter<Model>,
-        tape: Option<Arc<RandomTape>>,
-    },
+    /// Models of one scenario. Each draws its own random numbers: the command line's tape (drawn
+    /// once, read by each) would be a second month step in the bundle (see `engine::ensemble`).
+    Models(std::vec::IntoIter<Model>),
     PerRun {
         job: Box<PerRunJob>,
         next: usize,
@@ -139,12 +135,9 @@ enum Pending {
 impl Pending {
     fn next(&mut self, settings: Settings) -> Option<Box<Ensemble>> {
         match self {
-            Pending::Models { models, tape } => models.next().map(|model| {
-                Box::new(match tape {
-                    Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
-                    None => Ensemble::outcomes_only(model, settings),
-                })
-            }),
+            Pending::Models(models) => models
+                .next()
+                .map(|model| Box::new(Ensemble::outcomes_only(model, settings))),
             Pending::PerRun { job, next } => {
                 let plan = *job.plans.get(*next)?;
                 *next += 1;
@@ -342,19 +335,8 @@ impl Worker for SimWorker {
                 }
             }
             Task::Outcomes(models) => {
-                let tape = models
-                    .first()
-                    .and_then(|model| RandomTape::draw(model, job.settings))
-                    .map(Arc::new);
                 let total = models.len();
-                batch(
-                    Pending::Models {
-                        models: models.into_iter(),
-                        tape,
-                    },
-                    total,
-                    job.settings,
-                )
+                batch(Pending::Models(models.into_iter()), total, job.settings)
             }
             Task::PerRun(per_run) => {
                 let total = per_run.plans.len();

@@ -11,6 +11,7 @@
 // Lane loops index several arrays by the same lane: an index reads best there.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
 
 use super::blocs::{best_splits, frustration, SplitMask};
@@ -18,10 +19,13 @@ use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
 use super::params::PerRun;
-use super::params::{BalanceTerm, Constants, Shared, StepParams};
+#[cfg(not(target_arch = "wasm32"))]
+use super::params::Shared;
+use super::params::{BalanceTerm, Constants, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
+#[cfg(not(target_arch = "wasm32"))]
 use super::tape::RandomTape;
 
 /// Alignments are clamped here when an event moves them or their baseline.
@@ -83,11 +87,13 @@ impl BlockDraws for &mut BlockStreams {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct FromTape<'a> {
     shocks: &'a [Lanes],
     events: &'a [Lanes],
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl BlockDraws for FromTape<'_> {
     #[inline(always)]
     fn shocks(&mut self, pair: usize, _ziggurat: &Ziggurat) -> Lanes {
@@ -227,6 +233,7 @@ impl<'a> BlocksMut<'a> {
 struct MonthStep<'a> {
     model: &'a Model,
     prepared: &'a Prepared,
+    #[cfg(not(target_arch = "wasm32"))]
     tape: Option<&'a RandomTape>,
     shape: Shape,
     /// The month being computed, 1-based.
@@ -235,6 +242,9 @@ struct MonthStep<'a> {
     full: bool,
     /// Per block, the runs' own models (empty: every run uses `model`).
     per_run: &'a [PerRun],
+    /// `model` in every lane, for blocks without models of their own.
+    #[cfg(target_arch = "wasm32")]
+    uniform: &'a PerRun,
 }
 
 /// Per-thread scratch of [`MonthStep`].
@@ -289,26 +299,50 @@ impl MonthStep<'_> {
                 splits: &mut splits[b * LANES..(b + 1) * LANES],
                 frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
             };
-            if let Some(params) = self.per_run.get(first_block + b) {
-                // Runs with models of their own (never read from a tape).
-                self.advance_block(block, stream, params, scratch);
-                continue;
+            // The page's worker compiles one month step only, the per-run one (every step is
+            // about 15 KB of wasm, and the page's bundle has a budget): an ensemble of one model
+            // reads it from `uniform`, the same values in every lane, which computes the same bits
+            // as the shared step (`per_run_models_that_are_all_the_same_change_no_number` below).
+            #[cfg(target_arch = "wasm32")]
+            self.advance_block(
+                block,
+                stream,
+                self.per_run.get(first_block + b).unwrap_or(self.uniform),
+                scratch,
+            );
+            #[cfg(not(target_arch = "wasm32"))]
+            self.advance_block_natively(block, stream, first_block + b, scratch);
+        }
+    }
+
+    /// [`MonthStep::advance_block`] with the parameters and random numbers of block `block_index`:
+    /// the runs' own models, or the model shared by every run, reading the tape if there is one.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn advance_block_natively(
+        &self,
+        block: OneBlock<'_>,
+        stream: &mut BlockStreams,
+        block_index: usize,
+        scratch: &mut Scratch,
+    ) {
+        if let Some(params) = self.per_run.get(block_index) {
+            // Runs with models of their own (never read from a tape).
+            return self.advance_block(block, stream, params, scratch);
+        }
+        let shared = Shared {
+            model: self.model,
+            constants: &self.prepared.constants,
+        };
+        match self.tape {
+            Some(tape) => {
+                let draws = FromTape {
+                    shocks: tape.shocks(block_index, self.month),
+                    events: tape.event_draws(block_index, self.month),
+                };
+                self.advance_block(block, draws, shared, scratch);
             }
-            let shared = Shared {
-                model: self.model,
-                constants: &self.prepared.constants,
-            };
-            match self.tape {
-                Some(tape) => {
-                    let block_index = first_block + b;
-                    let draws = FromTape {
-                        shocks: tape.shocks(block_index, self.month),
-                        events: tape.event_draws(block_index, self.month),
-                    };
-                    self.advance_block(block, draws, shared, scratch);
-                }
-                None => self.advance_block(block, stream, shared, scratch),
-            }
+            None => self.advance_block(block, stream, shared, scratch),
         }
     }
 
@@ -633,6 +667,7 @@ pub struct Ensemble {
     /// Blocks of `month` already advanced.
     next_block: usize,
     /// When set, the random numbers are read from it instead of the runs' streams.
+    #[cfg(not(target_arch = "wasm32"))]
     tape: Option<Arc<RandomTape>>,
     runs: Runs,
     scratch: Scratch,
@@ -648,6 +683,9 @@ pub struct Ensemble {
     threads: usize,
     /// Per block, the runs' own models ([`Ensemble::per_run`]); empty when every run uses `model`.
     per_run: Vec<PerRun>,
+    /// `model` in every lane: the page's one month step reads it where `per_run` has no block.
+    #[cfg(target_arch = "wasm32")]
+    uniform: Box<PerRun>,
 }
 
 impl Ensemble {
@@ -665,6 +703,7 @@ impl Ensemble {
 
     /// As [`Ensemble::outcomes_only`], reading its random numbers from `tape` (the same numbers
     /// it would draw) when the tape fits this model and these settings.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn outcomes_only_from_tape(model: Model, settings: Settings, tape: Arc<RandomTape>) -> Self {
         let fits = tape.fits(&model, settings);
         let mut ensemble = Self::with_outputs(model, settings, false);
@@ -734,8 +773,11 @@ impl Ensemble {
             #[cfg(not(target_arch = "wasm32"))]
             threads: 1,
             per_run: Vec::new(),
+            #[cfg(target_arch = "wasm32")]
+            uniform: Box::new(PerRun::of(&core::array::from_fn(|_| model.clone()))),
             month: 1,
             next_block: 0,
+            #[cfg(not(target_arch = "wasm32"))]
             tape: None,
             runs,
             blocks,
@@ -867,12 +909,15 @@ impl Ensemble {
         let step = MonthStep {
             model: &self.model,
             prepared: &self.prepared,
+            #[cfg(not(target_arch = "wasm32"))]
             tape: self.tape.as_deref(),
             shape: self.shape,
             month: self.month,
             horizon: self.settings.horizon,
             full: self.full,
             per_run: &self.per_run,
+            #[cfg(target_arch = "wasm32")]
+            uniform: &self.uniform,
         };
         (step, &mut self.runs, &mut self.scratch)
     }

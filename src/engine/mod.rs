@@ -13,6 +13,8 @@ mod params;
 mod rng;
 mod stats;
 mod summary;
+// The page's worker does without a tape (it would be a second month step in the bundle).
+#[cfg(not(target_arch = "wasm32"))]
 mod tape;
 
 pub use blocs::{best_split, frustration, two_best_splits, SplitMask};
@@ -25,4 +27,5 @@ pub use model::{
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
+#[cfg(not(target_arch = "wasm32"))]
 pub use tape::{RandomTape, MAX_TAPE_BYTES};

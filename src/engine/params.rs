@@ -113,12 +113,14 @@ pub(super) trait StepParams {
     fn weight(&self, actor: usize) -> Lanes;
 }
 
-/// Every run uses the model itself.
+/// Every run uses the model itself (natively; the page's worker reads [`PerRun`] only).
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) struct Shared<'a> {
     pub model: &'a Model,
     pub constants: &'a Constants,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl StepParams for Shared<'_> {
     const SAME_IN_EVERY_LANE: bool = true;
     #[inline(always)]
