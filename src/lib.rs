@@ -11,7 +11,8 @@
 //! (`cli`, native only) are thin front ends over these.
 
 pub mod analysis;
-pub mod engine;
+/// The model (crates/engine), under the name the rest of the crate uses.
+pub use alignment_engine as engine;
 pub mod link;
 pub mod scenario;
 pub mod sessions;

@@ -192,7 +192,7 @@ test('a panic shows a readable banner with a way back to the defaults', async ()
 test('a failed worker is reported, the page stays usable, and Retry recovers', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await context.route('**/worker_bg.wasm', (route) => route.abort());
+  await context.route('**/worker_loader.js', (route) => route.abort());
   await page.goto(`${BASE_URL}#v=1&s=us-russia-rapprochement`);
   const failure = page.locator('.message.failure');
   await failure.waitFor({ timeout: 20000 });
@@ -202,7 +202,7 @@ test('a failed worker is reported, the page stays usable, and Retry recovers', a
   await slider.focus();
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => location.hash.includes('model.balance='));
-  await context.unroute('**/worker_bg.wasm');
+  await context.unroute('**/worker_loader.js');
   // The slider move started a job on the dead worker; wait for the watchdog again, then retry.
   await failure.waitFor({ timeout: 20000 });
   await page.getByRole('button', { name: 'Retry' }).click();

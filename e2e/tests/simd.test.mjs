@@ -1,4 +1,5 @@
-// The engine's WebAssembly SIMD: the worker is built with it, and a browser without it gets a message.
+// The engine's WebAssembly SIMD: the page's module (which its workers load too) is built with it, and a
+// browser without it gets a message.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,13 +11,13 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('the worker wasm runs the engine with SIMD instructions', () => {
+test('the wasm runs the engine with SIMD instructions', () => {
   // Disassembled with binaryen's wasm-dis (installed by .ci/setup next to wasm-opt, on the PATH).
-  const wasm = path.join(ROOT, 'dist', 'worker_bg.wasm');
+  const wasm = path.join(ROOT, 'dist', 'app_bg.wasm');
   assert.ok(existsSync(wasm), `${wasm} is built`);
   const text = execFileSync('wasm-dis', ['--enable-simd', wasm], { encoding: 'utf8', maxBuffer: 1 << 30 });
   for (const instruction of ['f64x2.mul', 'f64x2.div', 'i64x2.shl']) {
-    assert.ok(text.includes(instruction), `the worker uses ${instruction}`);
+    assert.ok(text.includes(instruction), `the engine uses ${instruction}`);
   }
 });
 
@@ -43,7 +44,7 @@ test('a browser without WebAssembly SIMD is told so, and no wasm is loaded', asy
   await message.waitFor();
   const text = await message.textContent();
   assert.match(text, /WebAssembly SIMD/);
-  assert.match(text, /Firefox 89/);
+  assert.match(text, /Firefox 114/);
   assert.deepEqual(wasmRequests, []);
   await context.close();
 });

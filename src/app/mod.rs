@@ -248,9 +248,28 @@ fn changed_since_view(state: &State) -> usize {
     start.iter().zip(&state.values).filter(|(a, b)| a != b).count()
 }
 
+/// The page's one wasm module starts here (`crates/page`): in a window, the page; in a Web Worker
+/// (`src/web/worker_loader.js` loads the same module), the engine's worker.
+pub fn start_module() {
+    if web_sys::window().is_some() {
+        start();
+    } else {
+        use gloo::worker::Registrable;
+        worker::SimWorker::registrar().register();
+    }
+}
+
+/// For the browser tests: panics inside the page's wasm, so that a test can check the panic
+/// banner. Only script already running in the page can call it (the test imports `./app.js`);
+/// nothing in a link reaches it, so a shared link cannot crash the page of whoever opens it.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn debug_panic() {
+    panic!("a panic was requested by a test (debug_panic)");
+}
+
 /// Fetches the built-in scenario files, then mounts the page on `<body>`; a panic hook shows
 /// what happened instead of a dead page.
-pub fn start() {
+fn start() {
     failure::install_panic_banner();
     wasm_bindgen_futures::spawn_local(async {
         let mut missing = Vec::new();

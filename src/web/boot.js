@@ -3,7 +3,8 @@
 import init from './app.js';
 
 // The engine is compiled with WebAssembly SIMD (simd128): Chrome and Edge 91+, Firefox 89+,
-// Safari 16.4+. A browser without it cannot load the page's wasm at all, so say so plainly
+// Safari 16.4+; its workers load the page's module with a dynamic import (Firefox 114+). A
+// browser without SIMD cannot load the page's wasm at all, so say so plainly
 // instead of failing silently. The bytes are the smallest module that uses a SIMD instruction
 // (i32.const 0; i8x16.splat; i8x16.popcnt), as in the wasm-feature-detect project.
 const simdProbe = new Uint8Array([
@@ -18,7 +19,7 @@ if (typeof WebAssembly === 'object' && WebAssembly.validate(simdProbe)) {
   message.className = 'unsupported-browser';
   message.textContent =
     'This page runs its simulation with WebAssembly SIMD, which this browser does not support. ' +
-    'It works in Chrome or Edge 91 or later, Firefox 89 or later, and Safari 16.4 or later. ' +
+    'It works in Chrome or Edge 91 or later, Firefox 114 or later, and Safari 16.4 or later. ' +
     'The command line (alignment-sim) gives the same numbers for the same link.';
   document.body.append(message);
 }

@@ -1161,7 +1161,7 @@ impl Ensemble {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Comparison, Condition, Effect, Event, Outcome};
+    use crate::{Comparison, Condition, Effect, Event, Outcome};
 
     /// Four actors, balance pressure, and an event with a condition, a jump and a shift: every
     /// step of the month is exercised.

@@ -181,7 +181,7 @@ pub fn frustration(n: usize, alignments: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::model::pair_list;
+    use crate::model::pair_list;
 
     fn energy(weights: &[f64], a: &[f64], mask: SplitMask) -> f64 {
         let n = weights.len();
