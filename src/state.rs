@@ -6,7 +6,7 @@ mod analyses;
 
 use std::rc::Rc;
 
-pub use analyses::{Analyses, AnalysisAction, ReferenceRun, SensitivityView, SobolRun, TornadoRun};
+pub use analyses::{Analyses, AnalysisAction, Reference, ReferenceRun, SensitivityView, SobolRun, TornadoRun};
 
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
@@ -213,6 +213,9 @@ impl State {
         if !opened.notes.is_empty() {
             state.held_link = Some(fragment_of(fragment.trim()).to_string());
         }
+        if let Some(source) = opened.view.without {
+            state.compare_without(source);
+        }
         state
     }
 
@@ -235,6 +238,10 @@ impl State {
         if let Some(named) = self.view.named {
             view.push(("named".to_string(), self.scenario.views[named].id.clone()));
         }
+        // The comparison without a source, once run, is part of what the page shows.
+        if let Some(source) = self.compared_without() {
+            view.push(("without".to_string(), self.scenario.sources[source].id.clone()));
+        }
         let mut link = match &self.carried {
             Some(text) => encode_link_carrying(&self.scenario, text, &self.values, self.settings, &view),
             None => encode_link(&self.scenario, &self.values, self.settings, &view),
@@ -247,6 +254,21 @@ impl State {
         } else {
             link
         }
+    }
+
+    /// The source the last comparison left out, if it was run without one (on this scenario).
+    pub fn compared_without(&self) -> Option<usize> {
+        let run = self.analyses.reference.as_ref()?;
+        let source = run.ablation.as_ref()?.source;
+        (run.scenario.id == self.scenario.id && source < self.scenario.sources.len()).then_some(source)
+    }
+
+    /// Compares the current state against itself without `source` (a link's `view.without`).
+    fn compare_without(&mut self, source: usize) {
+        self.apply_action(Action::Analysis(AnalysisAction::ChooseReference(Reference::Without(
+            source,
+        ))));
+        self.apply_action(Action::Analysis(AnalysisAction::RunReference));
     }
 
     /// The results to draw: the finished summary if it is current.
@@ -281,6 +303,7 @@ impl State {
         Vec<u64>,
         Settings,
         View,
+        Option<usize>,
     ) {
         (
             Rc::as_ptr(&self.scenario),
@@ -289,6 +312,7 @@ impl State {
             self.values.iter().map(|v| v.to_bits()).collect(),
             self.settings,
             self.view.clone(),
+            self.compared_without(),
         )
     }
 
@@ -469,6 +493,7 @@ impl State {
                 let scenario_id = self.scenario.id.clone();
                 let analyses = std::mem::take(&mut self.analyses);
                 *self = State::from_link(&fragment);
+                let linked_without = self.compared_without();
                 // Back/forward within a scenario keeps the analyses (marked as of other inputs).
                 if self.scenario.id == scenario_id {
                     self.analyses = analyses;
@@ -483,6 +508,9 @@ impl State {
                 ) = kept;
                 self.generation = generation;
                 self.inputs_changed();
+                if let Some(source) = linked_without {
+                    self.compare_without(source);
+                }
             }
             Action::Progress {
                 generation,

@@ -102,3 +102,42 @@ fn without_a_claim_the_event_it_alone_supports_never_fires() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("has no such source (it has: judgement, claim)"));
     let _ = std::fs::remove_file(file);
 }
+
+/// The page's comparison without a source is in its link as `view.without`; `ablate --link` with
+/// that link and no `--without` gives what `--without` gives (same state, same draws), and with
+/// neither it says what to give.
+#[test]
+fn a_link_with_view_without_is_the_same_ablation_as_the_flag() {
+    let link = "v=1&s=russia-dprk-alignment&runs=400&seed=9&view.without=seed-002";
+    let from_link = cli(&["ablate", "--link", link, "--format", "json"]);
+    assert!(
+        from_link.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_link.stderr)
+    );
+    let flagged = cli(&[
+        "ablate",
+        "russia-dprk-alignment",
+        "--without",
+        "seed-002",
+        "--runs",
+        "400",
+        "--seed",
+        "9",
+        "--format",
+        "json",
+    ]);
+    let (a, b): (Value, Value) = (
+        serde_json::from_slice(&from_link.stdout).unwrap(),
+        serde_json::from_slice(&flagged.stdout).unwrap(),
+    );
+    assert_eq!(a["source"]["id"], "seed-002");
+    assert_eq!((&a["outcomes"], &a["changed"]), (&b["outcomes"], &b["changed"]));
+    let neither = cli(&["ablate", "russia-dprk-alignment"]);
+    assert!(!neither.status.success());
+    let message = String::from_utf8_lossy(&neither.stderr);
+    assert!(
+        message.contains("--without SOURCE_ID") && message.contains("seed-002"),
+        "{message}"
+    );
+}

@@ -112,3 +112,35 @@ test('Sobol indices in the page equal sensitivity --method sobol for the same li
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('without a source: chosen in Compare, it runs on the same draws, stays in the link, and equals ablate --link', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=5&runs=1000`);
+  await waitForResults(page);
+  const options = await page.$$eval('#compare-with option', (os) => os.map((o) => o.value));
+  assert.ok(options.includes('without:seed-002'), JSON.stringify(options));
+  await page.selectOption('#compare-with', 'without:seed-002');
+  await page.click('#run-compare');
+  await page.waitForFunction(() => document.querySelector('.compare [data-compare-status=done]') && !document.querySelector('.compare .status'));
+  await page.waitForFunction(() => location.hash.includes('view.without=seed-002'));
+  const rows = await page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [tr.dataset.outcome, Number(tr.dataset.delta), Number(tr.dataset.stdError)]));
+  const said = await page.locator('.compare [data-without=seed-002]').textContent();
+  // The command line, from the page's own link: its change is without − with, the page's
+  // difference current − reference = with − without.
+  const json = cli(['ablate', '--link', page.url(), '--format', 'json']);
+  assert.equal(json.source.id, 'seed-002');
+  assert.deepEqual(rows.map(([id, d, se]) => [id, d, se]), json.outcomes.map((o) => [o.id, o.change === 0 ? 0 : -o.change, o.change_se]));
+  assert.ok(rows.some(([, d]) => d !== 0), 'leaving the source out changes something');
+  for (const changed of json.changed) {
+    const label = await page.locator(`#a-${changed.id.replaceAll('.', '_')}`).getAttribute('aria-label').catch(() => null);
+    if (label) assert.ok(said.includes(label.split(':')[0]), `${said} names ${label}`);
+  }
+  // The same link elsewhere opens on the same comparison, run without a click.
+  const again = await openPage(browser, page.url());
+  await waitForResults(again.page);
+  await again.page.waitForFunction(() => document.querySelector('.compare [data-compare-status=done]'));
+  const rowsAgain = await again.page.$$eval('.compare tbody tr', (trs) => trs.map((tr) => [tr.dataset.outcome, Number(tr.dataset.delta), Number(tr.dataset.stdError)]));
+  assert.deepEqual(rowsAgain, rows);
+  assert.deepEqual([...problems, ...again.problems], []);
+  await again.context.close();
+  await context.close();
+});

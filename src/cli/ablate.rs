@@ -13,15 +13,23 @@ pub fn run(options: &AblateOptions) -> Result<String, CliError> {
     let prepared = prepare(&options.state)?;
     report_notes(&prepared);
     let (s, values, settings) = (&prepared.scenario, &prepared.values, prepared.settings);
-    let source = s.sources.iter().position(|x| x.id == options.without).ok_or_else(|| {
-        let ids: Vec<&str> = s.sources.iter().map(|x| x.id.as_str()).collect();
-        CliError(format!(
-            "--without {}: `{}` has no such source (it has: {})",
-            options.without,
-            s.id,
-            ids.join(", ")
-        ))
-    })?;
+    let ids = || s.sources.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ");
+    let source = match &options.without {
+        Some(without) => s.sources.iter().position(|x| &x.id == without).ok_or_else(|| {
+            CliError(format!(
+                "--without {without}: `{}` has no such source (it has: {})",
+                s.id,
+                ids()
+            ))
+        })?,
+        None => prepared.view.without.ok_or_else(|| {
+            CliError(format!(
+                "say which source to leave out: --without SOURCE_ID, or a --link with view.without (`{}` has: {})",
+                s.id,
+                ids()
+            ))
+        })?,
+    };
     let ablated = ablation(s, source);
     let with = OutcomeRuns::simulate(s.model(values), settings);
     let without = OutcomeRuns::simulate(s.model(&ablated.values(values)), settings);

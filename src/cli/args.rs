@@ -251,9 +251,10 @@ pub struct DiscoverOptions {
 pub struct AblateOptions {
     #[command(flatten)]
     pub state: StateOptions,
-    /// The source to drop (a source id of the scenario).
+    /// The source to drop (a source id of the scenario); default: the link's `view.without`, which
+    /// is what the page's comparison without a source shows.
     #[arg(long, value_name = "SOURCE_ID")]
-    pub without: String,
+    pub without: Option<String>,
     #[arg(long, value_parser = formats(&[Format::Table, Format::Json]))]
     pub format: Option<Format>,
 }

@@ -24,6 +24,9 @@ pub struct LinkView {
     pub embed: bool,
     /// The outcomes over what we don't know as well (`u=1`).
     pub uncertain: bool,
+    /// The comparison against this state without one source (`view.without`, a source id; index
+    /// into `Scenario::sources`): `analysis::ablate`.
+    pub without: Option<usize>,
 }
 
 /// A link, read: everything to set up the state it describes.
@@ -90,6 +93,13 @@ fn read_view(view: &[(String, String)], scenario: &Scenario, horizon: usize, not
                 None => notes.push(note(
                     "view.named",
                     format!("`{}` is not a view of this scenario; ignored", shown(value)),
+                )),
+            },
+            "without" => match scenario.sources.iter().position(|s| &s.id == value) {
+                Some(index) => read.without = Some(index),
+                None => notes.push(note(
+                    "view.without",
+                    format!("`{}` is not a source of this scenario; ignored", shown(value)),
                 )),
             },
             "month" => match value.parse::<usize>() {
@@ -261,9 +271,13 @@ mod tests {
         let ids = (&opened.scenario.actors[i].id, &opened.scenario.actors[j].id);
         assert_eq!((ids.0.as_str(), ids.1.as_str()), ("RUS", "CHN"));
         assert_eq!(opened.view.month, Some(12));
-        let bad = open_link("v=1&s=sino-russian-drift&h=24&view.pair=XX-YY&view.month=25&view.tab=blocs");
+        let without = open_link("v=1&s=sino-russian-drift&view.without=seed-002");
+        let source = without.view.without.expect("a source");
+        assert_eq!(without.scenario.sources[source].id, "seed-002");
+        let bad =
+            open_link("v=1&s=sino-russian-drift&h=24&view.pair=XX-YY&view.month=25&view.tab=blocs&view.without=seed-9");
         let keys: Vec<&str> = bad.notes.iter().map(|n| n.key.as_str()).collect();
-        assert_eq!(keys, ["view.pair", "view.month", "view.tab"]);
+        assert_eq!(keys, ["view.pair", "view.month", "view.tab", "view.without"]);
         assert_eq!(bad.view, LinkView::default());
     }
 

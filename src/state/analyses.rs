@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use crate::analysis::ablate::{ablation, Ablation};
 use crate::analysis::per_run::{PerRunJob, Plan, Propagation};
 use crate::analysis::sensitivity::{tornado_jobs, JobResult, Probe};
 use crate::analysis::sobol::{self, Factor, GroupBy, Matrix};
@@ -140,13 +141,30 @@ pub enum SensitivityView {
     Tornado,
 }
 
+/// What the current state is compared against.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Reference {
+    /// The scenario's defaults.
+    #[default]
+    Defaults,
+    /// Another built-in scenario over the same actors, at its defaults (its id).
+    Builtin(String),
+    /// The current values without one source (an index into the scenario's sources): every
+    /// assumption that rests on it alone at its `without` value ([`ablation`]); `view.without` in
+    /// the link.
+    Without(usize),
+}
+
 /// The reference state of a comparison and its finished ensemble.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReferenceRun {
     pub id: u64,
-    /// "the scenario's defaults", or the other scenario's title.
+    /// "the scenario's defaults", the other scenario's title, or the source left out.
     pub label: String,
     pub scenario: Rc<Scenario>,
+    pub values: Rc<Vec<f64>>,
+    /// For a comparison without a source: what leaving it out changed.
+    pub ablation: Option<Rc<Ablation>>,
     pub settings: Settings,
     pub generation: u64,
     pub result: Option<(Rc<Summary>, Rc<OutcomeRuns>)>,
@@ -154,7 +172,7 @@ pub struct ReferenceRun {
 
 impl ReferenceRun {
     pub fn model(&self) -> Model {
-        self.scenario.model(&self.scenario.defaults())
+        self.scenario.model(&self.values)
     }
 }
 
@@ -171,8 +189,7 @@ pub struct Analyses {
     pub uncertain: Option<(u64, Rc<OutcomeRuns>)>,
     /// The outcome the tornado is drawn for (switching it needs no new runs).
     pub tornado_outcome: usize,
-    /// The built-in scenario to compare against; empty for the current scenario's defaults.
-    pub reference_choice: String,
+    pub reference_choice: Reference,
     pub reference: Option<ReferenceRun>,
     /// The last job id given to an analysis: every request takes a new one, so a late answer to
     /// an older request is recognised and dropped.
@@ -213,8 +230,7 @@ pub enum AnalysisAction {
         now: f64,
     },
     ChooseTornadoOutcome(usize),
-    /// A built-in scenario id, or empty for the current scenario's defaults.
-    ChooseReference(String),
+    ChooseReference(Reference),
     RunReference,
     ReferenceFinished {
         id: u64,
@@ -349,15 +365,30 @@ impl Analyses {
             }
             AnalysisAction::ChooseReference(choice) => self.reference_choice = choice,
             AnalysisAction::RunReference => {
-                let (scenario, label) = if self.reference_choice.is_empty() {
-                    (inputs.scenario.clone(), "the scenario's defaults".to_string())
-                } else {
-                    match builtin(&self.reference_choice).and_then(Result::ok) {
+                let mut dropped = None;
+                let (scenario, values, label) = match &self.reference_choice {
+                    Reference::Defaults => (
+                        inputs.scenario.clone(),
+                        inputs.scenario.defaults(),
+                        "the scenario's defaults".to_string(),
+                    ),
+                    Reference::Builtin(id) => match builtin(id).and_then(Result::ok) {
                         Some(other) => {
                             let label = format!("“{}” at its defaults", other.title);
-                            (Rc::new(other), label)
+                            let values = other.defaults();
+                            (Rc::new(other), values, label)
                         }
                         None => return,
+                    },
+                    &Reference::Without(source) => {
+                        let Some(left_out) = inputs.scenario.sources.get(source) else {
+                            return;
+                        };
+                        let label = format!("your settings without “{}”", left_out.title);
+                        let ablated = ablation(inputs.scenario, source);
+                        let values = ablated.values(inputs.values);
+                        dropped = Some(Rc::new(ablated));
+                        (inputs.scenario.clone(), values, label)
                     }
                 };
                 self.last_job += 1;
@@ -365,6 +396,8 @@ impl Analyses {
                     id: self.last_job,
                     label,
                     scenario,
+                    values: Rc::new(values),
+                    ablation: dropped,
                     settings: inputs.settings,
                     generation: inputs.generation,
                     result: None,
@@ -608,6 +641,53 @@ mod tests {
         assert_eq!(run.models(0)[k], state.scenario.model(&expected));
     }
 
+    /// A link's `view.without` compares the state against itself without that source: the
+    /// reference's values are the link's values with every assumption resting on the source alone
+    /// at its `without` value (worked out here from the file, not from `ablation`), and the link
+    /// written back carries the key; a comparison against the defaults writes none.
+    #[test]
+    fn a_link_without_a_source_runs_that_comparison_and_keeps_it_in_the_link() {
+        let state = State::from_link("v=1&s=russia-dprk-alignment&runs=200&view.without=seed-002");
+        let source = state.scenario.sources.iter().position(|s| s.id == "seed-002").unwrap();
+        let reference = state.analyses.reference.clone().expect("a comparison");
+        assert_eq!(state.analyses.reference_choice, Reference::Without(source));
+        assert_eq!(reference.ablation.as_ref().unwrap().source, source);
+        let mut expected = state.values.clone();
+        let mut changed = 0;
+        for (i, assumption) in state.scenario.assumptions.iter().enumerate() {
+            let documents: Vec<&str> = assumption
+                .sources
+                .iter()
+                .filter(|c| {
+                    !c.note
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_ascii_lowercase()
+                        .contains("for reference only")
+                })
+                .map(|c| state.scenario.sources[c.source].id.as_str())
+                .filter(|id| *id != "judgement")
+                .collect();
+            // Cited once or more, and nothing but judgement besides.
+            if !documents.is_empty() && documents.iter().all(|id| *id == "seed-002") {
+                if let Some(value) = assumption.without {
+                    expected[i] = value;
+                    changed += 1;
+                }
+            }
+        }
+        assert!(
+            changed > 0,
+            "seed-002 alone supports some assumption with a without value"
+        );
+        assert_eq!(*reference.values, expected);
+        assert_eq!(reference.model(), state.scenario.model(&expected));
+        assert!(state.link().contains("view.without=seed-002"), "{}", state.link());
+        let mut plain = State::from_link("v=1&s=russia-dprk-alignment&runs=200");
+        plain.apply(Action::Analysis(AnalysisAction::RunReference));
+        assert!(plain.analyses.reference.is_some() && !plain.link().contains("without"));
+    }
+
     #[test]
     fn the_reference_is_the_chosen_scenario_at_its_defaults_and_keeps_only_its_own_answer() {
         let mut state = state();
@@ -617,16 +697,16 @@ mod tests {
         assert_eq!(first.label, "the scenario's defaults");
         assert_eq!(first.model(), state.scenario.model(&state.scenario.defaults()));
         assert_eq!(first.settings, state.settings);
-        state.apply(Action::Analysis(AnalysisAction::ChooseReference(
+        state.apply(Action::Analysis(AnalysisAction::ChooseReference(Reference::Builtin(
             "no-such-scenario".into(),
-        )));
+        ))));
         state.apply(Action::Analysis(AnalysisAction::RunReference));
         assert_eq!(
             state.analyses.reference.as_ref(),
             Some(&first),
             "an unknown choice runs nothing"
         );
-        state.apply(Action::Analysis(AnalysisAction::ChooseReference(String::new())));
+        state.apply(Action::Analysis(AnalysisAction::ChooseReference(Reference::Defaults)));
         state.apply(Action::Analysis(AnalysisAction::RunReference));
         let second = state.analyses.reference.clone().unwrap();
         let summary = Rc::new(crate::engine::Ensemble::run(second.model(), second.settings));

@@ -1,6 +1,7 @@
 //! Two states side by side on the same random draws: the current one against the scenario's
-//! defaults (or another built-in scenario over the same actors), with outcome differences and
-//! their paired standard errors, and the fan charts overlaid.
+//! defaults, another built-in scenario over the same actors, or the current state without one
+//! source (`analysis::ablate`), with outcome differences and their paired standard errors, and the
+//! fan charts overlaid.
 
 use std::rc::Rc;
 
@@ -10,12 +11,13 @@ use yew::prelude::*;
 use super::chart_images::ChartImages;
 use super::fan_chart::{axes, LARGE};
 use super::synced_select::use_synced_select;
+use crate::analysis::ablate::ablatable;
 use crate::analysis::compare::{check_same_actors, compare_runs, StateComparison};
 use crate::analysis::OutcomeRuns;
 use crate::app::Shared;
 use crate::engine::{PairBands, Settings, Summary};
 use crate::scenario::{builtin, builtin_ids, Scenario};
-use crate::state::ReferenceRun;
+use crate::state::{Reference, ReferenceRun};
 use crate::view::fan::fan_paths;
 use crate::view::format;
 
@@ -28,17 +30,38 @@ pub struct CompareProps {
     pub summary: Option<Shared<Summary>>,
     pub indicators: Option<Shared<OutcomeRuns>>,
     pub pair: usize,
-    /// The built-in scenario chosen as reference; empty for this scenario's defaults.
-    pub choice: AttrValue,
+    pub choice: Reference,
     /// The last reference run asked for.
     pub reference: Option<ReferenceRun>,
-    pub on_choice: Callback<String>,
+    pub on_choice: Callback<Reference>,
     pub on_run: Callback<()>,
     /// The share link, written into chart images.
     pub link: AttrValue,
 }
 
-const DEFAULTS: &str = "";
+/// The picker's option values: "" for the defaults, `without:` and a source id, or a built-in
+/// scenario's id (a slug, so never `without:`).
+const WITHOUT: &str = "without:";
+
+fn option_value(scenario: &Scenario, choice: &Reference) -> String {
+    match choice {
+        Reference::Defaults => String::new(),
+        Reference::Builtin(id) => id.clone(),
+        &Reference::Without(source) => format!("{WITHOUT}{}", scenario.sources[source].id),
+    }
+}
+
+fn reference_of(scenario: &Scenario, value: &str) -> Reference {
+    match value.strip_prefix(WITHOUT) {
+        _ if value.is_empty() => Reference::Defaults,
+        Some(id) => scenario
+            .sources
+            .iter()
+            .position(|s| s.id == id)
+            .map_or(Reference::Defaults, Reference::Without),
+        None => Reference::Builtin(value.to_string()),
+    }
+}
 
 #[component]
 pub fn Compare(props: &CompareProps) -> Html {
@@ -50,12 +73,15 @@ pub fn Compare(props: &CompareProps) -> Html {
         .filter(|other| check_same_actors(scenario, other).is_ok())
         .map(|other| (other.id.clone(), other.title.clone()))
         .collect();
-    let onchoice = props.on_choice.reform(|event: Event| {
-        let select: HtmlSelectElement = event.target_unchecked_into();
-        select.value()
-    });
-    let choice = &props.choice;
-    let picker = use_synced_select(choice.to_string());
+    let onchoice = {
+        let scenario = scenario.clone();
+        props.on_choice.reform(move |event: Event| {
+            let select: HtmlSelectElement = event.target_unchecked_into();
+            reference_of(&scenario, &select.value())
+        })
+    };
+    let choice = option_value(scenario, &props.choice);
+    let picker = use_synced_select(choice.clone());
     let onrun = props.on_run.reform(|_: MouseEvent| ());
     let reference = &props.reference;
 
@@ -78,9 +104,15 @@ pub fn Compare(props: &CompareProps) -> Html {
             <div class="setting">
                 <label for="compare-with">{ "Against" }</label>
                 <select id="compare-with" ref={picker} onchange={onchoice}>
-                    <option value={DEFAULTS} selected={choice.is_empty()}>{ "this scenario's defaults" }</option>
+                    <option value="" selected={choice.is_empty()}>{ "this scenario's defaults" }</option>
                     for (id, title) in others {
-                        <option value={id.clone()} selected={choice.as_str() == id}>{ title }</option>
+                        <option value={id.clone()} selected={choice == id}>{ title }</option>
+                    }
+                    for source in ablatable(scenario) {
+                        {{
+                            let value = option_value(scenario, &Reference::Without(source));
+                            html! { <option selected={choice == value} value={value.clone()}>{ format!("your settings without “{}”", scenario.sources[source].title) }</option> }
+                        }}
                     }
                 </select>
                 <button type="button" id="run-compare" onclick={onrun} disabled={running}>{ "Compare" }</button>
@@ -106,6 +138,21 @@ pub fn Compare(props: &CompareProps) -> Html {
                         }
                     </tbody>
                 </table>
+                if let Some(dropped) = reference.as_ref().and_then(|r| r.ablation.as_ref()) {
+                    <p class="caption" data-without={scenario.sources[dropped.source].id.clone()}>
+                        { "The difference is what the model makes of this source's claims, with everything else as set. " }
+                        if dropped.changed.is_empty() {
+                            { "No assumption rests on this source alone with a value stated for its absence: nothing changed." }
+                        } else {
+                            { format!("Without it: {}.", dropped.changed.iter().map(|&(a, value)| format!("{} at {}",
+                                scenario.assumptions[a].label, format::true_minus(&value.to_string()))).collect::<Vec<_>>().join("; ")) }
+                        }
+                        if !dropped.unstated.is_empty() {
+                            { format!(" Kept as set (they rest on it alone, but the file states no value for its absence): {}.",
+                                dropped.unstated.iter().map(|&a| scenario.assumptions[a].label.as_str()).collect::<Vec<_>>().join("; ")) }
+                        }
+                    </p>
+                }
                 if !comparison.only_in_a.is_empty() || !comparison.only_in_b.is_empty() {
                     <p class="caption">{ format!("Outcomes only in the reference: {}; only in the current scenario: {}.",
                         comparison.only_in_a.join(", "), comparison.only_in_b.join(", ")) }</p>

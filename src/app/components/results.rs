@@ -185,7 +185,7 @@ pub fn Results(props: &ResultsProps) -> Html {
                 on_cancel_sobol={analysis(&dispatch, |()| AnalysisAction::CancelSobol)} />
             <Compare scenario={scenario.clone()} settings={state.settings} generation={state.generation}
                 summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair}
-                choice={AttrValue::from(state.analyses.reference_choice.clone())} reference={state.analyses.reference.clone()}
+                choice={state.analyses.reference_choice.clone()} reference={state.analyses.reference.clone()}
                 on_choice={analysis(&dispatch, AnalysisAction::ChooseReference)}
                 on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)} link={props.link.clone()} />
             if let Some(summary) = &summary {
