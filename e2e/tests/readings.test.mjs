@@ -130,10 +130,9 @@ test('without a source: chosen in Compare, it runs on the same draws, stays in t
   assert.equal(json.source.id, 'seed-002');
   assert.deepEqual(rows.map(([id, d, se]) => [id, d, se]), json.outcomes.map((o) => [o.id, o.change === 0 ? 0 : -o.change, o.change_se]));
   assert.ok(rows.some(([, d]) => d !== 0), 'leaving the source out changes something');
-  for (const changed of json.changed) {
-    const label = await page.locator(`#a-${changed.id.replaceAll('.', '_')}`).getAttribute('aria-label').catch(() => null);
-    if (label) assert.ok(said.includes(label.split(':')[0]), `${said} names ${label}`);
-  }
+  // It names each assumption set to its value without the source, with that value.
+  assert.ok(said.startsWith('The difference is what the model makes of this source'), said);
+  for (const changed of json.changed) assert.ok(said.includes(` at ${String(changed.without).replace('-', '−')}`), said);
   // The same link elsewhere opens on the same comparison, run without a click.
   const again = await openPage(browser, page.url());
   await waitForResults(again.page);
