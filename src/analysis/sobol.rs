@@ -313,6 +313,71 @@ fn estimate(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>], rows: &[usize]) -> O
     )
 }
 
+/// Outputs that are all 0 or 1 (an outcome held or not, as the page and the command line have
+/// them): each squared difference in [`estimate`] is then 0 or 1, and its sums over a resample's
+/// rows are whole numbers, which floating point adds exactly in any order. So they can be counted
+/// from each row's multiplicity in the resample and which rows differ, factor by factor without
+/// gathering rows: the same numbers, bit for bit, several times faster (the page's 500 resamples
+/// of 80 factors took over half a second on its main thread).
+struct Indicators {
+    /// Per factor, per row: 1 where B and AB_g differ (first order), and where A and AB_g differ
+    /// (total).
+    differ_b: Vec<Vec<u8>>,
+    differ_a: Vec<Vec<u8>>,
+}
+
+impl Indicators {
+    fn of(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>]) -> Option<Self> {
+        let zero_or_one = |f: &[f64]| f.iter().all(|&v| v == 0.0 || v == 1.0);
+        if !(zero_or_one(f_a) && zero_or_one(f_b) && f_mixed.iter().all(|f| zero_or_one(f))) {
+            return None;
+        }
+        let differ = |x: &[f64], f_ab: &[f64]| x.iter().zip(f_ab).map(|(a, b)| u8::from(a != b)).collect();
+        Some(Indicators {
+            differ_b: f_mixed.iter().map(|f_ab| differ(f_b, f_ab)).collect(),
+            differ_a: f_mixed.iter().map(|f_ab| differ(f_a, f_ab)).collect(),
+        })
+    }
+
+    /// [`estimate`] on `rows`, for outputs of 0 and 1.
+    fn estimate(&self, f_a: &[f64], f_b: &[f64], rows: &[usize], counts: &mut [u32]) -> Option<Vec<(f64, f64)>> {
+        let n = rows.len() as f64;
+        // The mean and the variance exactly as `estimate` adds them (the variance's terms are
+        // not whole numbers, so their order is kept).
+        let mean = rows.iter().map(|&j| f_a[j] + f_b[j]).sum::<f64>() / (2.0 * n);
+        let variance = rows
+            .iter()
+            .map(|&j| (f_a[j] - mean).powi(2) + (f_b[j] - mean).powi(2))
+            .sum::<f64>()
+            / (2.0 * n);
+        if variance <= 0.0 {
+            return None;
+        }
+        counts.fill(0);
+        for &j in rows {
+            counts[j] += 1;
+        }
+        let count = |differ: &[u8]| -> f64 {
+            let total: u64 = differ
+                .iter()
+                .zip(counts.iter())
+                .map(|(&d, &c)| u64::from(d) * u64::from(c))
+                .sum();
+            total as f64
+        };
+        Some(
+            self.differ_b
+                .iter()
+                .zip(&self.differ_a)
+                .map(|(differ_b, differ_a)| {
+                    let (first, total) = (count(differ_b), count(differ_a));
+                    ((variance - first / (2.0 * n)) / variance, total / (2.0 * n) / variance)
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Jansen first-order and total indices of every factor from the outputs on A, B and each AB_g
 /// (all of N rows), with percentile bootstrap intervals (`resamples` resamples drawn from `seed`).
 /// `None` when the output does not vary over A and B (every run gave the same answer), where the
@@ -323,6 +388,18 @@ pub fn jansen_indices(
     f_mixed: &[Vec<f64>],
     resamples: usize,
     seed: u64,
+) -> Option<Vec<Indices>> {
+    bootstrapped(f_a, f_b, f_mixed, resamples, seed, Indicators::of(f_a, f_b, f_mixed))
+}
+
+/// [`jansen_indices`], resampling with `indicators` when given (outputs of 0 and 1).
+fn bootstrapped(
+    f_a: &[f64],
+    f_b: &[f64],
+    f_mixed: &[Vec<f64>],
+    resamples: usize,
+    seed: u64,
+    indicators: Option<Indicators>,
 ) -> Option<Vec<Indices>> {
     let n = f_a.len();
     assert!(
@@ -341,12 +418,17 @@ pub fn jansen_indices(
     let mut firsts: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); f_mixed.len()];
     let mut totals: Vec<Vec<f64>> = vec![Vec::with_capacity(resamples); f_mixed.len()];
     let mut rows = vec![0; n];
+    let mut counts = vec![0u32; n];
     for _ in 0..resamples {
         for row in rows.iter_mut() {
             *row = ((rng.uniform() * n as f64) as usize).min(n - 1);
         }
+        let estimates = match &indicators {
+            Some(indicators) => indicators.estimate(f_a, f_b, &rows, &mut counts),
+            None => estimate(f_a, f_b, f_mixed, &rows),
+        };
         // A resample whose outputs do not vary says nothing; it is skipped.
-        if let Some(estimates) = estimate(f_a, f_b, f_mixed, &rows) {
+        if let Some(estimates) = estimates {
             for (g, (first, total)) in estimates.into_iter().enumerate() {
                 firsts[g].push(first);
                 totals[g].push(total);
@@ -432,6 +514,50 @@ mod tests {
     /// Homma 1990; Sobol' & Levitan 1999): with a = 7, b = 0.1, V = a²/8 + bπ⁴/5 + b²π⁸/18 + 1/2,
     /// V1 = (1 + bπ⁴/5)²/2, V2 = a²/8, V3 = 0, V13 = b²π⁸(1/18 − 1/50); S_i = V_i / V,
     /// T1 = (V1 + V13)/V, T2 = S2, T3 = V13/V.
+    /// Counting rows gives exactly what adding them does: 0/1 outputs of 300 rows and 6 factors
+    /// (some outputs never differing, some always), bootstrapped both ways from the same seed.
+    #[test]
+    fn counting_rows_of_zero_one_outputs_gives_the_same_bits_as_adding_them() {
+        let mut state = 17u64;
+        let mut bit = |p: f64| -> f64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            if ((state >> 11) as f64 / (1u64 << 53) as f64) < p {
+                1.0
+            } else {
+                0.0
+            }
+        };
+        let n = 300;
+        let f_a: Vec<f64> = (0..n).map(|_| bit(0.3)).collect();
+        let f_b: Vec<f64> = (0..n).map(|_| bit(0.3)).collect();
+        let mut f_mixed: Vec<Vec<f64>> = [0.0, 0.05, 0.2, 0.5]
+            .iter()
+            .map(|&flip| {
+                f_a.iter()
+                    .map(|&a| if bit(flip) == 1.0 { 1.0 - a } else { a })
+                    .collect()
+            })
+            .collect();
+        f_mixed.push(f_b.clone());
+        f_mixed.push(vec![1.0; n]);
+        let counted = Indicators::of(&f_a, &f_b, &f_mixed);
+        assert!(counted.is_some());
+        let by_count = bootstrapped(&f_a, &f_b, &f_mixed, 200, 9, counted).unwrap();
+        let by_adding = bootstrapped(&f_a, &f_b, &f_mixed, 200, 9, None).unwrap();
+        let bits = |v: &[Indices]| -> Vec<[u64; 6]> {
+            v.iter()
+                .map(|i| [i.first, i.first_ci.0, i.first_ci.1, i.total, i.total_ci.0, i.total_ci.1].map(f64::to_bits))
+                .collect()
+        };
+        assert_eq!(bits(&by_count), bits(&by_adding));
+        assert!(
+            Indicators::of(&[0.5], &[1.0], &[vec![0.0]]).is_none(),
+            "not 0/1: rows are added"
+        );
+    }
+
     #[test]
     fn ishigami_indices_are_inside_their_intervals() {
         use std::f64::consts::PI;
