@@ -286,8 +286,9 @@ pub struct Indices {
     pub total_ci: (f64, f64),
 }
 
-/// The Jansen estimates for the rows `rows` (indices into the outputs, repeats allowed).
-fn estimate(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>], rows: &[usize]) -> Option<Vec<(f64, f64)>> {
+/// The variance of the outputs over A and B on `rows` (pooled, about their common mean); `None`
+/// when it is 0 (the output did not vary), where no index is defined.
+fn pooled_variance(f_a: &[f64], f_b: &[f64], rows: &[usize]) -> Option<f64> {
     let n = rows.len() as f64;
     let mean = rows.iter().map(|&j| f_a[j] + f_b[j]).sum::<f64>() / (2.0 * n);
     let variance = rows
@@ -295,9 +296,13 @@ fn estimate(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>], rows: &[usize]) -> O
         .map(|&j| (f_a[j] - mean).powi(2) + (f_b[j] - mean).powi(2))
         .sum::<f64>()
         / (2.0 * n);
-    if variance <= 0.0 {
-        return None;
-    }
+    (variance > 0.0).then_some(variance)
+}
+
+/// The Jansen estimates for the rows `rows` (indices into the outputs, repeats allowed).
+fn estimate(f_a: &[f64], f_b: &[f64], f_mixed: &[Vec<f64>], rows: &[usize]) -> Option<Vec<(f64, f64)>> {
+    let n = rows.len() as f64;
+    let variance = pooled_variance(f_a, f_b, rows)?;
     Some(
         f_mixed
             .iter()
@@ -349,17 +354,8 @@ impl Indicators {
     /// [`estimate`] on `rows`, for outputs of 0 and 1.
     fn estimate(&self, f_a: &[f64], f_b: &[f64], rows: &[usize], counts: &mut [u32]) -> Option<Vec<(f64, f64)>> {
         let n = rows.len() as f64;
-        // The mean and the variance exactly as `estimate` adds them (the variance's terms are
-        // not whole numbers, so their order is kept).
-        let mean = rows.iter().map(|&j| f_a[j] + f_b[j]).sum::<f64>() / (2.0 * n);
-        let variance = rows
-            .iter()
-            .map(|&j| (f_a[j] - mean).powi(2) + (f_b[j] - mean).powi(2))
-            .sum::<f64>()
-            / (2.0 * n);
-        if variance <= 0.0 {
-            return None;
-        }
+        // Added row by row as `estimate` does: its terms are not whole numbers.
+        let variance = pooled_variance(f_a, f_b, rows)?;
         counts.fill(0);
         for &j in rows {
             counts[j] += 1;
