@@ -1,4 +1,4 @@
-//! The small rules of `src/engine/model.rs` against answers written out by hand: pair numbering,
+//! The small rules of `crates/engine/src/model.rs` against answers written out by hand: pair numbering,
 //! comparisons, outcome tests, the monthly hazard of an event and the words files use.
 //!
 //! Written to kill the mutants cargo-mutants makes of that file (README §8 "Mutation testing");
