@@ -10,7 +10,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use alignment_sim::engine::{Ensemble, Settings};
-use alignment_sim::scenario::{builtin, builtin_ids, parse_scenario, Quantity, Scenario, SourceKind, BUILTIN_FILES};
+use alignment_sim::scenario::{
+    builtin, builtin_ids, parse_scenario, Assumption, Quantity, Scenario, SourceKind, BUILTIN_FILES,
+};
 
 /// Actors every scenario of this project models.
 const REQUIRED_ACTORS: [&str; 6] = ["USA", "RUS", "CHN", "PRK", "UKR", "EU"];
@@ -679,4 +681,99 @@ fn every_built_in_file_opens_on_its_thesis_with_a_short_list_of_key_assumptions(
         let about_pair = |index: &usize| s.assumptions[*index].id.starts_with(&format!("pair.{pair}."));
         assert!(key.iter().any(about_pair), "{id}: no key assumption about {pair}");
     }
+}
+
+/// The pre-2022 voting prior that an assumption's UN-data citation states
+/// ("prior = clamp(0.7 − 0.45·|difference|, −0.8, 0.8) = 0.43"), if it states one.
+fn stated_voting_prior(s: &Scenario, a: &Assumption) -> Option<f64> {
+    const MAPPING: &str = "0.8) = ";
+    a.sources
+        .iter()
+        .filter(|r| s.sources[r.source].kind == SourceKind::Dataset)
+        .filter_map(|r| r.note.as_deref())
+        .find_map(|note| {
+            let rest = &note[note.find(MAPPING)? + MAPPING.len()..];
+            rest.split_whitespace().next()?.replace('−', "-").parse().ok()
+        })
+}
+
+/// Issue 11 item 3: a value stated for a source's absence (`without = …`) is what the file's own
+/// words give, read here from the file, not from `ablate`. It belongs to an assumption resting on
+/// one document alone (every other citation that does not say "for reference only" is
+/// judgement), whose rationale names it ("Without S (`ablate --without S`)"): an event's
+/// probability or rate falls to 0, as no other source reports the event, and a pair's start or
+/// baseline to the voting prior that its UN-data note states. A pair value that rests on one
+/// document alone and has a stated prior states it as well, unless its rationale says why not.
+#[test]
+fn values_without_a_source_are_the_ones_the_files_words_give() {
+    let (mut events, mut pairs) = (0, 0);
+    for (stem, s) in scenarios() {
+        for a in &s.assumptions {
+            let resting: BTreeSet<&str> = a
+                .sources
+                .iter()
+                .filter(|r| {
+                    !r.note
+                        .as_deref()
+                        .unwrap_or("")
+                        .to_lowercase()
+                        .contains("for reference only")
+                })
+                .map(|r| &s.sources[r.source])
+                .filter(|source| source.kind != SourceKind::Judgement)
+                .map(|source| source.id.as_str())
+                .collect();
+            let alone = match resting.iter().collect::<Vec<_>>()[..] {
+                [only] => Some(*only),
+                _ => None,
+            };
+            let pair_value = a.id.starts_with("pair.") && (a.id.ends_with(".initial") || a.id.ends_with(".baseline"));
+            let event_chance =
+                a.id.starts_with("event.") && (a.id.ends_with(".probability") || a.id.ends_with(".rate"));
+            let prior = stated_voting_prior(&s, a);
+            let at = format!("{stem}: `{}` (line {})", a.id, a.line);
+            let Some(without) = a.without else {
+                if let (true, Some(document), Some(prior)) = (pair_value, alone, prior) {
+                    assert!(
+                        a.rationale.contains(&format!("No value is stated for the absence of {document}")),
+                        "{at} rests on {document} alone and its note states the voting prior {prior}: state it as `without`, or say why not"
+                    );
+                }
+                continue;
+            };
+            let document = alone
+                .unwrap_or_else(|| panic!("{at} states `without` but rests on {resting:?}, not on one source alone"));
+            let kind = s.sources.iter().find(|x| x.id == document).unwrap().kind;
+            assert_eq!(kind, SourceKind::Document, "{at}");
+            let named = format!("Without {document} (`ablate --without {document}`): ");
+            assert!(
+                a.rationale.contains(&named),
+                "{at}: the rationale does not say `{named}…`"
+            );
+            if event_chance {
+                assert_eq!(without, 0.0, "{at}");
+                assert!(
+                    a.rationale
+                        .contains(&format!("{named}0, as no other source reports the event")),
+                    "{at}"
+                );
+                events += 1;
+            } else if pair_value {
+                assert_eq!(
+                    Some(without),
+                    prior,
+                    "{at}: `without` is not the voting prior its note states"
+                );
+                let said = format!(
+                    "{named}the pre-2022 voting prior, {}",
+                    format!("{without:.2}").replace('-', "−")
+                );
+                assert!(a.rationale.contains(&said), "{at}: the rationale does not say `{said}`");
+                pairs += 1;
+            } else {
+                panic!("{at}: no rule of the files gives a value without a source for this kind of assumption");
+            }
+        }
+    }
+    assert!(events > 0 && pairs > 0, "events {events}, pairs {pairs}");
 }
