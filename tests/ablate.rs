@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{cli, f};
+use common::{cli, f, temp_file};
 
 use serde_json::Value;
 
@@ -37,9 +37,7 @@ fn fixture_with_a_claim() -> String {
             r#"without = 0, label = "bystander per year", rationale = "Test value.", confidence = "low", sources = [{ source = "claim", note = "For reference only." }, { source = "judgement" }]"#,
             1,
         );
-    let path = std::env::temp_dir().join(format!("alignment-sim-ablate-{}.toml", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
+    temp_file("alignment-sim-ablate", &text)
 }
 
 /// Without the claim, `decider` never fires, so `ab-high` never holds: its change is minus its

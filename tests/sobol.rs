@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{cli_json, f};
+use common::{cli_json, f, temp_file};
 
 use serde_json::Value;
 
@@ -28,9 +28,7 @@ fn fixture_without_noise_or_balance() -> String {
         2,
         "the fixture changed"
     );
-    let path = std::env::temp_dir().join(format!("sobol-known-{}.toml", std::process::id()));
-    std::fs::write(&path, fixed).unwrap();
-    path.to_str().unwrap().to_string()
+    temp_file("sobol-known", &fixed)
 }
 
 /// |estimate − truth| within 4 standard errors, each read from the 95 % interval (2 × 1.96 of them).

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{cli_json, f};
+use common::{cli_json, f, temp_file};
 
 use alignment_sim::analysis::uncertainty::{assumption_key, run_model};
 use alignment_sim::engine::{Ensemble, Settings};
@@ -61,9 +61,7 @@ fn collapsed_ranges_on_the_command_line() {
         })
         .collect();
     assert_eq!(collapsed.matches("plausible = [").count(), 16);
-    let path = std::env::temp_dir().join(format!("collapsed-{}.toml", std::process::id()));
-    std::fs::write(&path, &collapsed).unwrap();
-    let path = path.to_str().unwrap();
+    let path = &temp_file("collapsed", &collapsed);
     parse_scenario(path, &collapsed).expect("the collapsed fixture loads");
     let plain = run_json(path, &["--runs", "600"]);
     let mut over = run_json(path, &["--runs", "600", "--uncertain"]);

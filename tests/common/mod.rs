@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -28,4 +29,19 @@ pub fn cli_json(args: &[&str]) -> Value {
 /// A JSON number.
 pub fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
+}
+
+/// Writes `text` to a new file in the temporary folder and gives its path. Each call gets its own
+/// file: the tests of one binary run at once on threads of one process, so a name made from the
+/// process id alone would be written by one test while another reads it.
+pub fn temp_file(stem: &str, text: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "{stem}-{}-{}.toml",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let path = std::env::temp_dir().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
 }
