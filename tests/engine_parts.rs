@@ -325,3 +325,82 @@ fn an_ensemble_of_seventeen_actors_is_refused() {
         },
     );
 }
+
+/// Run r's model for [`a_summary_worked_out_by_hand`]: no noise and no balance term, each pair at
+/// its baseline (so the state never moves), and two events certain whenever eligible (a yearly
+/// rate of 10⁶ is a monthly hazard of 1 − e^(−10⁶/12) = 1 in floating point) whose windows
+/// depend on the run.
+fn still_run(run: usize) -> Model {
+    // Runs 0–2: actor 2 against 0 and 1; runs 3–5: actor 1 against 0 and 2; runs 6–7: all hostile.
+    let a = match run {
+        0..=2 => vec![0.5, -0.5, -0.5],
+        3..=5 => vec![-0.5, 0.5, -0.5],
+        _ => vec![-0.5, -0.6, -0.4],
+    };
+    let certain = |window, repeatable| Event {
+        per_year: 1e6,
+        window,
+        repeatable,
+        conditions: vec![],
+        after: vec![],
+        unless: vec![],
+        certain_month: None,
+        effects: vec![],
+    };
+    let late = 1 + (run % 4) as u32;
+    Model {
+        weights: vec![1.0; 3],
+        initial: a.clone(),
+        baseline: a,
+        volatility: vec![0.0; 3],
+        half_life: 12.0,
+        balance: 0.0,
+        // Once, from month 1 + r mod 4; and every month of months 1 … 1 + r mod 4.
+        events: vec![certain((late, 12), false), certain((1, late), true)],
+        outcomes: vec![],
+    }
+}
+
+#[test]
+fn a_summary_worked_out_by_hand() {
+    let settings = Settings {
+        seed: 1,
+        runs: 8,
+        horizon: 6,
+    };
+    let mut e = Ensemble::per_run(still_run(0), settings, true, |run| (still_run(run), run as u64));
+    while !e.advance(usize::MAX).is_done() {}
+    let summary = e.summary();
+
+    // Event 0 first fires in month 1, 2, 3, 4, 1, 2, 3, 4: by months 0 … 6 in 0, 2, 4, 6, 8, 8, 8
+    // of 8 runs. Its first months sorted, 1 1 2 2 3 3 4 4, have quartiles (type 7, positions 7·q)
+    // at 1.75, 3.5 and 5.25: 1.75, 2.5 and 3.25. Once only: one firing a run.
+    let once = &summary.events[0];
+    assert_eq!(once.fired.count, 8);
+    assert_eq!(once.cumulative, [0.0, 0.25, 0.5, 0.75, 1.0, 1.0, 1.0]);
+    assert_eq!(once.first_month_quartiles, Some([1.75, 2.5, 3.25]));
+    assert_eq!(once.mean_firings, 1.0);
+    // Event 1 fires in month 1 of every run, and 1, 2, 3, 4, 1, 2, 3, 4 times: 20 / 8 = 2.5.
+    let repeated = &summary.events[1];
+    assert_eq!(repeated.cumulative, [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_eq!(repeated.first_month_quartiles, Some([1.0; 3]));
+    assert_eq!(repeated.mean_firings, 2.5);
+
+    // Best splits (equal weights, E = Σ a_ij over the pairs cut): runs 0–2 cut (0,2) and (1,2),
+    // E = −1, mask 0b100; runs 3–5 cut (0,1) and (1,2), mask 0b010; runs 6–7: E(0b010) = −0.9,
+    // E(0b100) = −1.0, E(0b110) = −1.1, mask 0b110. Most frequent first, ties to the smaller mask.
+    let blocs: Vec<(u32, usize)> = summary.blocs.iter().map(|b| (b.mask, b.share.count)).collect();
+    assert_eq!(blocs, [(0b010, 3), (0b100, 3), (0b110, 2)]);
+    assert_eq!(summary.blocs[2].share.probability, 0.25);
+
+    // Frustration: one triad, product +0.125 in runs 0–5 (balanced: 0) and −0.12 in runs 6–7
+    // (unbalanced: 1). Mean 2/8; quantiles of 0 0 0 0 0 0 1 1 at positions 0.35, 1.75, 3.5, 5.25
+    // and 6.65: 0, 0, 0, 0.25, 1. Month 0 is that of the ensemble's own model (run 0's): 0.
+    let frustration = summary.frustration.expect("a full ensemble");
+    assert_eq!(frustration.mean, 0.25);
+    assert_eq!(frustration.quantiles, [0.0, 0.0, 0.0, 0.25, 1.0]);
+    assert_eq!(frustration.initial, 0.0);
+    let mut hostile = Ensemble::new(still_run(7), settings);
+    while !hostile.advance(usize::MAX).is_done() {}
+    assert_eq!(hostile.summary().frustration.expect("full").initial, 1.0);
+}
