@@ -488,3 +488,70 @@ fn events_fire_where_each_runs_own_uniforms_fall_below_the_monthly_hazard() {
     assert_eq!(summary.events[1].mean_firings, firings[1] as f64 / 30.0);
     assert!(firings[1] > firings[0], "{firings:?}");
 }
+
+#[test]
+fn an_events_jumps_and_shifts_by_hand() {
+    // No noise, no balance, each pair at its baseline (0.2, −0.1, 0.5), half-life 12. An event
+    // certain in month 2 adds to each pair's alignment a (its jump) and to its baseline μ (its
+    // shift), each clamped to ±0.995:
+    //   pair 0: jump +0.3:               a 0.2 → 0.5, μ stays 0.2
+    //   pair 1: jump −0.95, shift −0.95:  a −0.1 → −1.05 → −0.995, μ −0.1 → −1.05 → −0.995
+    //   pair 2: jump +0.7, shift +0.2:    a 0.5 → 1.2 → 0.995,    μ 0.5 → 0.7
+    // and from month 3 each latent score decays toward its baseline's: z ← m + (z − m)·e^(−θ).
+    let mut model = three_actors(1);
+    model.volatility = vec![0.0; 3];
+    model.initial = vec![0.2, -0.1, 0.5];
+    model.baseline = model.initial.clone();
+    let event = &mut model.events[0];
+    event.certain_month = Some(2);
+    event.effects = vec![
+        Effect {
+            pair: 0,
+            jump: 0.3,
+            shift: 0.0,
+        },
+        Effect {
+            pair: 1,
+            jump: -0.95,
+            shift: -0.95,
+        },
+        Effect {
+            pair: 2,
+            jump: 0.7,
+            shift: 0.2,
+        },
+    ];
+    // Pair 0 is 0.5 in month 2 only above 0.49 (month 3: tanh(m + (atanh 0.5 − m)·e^(−θ)) ≈ 0.485),
+    // and above 0.21 from month 2 on.
+    model.outcomes = vec![
+        Outcome::single(0, Comparison::Above, Reference::Level(0.49), When::AnyMonth),
+        Outcome::single(0, Comparison::Above, Reference::Level(0.21), When::EveryMonth),
+        Outcome::single(0, Comparison::Above, Reference::Level(0.21), When::Horizon),
+        Outcome::single(0, Comparison::Above, Reference::Level(0.49), When::Horizon),
+    ];
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 3,
+            horizon: 6,
+        },
+    );
+    let decay = (-std::f64::consts::LN_2 / 12.0).exp();
+    let after_jump = [0.5, -0.995, 0.995];
+    let baseline_after = [0.2, -0.995, 0.7];
+    for p in 0..3 {
+        let mean = &summary.pairs[p].mean;
+        for month in 0..2 {
+            close(mean[month], [0.2, -0.1, 0.5][p], &format!("pair {p}, month {month}"));
+        }
+        let m = f64::atanh(baseline_after[p]);
+        let mut z = f64::atanh(after_jump[p]);
+        for (month, &got) in mean.iter().enumerate().skip(2) {
+            close(got, z.tanh(), &format!("pair {p}, month {month}"));
+            z = m + (z - m) * decay;
+        }
+    }
+    let held: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
+    assert_eq!(held, [1.0, 0.0, 1.0, 0.0]);
+}
