@@ -257,7 +257,10 @@ fn runs_with_models_of_their_own_start_from_their_own_values_and_read_each_event
         runs: 13,
         horizon: 12,
     };
+    // The padding lanes repeat the last run's input: no run past the ensemble's is asked for (a
+    // caller's table of runs may end there).
     let mut mixed = Ensemble::per_run(two_event_model(0), settings, true, |run| {
+        assert!(run < 13, "run {run} asked for");
         (two_event_model(run), run as u64)
     });
     // Month 0 is taken over the runs' own starts: pair 0 starts at 0.1 + 0.01·r in run r, so its
