@@ -435,10 +435,10 @@ fn two_noisy_months_follow_the_ou_step_with_each_runs_own_normals() {
         let mut noise = RunRng::for_run(42, run as u64, Stream::Noise);
         let mut z: Vec<f64> = model.initial.iter().map(|a: &f64| a.atanh()).collect();
         for _month in 1..=2 {
-            for p in 0..3 {
+            for (p, z) in z.iter_mut().enumerate() {
                 let m = model.baseline[p].atanh();
                 let shock = noise.normal(&ziggurat);
-                z[p] = m + (z[p] - m) * (-theta).exp() + model.volatility[p] * factor * shock;
+                *z = m + (*z - m) * (-theta).exp() + model.volatility[p] * factor * shock;
             }
         }
         for p in 0..3 {
@@ -545,8 +545,8 @@ fn an_events_jumps_and_shifts_by_hand() {
     let baseline_after = [0.2, -0.995, 0.7];
     for p in 0..3 {
         let mean = &summary.pairs[p].mean;
-        for month in 0..2 {
-            close(mean[month], [0.2, -0.1, 0.5][p], &format!("pair {p}, month {month}"));
+        for (month, &got) in mean.iter().enumerate().take(2) {
+            close(got, [0.2, -0.1, 0.5][p], &format!("pair {p}, month {month}"));
         }
         let m = f64::atanh(baseline_after[p]);
         let mut z = f64::atanh(after_jump[p]);
