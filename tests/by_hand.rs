@@ -101,6 +101,21 @@ fn the_balance_term_with_other_weights_from_a_state_at_its_baselines() {
 }
 
 #[test]
+fn a_third_actor_of_weight_zero_exerts_no_pressure() {
+    // Three actors with weights (1, 1, 0), pairs (0,1), (0,2), (1,2), at their baselines, β = 0.1.
+    // Each pair has one third actor k, whose coefficient is w_k / w_k: 1 for k = 0 or 1, and for
+    // k = 2 (weight 0, so 0 / 0) no pressure at all:
+    //   (0,1): k = 2, weight 0:  no pressure, a stays 0.5
+    //   (0,2): k = 1:  a01·a12 = 0.5·0.6 = 0.30,  z = atanh 0.4 + 0.1·0.30
+    //   (1,2): k = 0:  a01·a02 = 0.5·0.4 = 0.20,  z = atanh 0.6 + 0.1·0.20
+    let a = [0.5, 0.4, 0.6];
+    let summary = run(noise_free(vec![1.0, 1.0, 0.0], a.to_vec(), a.to_vec(), 12.0, 0.1), 1, 1);
+    close(summary.pairs[0].mean[1], 0.5, "pair (0,1)");
+    close(summary.pairs[1].mean[1], (f64::atanh(0.4) + 0.03).tanh(), "pair (0,2)");
+    close(summary.pairs[2].mean[1], (f64::atanh(0.6) + 0.02).tanh(), "pair (1,2)");
+}
+
+#[test]
 fn frustration_of_unequal_triads_by_hand() {
     // Triad products a_ij·a_jk·a_ki of the four-actor state:
     //   (0,1,2): 0.5·0.6·0.4      =  0.120  balanced

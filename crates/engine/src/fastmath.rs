@@ -99,6 +99,18 @@ mod tests {
     }
 
     #[test]
+    fn exp_keeps_its_accuracy_down_to_minus_708_and_is_0_below() {
+        // e^−708 ≈ 3.3e-308 is still a normal double (the smallest is 2^−1022 ≈ 2.2e-308).
+        let table = ExpTable::new();
+        for x in [-700.0, -707.5, -708.0] {
+            let want = libm::exp(x);
+            assert!(((table.exp_nonpositive(x) - want) / want).abs() < 1e-15, "x = {x}");
+        }
+        assert_eq!(table.exp_nonpositive(-708.001), 0.0);
+        assert_eq!(table.exp_nonpositive(-745.0), 0.0);
+    }
+
+    #[test]
     fn tanh_matches_libm_and_stays_inside() {
         let table = ExpTable::new();
         for i in -100_000..=100_000 {
@@ -108,5 +120,7 @@ mod tests {
             assert_eq!(got, -table.tanh(-z));
         }
         assert!(table.tanh(18.0) < 1.0);
+        // tanh(+0) is +0, as libm's, not −0 (which a JSON export would print as `-0.0`).
+        assert_eq!(table.tanh(0.0).to_bits(), libm::tanh(0.0).to_bits());
     }
 }
