@@ -91,7 +91,8 @@ async function pageSobol(page, by) {
 }
 
 test('Sobol indices in the page equal sensitivity --method sobol for the same link; times printed', async () => {
-  // The largest built-in scenario (most assumptions), 2 000 base samples.
+  // Russia–North Korea (79 assumptions, 82 ensembles), 2 000 base samples. The largest built-in
+  // (sino-russian-drift, 103 assumptions, 106 ensembles) takes about a third longer.
   const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=3&runs=2000`);
   await waitForResults(page, { timeout: 60000 });
   await page.waitForFunction(() => location.hash.includes('seed=3'));
