@@ -868,22 +868,21 @@ impl Ensemble {
 
     /// The latent scores z of every run after the last completed month (runs × pairs, run-major).
     pub fn latent(&self) -> Vec<f64> {
-        let pairs = self.shape.pairs;
-        (0..self.settings.runs)
-            .flat_map(|run| {
-                let block = &self.runs.latent[run / LANES * pairs..(run / LANES + 1) * pairs];
-                block.iter().map(move |lanes| lanes[run % LANES])
-            })
-            .collect()
+        self.run_major(&self.runs.latent)
     }
 
     /// The alignments a = tanh z of every run after the last completed month (runs × pairs,
     /// run-major): at the horizon once the ensemble is done, the state its blocs are read from.
     pub fn alignments(&self) -> Vec<f64> {
+        self.run_major(&self.runs.alignment)
+    }
+
+    /// A per-pair state held block by block (blocks × pairs lanes), as runs × pairs, run-major.
+    fn run_major(&self, state: &[Lanes]) -> Vec<f64> {
         let pairs = self.shape.pairs;
         (0..self.settings.runs)
             .flat_map(|run| {
-                let block = &self.runs.alignment[run / LANES * pairs..(run / LANES + 1) * pairs];
+                let block = &state[run / LANES * pairs..(run / LANES + 1) * pairs];
                 block.iter().map(move |lanes| lanes[run % LANES])
             })
             .collect()
