@@ -18,79 +18,24 @@ import math
 import pathlib
 import sys
 import time
-import tomllib
 
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from independent_model import Model  # noqa: E402
 LEVELS = np.array([0.05, 0.25, 0.50, 0.75, 0.95])
 CLAMP = 0.995
 
 
 def load(path):
-    """The scenario's default values as arrays."""
-    with open(path, "rb") as f:
-        doc = tomllib.load(f)
-    actors = [a["id"] for a in doc["actors"]]
-    n = len(actors)
-    index = {a: i for i, a in enumerate(actors)}
-    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    number = {p: k for k, p in enumerate(pairs)}
-
-    def pair(a, b):
-        i, j = index[a], index[b]
-        return number[(min(i, j), max(i, j))]
-
-    model = doc["model"]
-    sigma = np.full(len(pairs), float(model["volatility"]["value"]))
-    initial = np.zeros(len(pairs))
-    baseline = np.zeros(len(pairs))
-    for p in doc["pairs"]:
-        k = pair(*p["between"])
-        initial[k] = p["initial"]["value"]
-        baseline[k] = p["baseline"]["value"]
-        if "volatility" in p:
-            sigma[k] = p["volatility"]["value"]
-    events = []
-    ids = [e["id"] for e in doc.get("events", [])]
-    for e in doc.get("events", []):
-        repeatable = bool(e.get("repeatable", False))
-        if "at" in e:
-            hazard = 0.0
-        elif repeatable:
-            hazard = -math.expm1(-float(e["rate"]["value"]) / 12)
-        else:
-            hazard = 1 - (1 - float(e["probability"]["value"])) ** (1 / 12)
-        events.append({
-            "hazard": hazard,
-            "at": e.get("at"),
-            "after": [ids.index(x) for x in e.get("after", [])],
-            "unless": [ids.index(x) for x in e.get("unless", [])],
-            "opens": round(e["opens"]["value"]) if "opens" in e else 1,
-            "closes": round(e["closes"]["value"]) if "closes" in e else math.inf,
-            "repeatable": repeatable,
-            "conditions": [(pair(*c["between"]), c["op"], float(c["threshold"]["value"])) for c in e.get("conditions", [])],
-            "jumps": [(pair(*f["between"]), float(f["jump"]["value"])) for f in e["effects"] if "jump" in f],
-            "shifts": [(pair(*f["between"]), float(f["shift"]["value"])) for f in e["effects"] if "shift" in f],
-        })
-    outcomes = []
-    for o in doc["outcomes"]:
-        # one test, or several joined by " and " (all hold in the month) or " or " (any holds)
-        join = "or" if " or " in o["test"] else "and"
-        tests = []
-        for part in o["test"].split(f" {join} "):
-            left, op, right = part.split()
-            try:
-                reference = ("level", float(right))
-            except ValueError:
-                reference = ("pair", pair(*right.split("-")))
-            tests.append((pair(*left.split("-")), op, reference))
-        outcomes.append({"tests": tests, "join": join, "when": o["when"]})
-    weights = np.array([float(a["weight"]["value"]) for a in doc["actors"]])
+    """The scenario's default values as arrays, read by the independent model's reader (the one
+    place on the Python side that knows the scenario format)."""
+    m = Model(path)
     return {
-        "n": n, "pairs": pairs, "weights": weights, "initial": initial, "baseline": baseline, "sigma": sigma,
-        "half_life": float(model["half_life"]["value"]), "balance": float(model["balance"]["value"]),
-        "events": events, "outcomes": outcomes, "horizon": int(doc["horizon"]),
+        "n": len(m.actor_ids), "pairs": m.pairs, "weights": np.array(m.weights), "initial": np.array(m.initial),
+        "baseline": np.array(m.baseline), "sigma": np.array(m.sigma), "half_life": m.half_life,
+        "balance": m.balance, "events": m.events, "outcomes": m.outcomes, "horizon": m.horizon,
     }
 
 
