@@ -5,7 +5,7 @@
 //! blocs and frustration are the hand-computed values of one deterministic path. The arithmetic is
 //! written out in the comments; the code only evaluates it.
 
-use alignment_sim::engine::{best_split, frustration, pair_index, pair_list, Ensemble, Model, Settings, Summary};
+use alignment_engine::{best_split, frustration, pair_index, pair_list, Ensemble, Model, Settings, Summary};
 
 /// Floating-point slack for values that pass through tanh/atanh a few times (the engine's table
 /// tanh is within 5e-16 of libm's); far below any modelling error a test is after.

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use alignment_sim::engine::{
+use alignment_engine::{
     Comparison, Condition, Effect, Ensemble, Event, Model, Outcome, Progress, RandomTape, Reference, Settings, When,
     MAX_TAPE_BYTES,
 };
@@ -415,7 +415,7 @@ fn two_noisy_months_follow_the_ou_step_with_each_runs_own_normals() {
     // where ε is the next normal of run r's noise stream (one per pair, in pair order). The normals
     // are drawn here from the public generator (tested against the reference Xoshiro256++), so a
     // shock of the wrong sign, pair or run shows although the distribution is the same.
-    use alignment_sim::engine::{RunRng, Stream};
+    use alignment_engine::{RunRng, Stream};
     let mut model = three_actors(0);
     model.initial = vec![0.1, -0.2, 0.3];
     model.baseline = vec![0.0, 0.1, -0.1];
@@ -452,7 +452,7 @@ fn events_fire_where_each_runs_own_uniforms_fall_below_the_monthly_hazard() {
     // Each month every event draws the next uniform u of the run's event stream, in file order,
     // eligible or not, and fires when u < h (h = 1 − (1 − P)^(1/12) once only, 1 − e^(−λ/12) for a
     // rate). Event 0: once only, P = 0.5 a year; event 1: repeatable, λ = 4 a year, months 3–9.
-    use alignment_sim::engine::{RunRng, Stream};
+    use alignment_engine::{RunRng, Stream};
     let mut model = three_actors(2);
     model.events[0].per_year = 0.5;
     model.events[1].per_year = 4.0;
