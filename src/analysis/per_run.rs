@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::sobol::{Design, Factor, Matrix};
-use super::uncertainty::{assumption_key, draws, values_of_run, Draw};
-use crate::engine::{Ensemble, Model, Settings};
+use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
+use crate::engine::{Ensemble, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
 
 /// What a run's model is made from: the scenario's template, and each assumption's distribution
@@ -27,12 +27,6 @@ impl Propagation {
             draws: draws(scenario, values),
             values: values.to_vec(),
         }
-    }
-
-    /// The model with every assumption at quantile `u[i]` of its distribution.
-    pub fn model_at(&self, u: &[f64]) -> Model {
-        let values: Vec<f64> = self.draws.iter().zip(u).map(|(draw, &u)| draw.at(u)).collect();
-        self.template.model(&values)
     }
 }
 
@@ -59,20 +53,29 @@ pub struct PerRunJob {
 /// events only).
 pub fn ensemble(propagation: &Propagation, factors: &[Factor], settings: Settings, plan: Plan, full: bool) -> Ensemble {
     let base = propagation.template.model(&propagation.values);
+    let Propagation { template, draws, .. } = propagation;
+    // Each run's uniforms and values go into buffers kept from run to run, and its model into the
+    // lane's reused model (`Ensemble::per_run_filled`): no allocation per run.
+    let mut values = vec![0.0; draws.len()];
     match plan {
         Plan::Uncertain => {
             let key = assumption_key(settings.seed);
-            Ensemble::per_run(base, settings, full, |run| {
-                let values = values_of_run(&propagation.draws, key, run as u64);
-                (propagation.template.model(&values), run as u64)
+            Ensemble::per_run_filled(base, settings, full, move |run, model| {
+                fill_values_of_run(draws, key, run as u64, &mut values);
+                template.fill(&values, model);
+                run as u64
             })
         }
         Plan::Sobol(matrix) => {
             let design = Design::new(settings.seed, settings.runs);
-            let columns = propagation.draws.len();
-            Ensemble::per_run(base, settings, full, |row| {
-                let (u, stream) = design.point(factors, matrix, row, columns);
-                (propagation.model_at(&u), stream)
+            let mut u = Vec::with_capacity(draws.len());
+            Ensemble::per_run_filled(base, settings, full, move |row, model| {
+                let stream = design.point_into(factors, matrix, row, draws.len(), &mut u);
+                for ((value, draw), &u) in values.iter_mut().zip(draws).zip(&u) {
+                    *value = draw.at(u);
+                }
+                template.fill(&values, model);
+                stream
             })
         }
     }

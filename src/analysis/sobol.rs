@@ -163,27 +163,53 @@ impl Design {
 
     /// Row `row` of A (or B): `columns` uniforms.
     pub fn row(&self, b: bool, row: usize, columns: usize) -> Vec<f64> {
+        let mut u = Vec::new();
+        self.row_into(b, row, columns, &mut u);
+        u
+    }
+
+    /// [`Design::row`] written into `u`.
+    fn row_into(&self, b: bool, row: usize, columns: usize, u: &mut Vec<f64>) {
         let mut rng = RunRng::new(if b { self.key_b } else { self.key_a }, row as u64);
-        (0..columns).map(|_| rng.uniform()).collect()
+        u.clear();
+        u.extend((0..columns).map(|_| rng.uniform()));
     }
 
     /// The uniforms and the stream number of row `row` of `matrix`.
     pub fn point(&self, factors: &[Factor], matrix: Matrix, row: usize, columns: usize) -> (Vec<f64>, u64) {
+        let mut u = Vec::new();
+        let stream = self.point_into(factors, matrix, row, columns, &mut u);
+        (u, stream)
+    }
+
+    /// [`Design::point`] written into `u`; returns the stream number.
+    pub fn point_into(&self, factors: &[Factor], matrix: Matrix, row: usize, columns: usize, u: &mut Vec<f64>) -> u64 {
         let (a_stream, b_stream) = (row as u64, (self.rows + row) as u64);
         match matrix {
-            Matrix::A => (self.row(false, row, columns), a_stream),
-            Matrix::B => (self.row(true, row, columns), b_stream),
+            Matrix::A => {
+                self.row_into(false, row, columns, u);
+                a_stream
+            }
+            Matrix::B => {
+                self.row_into(true, row, columns, u);
+                b_stream
+            }
             Matrix::Mixed(g) => {
-                let mut u = self.row(false, row, columns);
+                self.row_into(false, row, columns, u);
                 let factor = &factors[g];
                 if factor.chance {
-                    return (u, b_stream);
+                    return b_stream;
                 }
-                let b = self.row(true, row, columns);
-                for &i in &factor.assumptions {
-                    u[i] = b[i];
+                // B's row, drawn in column order only as far as the factor's last column.
+                let mut rng = RunRng::new(self.key_b, row as u64);
+                let last = factor.assumptions.iter().max().map_or(0, |&i| i + 1);
+                for (column, value) in u.iter_mut().enumerate().take(last) {
+                    let b = rng.uniform();
+                    if factor.assumptions.contains(&column) {
+                        *value = b;
+                    }
                 }
-                (u, a_stream)
+                a_stream
             }
         }
     }

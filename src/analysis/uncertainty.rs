@@ -126,8 +126,17 @@ pub fn draws(scenario: &Scenario, values: &[f64]) -> Vec<Draw> {
 /// Run `run`'s values of every assumption: one uniform each, in assumption order, from stream
 /// `run` of `key`.
 pub fn values_of_run(draws: &[Draw], key: u64, run: u64) -> Vec<f64> {
+    let mut values = vec![0.0; draws.len()];
+    fill_values_of_run(draws, key, run, &mut values);
+    values
+}
+
+/// [`values_of_run`] written into `values` (one per draw).
+pub fn fill_values_of_run(draws: &[Draw], key: u64, run: u64, values: &mut [f64]) {
     let mut rng = RunRng::new(key, run);
-    draws.iter().map(|draw| draw.at(rng.uniform())).collect()
+    for (value, draw) in values.iter_mut().zip(draws) {
+        *value = draw.at(rng.uniform());
+    }
 }
 
 /// Run `run`'s values of every assumption, drawn around `values` (one per assumption).

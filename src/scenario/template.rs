@@ -46,8 +46,15 @@ pub struct ModelTemplate {
 impl ModelTemplate {
     /// The model for one value per assumption.
     pub fn model(&self, values: &[f64]) -> Model {
-        assert_eq!(values.len(), self.assumptions, "one value per assumption");
         let mut model = self.base.clone();
+        self.fill(values, &mut model);
+        model
+    }
+
+    /// Writes every number an assumption sets into `model`, a model of this template (what
+    /// [`ModelTemplate::model`] gives for other values): afterwards it is the model for `values`.
+    pub fn fill(&self, values: &[f64], model: &mut Model) {
+        assert_eq!(values.len(), self.assumptions, "one value per assumption");
         for &(slot, assumption) in &self.slots {
             let v = values[assumption as usize];
             let event = |e: u16| e as usize;
@@ -68,7 +75,6 @@ impl ModelTemplate {
                 Slot::Shift(e, f) => model.events[event(e)].effects[f as usize].shift = v,
             }
         }
-        model
     }
 }
 
@@ -167,6 +173,37 @@ impl Scenario {
             },
             slots,
             assumptions: self.assumptions.len(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::builtin::{builtin, BUILTIN_IDS};
+
+    /// A model reused from run to run (`Ensemble::per_run_filled`) must become exactly the model
+    /// of the new values, whatever the previous values left in it: every number an assumption
+    /// sets is written again.
+    #[test]
+    fn filling_a_model_of_other_values_gives_the_model_of_the_new_values() {
+        for id in BUILTIN_IDS {
+            let scenario = builtin(id).expect("built in").expect("loads");
+            let template = scenario.template();
+            let ends = |high: bool| -> Vec<f64> {
+                let end = |a: &crate::scenario::Assumption| if high { a.range.1 } else { a.range.0 };
+                scenario.assumptions.iter().map(end).collect()
+            };
+            let (low, high) = (ends(false), ends(true));
+            assert_ne!(
+                template.model(&low),
+                template.model(&high),
+                "{id}: the ends give other models"
+            );
+            let mut reused = template.model(&low);
+            template.fill(&high, &mut reused);
+            assert_eq!(reused, template.model(&high), "{id}");
+            template.fill(&scenario.defaults(), &mut reused);
+            assert_eq!(reused, scenario.model(&scenario.defaults()), "{id}");
         }
     }
 }

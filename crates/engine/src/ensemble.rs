@@ -802,18 +802,34 @@ impl Ensemble {
         full: bool,
         mut run_input: impl FnMut(usize) -> (Model, u64),
     ) -> Self {
+        Self::per_run_filled(model, settings, full, |run, lane_model| {
+            let (model, stream) = run_input(run);
+            *lane_model = model;
+            stream
+        })
+    }
+
+    /// [`Ensemble::per_run`] without a new model per run: `fill(r, m)` writes run r's values into
+    /// `m` and returns its stream. `m` is one of eight reused models (one per lane of a block),
+    /// which starts as a copy of `model` and then holds what the previous run of its lane left, so
+    /// `fill` must write every number that differs between runs.
+    pub fn per_run_filled(
+        model: Model,
+        settings: Settings,
+        full: bool,
+        mut fill: impl FnMut(usize, &mut Model) -> u64,
+    ) -> Self {
+        let mut models: [Model; LANES] = core::array::from_fn(|_| model.clone());
         let mut ensemble = Self::with_outputs(model, settings, full);
         let pairs = ensemble.shape.pairs;
         let exp = &ensemble.prepared.exp;
         let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(settings.runs); pairs];
         for b in 0..ensemble.blocks {
-            let inputs: [(Model, u64); LANES] = core::array::from_fn(|l| {
+            let streams: [u64; LANES] = core::array::from_fn(|l| {
                 let run = b * LANES + l;
                 // Padding lanes past the last run repeat the last run's input (never reported).
-                run_input(run.min(settings.runs - 1))
+                fill(run.min(settings.runs - 1), &mut models[l])
             });
-            let streams: [u64; LANES] = core::array::from_fn(|l| inputs[l].1);
-            let models: [Model; LANES] = inputs.map(|(model, _)| model);
             for p in 0..pairs {
                 let state = b * pairs + p;
                 for (l, run_model) in models.iter().enumerate() {

@@ -4,8 +4,9 @@
 //!
 //! Both give the step lane vectors, so the step is written once. [`Shared`] broadcasts the model's
 //! scalars, which is exactly what the step computed before per-run values existed; [`PerRun`] holds
-//! the values of each lane's run, computed by the very same formulas ([`Constants::of`]) from that
-//! run's model. A block whose eight models are equal therefore computes the same bits either way.
+//! the values of each lane's run, computed from that run's model by the very functions behind
+//! [`Constants::of`] (`decay_and_noise_factor`, `balance_terms`, `Event::monthly_hazard`). A block
+//! whose eight models are equal therefore computes the same bits either way.
 
 use super::lanes::{Lanes, LANES};
 use super::model::{pair_index, pair_list, Model};
@@ -37,30 +38,47 @@ pub(super) struct Constants {
 impl Constants {
     pub fn of(model: &Model) -> Self {
         let n = model.actor_count();
-        let theta = core::f64::consts::LN_2 / model.half_life;
-        let decay = libm::exp(-theta);
-        let noise_factor = ((1.0 - libm::exp(-2.0 * theta)) / (2.0 * theta)).sqrt();
+        let (decay, noise_factor) = decay_and_noise_factor(model.half_life);
         let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
         let hazards = model.events.iter().map(|e| e.monthly_hazard()).collect();
         let mut terms = Vec::new();
-        for (i, j) in pair_list(n) {
-            let others = (0..n).filter(|&k| k != i && k != j);
-            let total: f64 = others.clone().map(|k| model.weights[k]).sum();
-            for k in others {
-                terms.push(BalanceTerm {
-                    pair_ik: pair_index(n, i, k) as u8,
-                    pair_kj: pair_index(n, k, j) as u8,
-                    // Weights are positive in any valid scenario; a zero total means no pressure.
-                    weight: if total > 0.0 { model.weights[k] / total } else { 0.0 },
-                });
-            }
-        }
+        balance_terms(n, &model.weights, |pair_ik, pair_kj, weight| {
+            terms.push(BalanceTerm {
+                pair_ik: pair_ik as u8,
+                pair_kj: pair_kj as u8,
+                weight,
+            })
+        });
         Constants {
             decay,
             noise,
             hazards,
             terms_per_pair: n.saturating_sub(2),
             terms,
+        }
+    }
+}
+
+/// e^(−θ) and sqrt((1 − e^(−2θ)) / (2θ)) for θ = ln 2 / half-life: the one definition behind
+/// [`Constants`] and [`PerRun`].
+fn decay_and_noise_factor(half_life: f64) -> (f64, f64) {
+    let theta = core::f64::consts::LN_2 / half_life;
+    let decay = libm::exp(-theta);
+    let noise_factor = ((1.0 - libm::exp(-2.0 * theta)) / (2.0 * theta)).sqrt();
+    (decay, noise_factor)
+}
+
+/// Each balance term (pair i–k, pair k–j, w_k / Σ w over the actors other than i and j), pair by
+/// pair in [`pair_list`] order and by third actor k within a pair: the one definition behind
+/// [`Constants`] and [`PerRun`].
+fn balance_terms(n: usize, weights: &[f64], mut term: impl FnMut(usize, usize, f64)) {
+    for (i, j) in pair_list(n) {
+        let others = (0..n).filter(|&k| k != i && k != j);
+        let total: f64 = others.clone().map(|k| weights[k]).sum();
+        for k in others {
+            // Weights are positive in any valid scenario; a zero total means no pressure.
+            let weight = if total > 0.0 { weights[k] / total } else { 0.0 };
+            term(pair_index(n, i, k), pair_index(n, k, j), weight);
         }
     }
 }
@@ -170,27 +188,6 @@ impl StepParams for Shared<'_> {
     }
 }
 
-/// The flat per-condition thresholds and per-effect jumps and shifts of a model, in [`Offsets`]
-/// order.
-fn flat_values(model: &Model) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let thresholds = model
-        .events
-        .iter()
-        .flat_map(|e| e.conditions.iter().map(|c| c.threshold))
-        .collect();
-    let jumps = model
-        .events
-        .iter()
-        .flat_map(|e| e.effects.iter().map(|f| f.jump))
-        .collect();
-    let shifts = model
-        .events
-        .iter()
-        .flat_map(|e| e.effects.iter().map(|f| f.shift))
-        .collect();
-    (thresholds, jumps, shifts)
-}
-
 /// One block's runs, each with its own model: every value the step reads, lane by lane (the
 /// command line's and the page's propagated uncertainty and Sobol designs).
 #[derive(Clone, Debug)]
@@ -213,31 +210,72 @@ impl PerRun {
     /// The block of `models` (one per lane; they must share the structure of the ensemble's
     /// model: actors, pairs, events with their conditions and effects on the same pairs).
     pub fn of(models: &[Model; LANES]) -> Self {
-        let constants: Vec<Constants> = models.iter().map(Constants::of).collect();
-        let flat: Vec<(Vec<f64>, Vec<f64>, Vec<f64>)> = models.iter().map(flat_values).collect();
-        let lanes = |value: &dyn Fn(usize) -> f64| -> Lanes { core::array::from_fn(value) };
-        let column = |len: usize, value: &dyn Fn(usize, usize) -> f64| -> Vec<Lanes> {
-            (0..len).map(|i| lanes(&|l| value(l, i))).collect()
-        };
         let first = &models[0];
-        let balance = lanes(&|l| models[l].balance);
+        let (n, pairs, events) = (first.actor_count(), first.pair_count(), first.events.len());
+        let mut decay = [0.0; LANES];
+        let mut noise = vec![[0.0; LANES]; pairs];
+        let mut hazards = vec![[0.0; LANES]; events];
+        let mut term_weights = vec![[0.0; LANES]; pairs * n.saturating_sub(2)];
+        let mut thresholds = Vec::new();
+        let mut jumps = Vec::new();
+        let mut shifts = Vec::new();
+        // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
+        // Sobol design builds one block per eight runs, and allocating each run's constants cost
+        // more than a tenth of its time.
+        for (l, model) in models.iter().enumerate() {
+            let (lane_decay, noise_factor) = decay_and_noise_factor(model.half_life);
+            decay[l] = lane_decay;
+            for (lanes, sigma) in noise.iter_mut().zip(&model.volatility) {
+                lanes[l] = sigma * noise_factor;
+            }
+            for (lanes, event) in hazards.iter_mut().zip(&model.events) {
+                lanes[l] = event.monthly_hazard();
+            }
+            let mut t = 0;
+            balance_terms(n, &model.weights, |_, _, weight| {
+                term_weights[t][l] = weight;
+                t += 1;
+            });
+            // Conditions and effects in `Offsets` order: event by event, in their event's order.
+            let (mut c, mut f) = (0, 0);
+            for event in &model.events {
+                for condition in &event.conditions {
+                    lane_of(&mut thresholds, c)[l] = condition.threshold;
+                    c += 1;
+                }
+                for effect in &event.effects {
+                    lane_of(&mut jumps, f)[l] = effect.jump;
+                    lane_of(&mut shifts, f)[l] = effect.shift;
+                    f += 1;
+                }
+            }
+        }
+        let balance: Lanes = core::array::from_fn(|l| models[l].balance);
         PerRun {
-            decay: lanes(&|l| constants[l].decay),
-            noise: column(first.pair_count(), &|l, p| constants[l].noise[p]),
+            decay,
+            noise,
             balance,
             balance_off: balance.iter().all(|&b| b == 0.0),
-            hazards: column(first.events.len(), &|l, e| constants[l].hazards[e]),
-            windows: (0..first.events.len())
+            hazards,
+            windows: (0..events)
                 .map(|e| core::array::from_fn(|l| models[l].events[e].window))
                 .collect(),
-            thresholds: column(flat[0].0.len(), &|l, c| flat[l].0[c]),
-            term_weights: column(constants[0].terms.len(), &|l, t| constants[l].terms[t].weight),
-            jumps: column(flat[0].1.len(), &|l, f| flat[l].1[f]),
-            shifts: column(flat[0].2.len(), &|l, f| flat[l].2[f]),
-            weights: column(first.actor_count(), &|l, i| models[l].weights[i]),
+            thresholds,
+            term_weights,
+            jumps,
+            shifts,
+            weights: (0..n).map(|i| core::array::from_fn(|l| models[l].weights[i])).collect(),
             offsets: Offsets::of(first),
         }
     }
+}
+
+/// Entry `index` of a list of lanes that grows as the first lane's values are written.
+fn lane_of(list: &mut Vec<Lanes>, index: usize) -> &mut Lanes {
+    if index == list.len() {
+        list.push([0.0; LANES]);
+    }
+    &mut list[index]
 }
 
 impl StepParams for &PerRun {
