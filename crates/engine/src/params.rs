@@ -13,6 +13,7 @@ use super::model::{pair_index, pair_list, Model};
 
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(super) struct BalanceTerm {
     /// Pair indices, below 120 (as `u8`, so a term fits in 16 bytes).
     pub pair_ik: u8,
@@ -20,8 +21,10 @@ pub(super) struct BalanceTerm {
     pub weight: f64,
 }
 
-/// The numbers the step derives from one model.
+/// The numbers the step derives from one model. (The page's step reads every number from
+/// [`PerRun`]'s lanes, so there only the terms' pair indices are read from here.)
 #[derive(Clone, Debug)]
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(super) struct Constants {
     /// e^(−θ)
     pub decay: f64,
