@@ -114,6 +114,24 @@ test('Sobol indices in the page equal sensitivity --method sobol for the same li
   await context.close();
 });
 
+test('compare: cancel stops a running reference, which then never shows, and drops it from the link', async () => {
+  // 100 000 runs: the reference takes seconds, so the cancel lands while it runs.
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=5&runs=100000`);
+  await waitForResults(page, { timeout: 120000 });
+  await page.selectOption('#compare-with', 'without:seed-002');
+  await page.click('#run-compare');
+  await page.waitForFunction(() => location.hash.includes('view.without=seed-002'));
+  await page.click('#cancel-compare');
+  assert.equal(await page.locator('.compare .status').count(), 0);
+  await page.waitForFunction(() => !location.hash.includes('view.without'));
+  // Long enough for the cancelled run to have finished, had it gone on.
+  await page.waitForTimeout(6000);
+  assert.equal(await page.locator('.compare [data-compare-status]').count(), 0);
+  assert.equal(await page.locator('#run-compare').isEnabled(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('without a source: chosen in Compare, it runs on the same draws, stays in the link, and equals ablate --link', async () => {
   const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=russia-dprk-alignment&seed=5`);
   await waitForResults(page);

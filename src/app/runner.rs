@@ -314,17 +314,16 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
             .as_ref()
             .filter(|r| r.result.is_none())
             .map(|r| r.id);
-        use_effect_with(pending, move |pending| {
-            if let (Some(id), Some(reference)) = (pending, &job_state.analyses.reference) {
-                if reference.id == *id {
-                    runner.send(
-                        Lane::Reference,
-                        reference.id,
-                        Task::Ensemble(reference.model()),
-                        reference.settings,
-                    );
-                }
-            }
+        use_effect_with(pending, move |pending| match (pending, &job_state.analyses.reference) {
+            (Some(id), Some(reference)) if reference.id == *id => runner.send(
+                Lane::Reference,
+                reference.id,
+                Task::Ensemble(reference.model()),
+                reference.settings,
+            ),
+            // Cancelled (or finished, when there is nothing left to stop).
+            (None, None) => runner.cancel(Lane::Reference),
+            _ => {}
         });
     }
 

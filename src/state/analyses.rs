@@ -232,6 +232,8 @@ pub enum AnalysisAction {
     ChooseTornadoOutcome(usize),
     ChooseReference(Reference),
     RunReference,
+    /// Drop the reference run still going (nothing is compared then).
+    CancelReference,
     ReferenceFinished {
         id: u64,
         summary: Rc<Summary>,
@@ -402,6 +404,11 @@ impl Analyses {
                     generation: inputs.generation,
                     result: None,
                 });
+            }
+            AnalysisAction::CancelReference => {
+                if self.reference.as_ref().is_some_and(|r| r.result.is_none()) {
+                    self.reference = None;
+                }
             }
             AnalysisAction::ReferenceFinished {
                 id,
@@ -720,6 +727,27 @@ mod tests {
             let got = state.analyses.reference.as_ref().unwrap();
             assert_eq!(got.result.is_some(), id == second.id, "answer to job {id}");
         }
+        // Cancel leaves a finished comparison alone, and drops one still running, with its link key.
+        state.apply(Action::Analysis(AnalysisAction::CancelReference));
+        assert_eq!(state.analyses.reference.as_ref().unwrap().id, second.id);
+        let source = *crate::analysis::ablate::ablatable(&state.scenario)
+            .first()
+            .expect("a source to leave out");
+        state.apply(Action::Analysis(AnalysisAction::ChooseReference(Reference::Without(
+            source,
+        ))));
+        state.apply(Action::Analysis(AnalysisAction::RunReference));
+        assert!(state.link().contains("view.without="), "{}", state.link());
+        state.apply(Action::Analysis(AnalysisAction::CancelReference));
+        assert_eq!(state.analyses.reference, None);
+        assert!(!state.link().contains("view.without="), "{}", state.link());
+        // Its answer, arriving after the cancel, is not shown.
+        state.apply(Action::Analysis(AnalysisAction::ReferenceFinished {
+            id: state.analyses.last_job,
+            summary,
+            indicators,
+        }));
+        assert_eq!(state.analyses.reference, None);
     }
 
     #[test]

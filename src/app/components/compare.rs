@@ -35,6 +35,7 @@ pub struct CompareProps {
     pub reference: Option<ReferenceRun>,
     pub on_choice: Callback<Reference>,
     pub on_run: Callback<()>,
+    pub on_cancel: Callback<()>,
     /// The share link, written into chart images.
     pub link: AttrValue,
 }
@@ -118,7 +119,10 @@ pub fn Compare(props: &CompareProps) -> Html {
                 <button type="button" id="run-compare" onclick={onrun} disabled={running}>{ "Compare" }</button>
             </div>
             if running {
-                <p class="status" role="status">{ "Running the reference…" }</p>
+                <p class="status" role="status">
+                    { "Running the reference… " }
+                    <button type="button" id="cancel-compare" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+                </p>
             }
             if stale && !running {
                 <p class="status" role="status"><strong>{ "The inputs have changed since the reference was run: compare again to update." }</strong></p>

@@ -187,7 +187,8 @@ pub fn Results(props: &ResultsProps) -> Html {
                 summary={(!state.is_stale()).then(|| summary.clone()).flatten()} indicators={indicators.clone()} pair={pair}
                 choice={state.analyses.reference_choice.clone()} reference={state.analyses.reference.clone()}
                 on_choice={analysis(&dispatch, AnalysisAction::ChooseReference)}
-                on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)} link={props.link.clone()} />
+                on_run={analysis(&dispatch, |()| AnalysisAction::RunReference)}
+                on_cancel={analysis(&dispatch, |()| AnalysisAction::CancelReference)} link={props.link.clone()} />
             if let Some(summary) = &summary {
                 <Exports scenario={scenario.clone()} values={values.clone()} summary={summary.clone()} {pair} />
             }
