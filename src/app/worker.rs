@@ -30,6 +30,9 @@ const RUNS_PER_STEP: usize = 500;
 /// workers, so fewer messages leave more time for the work.
 const BATCH_REPORT_MILLISECONDS: f64 = 250.0;
 
+/// The main ensemble reports its first progress (a partial fan) once it has run this long.
+const FIRST_PROGRESS_MILLISECONDS: f64 = 150.0;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Task {
     /// One full ensemble.
@@ -245,7 +248,14 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     };
                     return (Some(report), true);
                 }
-                if now() - slice_start >= SLICE_MILLISECONDS {
+                let time = now();
+                if time - slice_start >= SLICE_MILLISECONDS {
+                    // A job that will be over in a moment (a slider step) shows its result once:
+                    // a partial fan drawn and replaced within a frame or two costs the page's
+                    // thread a redraw and shows nothing a person can read.
+                    if time - job.started < FIRST_PROGRESS_MILLISECONDS {
+                        return (None, false);
+                    }
                     let report = Report::Ensemble {
                         id: job.id,
                         update: EnsembleUpdate::Progress {
