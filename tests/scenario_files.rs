@@ -701,12 +701,15 @@ fn stated_voting_prior(s: &Scenario, a: &Assumption) -> Option<f64> {
 /// words give, read here from the file, not from `ablate`. It belongs to an assumption resting on
 /// one document alone (every other citation that does not say "for reference only" is
 /// judgement), whose rationale names it ("Without S (`ablate --without S`)"): an event's
-/// probability or rate falls to 0, as no other source reports the event, and a pair's start or
-/// baseline to the voting prior that its UN-data note states. A pair value that rests on one
-/// document alone and has a stated prior states it as well, unless its rationale says why not.
+/// probability or rate falls to 0, as no other source reports the event, an event's jump or
+/// shift falls to 0, as no other source claims that the event moves that pair, and a pair's start
+/// or baseline to the voting prior that its UN-data note states. A pair value that rests on one
+/// document alone and has a stated prior states it as well, unless its rationale says why not;
+/// a jump or shift that rests on one document alone always states its 0 (else the effect that
+/// only the dropped document claims would still act whenever the event fires on other grounds).
 #[test]
 fn values_without_a_source_are_the_ones_the_files_words_give() {
-    let (mut events, mut pairs) = (0, 0);
+    let (mut events, mut effects, mut pairs) = (0, 0, 0);
     for (stem, s) in scenarios() {
         for a in &s.assumptions {
             let resting: BTreeSet<&str> = a
@@ -730,6 +733,7 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
             let pair_value = a.id.starts_with("pair.") && (a.id.ends_with(".initial") || a.id.ends_with(".baseline"));
             let event_chance =
                 a.id.starts_with("event.") && (a.id.ends_with(".probability") || a.id.ends_with(".rate"));
+            let event_effect = a.id.starts_with("event.") && (a.id.contains(".jump.") || a.id.contains(".shift."));
             let prior = stated_voting_prior(&s, a);
             let at = format!("{stem}: `{}` (line {})", a.id, a.line);
             let Some(without) = a.without else {
@@ -737,6 +741,13 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
                     assert!(
                         a.rationale.contains(&format!("No value is stated for the absence of {document}")),
                         "{at} rests on {document} alone and its note states the voting prior {prior}: state it as `without`, or say why not"
+                    );
+                }
+                if let (true, Some(document)) = (event_effect, alone) {
+                    let kind = s.sources.iter().find(|x| x.id == document).unwrap().kind;
+                    assert!(
+                        kind != SourceKind::Document,
+                        "{at} rests on {document} alone: state `without = 0` (no other source claims this effect)"
                     );
                 }
                 continue;
@@ -758,6 +769,14 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
                     "{at}"
                 );
                 events += 1;
+            } else if event_effect {
+                assert_eq!(without, 0.0, "{at}");
+                assert!(
+                    a.rationale
+                        .contains(&format!("{named}0, as no other source claims this effect")),
+                    "{at}: the rationale does not say `{named}0, as no other source claims this effect`"
+                );
+                effects += 1;
             } else if pair_value {
                 assert_eq!(
                     Some(without),
@@ -775,5 +794,8 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
             }
         }
     }
-    assert!(events > 0 && pairs > 0, "events {events}, pairs {pairs}");
+    assert!(
+        events > 0 && effects > 0 && pairs > 0,
+        "events {events}, effects {effects}, pairs {pairs}"
+    );
 }
