@@ -83,7 +83,7 @@ pub const ASSUMPTION: &[Field] = &[
         "without",
         Kind::Number,
         false,
-        "Inside the range: the value when the sources it rests on are set aside (`ablate --without`), as the source's absence reads (an event's probability 0, the data prior).",
+        "Inside the range: the value when the sources it rests on are set aside (`ablate --without`), as the source's absence reads (an event's probability or effect 0, the data prior).",
     ),
     field(
         "step",
