@@ -5,7 +5,9 @@
 //! blocs and frustration are the hand-computed values of one deterministic path. The arithmetic is
 //! written out in the comments; the code only evaluates it.
 
-use alignment_engine::{best_split, frustration, pair_index, pair_list, Ensemble, Model, Settings, Summary};
+use alignment_engine::{
+    best_split, frustration, pair_index, pair_list, two_best_splits, Ensemble, Model, Settings, Summary,
+};
 
 /// Floating-point slack for values that pass through tanh/atanh a few times (the engine's table
 /// tanh is within 5e-16 of libm's); far below any modelling error a test is after.
@@ -425,4 +427,36 @@ fn noise_free_runs_follow_the_reference_path_whatever_the_number_of_runs() {
             }
         }
     }
+}
+
+#[test]
+fn the_runner_up_split_and_its_ties_by_hand() {
+    // Three actors, equal weights; E of each split as in the test above (alignments in pair order
+    // a01, a02, a12). The Gray-code search visits 0b010, 0b110, 0b100 in that order, after "one
+    // bloc" (0b000, E = 0). Ties go to the smaller mask, for the best split and for the runner-up.
+    //
+    // All neutral: all four splits have E = 0. Best: 0b000; runner-up: the smallest other, 0b010.
+    assert_eq!(two_best_splits(&[1.0; 3], &[0.0; 3]), ((0, 0.0), Some((0b010, 0.0))));
+    // a01 = a12 = 0.25, a02 = −0.75 (the tie above): 0b010: 0.5; 0b100 and 0b110: −0.5.
+    // Best 0b100 (met after 0b110), runner-up 0b110 with the same energy.
+    assert_eq!(
+        two_best_splits(&[1.0; 3], &[0.25, -0.75, 0.25]),
+        ((0b100, -0.5), Some((0b110, -0.5)))
+    );
+    // a01 = a12 = −0.5, a02 = 0.25: 0b010: −1; 0b110: a01 + a02 = −0.25; 0b100: a02 + a12 = −0.25.
+    // Best 0b010; the runner-up is a tie, which 0b100 (met last) wins.
+    assert_eq!(
+        two_best_splits(&[1.0; 3], &[-0.5, 0.25, -0.5]),
+        ((0b010, -1.0), Some((0b100, -0.25)))
+    );
+    // Weights (1, 2, 3), a01 = 0.5, a02 = −0.5, a12 = 0.125: couplings w_i w_j a_ij are 2·0.5 = 1,
+    // 3·(−0.5) = −1.5 and 6·0.125 = 0.75. 0b010: 1 + 0.75 = 1.75; 0b100: −1.5 + 0.75 = −0.75; 0b110: 1 − 1.5 = −0.5.
+    // Best 0b100, runner-up 0b110; one bloc (0) third.
+    assert_eq!(
+        two_best_splits(&[1.0, 2.0, 3.0], &[0.5, -0.5, 0.125]),
+        ((0b100, -0.75), Some((0b110, -0.5)))
+    );
+    // One actor has a single split (one bloc), and no runner-up; two actors have two.
+    assert_eq!(two_best_splits(&[1.0], &[]), ((0, 0.0), None));
+    assert_eq!(two_best_splits(&[1.0, 1.0], &[-0.5]), ((0b10, -0.5), Some((0, 0.0))));
 }
