@@ -326,6 +326,39 @@ mod tests {
     }
 
     #[test]
+    fn streams_are_seeded_as_documented_by_the_reference_splitmix64() {
+        // The seeding of this file's header, by the reference SplitMix64 of `rand_xoshiro`: the base
+        // is the first output of SplitMix64 started at the seed; stream s's Xoshiro256++ state is
+        // outputs 4s + 1 … 4s + 4 of SplitMix64 started at the base (each output's 8 bytes little
+        // endian, as `from_seed` reads them).
+        for seed in [0, 1, 42, 0x0123_4567_89AB_CDEF, u64::MAX] {
+            let mut state = seed;
+            let base = rand_xoshiro::SplitMix64::seed_from_u64(seed).next_u64();
+            assert_eq!(splitmix64(&mut state), base, "seed {seed}");
+            let mut outputs = rand_xoshiro::SplitMix64::seed_from_u64(base);
+            for stream in 0..10 {
+                let mut words = [0u8; 32];
+                for chunk in words.chunks_exact_mut(8) {
+                    chunk.copy_from_slice(&outputs.next_u64().to_le_bytes());
+                }
+                let mut reference = rand_xoshiro::Xoshiro256PlusPlus::from_seed(words);
+                let mut ours = RunRng::new(seed, stream);
+                for _ in 0..4 {
+                    assert_eq!(ours.next_u64(), reference.next_u64(), "seed {seed}, stream {stream}");
+                }
+            }
+        }
+        // Run r's shocks are stream 2r and its events stream 2r + 1.
+        for run in [0, 1, 7, 1_000_003] {
+            for (purpose, stream) in [(Stream::Noise, 2 * run), (Stream::Events, 2 * run + 1)] {
+                let mut ours = RunRng::for_run(5, run, purpose);
+                let mut reference = RunRng::new(5, stream);
+                assert_eq!(ours.next_u64(), reference.next_u64(), "run {run}, {purpose:?}");
+            }
+        }
+    }
+
+    #[test]
     fn conversions_without_integer_casts_are_exact() {
         let mut r = RunRng::new(3, 3);
         let edges = [0, 1, 1 << 11, (1 << 12) - 1, 1 << 63, u64::MAX, u64::MAX - (1 << 11)];
@@ -353,6 +386,63 @@ mod tests {
                 assert_eq!(got.to_vec(), want, "draw {i}");
             }
         }
+    }
+
+    /// Doornik's ZIGNOR for one normal, written from the paper with the density in its plain form
+    /// f(x) = e^(−x²/2) and the words of the reference Xoshiro256++: the layer from the low 7 bits,
+    /// u = 2·(high 53 bits · 2^−53) − 1 and x = u·x_i; inside the rectangle (|x| < x_{i+1}) x is
+    /// taken; in the base strip (i = 0) beyond it, Marsaglia's tail beyond R on the side of u
+    /// (ξ = −ln U₁/R, η = −ln U₂ with U in (0, 1], until 2η > ξ²); in a wedge, x is taken when
+    /// f(x_{i+1}) + U·(f(x_i) − f(x_{i+1})) < f(x); otherwise all over again with a new word.
+    /// `path` counts (tails, wedge tests, rejected wedges).
+    fn zignor(words: &mut rand_xoshiro::Xoshiro256PlusPlus, zig: &Ziggurat, path: &mut (usize, usize, usize)) -> f64 {
+        let f = |x: f64| libm::exp(-0.5 * x * x);
+        let uniform = |words: &mut rand_xoshiro::Xoshiro256PlusPlus| (words.next_u64() >> 11) as f64 / 2f64.powi(53);
+        loop {
+            let bits = words.next_u64();
+            let layer = (bits & 127) as usize;
+            let u = 2.0 * ((bits >> 11) as f64 / 2f64.powi(53)) - 1.0;
+            let x = u * zig.x[layer];
+            if x.abs() < zig.x[layer + 1] {
+                return x;
+            }
+            if layer == 0 {
+                path.0 += 1;
+                let r = zig.x[1];
+                loop {
+                    let xi = -libm::log(1.0 - uniform(words)) / r;
+                    let eta = -libm::log(1.0 - uniform(words));
+                    if 2.0 * eta > xi * xi {
+                        return if u < 0.0 { -(r + xi) } else { r + xi };
+                    }
+                }
+            }
+            path.1 += 1;
+            if f(zig.x[layer + 1]) + uniform(words) * (f(zig.x[layer]) - f(zig.x[layer + 1])) < f(x) {
+                return x;
+            }
+            path.2 += 1;
+        }
+    }
+
+    #[test]
+    fn normals_outside_the_rectangles_follow_an_independent_zignor() {
+        // 400 000 normals bit for bit, with enough draws through the tail and the wedges (and
+        // wedges rejected, which start over) that every branch of the slow path is taken often.
+        let zig = Ziggurat::new();
+        let mut ours = RunRng::new(2026, 12);
+        let mut seed = [0u8; 32];
+        for (chunk, word) in seed.chunks_exact_mut(8).zip(ours.s) {
+            chunk.copy_from_slice(&word.to_le_bytes());
+        }
+        let mut words = rand_xoshiro::Xoshiro256PlusPlus::from_seed(seed);
+        let mut path = (0, 0, 0);
+        for i in 0..400_000 {
+            let want = zignor(&mut words, &zig, &mut path);
+            assert_eq!(ours.normal(&zig).to_bits(), want.to_bits(), "normal {i}: {want}");
+        }
+        let (tails, wedges, rejected) = path;
+        assert!(tails > 100 && wedges > 5_000 && rejected > 500, "{path:?}");
     }
 
     #[test]
