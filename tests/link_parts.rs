@@ -446,8 +446,11 @@ fn a_link_without_a_usable_scenario_keeps_only_its_settings_and_says_what_it_dro
     assert!(last_note("v=1&s=nowhere&happened.e=2").ends_with("were kept; nor 1 marked event"));
     assert!(last_note("v=1&s=nowhere&model.x=1&happened.e=2&notby.f=3")
         .ends_with("was not (they belong to that scenario); nor 2 marked events"));
-    // The compact view is kept.
+    // The compact view is kept, and so is the request for the outcomes over what we don't know.
     assert!(open_link("v=1&s=nowhere&embed=1").view.embed);
+    let uncertain = open_link("v=1&s=nowhere&u=1");
+    assert!(uncertain.view.uncertain && !uncertain.view.embed);
+    assert!(!open_link("v=1&s=nowhere").view.uncertain);
 }
 
 #[test]
