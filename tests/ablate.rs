@@ -139,3 +139,35 @@ fn a_link_with_view_without_is_the_same_ablation_as_the_flag() {
         "{message}"
     );
 }
+
+/// `ablatable` lists, in file order, the sources some assumption rests on alone (besides judgement)
+/// and states a `without` value for. A second data set `survey`, placed before `claim` and cited by
+/// the volatility only together with `claim` (with `without = 0.05`), rests nothing on itself
+/// alone; nor does dropping `claim` touch the volatility, which `survey` still supports.
+#[test]
+fn only_sources_something_rests_on_alone_are_ablatable() {
+    use alignment_sim::analysis::ablate::{ablatable, ablation};
+    let file = fixture_with_a_claim();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_file(file);
+    let survey = "[[sources]]\nid = \"survey\"\ntitle = \"A survey\"\ndate = \"2026-10\"\nkind = \"dataset\"\ndescription = \"Test.\"\nreliability = \"Test.\"\n\n";
+    let text = text
+        .replacen("[[sources]]\nid = \"claim\"", &format!("{survey}[[sources]]\nid = \"claim\""), 1)
+        .replacen(
+            r#"label = "Volatility", rationale = "Test value.", confidence = "low", sources = [{ source = "judgement" }]"#,
+            r#"without = 0.05, label = "Volatility", rationale = "Test value.", confidence = "low", sources = [{ source = "survey", note = "Its spread." }, { source = "claim", note = "Its range." }]"#,
+            1,
+        );
+    let scenario = alignment_sim::scenario::parse_scenario("survey.toml", &text).expect("a valid file");
+    let ids: Vec<&str> = scenario.sources.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["judgement", "survey", "claim"]);
+    assert_eq!(ablatable(&scenario), [2]);
+    assert!(ablation(&scenario, 1).changed.is_empty() && ablation(&scenario, 1).unstated.is_empty());
+    let without_claim = ablation(&scenario, 2);
+    let probability = scenario
+        .assumptions
+        .iter()
+        .position(|a| a.id == "event.decider.probability")
+        .unwrap();
+    assert_eq!(without_claim.changed, [(probability, 0.0)]);
+}
