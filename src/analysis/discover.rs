@@ -233,4 +233,76 @@ mod tests {
         let found = discover(&points, &[false; 50]);
         assert_eq!((found.chosen, found.trajectory.len()), (None, 1));
     }
+
+    /// The type-7 quantile by hand: h = (n − 1)·q, then x_⌊h⌋ + (h − ⌊h⌋)·(x_⌊h⌋+1 − x_⌊h⌋).
+    #[test]
+    fn quantiles_of_sorted_values_by_hand() {
+        let x = [1.0, 2.0, 4.0, 8.0, 16.0];
+        // q = 0.05: h = 0.2, 1 + 0.2·(2 − 1) = 1.2; q = 0.95: h = 3.8, 8 + 0.8·(16 − 8) = 14.4.
+        assert!((quantile_of_sorted(&x, PEEL_ALPHA) - 1.2).abs() < 1e-12);
+        assert!((quantile_of_sorted(&x, 1.0 - PEEL_ALPHA) - 14.4).abs() < 1e-12);
+        assert_eq!(quantile_of_sorted(&x, 0.0), 1.0);
+        assert_eq!(quantile_of_sorted(&x, 0.5), 4.0);
+        assert_eq!(quantile_of_sorted(&x, 1.0), 16.0);
+        // A single value is every quantile.
+        assert_eq!(quantile_of_sorted(&[3.0], 0.95), 3.0);
+        assert_eq!(quantile_of_sorted(&[3.0], 1.0), 3.0);
+    }
+
+    /// Shares of nothing are 0, not 0/0: no run where the outcome held (coverage), no run inside
+    /// the box (density), no run at all (the overall share).
+    #[test]
+    fn shares_of_nothing_are_zero() {
+        let points: Vec<Vec<f64>> = (0..5).map(|i| vec![i as f64]).collect();
+        let b = measure(&points, &[false; 5], &[(0.0, 4.0)], 0);
+        assert_eq!((b.support, b.coverage, b.density), (5, 0.0, 0.0));
+        let b = measure(&points, &[true; 5], &[(10.0, 11.0)], 5);
+        assert_eq!((b.support, b.coverage, b.density), (0, 0.0, 0.0));
+        let found = discover(&[], &[]);
+        assert_eq!((found.overall, found.chosen), (0.0, None));
+        let whole = &found.trajectory[0];
+        assert_eq!((whole.support, whole.coverage, whole.density), (0, 0.0, 0.0));
+    }
+
+    /// Peeling stops before the box holds fewer than 5 % of the runs: ⌈0.05·402⌉ = 21 of 402 runs
+    /// at 0, 1, …, 401. The outcome holds at the top four, so every cut from below raises the share
+    /// and only the support rule stops it. A cut keeps the values at or above the box's 5 % quantile
+    /// (type 7): it removes the ⌈(s − 1)·0.05⌉ lowest of the box's s runs, so the supports are
+    /// 402, 381, 362, …, 25, 23, 21, and the next cut would keep 20. Each box's coverage and density
+    /// are counted here from its bounds.
+    #[test]
+    fn peeling_stops_before_five_percent_of_the_runs() {
+        let points: Vec<Vec<f64>> = (0..402).map(|i| vec![i as f64]).collect();
+        let held: Vec<bool> = (0..402).map(|i| i >= 398).collect();
+        let found = discover(&points, &held);
+        let supports: Vec<usize> = found.trajectory.iter().map(|b| b.support).collect();
+        assert_eq!(supports[..3], [402, 381, 362], "{supports:?}");
+        assert_eq!(supports[supports.len() - 3..], [25, 23, 21], "{supports:?}");
+        for b in &found.trajectory {
+            let (lo, hi) = b.bounds[0];
+            assert_eq!(hi, 401.0);
+            let inside = (0..402).filter(|&i| lo <= i as f64).count();
+            assert_eq!(b.support, inside);
+            assert_eq!((b.coverage, b.density), (1.0, 4.0 / inside as f64), "{b:?}");
+        }
+    }
+
+    /// Ties between cuts of equal share go to the cut keeping more runs, then to the earlier
+    /// dimension, low side first. Every run counts (the share is 1 whatever the cut) and run i is at
+    /// (i/1000, ⌊i/40⌋): dimension 0's cuts each remove 50 runs (⌈999·0.05⌉); dimension 1's 5 % and
+    /// 95 % quantiles are the values 1 and 23 themselves (runs 49, 50 and 949, 950 share them), so
+    /// its cuts remove only the 40 runs at 0, or the 40 at 24. Its low side is taken: [1, 24].
+    #[test]
+    fn ties_between_cuts_go_to_more_runs_then_the_earlier_cut() {
+        let points: Vec<Vec<f64>> = (0..1000).map(|i| vec![i as f64 / 1000.0, (i / 40) as f64]).collect();
+        let found = discover(&points, &[true; 1000]);
+        let first = &found.trajectory[1];
+        assert_eq!(first.bounds, [(0.0, 0.999), (1.0, 24.0)]);
+        assert_eq!((first.support, first.coverage, first.density), (960, 0.96, 1.0));
+        // The next cut: dimension 1's low side removes the 40 runs at 1 and its high side the 40 at
+        // 24 (920 kept), dimension 0's sides 48 each (⌈959·0.05⌉): dimension 1's low side again.
+        let second = &found.trajectory[2];
+        assert_eq!(second.bounds, [(0.0, 0.999), (2.0, 24.0)]);
+        assert_eq!(second.support, 920);
+    }
 }
