@@ -109,6 +109,19 @@ fn an_outcome_decided_by_one_probability_and_chance() {
     }
     assert!((f(&json["probability_over_uncertainty"]) - expected_mean).abs() < 0.02);
     assert_eq!(f(&json["model_runs"]), 4000.0 * 17.0);
+    // The indicator's variance p(1 − p) of that probability.
+    let p_over = f(&json["probability_over_uncertainty"]);
+    assert!((f(&json["variance"]) - p_over * (1.0 - p_over)).abs() < 1e-12);
+    // ★: every assumption of the fixture has low confidence, and only the probability has a large
+    // total index whose interval excludes small values (chance is never flagged).
+    for x in factors {
+        assert_eq!(
+            x["flagged"].as_bool(),
+            Some(x["id"] == "event.decider.probability"),
+            "{}",
+            x["id"]
+        );
+    }
 }
 
 /// By kind, the events' assumptions together carry the probability's share; nothing else counts.

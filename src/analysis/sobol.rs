@@ -708,10 +708,121 @@ mod tests {
             "judgement"
         );
         assert_eq!(group_of_weight(&cite("Mean 0.3, the value's basis.")), "data");
+        // Cited after judgement, the data set still comes first: data sets before judgement.
+        let judgement_first = text.replacen(
+            "label = \"AAA weight\", rationale = \"Test value.\", confidence = \"low\", sources = [{ source = \"judgement\" }]",
+            "label = \"AAA weight\", rationale = \"Test value.\", confidence = \"low\", sources = [{ source = \"judgement\" }, { source = \"data\", note = \"Mean 0.3.\" }]",
+            1,
+        );
+        assert_eq!(group_of_weight(&judgement_first), "data");
     }
 
     #[test]
     fn a_constant_output_has_no_indices() {
         assert_eq!(jansen_indices(&[1.0; 5], &[1.0; 5], &[vec![1.0; 5]], 10, 1), None);
+    }
+
+    /// The design as the module describes it: row j of A draws on stream j, of B on stream N + j;
+    /// AB_g is A with g's columns from B (on A's stream), and for chance with B's stream instead.
+    #[test]
+    fn the_design_takes_each_factors_columns_or_stream_from_b() {
+        let design = Design::new(7, 100);
+        let factors = [
+            Factor {
+                id: "x".into(),
+                assumptions: vec![0, 2],
+                chance: false,
+            },
+            Factor {
+                id: CHANCE.into(),
+                assumptions: Vec::new(),
+                chance: true,
+            },
+        ];
+        let (a, b) = (design.row(false, 5, 3), design.row(true, 5, 3));
+        assert!(a.iter().zip(&b).all(|(a, b)| a != b));
+        assert_eq!(design.point(&factors, Matrix::A, 5, 3), (a.clone(), 5));
+        assert_eq!(design.point(&factors, Matrix::B, 5, 3), (b.clone(), 105));
+        assert_eq!(
+            design.point(&factors, Matrix::Mixed(0), 5, 3),
+            (vec![b[0], a[1], b[2]], 5)
+        );
+        assert_eq!(design.point(&factors, Matrix::Mixed(1), 5, 3), (a, 105));
+    }
+
+    /// ★ by hand: a single low-confidence assumption with a total index of at least 0.05 whose
+    /// interval's lower end is above 0.01; not a group, not a medium-confidence assumption.
+    #[test]
+    fn the_flag_by_hand() {
+        let text = include_str!("../../tests/fixtures/known_answers.toml").replacen(
+            "label = \"AAA weight\", rationale = \"Test value.\", confidence = \"low\"",
+            "label = \"AAA weight\", rationale = \"Test value.\", confidence = \"medium\"",
+            1,
+        );
+        let scenario = crate::scenario::parse_scenario("test", &text).expect("the fixture loads");
+        let low = scenario
+            .assumption_index("event.decider.probability")
+            .expect("a probability");
+        let medium = scenario.assumption_index("actor.AAA.weight").expect("the weight");
+        let factor = |assumptions: Vec<usize>| Factor {
+            id: "f".into(),
+            assumptions,
+            chance: false,
+        };
+        let indices = |total: f64, lower: f64| Indices {
+            first: 0.0,
+            first_ci: (0.0, 0.0),
+            total,
+            total_ci: (lower, 1.0),
+        };
+        assert!(flagged(&scenario, &factor(vec![low]), &indices(0.05, 0.0101)));
+        assert!(!flagged(&scenario, &factor(vec![low]), &indices(0.0499, 0.0101)));
+        assert!(!flagged(&scenario, &factor(vec![low]), &indices(0.05, 0.01)));
+        assert!(!flagged(&scenario, &factor(vec![low]), &indices(0.5, 0.0)));
+        assert!(!flagged(&scenario, &factor(vec![medium]), &indices(0.5, 0.3)));
+        assert!(!flagged(&scenario, &factor(vec![low, medium]), &indices(0.5, 0.3)));
+        assert!(!flagged(&scenario, &factor(vec![medium, low]), &indices(0.5, 0.3)));
+    }
+
+    /// What a factor is called: chance in words, a single assumption by its label, a group by its
+    /// size and source title, or by its size alone for a kind.
+    #[test]
+    fn factor_labels_by_hand() {
+        let scenario = crate::scenario::parse_scenario("test", include_str!("../../tests/fixtures/known_answers.toml"))
+            .expect("the fixture loads");
+        let p = scenario
+            .assumption_index("event.decider.probability")
+            .expect("a probability");
+        let w = scenario.assumption_index("actor.AAA.weight").expect("the weight");
+        let factor = |id: &str, assumptions: Vec<usize>| Factor {
+            id: id.into(),
+            assumptions,
+            chance: false,
+        };
+        let chance = Factor {
+            id: CHANCE.into(),
+            assumptions: Vec::new(),
+            chance: true,
+        };
+        assert_eq!(
+            factor_label(&scenario, &chance),
+            "the model's own noise (the run's random draws)"
+        );
+        assert_eq!(
+            factor_label(&scenario, &factor("event.decider.probability", vec![p])),
+            "decider per year"
+        );
+        assert_eq!(
+            factor_label(&scenario, &factor("judgement", vec![p])),
+            "1 assumptions resting on: Modeller's judgement"
+        );
+        assert_eq!(
+            factor_label(&scenario, &factor("judgement", vec![p, w])),
+            "2 assumptions resting on: Modeller's judgement"
+        );
+        assert_eq!(
+            factor_label(&scenario, &factor("events", vec![p, w, 0])),
+            "3 assumptions of this kind"
+        );
     }
 }
