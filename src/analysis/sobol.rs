@@ -509,6 +509,82 @@ fn bootstrapped(
 mod tests {
     use super::*;
 
+    /// The bootstrap intervals written out independently: the resamples' rows from the stream the
+    /// module documents (key splitmix64(seed ^ 0xB007_57AA_F00D_0002), stream 0, one uniform per
+    /// row: floor(u·N)), Jansen's estimates of each resample by their formulas, resamples whose
+    /// outputs do not vary skipped, and the 2.5 % and 97.5 % type-7 quantiles of what is left.
+    /// On real-valued outputs and on 0/1 outputs (which take the counting path).
+    #[test]
+    fn bootstrap_intervals_follow_the_resampling_written_out() {
+        let reference = |f_a: &[f64], f_b: &[f64], f_ab: &[f64], resamples: usize, seed: u64| {
+            let n = f_a.len();
+            let mut state = seed ^ 0xB007_57AA_F00D_0002;
+            let mut rng = RunRng::new(splitmix64(&mut state), 0);
+            let (mut firsts, mut totals) = (Vec::new(), Vec::new());
+            for _ in 0..resamples {
+                let rows: Vec<usize> = (0..n)
+                    .map(|_| ((rng.uniform() * n as f64).floor() as usize).min(n - 1))
+                    .collect();
+                let values: Vec<f64> = rows.iter().flat_map(|&j| [f_a[j], f_b[j]]).collect();
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / values.len() as f64;
+                if variance == 0.0 {
+                    continue;
+                }
+                let mean_square = |x: &[f64], y: &[f64]| {
+                    rows.iter().map(|&j| (x[j] - y[j]) * (x[j] - y[j])).sum::<f64>() / (2 * n) as f64
+                };
+                firsts.push(1.0 - mean_square(f_b, f_ab) / variance);
+                totals.push(mean_square(f_a, f_ab) / variance);
+            }
+            let ends = |mut v: Vec<f64>| {
+                v.sort_by(|x, y| x.partial_cmp(y).unwrap());
+                let at = |p: f64| {
+                    let h = p * (v.len() - 1) as f64;
+                    let (below, fraction) = (h.floor(), h - h.floor());
+                    let below = below as usize;
+                    let above = if below + 1 < v.len() { below + 1 } else { below };
+                    v[below] * (1.0 - fraction) + v[above] * fraction
+                };
+                (at(0.025), at(0.975))
+            };
+            (ends(firsts), ends(totals))
+        };
+        let close = |(lo, hi): (f64, f64), (want_lo, want_hi): (f64, f64)| {
+            (lo - want_lo).abs() < 1e-12 && (hi - want_hi).abs() < 1e-12
+        };
+        let real = (
+            vec![0.3, 1.7, 0.2, 2.9, 1.1, 0.4, 2.2],
+            vec![1.5, 0.1, 2.4, 0.7, 0.9, 3.1, 0.6],
+            vec![0.8, 1.6, 0.3, 2.5, 1.2, 2.8, 0.5],
+        );
+        let zero_one = (
+            vec![0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0],
+            vec![1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0],
+            vec![0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        );
+        for (f_a, f_b, f_ab) in [real, zero_one] {
+            for (seed, resamples) in [(1, 41), (77, 200)] {
+                let got = &jansen_indices(&f_a, &f_b, &[f_ab.clone()], resamples, seed).expect("the outputs vary")[0];
+                let (first, total) = reference(&f_a, &f_b, &f_ab, resamples, seed);
+                assert!(
+                    close(got.first_ci, first),
+                    "first: {:?} against {first:?}",
+                    got.first_ci
+                );
+                assert!(
+                    close(got.total_ci, total),
+                    "total: {:?} against {total:?}",
+                    got.total_ci
+                );
+                assert!(
+                    got.first_ci.0 < got.first_ci.1 && got.total_ci.0 < got.total_ci.1,
+                    "intervals of some width"
+                );
+            }
+        }
+    }
+
     /// Evaluates `f` on the Saltelli design of `dims` uniforms (no chance factor) with one factor
     /// per group in `groups`, and returns the indices.
     fn indices_of(
