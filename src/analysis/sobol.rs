@@ -565,7 +565,8 @@ mod tests {
         );
         for (f_a, f_b, f_ab) in [real, zero_one] {
             for (seed, resamples) in [(1, 41), (77, 200)] {
-                let got = &jansen_indices(&f_a, &f_b, &[f_ab.clone()], resamples, seed).expect("the outputs vary")[0];
+                let got = &jansen_indices(&f_a, &f_b, std::slice::from_ref(&f_ab), resamples, seed)
+                    .expect("the outputs vary")[0];
                 let (first, total) = reference(&f_a, &f_b, &f_ab, resamples, seed);
                 assert!(
                     close(got.first_ci, first),
