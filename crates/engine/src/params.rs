@@ -223,8 +223,8 @@ impl PerRun {
         let mut jumps = Vec::new();
         let mut shifts = Vec::new();
         // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
-        // Sobol design builds one block per eight runs, and allocating each run's constants cost
-        // more than a tenth of its time.
+        // Sobol design builds one block per eight runs, and allocating each run's constants took
+        // about a tenth of its time (`perf`: `Constants::of` 5.4 %, `malloc`/`free` 5.3 %).
         for (l, model) in models.iter().enumerate() {
             let (lane_decay, noise_factor) = decay_and_noise_factor(model.half_life);
             decay[l] = lane_decay;
