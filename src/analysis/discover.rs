@@ -22,6 +22,8 @@
 //! No pasting and no second box ("covering") are done. The box describes the model's runs over the
 //! plausible ranges; it is not a forecast and not evidence about which values are right.
 
+use super::quantile_of_sorted;
+
 /// Share of the data peeled at each step.
 pub const PEEL_ALPHA: f64 = 0.05;
 /// Peeling stops before the box holds fewer than this share of all runs.
@@ -78,14 +80,6 @@ fn measure(points: &[Vec<f64>], held: &[bool], bounds: &[(f64, f64)], total_held
             0.0
         },
     }
-}
-
-/// The value at quantile `q` (type 7) of sorted values.
-fn quantile_of_sorted(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let lower = h.floor() as usize;
-    let upper = (lower + 1).min(sorted.len() - 1);
-    sorted[lower] + (h - lower as f64) * (sorted[upper] - sorted[lower])
 }
 
 /// PRIM over `points` (one vector of d values per run) and `held` (whether the outcome held).

@@ -37,5 +37,15 @@ pub mod uncertainty;
 pub use indicators::OutcomeRuns;
 pub use paired::PairedDifference;
 
+/// The value at quantile `q` of sorted values: linear interpolation between order statistics
+/// ("type 7", as NumPy and R by default, and as the engine's fan charts). Shared by PRIM's cuts
+/// ([`discover`]) and the ends of the Sobol bootstrap intervals ([`sobol`]).
+fn quantile_of_sorted(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let lower = h.floor() as usize;
+    let upper = (lower + 1).min(sorted.len() - 1);
+    sorted[lower] + (h - lower as f64) * (sorted[upper] - sorted[lower])
+}
+
 /// The line every report of an analysis opens with.
 pub const NOTICE: &str = "Speculative model, not a forecast: every number below follows from adjustable assumptions.";

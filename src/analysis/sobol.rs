@@ -41,6 +41,7 @@ use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 use super::indicators::OutcomeRuns;
 #[cfg(not(target_arch = "wasm32"))]
 use super::per_run::{Plan, Propagation};
+use super::quantile_of_sorted;
 use super::uncertainty::draw_range;
 
 /// Bootstrap resamples behind each confidence interval.
@@ -482,14 +483,8 @@ fn bootstrapped(
             return (at, at);
         }
         values.sort_unstable_by(f64::total_cmp);
-        // 2.5 % and 97.5 %: the type-7 quantile, as the fan charts take theirs.
-        let pick = |level: f64| {
-            let h = (values.len() - 1) as f64 * level;
-            let lower = h.floor() as usize;
-            let upper = (lower + 1).min(values.len() - 1);
-            values[lower] + (h - lower as f64) * (values[upper] - values[lower])
-        };
-        (pick(0.025), pick(0.975))
+        // 2.5 % and 97.5 %, type 7, as the fan charts take theirs.
+        (quantile_of_sorted(values, 0.025), quantile_of_sorted(values, 0.975))
     };
     Some(
         point
