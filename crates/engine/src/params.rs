@@ -219,9 +219,11 @@ impl PerRun {
         let mut noise = vec![[0.0; LANES]; pairs];
         let mut hazards = vec![[0.0; LANES]; events];
         let mut term_weights = vec![[0.0; LANES]; pairs * n.saturating_sub(2)];
-        let mut thresholds = Vec::new();
-        let mut jumps = Vec::new();
-        let mut shifts = Vec::new();
+        let conditions: usize = first.events.iter().map(|e| e.conditions.len()).sum();
+        let effects: usize = first.events.iter().map(|e| e.effects.len()).sum();
+        let mut thresholds = vec![[0.0; LANES]; conditions];
+        let mut jumps = vec![[0.0; LANES]; effects];
+        let mut shifts = vec![[0.0; LANES]; effects];
         // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
         // Sobol design builds one block per eight runs, and allocating each run's constants took
         // about a tenth of its time (`perf`: `Constants::of` 5.4 %, `malloc`/`free` 5.3 %).
@@ -243,12 +245,12 @@ impl PerRun {
             let (mut c, mut f) = (0, 0);
             for event in &model.events {
                 for condition in &event.conditions {
-                    lane_of(&mut thresholds, c)[l] = condition.threshold;
+                    thresholds[c][l] = condition.threshold;
                     c += 1;
                 }
                 for effect in &event.effects {
-                    lane_of(&mut jumps, f)[l] = effect.jump;
-                    lane_of(&mut shifts, f)[l] = effect.shift;
+                    jumps[f][l] = effect.jump;
+                    shifts[f][l] = effect.shift;
                     f += 1;
                 }
             }
@@ -271,14 +273,6 @@ impl PerRun {
             offsets: Offsets::of(first),
         }
     }
-}
-
-/// Entry `index` of a list of lanes that grows as the first lane's values are written.
-fn lane_of(list: &mut Vec<Lanes>, index: usize) -> &mut Lanes {
-    if index == list.len() {
-        list.push([0.0; LANES]);
-    }
-    &mut list[index]
 }
 
 impl StepParams for &PerRun {
