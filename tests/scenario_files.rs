@@ -734,6 +734,15 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
             let event_chance =
                 a.id.starts_with("event.") && (a.id.ends_with(".probability") || a.id.ends_with(".rate"));
             let event_effect = a.id.starts_with("event.") && (a.id.contains(".jump.") || a.id.contains(".shift."));
+            // The reason a value falls to 0 without its one document.
+            let zero_because = if event_chance {
+                Some("no other source reports the event")
+            } else if event_effect {
+                Some("no other source claims this effect")
+            } else {
+                None
+            };
+            let kind_of = |id: &str| s.sources.iter().find(|x| x.id == id).unwrap().kind;
             let prior = stated_voting_prior(&s, a);
             let at = format!("{stem}: `{}` (line {})", a.id, a.line);
             let Some(without) = a.without else {
@@ -744,9 +753,8 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
                     );
                 }
                 if let (true, Some(document)) = (event_effect, alone) {
-                    let kind = s.sources.iter().find(|x| x.id == document).unwrap().kind;
                     assert!(
-                        kind != SourceKind::Document,
+                        kind_of(document) != SourceKind::Document,
                         "{at} rests on {document} alone: state `without = 0` (no other source claims this effect)"
                     );
                 }
@@ -754,29 +762,21 @@ fn values_without_a_source_are_the_ones_the_files_words_give() {
             };
             let document = alone
                 .unwrap_or_else(|| panic!("{at} states `without` but rests on {resting:?}, not on one source alone"));
-            let kind = s.sources.iter().find(|x| x.id == document).unwrap().kind;
-            assert_eq!(kind, SourceKind::Document, "{at}");
+            assert_eq!(kind_of(document), SourceKind::Document, "{at}");
             let named = format!("Without {document} (`ablate --without {document}`): ");
             assert!(
                 a.rationale.contains(&named),
                 "{at}: the rationale does not say `{named}…`"
             );
-            if event_chance {
+            if let Some(reason) = zero_because {
                 assert_eq!(without, 0.0, "{at}");
-                assert!(
-                    a.rationale
-                        .contains(&format!("{named}0, as no other source reports the event")),
-                    "{at}"
-                );
-                events += 1;
-            } else if event_effect {
-                assert_eq!(without, 0.0, "{at}");
-                assert!(
-                    a.rationale
-                        .contains(&format!("{named}0, as no other source claims this effect")),
-                    "{at}: the rationale does not say `{named}0, as no other source claims this effect`"
-                );
-                effects += 1;
+                let said = format!("{named}0, as {reason}");
+                assert!(a.rationale.contains(&said), "{at}: the rationale does not say `{said}`");
+                if event_chance {
+                    events += 1;
+                } else {
+                    effects += 1;
+                }
             } else if pair_value {
                 assert_eq!(
                     Some(without),
