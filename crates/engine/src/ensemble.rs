@@ -21,7 +21,9 @@ use super::model::{Join, Model, Reference, Settings, When};
 use super::params::PerRun;
 #[cfg(not(target_arch = "wasm32"))]
 use super::params::Shared;
-use super::params::{BalanceTerm, Constants, StepParams};
+use super::params::{Constants, StepParams};
+#[cfg(doc)]
+use super::rng::firing_threshold;
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -65,7 +67,8 @@ impl Prepared {
 /// compiled once per source, so drawing as we go costs nothing extra for the tape's sake.
 trait BlockDraws {
     fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes;
-    fn event_draws(&mut self, event: usize) -> Lanes;
+    /// Each lane's uniform for `event`, as its integer k of k · 2^-53 (see [`firing_threshold`]).
+    fn event_draws(&mut self, event: usize) -> [u64; LANES];
 }
 
 /// A block's own streams: the pairs' shocks and the events' draws.
@@ -82,15 +85,15 @@ impl BlockDraws for &mut BlockStreams {
     }
 
     #[inline(always)]
-    fn event_draws(&mut self, _event: usize) -> Lanes {
-        self.events.uniform()
+    fn event_draws(&mut self, _event: usize) -> [u64; LANES] {
+        self.events.unit_steps()
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 struct FromTape<'a> {
     shocks: &'a [Lanes],
-    events: &'a [Lanes],
+    events: &'a [[u64; LANES]],
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -101,7 +104,7 @@ impl BlockDraws for FromTape<'_> {
     }
 
     #[inline(always)]
-    fn event_draws(&mut self, event: usize) -> Lanes {
+    fn event_draws(&mut self, event: usize) -> [u64; LANES] {
         self.events[event]
     }
 }
@@ -406,9 +409,10 @@ impl MonthStep<'_> {
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
-            let hazard = params.hazard(e);
+            // The draw is below the monthly hazard: compared as integers (`firing_threshold`).
+            let below = params.firing_threshold(e);
             let mut fire: [bool; LANES] =
-                map_to(|l| open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & (draw[l] < hazard[l]));
+                map_to(|l| open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & (draw[l] < below[l]));
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
@@ -444,25 +448,18 @@ impl MonthStep<'_> {
             let mut next = map(|l| m[l] + (z[l] - m[l]) * decay[l] + noise[l] * shock[l]);
             if !params.balance_off() {
                 let beta = params.balance();
-                // Summed in term order from the first term, as `Iterator::sum` does (from −0.0).
+                // Summed in term order from −0.0, as `Iterator::sum` does (−0.0 + x is x to the
+                // bit, so this is the sum from the first term). One plain loop: starting from the
+                // first term instead left that term in a call the compiler would not inline, and its
+                // result went through memory (measured with `perf annotate`).
                 let first_term = p * per_pair;
                 let terms = &prepared.constants.terms[first_term..first_term + per_pair];
-                let term = |t: usize, shared: &BalanceTerm| {
+                let mut pressure = [-0.0; LANES];
+                for (t, shared) in terms.iter().enumerate() {
                     let (ik, kj) = (&snapshot[shared.pair_ik as usize], &snapshot[shared.pair_kj as usize]);
                     let weight = params.term_weight(first_term + t, shared);
-                    map(|l| weight[l] * ik[l] * kj[l])
-                };
-                let pressure = match terms.split_first() {
-                    Some((first, rest)) => {
-                        let mut sum = term(0, first);
-                        for (t, shared) in rest.iter().enumerate() {
-                            let add = term(t + 1, shared);
-                            sum = map(|l| sum[l] + add[l]);
-                        }
-                        sum
-                    }
-                    None => [-0.0; LANES],
-                };
+                    pressure = map(|l| pressure[l] + weight[l] * ik[l] * kj[l]);
+                }
                 next = map(|l| next[l] + beta[l] * pressure[l]);
             }
             latent[p] = map(|l| next[l].clamp(-LATENT_LIMIT, LATENT_LIMIT));
@@ -823,7 +820,8 @@ impl Ensemble {
         let mut ensemble = Self::with_outputs(model, settings, full);
         let pairs = ensemble.shape.pairs;
         let exp = &ensemble.prepared.exp;
-        let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(settings.runs); pairs];
+        // Month 0's values, for its fan-chart bands (an ensemble of outcomes only has none).
+        let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(if full { settings.runs } else { 0 }); pairs];
         for b in 0..ensemble.blocks {
             let streams: [u64; LANES] = core::array::from_fn(|l| {
                 let run = b * LANES + l;
@@ -837,7 +835,7 @@ impl Ensemble {
                     ensemble.runs.latent[state][l] = z;
                     ensemble.runs.alignment[state][l] = exp.tanh(z);
                     ensemble.runs.latent_baseline[state][l] = libm::atanh(run_model.baseline[p]);
-                    if b * LANES + l < settings.runs {
+                    if full && b * LANES + l < settings.runs {
                         initial_rows[p].push(run_model.initial[p]);
                     }
                 }
@@ -850,13 +848,15 @@ impl Ensemble {
         }
         // Month 0 differs between runs now: its bands are taken over the runs like any month's.
         // (Where every run starts alike, the value itself, as [`Ensemble::new`] gives it.)
-        for (bands, row) in ensemble.bands.iter_mut().zip(&initial_rows) {
-            if row.iter().any(|&a| a != row[0]) {
-                bands.quantiles[0] = ensemble.quantiles.of(row);
-                bands.mean[0] = row.iter().sum::<f64>() / row.len() as f64;
-            } else {
-                bands.quantiles[0] = [row[0]; 5];
-                bands.mean[0] = row[0];
+        if full {
+            for (bands, row) in ensemble.bands.iter_mut().zip(&initial_rows) {
+                if row.iter().any(|&a| a != row[0]) {
+                    bands.quantiles[0] = ensemble.quantiles.of(row);
+                    bands.mean[0] = row.iter().sum::<f64>() / row.len() as f64;
+                } else {
+                    bands.quantiles[0] = [row[0]; 5];
+                    bands.mean[0] = row[0];
+                }
             }
         }
         ensemble

@@ -8,8 +8,9 @@
 //! [`Constants::of`] (`decay_and_noise_factor`, `balance_terms`, `Event::monthly_hazard`). A block
 //! whose eight models are equal therefore computes the same bits either way.
 
-use super::lanes::{Lanes, LANES};
+use super::lanes::{map_to, Lanes, LANES};
 use super::model::{pair_index, pair_list, Model};
+use super::rng::firing_threshold;
 
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
@@ -30,8 +31,8 @@ pub(super) struct Constants {
     pub decay: f64,
     /// σ_p · sqrt((1 − e^(−2θ)) / (2θ)), per pair.
     pub noise: Vec<f64>,
-    /// Monthly hazard of each event.
-    pub hazards: Vec<f64>,
+    /// Per event, [`firing_threshold`] of its monthly hazard: it fires when its draw is below.
+    pub firing_thresholds: Vec<u64>,
     /// Every pair has the same number of balance terms (one per third actor, n − 2): those of
     /// pair p are `terms[p * terms_per_pair..(p + 1) * terms_per_pair]`.
     pub terms_per_pair: usize,
@@ -43,7 +44,11 @@ impl Constants {
         let n = model.actor_count();
         let (decay, noise_factor) = decay_and_noise_factor(model.half_life);
         let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
-        let hazards = model.events.iter().map(|e| e.monthly_hazard()).collect();
+        let firing_thresholds = model
+            .events
+            .iter()
+            .map(|e| firing_threshold(e.monthly_hazard()))
+            .collect();
         let mut terms = Vec::new();
         balance_terms(n, &model.weights, |pair_ik, pair_kj, weight| {
             terms.push(BalanceTerm {
@@ -55,7 +60,7 @@ impl Constants {
         Constants {
             decay,
             noise,
-            hazards,
+            firing_thresholds,
             terms_per_pair: n.saturating_sub(2),
             terms,
         }
@@ -123,7 +128,7 @@ pub(super) trait StepParams {
     fn balance(&self) -> Lanes;
     /// β is 0 in every lane: the balance term is skipped.
     fn balance_off(&self) -> bool;
-    fn hazard(&self, event: usize) -> Lanes;
+    fn firing_threshold(&self, event: usize) -> [u64; LANES];
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES];
     fn threshold(&self, event: usize, condition: usize) -> Lanes;
     /// The weight of balance term number `term`, which is `shared` in the ensemble's model.
@@ -161,8 +166,8 @@ impl StepParams for Shared<'_> {
         self.model.balance == 0.0
     }
     #[inline(always)]
-    fn hazard(&self, event: usize) -> Lanes {
-        [self.constants.hazards[event]; LANES]
+    fn firing_threshold(&self, event: usize) -> [u64; LANES] {
+        [self.constants.firing_thresholds[event]; LANES]
     }
     #[inline(always)]
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES] {
@@ -199,8 +204,11 @@ pub(super) struct PerRun {
     noise: Vec<Lanes>,
     balance: Lanes,
     balance_off: bool,
-    hazards: Vec<Lanes>,
-    windows: Vec<[(u32, u32); LANES]>,
+    firing_thresholds: Vec<[u64; LANES]>,
+    /// Per event, the first and the last month of its window in each lane (two arrays rather
+    /// than pairs, so that the window test is one vector comparison each).
+    opens: Vec<[u32; LANES]>,
+    closes: Vec<[u32; LANES]>,
     thresholds: Vec<Lanes>,
     term_weights: Vec<Lanes>,
     jumps: Vec<Lanes>,
@@ -217,7 +225,7 @@ impl PerRun {
         let (n, pairs, events) = (first.actor_count(), first.pair_count(), first.events.len());
         let mut decay = [0.0; LANES];
         let mut noise = vec![[0.0; LANES]; pairs];
-        let mut hazards = vec![[0.0; LANES]; events];
+        let mut firing_thresholds = vec![[0; LANES]; events];
         let mut term_weights = vec![[0.0; LANES]; pairs * n.saturating_sub(2)];
         let conditions: usize = first.events.iter().map(|e| e.conditions.len()).sum();
         let effects: usize = first.events.iter().map(|e| e.effects.len()).sum();
@@ -233,8 +241,8 @@ impl PerRun {
             for (lanes, sigma) in noise.iter_mut().zip(&model.volatility) {
                 lanes[l] = sigma * noise_factor;
             }
-            for (lanes, event) in hazards.iter_mut().zip(&model.events) {
-                lanes[l] = event.monthly_hazard();
+            for (lanes, event) in firing_thresholds.iter_mut().zip(&model.events) {
+                lanes[l] = firing_threshold(event.monthly_hazard());
             }
             let mut t = 0;
             balance_terms(n, &model.weights, |_, _, weight| {
@@ -261,9 +269,12 @@ impl PerRun {
             noise,
             balance,
             balance_off: balance.iter().all(|&b| b == 0.0),
-            hazards,
-            windows: (0..events)
-                .map(|e| core::array::from_fn(|l| models[l].events[e].window))
+            firing_thresholds,
+            opens: (0..events)
+                .map(|e| core::array::from_fn(|l| models[l].events[e].window.0))
+                .collect(),
+            closes: (0..events)
+                .map(|e| core::array::from_fn(|l| models[l].events[e].window.1))
                 .collect(),
             thresholds,
             term_weights,
@@ -294,13 +305,15 @@ impl StepParams for &PerRun {
         self.balance_off
     }
     #[inline(always)]
-    fn hazard(&self, event: usize) -> Lanes {
-        self.hazards[event]
+    fn firing_threshold(&self, event: usize) -> [u64; LANES] {
+        self.firing_thresholds[event]
     }
     #[inline(always)]
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES] {
-        let windows = &self.windows[event];
-        core::array::from_fn(|l| windows[l].0 as usize <= month && month <= windows[l].1 as usize)
+        let (opens, closes) = (&self.opens[event], &self.closes[event]);
+        // Months and windows are far below u32::MAX (the horizon is at most 240).
+        let month = month as u32;
+        map_to(|l| (opens[l] <= month) & (month <= closes[l]))
     }
     #[inline(always)]
     fn threshold(&self, event: usize, condition: usize) -> Lanes {

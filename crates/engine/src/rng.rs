@@ -100,6 +100,22 @@ fn unit_interval(bits: u64) -> f64 {
     (bits >> 11) as f64 * UNIT
 }
 
+/// The integer k of a uniform k · 2^-53 in [0, 1), without its scale: the high 53 bits of a draw.
+#[inline(always)]
+fn unit_steps(bits: u64) -> u64 {
+    bits >> 11
+}
+
+/// The number of the 2^53 uniforms k · 2^-53 (k = 0, 1, …) that lie below `p`: a uniform `u` of
+/// [`RunRng::uniform`] is below `p` exactly when its k is below `firing_threshold(p)`. So an event
+/// step compares integers and never converts its draws to doubles. Exact: p · 2^53 scales by a
+/// power of two (no rounding for p in [0, 1]); an integer k is below a real x exactly when it is
+/// below ⌈x⌉. NaN and p ≤ 0 give 0 (no uniform is below them), p ≥ 1 at least 2^53 (every uniform).
+pub fn firing_threshold(p: f64) -> u64 {
+    // `as` saturates: NaN and negative values become 0, +∞ u64::MAX.
+    (p * (1u64 << 53) as f64).ceil() as u64
+}
+
 /// The ziggurat's position in [−1, 1) of a 64-bit draw, 2·(high 53 bits · 2^-53) − 1, computed
 /// without an integer-to-float conversion (none exists for 64-bit lanes before AVX-512): the high 52
 /// bits become a double in [1, 2) by their exponent alone, and the 53rd bit is added separately.
@@ -109,14 +125,6 @@ fn signed_unit(bits: u64) -> f64 {
     let one_to_two = f64::from_bits(0x3FF0_0000_0000_0000 | (bits >> 12));
     let last_bit = f64::from_bits(0x3FF0_0000_0000_0000 | ((bits >> 11) & 1) << 51) - 1.0; // 0 or 2^-1
     (2.0 * one_to_two - 3.0) + last_bit * (1.0 / (1u64 << 51) as f64)
-}
-
-/// The uniform of [`unit_interval`], without an integer-to-float conversion (see [`signed_unit`]).
-#[inline(always)]
-fn unit_interval_lanewise(bits: u64) -> f64 {
-    let one_to_two = f64::from_bits(0x3FF0_0000_0000_0000 | (bits >> 12));
-    let last_bit = f64::from_bits(0x3FF0_0000_0000_0000 | ((bits >> 11) & 1) << 51) - 1.0;
-    (one_to_two - 1.0) + last_bit * (1.0 / (1u64 << 52) as f64)
 }
 
 /// Xoshiro256++ (Blackman & Vigna), one stream.
@@ -258,11 +266,12 @@ impl LaneRng {
         result
     }
 
-    /// One uniform in [0, 1) per lane: what [`RunRng::uniform`] gives for each lane's run.
+    /// One uniform in [0, 1) per lane as its integer k of k · 2^-53 (compare it with
+    /// [`firing_threshold`]): what [`RunRng::uniform`] gives for each lane's run, unscaled.
     #[inline(always)]
-    pub fn uniform(&mut self) -> Lanes {
+    pub fn unit_steps(&mut self) -> [u64; LANES] {
         let bits = self.next_u64();
-        map(|l| unit_interval_lanewise(bits[l]))
+        map_to(|l| unit_steps(bits[l]))
     }
 
     /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
@@ -363,8 +372,54 @@ mod tests {
         let mut r = RunRng::new(3, 3);
         let edges = [0, 1, 1 << 11, (1 << 12) - 1, 1 << 63, u64::MAX, u64::MAX - (1 << 11)];
         for bits in edges.into_iter().chain((0..100_000).map(|_| r.next_u64())) {
-            assert_eq!(unit_interval_lanewise(bits), unit_interval(bits), "{bits:#x}");
             assert_eq!(signed_unit(bits), 2.0 * unit_interval(bits) - 1.0, "{bits:#x}");
+        }
+    }
+
+    /// The event step's integer comparison is the comparison of the uniform with the hazard:
+    /// `k < firing_threshold(p)` exactly when `k · 2^-53 < p`, written here with doubles as the
+    /// scalar model writes it, for hazards of every kind (exact multiples of 2^-53 and their
+    /// neighbours, the ends, subnormals, NaN, values outside [0, 1]) and draws around the threshold.
+    #[test]
+    fn an_event_fires_on_the_integer_test_exactly_when_its_uniform_is_below_the_hazard() {
+        let two53 = (1u64 << 53) as f64;
+        let mut r = RunRng::new(11, 4);
+        let mut hazards = vec![
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            1e-300,
+            1.0 / two53,
+            0.5,
+            1.0,
+            1.0 - f64::EPSILON / 2.0,
+            1.5,
+            -0.25,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for _ in 0..2_000 {
+            let k = (r.next_u64() >> 11) as f64;
+            let on_grid = k / two53;
+            // Its neighbours: the next double up and down (on_grid is never negative).
+            let up = f64::from_bits(on_grid.to_bits() + 1);
+            let down = f64::from_bits(on_grid.to_bits().saturating_sub(1));
+            hazards.extend([r.uniform(), r.uniform().powi(9), on_grid, up, down]);
+        }
+        for p in hazards {
+            let threshold = firing_threshold(p);
+            let near = if p.is_finite() {
+                (p.clamp(0.0, 1.0) * two53) as u64
+            } else {
+                0
+            };
+            let draws = (near.saturating_sub(3)..near + 3).chain((0..20).map(|_| r.next_u64() >> 11));
+            for k in draws.filter(|&k| k < 1 << 53) {
+                let uniform = k as f64 * (1.0 / two53);
+                assert_eq!(k < threshold, uniform < p, "k = {k}, p = {p:e}");
+            }
         }
     }
 
@@ -379,7 +434,11 @@ mod tests {
             // Enough normals that every lane takes the slow path (tail and wedges) many times.
             for i in 0..20_000 {
                 let (got, want): (Lanes, Vec<f64>) = if i % 3 == 0 {
-                    (lanes.uniform(), runs.iter_mut().map(|r| r.uniform()).collect())
+                    let steps = lanes.unit_steps();
+                    (
+                        map(|l| steps[l] as f64 / 2f64.powi(53)),
+                        runs.iter_mut().map(|r| r.uniform()).collect(),
+                    )
                 } else {
                     (lanes.normal(&zig), runs.iter_mut().map(|r| r.normal(&zig)).collect())
                 };

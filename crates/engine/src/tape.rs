@@ -20,8 +20,8 @@ pub struct RandomTape {
     events: usize,
     /// blocks × months × pairs, one value per lane (run) of the block.
     shocks: Vec<Lanes>,
-    /// blocks × months × events.
-    event_draws: Vec<Lanes>,
+    /// blocks × months × events, each as its integer k of k · 2^-53 (`LaneRng::unit_steps`).
+    event_draws: Vec<[u64; LANES]>,
 }
 
 impl RandomTape {
@@ -43,7 +43,7 @@ impl RandomTape {
             let mut draws = LaneRng::for_runs(settings.seed, first_run, Stream::Events);
             for _ in 0..settings.horizon {
                 shocks.extend((0..pairs).map(|_| noise.normal(&ziggurat)));
-                event_draws.extend((0..events).map(|_| draws.uniform()));
+                event_draws.extend((0..events).map(|_| draws.unit_steps()));
             }
         }
         Some(RandomTape {
@@ -67,7 +67,7 @@ impl RandomTape {
     }
 
     /// The event draws of block `block` in `month` (1-based), one per event.
-    pub(super) fn event_draws(&self, block: usize, month: usize) -> &[Lanes] {
+    pub(super) fn event_draws(&self, block: usize, month: usize) -> &[[u64; LANES]] {
         let start = (block * self.settings.horizon + month - 1) * self.events;
         &self.event_draws[start..start + self.events]
     }
