@@ -440,6 +440,21 @@ mod tests {
             assemble(&s, &values, settings, &results, 99),
             Err(AssembleError::NoSuchOutcome(99))
         ));
+        // What the command line prints for each (`CliError(e.to_string())`).
+        let messages = [
+            AssembleError::Missing(Probe::Base),
+            AssembleError::RunsDiffer,
+            AssembleError::NoSuchOutcome(99),
+        ]
+        .map(|e| e.to_string());
+        assert_eq!(
+            messages,
+            [
+                "the result of job Base is missing",
+                "the job results come from ensembles of different sizes",
+                "the scenario has no outcome 99",
+            ]
+        );
     }
 
     #[test]
