@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::sobol::{Design, Factor, Matrix};
 use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
-use crate::engine::{Ensemble, Settings};
+use crate::engine::{Ensemble, RunCache, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
 
 /// What a run's model is made from: the scenario's template, and each assumption's distribution
@@ -50,8 +50,17 @@ pub struct PerRunJob {
 }
 
 /// The ensemble of `plan`, not yet run (`full`: fan-chart bands and blocs too, else outcomes and
-/// events only).
-pub fn ensemble(propagation: &Propagation, factors: &[Factor], settings: Settings, plan: Plan, full: bool) -> Ensemble {
+/// events only). A Sobol matrix keeps what its runs' models derive in `cache`, so that the next
+/// matrix run with the same cache (on the same thread or worker) derives only what its factor
+/// changes ([`RunCache`]); the numbers do not depend on it.
+pub fn ensemble(
+    propagation: &Propagation,
+    factors: &[Factor],
+    settings: Settings,
+    plan: Plan,
+    full: bool,
+    cache: &mut RunCache,
+) -> Ensemble {
     let base = propagation.template.model(&propagation.values);
     let Propagation { template, draws, .. } = propagation;
     // Each run's uniforms and values go into buffers kept from run to run, and its model into the
@@ -69,7 +78,7 @@ pub fn ensemble(propagation: &Propagation, factors: &[Factor], settings: Setting
         Plan::Sobol(matrix) => {
             let design = Design::new(settings.seed, settings.runs);
             let mut u = Vec::with_capacity(draws.len());
-            Ensemble::per_run_filled(base, settings, full, move |row, model| {
+            Ensemble::per_run_cached(base, settings, full, cache, move |row, model| {
                 let stream = design.point_into(factors, matrix, row, draws.len(), &mut u);
                 for ((value, draw), &u) in values.iter_mut().zip(draws).zip(&u) {
                     *value = draw.at(u);

@@ -33,9 +33,9 @@
 //! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
 //! shifts), model (σ, half-life, β).
 
-#[cfg(not(target_arch = "wasm32"))]
-use crate::engine::Settings;
 use crate::engine::{splitmix64, RunRng};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::engine::{RunCache, Settings};
 use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
@@ -226,10 +226,17 @@ pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
 
 /// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
 /// model and stream; [`super::per_run::ensemble`]); `settings.runs`
-/// is N. The matrices are independent jobs: run them on any threads, in any order.
+/// is N. The matrices are independent jobs: run them on any threads, in any order, each thread
+/// with a cache of its own (see [`RunCache`]).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn run_matrix(propagation: &Propagation, settings: Settings, factors: &[Factor], matrix: Matrix) -> OutcomeRuns {
-    let mut ensemble = super::per_run::ensemble(propagation, factors, settings, Plan::Sobol(matrix), false);
+pub fn run_matrix(
+    propagation: &Propagation,
+    settings: Settings,
+    factors: &[Factor],
+    matrix: Matrix,
+    cache: &mut RunCache,
+) -> OutcomeRuns {
+    let mut ensemble = super::per_run::ensemble(propagation, factors, settings, Plan::Sobol(matrix), false, cache);
     while !ensemble.advance(usize::MAX).is_done() {}
     OutcomeRuns::from_ensemble(&ensemble)
 }

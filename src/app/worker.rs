@@ -18,7 +18,7 @@ use crate::analysis::per_run::{self, PerRunJob};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
-use crate::engine::{Ensemble, Model, PairBands, Proportion, Settings, Summary};
+use crate::engine::{Ensemble, Model, PairBands, Proportion, RunCache, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -132,6 +132,9 @@ enum Pending {
     PerRun {
         job: Box<PerRunJob>,
         next: usize,
+        /// What the runs' models derived, kept from one plan to the next (a Sobol design's
+        /// matrices differ row by row in one factor).
+        cache: RunCache,
     },
 }
 
@@ -141,7 +144,7 @@ impl Pending {
             Pending::Models(models) => models
                 .next()
                 .map(|model| Box::new(Ensemble::outcomes_only(model, settings))),
-            Pending::PerRun { job, next } => {
+            Pending::PerRun { job, next, cache } => {
                 let plan = *job.plans.get(*next)?;
                 *next += 1;
                 Some(Box::new(per_run::ensemble(
@@ -150,6 +153,7 @@ impl Pending {
                     settings,
                     plan,
                     false,
+                    cache,
                 )))
             }
         }
@@ -373,7 +377,15 @@ impl Worker for SimWorker {
             }
             Task::PerRun(per_run) => {
                 let total = per_run.plans.len();
-                batch(Pending::PerRun { job: per_run, next: 0 }, total, job.settings)
+                batch(
+                    Pending::PerRun {
+                        job: per_run,
+                        next: 0,
+                        cache: RunCache::default(),
+                    },
+                    total,
+                    job.settings,
+                )
             }
         };
         let started = now();

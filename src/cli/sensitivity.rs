@@ -13,6 +13,7 @@ use crate::analysis::per_run::Propagation;
 use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
+use crate::engine::RunCache;
 
 /// The index of an outcome id, or an error listing the ids there are.
 pub(super) fn outcome_index(prepared: &Prepared, id: &str) -> Result<usize, CliError> {
@@ -164,8 +165,12 @@ fn sobol(prepared: &Prepared, outcome: usize, options: &SensitivityOptions) -> R
     let factors = sobol::factors(scenario, values, by);
     let matrices = sobol::matrices(&factors);
     let propagation = Propagation::new(scenario, values);
+    thread_local! {
+        /// Each thread's cache of what its matrices' runs derive (see `RunCache`).
+        static CACHE: std::cell::RefCell<RunCache> = Default::default();
+    }
     let results = map_in_parallel(&matrices, thread_count(options.threads), |&matrix| {
-        sobol::run_matrix(&propagation, settings, &factors, matrix)
+        CACHE.with_borrow_mut(|cache| sobol::run_matrix(&propagation, settings, &factors, matrix, cache))
     });
     let result = sobol::assemble(&results, outcome, settings.seed);
     let model_runs = settings.runs * matrices.len();

@@ -531,11 +531,19 @@ mod tests {
     /// What a worker does with its job: each plan's ensemble, run to the end (the worker's own
     /// function, [`crate::analysis::per_run::ensemble`]).
     fn run_per_run_job(job: &PerRunJob, settings: Settings) -> Vec<OutcomeRuns> {
+        // One cache for the worker's plans, as the worker keeps it.
+        let mut cache = crate::engine::RunCache::default();
         job.plans
             .iter()
             .map(|&plan| {
-                let mut ensemble =
-                    crate::analysis::per_run::ensemble(&job.propagation, &job.factors, settings, plan, false);
+                let mut ensemble = crate::analysis::per_run::ensemble(
+                    &job.propagation,
+                    &job.factors,
+                    settings,
+                    plan,
+                    false,
+                    &mut cache,
+                );
                 while !ensemble.advance(usize::MAX).is_done() {}
                 OutcomeRuns::from_ensemble(&ensemble)
             })
@@ -553,7 +561,8 @@ mod tests {
         let factors = sobol::factors(&state.scenario, &state.values, GroupBy::Kind);
         let direct: Vec<OutcomeRuns> = sobol::matrices(&factors)
             .into_iter()
-            .map(|m| sobol::run_matrix(&propagation, state.settings, &factors, m))
+            // A cache of its own for each matrix: the reference derives every run afresh.
+            .map(|m| sobol::run_matrix(&propagation, state.settings, &factors, m, &mut Default::default()))
             .collect();
         let want = sobol::assemble(&direct, 0, state.settings.seed);
         for workers in [1, 3] {

@@ -18,10 +18,10 @@ use super::blocs::{best_splits, frustration, SplitMask};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
-use super::params::PerRun;
 #[cfg(not(target_arch = "wasm32"))]
 use super::params::Shared;
 use super::params::{Constants, StepParams};
+use super::params::{Derived, PerRun, RunCache};
 #[cfg(doc)]
 use super::rng::firing_threshold;
 use super::rng::{LaneRng, Stream, Ziggurat};
@@ -814,12 +814,40 @@ impl Ensemble {
         model: Model,
         settings: Settings,
         full: bool,
+        fill: impl FnMut(usize, &mut Model) -> u64,
+    ) -> Self {
+        Self::per_run_derived(model, settings, full, None, fill)
+    }
+
+    /// [`Ensemble::per_run_filled`] keeping what each run's model derives in `cache`, by run number
+    /// (see [`RunCache`]): the same numbers, with less work when the cache holds runs of earlier
+    /// ensembles whose values are mostly the same (the matrices of a Sobol design). Ensembles of
+    /// more than [`RunCache::MAX_RUNS`] runs leave the cache alone.
+    pub fn per_run_cached(
+        model: Model,
+        settings: Settings,
+        full: bool,
+        cache: &mut RunCache,
+        fill: impl FnMut(usize, &mut Model) -> u64,
+    ) -> Self {
+        Self::per_run_derived(model, settings, full, Some(cache), fill)
+    }
+
+    fn per_run_derived(
+        model: Model,
+        settings: Settings,
+        full: bool,
+        cache: Option<&mut RunCache>,
         mut fill: impl FnMut(usize, &mut Model) -> u64,
     ) -> Self {
         let mut models: [Model; LANES] = core::array::from_fn(|_| model.clone());
         let mut ensemble = Self::with_outputs(model, settings, full);
         let pairs = ensemble.shape.pairs;
         let exp = &ensemble.prepared.exp;
+        // Without a cache to keep (or with too many runs for one), each lane's entry is reused by
+        // the lane's next run.
+        let mut cache = cache.filter(|_| settings.runs <= RunCache::MAX_RUNS);
+        let mut lanes: [Derived; LANES] = Default::default();
         // Month 0's values, for its fan-chart bands (an ensemble of outcomes only has none).
         let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(if full { settings.runs } else { 0 }); pairs];
         for b in 0..ensemble.blocks {
@@ -828,13 +856,20 @@ impl Ensemble {
                 // Padding lanes past the last run repeat the last run's input (never reported).
                 fill(run.min(settings.runs - 1), &mut models[l])
             });
+            let derived = match cache.as_deref_mut() {
+                Some(cache) => cache.block(b),
+                None => &mut lanes[..],
+            };
+            for (lane, run_model) in derived.iter_mut().zip(&models) {
+                lane.update_step(run_model);
+                lane.update_start(run_model, exp);
+            }
             for p in 0..pairs {
                 let state = b * pairs + p;
-                for (l, run_model) in models.iter().enumerate() {
-                    let z = libm::atanh(run_model.initial[p]);
-                    ensemble.runs.latent[state][l] = z;
-                    ensemble.runs.alignment[state][l] = exp.tanh(z);
-                    ensemble.runs.latent_baseline[state][l] = libm::atanh(run_model.baseline[p]);
+                for (l, (run_model, lane)) in models.iter().zip(derived.iter()).enumerate() {
+                    ensemble.runs.latent[state][l] = lane.initial_latent[p];
+                    ensemble.runs.alignment[state][l] = lane.initial_alignment[p];
+                    ensemble.runs.latent_baseline[state][l] = lane.baseline_latent[p];
                     if full && b * LANES + l < settings.runs {
                         initial_rows[p].push(run_model.initial[p]);
                     }
@@ -844,7 +879,7 @@ impl Ensemble {
                 noise: LaneRng::for_run_ids(settings.seed, streams, Stream::Noise),
                 events: LaneRng::for_run_ids(settings.seed, streams, Stream::Events),
             };
-            ensemble.per_run.push(PerRun::of(&models));
+            ensemble.per_run.push(PerRun::of_derived(&models, derived));
         }
         // Month 0 differs between runs now: its bands are taken over the runs like any month's.
         // (Where every run starts alike, the value itself, as [`Ensemble::new`] gives it.)
@@ -1265,6 +1300,63 @@ mod tests {
             );
             assert_eq!(states[run], alone.outcome_states()[s], "run {run}");
             assert_eq!(fired[run], alone.first_fired_months()[s], "run {run}");
+        }
+    }
+
+    /// A cache kept from one ensemble to the next changes no number: ensembles whose runs change a
+    /// few values at a time (the rate, the start and a baseline, a weight and the half-life), and
+    /// of other structures in between (a second event; three actors), give with one shared cache
+    /// what they give without one (which the test above checks against each model alone).
+    #[test]
+    fn a_run_cache_kept_across_ensembles_changes_no_number() {
+        let settings = Settings {
+            seed: 5,
+            runs: 19,
+            horizon: 12,
+        };
+        type Variant = Box<dyn Fn(usize) -> Model>;
+        let changed = |change: fn(&mut Model)| -> Variant {
+            Box::new(move |run| {
+                let mut m = model_of_run(run);
+                change(&mut m);
+                m
+            })
+        };
+        let variants: Vec<Variant> = vec![
+            Box::new(model_of_run),
+            changed(|m| m.events[0].per_year += 0.1),
+            changed(|m| {
+                m.initial[2] = -0.1;
+                m.baseline[0] = 0.4;
+            }),
+            Box::new(model_of_run),
+            changed(|m| {
+                m.weights[0] = 0.2;
+                m.half_life = 7.0;
+            }),
+            changed(|m| {
+                let mut second = m.events[0].clone();
+                second.repeatable = false;
+                m.events.push(second);
+            }),
+            changed(|m| {
+                for values in [&mut m.weights, &mut m.initial, &mut m.baseline, &mut m.volatility] {
+                    values.truncate(3);
+                }
+            }),
+            Box::new(model_of_run),
+        ];
+        let mut cache = RunCache::default();
+        for (v, variant) in variants.iter().enumerate() {
+            let mut cached = Ensemble::per_run_cached(variant(0), settings, true, &mut cache, |run, m| {
+                *m = variant(run);
+                run as u64
+            });
+            let mut fresh = Ensemble::per_run(variant(0), settings, true, |run| (variant(run), run as u64));
+            while !cached.advance(usize::MAX).is_done() {}
+            while !fresh.advance(usize::MAX).is_done() {}
+            assert_eq!(cached.alignments(), fresh.alignments(), "variant {v}");
+            assert_eq!(cached.summary(), fresh.summary(), "variant {v}");
         }
     }
 

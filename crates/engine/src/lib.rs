@@ -24,6 +24,7 @@ pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Join, Model, Outcome, Reference,
     Settings, Test, When,
 };
+pub use params::RunCache;
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};

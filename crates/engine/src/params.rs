@@ -8,6 +8,7 @@
 //! [`Constants::of`] (`decay_and_noise_factor`, `balance_terms`, `Event::monthly_hazard`). A block
 //! whose eight models are equal therefore computes the same bits either way.
 
+use super::fastmath::ExpTable;
 use super::lanes::{map_to, Lanes, LANES};
 use super::model::{pair_index, pair_list, Model};
 use super::rng::firing_threshold;
@@ -220,7 +221,18 @@ pub(super) struct PerRun {
 impl PerRun {
     /// The block of `models` (one per lane; they must share the structure of the ensemble's
     /// model: actors, pairs, events with their conditions and effects on the same pairs).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub fn of(models: &[Model; LANES]) -> Self {
+        let mut derived: [Derived; LANES] = Default::default();
+        for (lane, model) in derived.iter_mut().zip(models) {
+            lane.update_step(model);
+        }
+        Self::of_derived(models, &derived)
+    }
+
+    /// [`PerRun::of`] with what each lane's model derives already in `derived` (brought up to
+    /// date with [`Derived::update_step`]).
+    pub fn of_derived(models: &[Model; LANES], derived: &[Derived]) -> Self {
         let first = &models[0];
         let (n, pairs, events) = (first.actor_count(), first.pair_count(), first.events.len());
         let mut decay = [0.0; LANES];
@@ -235,20 +247,17 @@ impl PerRun {
         // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
         // Sobol design builds one block per eight runs, and allocating each run's constants took
         // about a tenth of its time (`perf`: `Constants::of` 5.4 %, `malloc`/`free` 5.3 %).
-        for (l, model) in models.iter().enumerate() {
-            let (lane_decay, noise_factor) = decay_and_noise_factor(model.half_life);
-            decay[l] = lane_decay;
+        for ((l, model), derived) in models.iter().enumerate().zip(derived) {
+            decay[l] = derived.decay;
             for (lanes, sigma) in noise.iter_mut().zip(&model.volatility) {
-                lanes[l] = sigma * noise_factor;
+                lanes[l] = sigma * derived.noise_factor;
             }
-            for (lanes, event) in firing_thresholds.iter_mut().zip(&model.events) {
-                lanes[l] = firing_threshold(event.monthly_hazard());
+            for (lanes, &threshold) in firing_thresholds.iter_mut().zip(&derived.firing_thresholds) {
+                lanes[l] = threshold;
             }
-            let mut t = 0;
-            balance_terms(n, &model.weights, |_, _, weight| {
-                term_weights[t][l] = weight;
-                t += 1;
-            });
+            for (lanes, &weight) in term_weights.iter_mut().zip(&derived.term_weights) {
+                lanes[l] = weight;
+            }
             // Conditions and effects in `Offsets` order: event by event, in their event's order.
             let (mut c, mut f) = (0, 0);
             for event in &model.events {
@@ -283,6 +292,125 @@ impl PerRun {
             weights: (0..n).map(|i| core::array::from_fn(|l| models[l].weights[i])).collect(),
             offsets: Offsets::of(first),
         }
+    }
+}
+
+/// What one run's model derives through libm's slower functions (the OU step's decay and noise
+/// scale, the events' firing thresholds, the balance terms' weights, the latent start and
+/// baseline), each kept with the bits of the values it came from. [`Derived::update_step`] and
+/// [`Derived::update_start`] recompute only what comes from values that changed, by the functions
+/// behind [`Constants::of`], so what they hold is always what a fresh derivation gives: keeping
+/// one per run from one ensemble to the next ([`RunCache`]) changes the work, never a number.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Derived {
+    half_life: Option<u64>,
+    pub decay: f64,
+    pub noise_factor: f64,
+    weights: Option<Vec<u64>>,
+    pub term_weights: Vec<f64>,
+    /// Per event, the bits of its rate and whether it repeats (what its monthly hazard reads).
+    hazards: Vec<Option<(u64, bool)>>,
+    pub firing_thresholds: Vec<u64>,
+    initial: Vec<Option<u64>>,
+    pub initial_latent: Vec<f64>,
+    pub initial_alignment: Vec<f64>,
+    baseline: Vec<Option<u64>>,
+    pub baseline_latent: Vec<f64>,
+}
+
+/// Each value's bits (equal bits give equal results; ±0 and NaNs are simply told apart).
+fn bits(values: &[f64]) -> impl Iterator<Item = u64> + '_ {
+    values.iter().map(|v| v.to_bits())
+}
+
+impl Derived {
+    /// Brings the month step's numbers up to date with `model`.
+    pub fn update_step(&mut self, model: &Model) {
+        let half_life = Some(model.half_life.to_bits());
+        if self.half_life != half_life {
+            (self.decay, self.noise_factor) = decay_and_noise_factor(model.half_life);
+            self.half_life = half_life;
+        }
+        if !self
+            .weights
+            .as_ref()
+            .is_some_and(|w| w.iter().copied().eq(bits(&model.weights)))
+        {
+            self.term_weights.clear();
+            balance_terms(model.actor_count(), &model.weights, |_, _, weight| {
+                self.term_weights.push(weight)
+            });
+            self.weights = Some(bits(&model.weights).collect());
+        }
+        let events = model.events.len();
+        if self.hazards.len() != events {
+            self.hazards = vec![None; events];
+            self.firing_thresholds = vec![0; events];
+        }
+        for ((key, threshold), event) in self
+            .hazards
+            .iter_mut()
+            .zip(&mut self.firing_thresholds)
+            .zip(&model.events)
+        {
+            // `Event::monthly_hazard` reads these two alone.
+            let now = Some((event.per_year.to_bits(), event.repeatable));
+            if *key != now {
+                *threshold = firing_threshold(event.monthly_hazard());
+                *key = now;
+            }
+        }
+    }
+
+    /// Brings the runs' starting state up to date with `model`: a = tanh(atanh a₀) at month 0, as
+    /// an ensemble of one model starts.
+    pub fn update_start(&mut self, model: &Model, exp: &ExpTable) {
+        let pairs = model.initial.len();
+        if self.initial.len() != pairs {
+            self.initial = vec![None; pairs];
+            self.initial_latent = vec![0.0; pairs];
+            self.initial_alignment = vec![0.0; pairs];
+            self.baseline = vec![None; pairs];
+            self.baseline_latent = vec![0.0; pairs];
+        }
+        for p in 0..pairs {
+            let initial = Some(model.initial[p].to_bits());
+            if self.initial[p] != initial {
+                self.initial_latent[p] = libm::atanh(model.initial[p]);
+                self.initial_alignment[p] = exp.tanh(self.initial_latent[p]);
+                self.initial[p] = initial;
+            }
+            let baseline = Some(model.baseline[p].to_bits());
+            if self.baseline[p] != baseline {
+                self.baseline_latent[p] = libm::atanh(model.baseline[p]);
+                self.baseline[p] = baseline;
+            }
+        }
+    }
+}
+
+/// What the runs' models derived ([`Derived`]), kept by run number from one ensemble to the next.
+/// The matrices of a Sobol design share their run numbers, and every row of a matrix AB_g differs
+/// from the same row of A in one factor: with a cache, an ensemble of such rows derives only what
+/// that factor changes (the slow functions were about a sixth of a Sobol design's work). Any
+/// ensemble may use any cache: a stale entry is recomputed, never read.
+#[derive(Clone, Debug, Default)]
+pub struct RunCache {
+    runs: Vec<Derived>,
+}
+
+impl RunCache {
+    /// Ensembles of more runs than this do not keep their runs' derivations (a few kilobytes a
+    /// run): they derive lane by lane as without a cache.
+    pub const MAX_RUNS: usize = 20_000;
+
+    /// The entries of the runs of block `block` (created as needed).
+    pub(super) fn block(&mut self, block: usize) -> &mut [Derived] {
+        let end = (block + 1) * LANES;
+        if self.runs.len() < end {
+            self.runs.resize_with(end, Derived::default);
+        }
+        &mut self.runs[block * LANES..end]
     }
 }
 
