@@ -20,10 +20,7 @@ use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
 #[cfg(not(target_arch = "wasm32"))]
 use super::params::Shared;
-use super::params::{Constants, StepParams};
-use super::params::{Derived, PerRun, RunCache};
-#[cfg(doc)]
-use super::rng::firing_threshold;
+use super::params::{Constants, Derived, PerRun, RunCache, StepParams};
 use super::rng::{LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -67,7 +64,8 @@ impl Prepared {
 /// compiled once per source, so drawing as we go costs nothing extra for the tape's sake.
 trait BlockDraws {
     fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes;
-    /// Each lane's uniform for `event`, as its integer k of k · 2^-53 (see [`firing_threshold`]).
+    /// Each lane's uniform for `event`, as its integer k of k · 2^-53 (see
+    /// [`firing_threshold`](super::rng::firing_threshold)).
     fn event_draws(&mut self, event: usize) -> [u64; LANES];
 }
 

@@ -389,7 +389,7 @@ impl Derived {
     }
 }
 
-/// What the runs' models derived ([`Derived`]), kept by run number from one ensemble to the next.
+/// What the runs' models derived (`Derived`), kept by run number from one ensemble to the next.
 /// The matrices of a Sobol design share their run numbers, and every row of a matrix AB_g differs
 /// from the same row of A in one factor: with a cache, an ensemble of such rows derives only what
 /// that factor changes (the slow functions were about a sixth of a Sobol design's work). Any

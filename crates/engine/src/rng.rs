@@ -97,10 +97,11 @@ const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
 /// The uniform in [0, 1) of a 64-bit draw: its high 53 bits times 2^-53.
 #[inline(always)]
 fn unit_interval(bits: u64) -> f64 {
-    (bits >> 11) as f64 * UNIT
+    unit_steps(bits) as f64 * UNIT
 }
 
-/// The integer k of a uniform k · 2^-53 in [0, 1), without its scale: the high 53 bits of a draw.
+/// The integer k of a uniform k · 2^-53 in [0, 1) ([`unit_interval`] without its scale): the high
+/// 53 bits of a draw.
 #[inline(always)]
 fn unit_steps(bits: u64) -> u64 {
     bits >> 11
