@@ -4,10 +4,20 @@
 //! platform (the page's wasm and the native command line agree). Accurate to a few units in the
 //! last place, which is far below anything the model or its outputs can resolve.
 
-use super::lanes::{map, Lanes};
+use super::lanes::Lanes;
 
-const TABLE_BITS: u32 = 6;
-const TABLE_SIZE: usize = 1 << TABLE_BITS;
+pub(crate) const TABLE_BITS: u32 = 6;
+pub(crate) const TABLE_SIZE: usize = 1 << TABLE_BITS;
+
+// The constants of `ExpTable::exp_nonpositive`, shared with the page's vector tanh
+// (`crate::simd128::tanh`), which must do the same operations.
+pub(crate) const SCALE: f64 = TABLE_SIZE as f64 / core::f64::consts::LN_2;
+// ln2/64 split in a high part with trailing zero bits and a low part, so n·LN2_HI is exact.
+pub(crate) const LN2_64_HI: f64 = 0.01083042469326756; // 0x1.62e42fee00000p-7
+pub(crate) const LN2_64_LO: f64 = 2.9815858269852933e-12;
+// Round to nearest by adding and removing 1.5·2^52 (exact for |x·SCALE| < 2^51). The sum keeps the
+// exponent of 1.5·2^52, so its low bits are n in two's complement.
+pub(crate) const ROUNDER: f64 = 6755399441055744.0;
 
 /// 2^(j/64) for j = 0..64: the table of the range reduction.
 #[derive(Clone, Debug)]
@@ -31,13 +41,6 @@ impl ExpTable {
     /// float-to-integer conversion, so that [`ExpTable::tanh_lanes`] compiles to SIMD.
     #[inline(always)]
     pub fn exp_nonpositive(&self, x: f64) -> f64 {
-        const SCALE: f64 = TABLE_SIZE as f64 / core::f64::consts::LN_2;
-        // ln2/64 split in a high part with trailing zero bits and a low part, so n·LN2_HI is exact.
-        const LN2_64_HI: f64 = 0.01083042469326756; // 0x1.62e42fee00000p-7
-        const LN2_64_LO: f64 = 2.9815858269852933e-12;
-        // Round to nearest by adding and removing 1.5·2^52 (exact for |x·SCALE| < 2^51). The sum
-        // keeps the exponent of 1.5·2^52, so its low bits are n in two's complement.
-        const ROUNDER: f64 = 6755399441055744.0;
         let shifted = x * SCALE + ROUNDER;
         let n_float = shifted - ROUNDER;
         let n = (shifted.to_bits() as i64).wrapping_sub(ROUNDER.to_bits() as i64);
@@ -67,10 +70,18 @@ impl ExpTable {
         }
     }
 
-    /// [`ExpTable::tanh`] of every lane.
+    /// [`ExpTable::tanh`] of every lane (in the page, with `simd128` intrinsics: see
+    /// `crate::simd128`).
     #[inline(always)]
     pub fn tanh_lanes(&self, z: &Lanes) -> Lanes {
-        map(|l| self.tanh(z[l]))
+        #[cfg(target_arch = "wasm32")]
+        {
+            crate::simd128::tanh(&self.powers, z)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            super::lanes::map(|l| self.tanh(z[l]))
+        }
     }
 }
 

@@ -11,6 +11,8 @@ mod lanes;
 mod model;
 mod params;
 mod rng;
+#[cfg(target_arch = "wasm32")]
+mod simd128;
 mod stats;
 mod summary;
 // The page's worker does without a tape (it would be a second month step in the bundle).

@@ -252,19 +252,27 @@ impl LaneRng {
     /// The next 64 random bits of every lane.
     #[inline(always)]
     fn next_u64(&mut self) -> [u64; LANES] {
-        let [s0, s1, s2, s3] = &mut self.s;
-        let mut result = [0; LANES];
-        for l in 0..LANES {
-            result[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
-            let t = s1[l] << 17;
-            s2[l] ^= s0[l];
-            s3[l] ^= s1[l];
-            s1[l] ^= s2[l];
-            s0[l] ^= s3[l];
-            s2[l] ^= t;
-            s3[l] = s3[l].rotate_left(45);
+        // In the page, with `simd128` intrinsics: LLVM keeps the loop below scalar in wasm.
+        #[cfg(target_arch = "wasm32")]
+        {
+            crate::simd128::xoshiro_next(&mut self.s)
         }
-        result
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let [s0, s1, s2, s3] = &mut self.s;
+            let mut result = [0; LANES];
+            for l in 0..LANES {
+                result[l] = s0[l].wrapping_add(s3[l]).rotate_left(23).wrapping_add(s0[l]);
+                let t = s1[l] << 17;
+                s2[l] ^= s0[l];
+                s3[l] ^= s1[l];
+                s1[l] ^= s2[l];
+                s0[l] ^= s3[l];
+                s2[l] ^= t;
+                s3[l] = s3[l].rotate_left(45);
+            }
+            result
+        }
     }
 
     /// One uniform in [0, 1) per lane as its integer k of k · 2^-53 (compare it with

@@ -1,0 +1,103 @@
+//! The page's two kernels that the compiler leaves scalar in wasm, written with `simd128`
+//! intrinsics: the lanes' Xoshiro256++ step (wasm has no 64-bit vector rotate, so LLVM keeps
+//! the generator scalar) and the table tanh (its one table read per lane made LLVM keep the
+//! whole function scalar). Each does, lane by lane, exactly the operations of the portable code
+//! it replaces ([`crate::rng::LaneRng`]'s step, [`ExpTable::tanh`]), in the same
+//! order and rounding, so the page computes the command line's bits; the browser tests compare
+//! the two for every built-in scenario. Native builds never compile this module.
+//!
+//! Only called from code that [`crate::lanes::with_widest_simd`] compiles with `simd128`.
+
+use core::arch::wasm32::*;
+
+use crate::fastmath::{LN2_64_HI, LN2_64_LO, ROUNDER, SCALE, TABLE_BITS, TABLE_SIZE};
+use crate::lanes::{Lanes, LANES};
+
+/// The rotation of each 64-bit lane left by `k` (0 < k < 64).
+#[inline(always)]
+fn rotate_left(x: v128, k: u32) -> v128 {
+    v128_or(i64x2_shl(x, k), u64x2_shr(x, 64 - k))
+}
+
+/// Two lanes of `lanes` from lane `2h`.
+#[inline(always)]
+fn load<T>(lanes: &[T; LANES], h: usize) -> v128 {
+    debug_assert!(2 * h + 1 < LANES && core::mem::size_of::<T>() == 8);
+    // SAFETY: lanes 2h and 2h + 1 of an array of eight 8-byte values are in bounds;
+    // v128_load has no alignment requirement.
+    unsafe { v128_load(lanes.as_ptr().add(2 * h) as *const v128) }
+}
+
+/// Stores `v` in lanes `2h` and `2h + 1` of `lanes`.
+#[inline(always)]
+fn store<T>(lanes: &mut [T; LANES], h: usize, v: v128) {
+    debug_assert!(2 * h + 1 < LANES && core::mem::size_of::<T>() == 8);
+    // SAFETY: as in `load`.
+    unsafe { v128_store(lanes.as_mut_ptr().add(2 * h) as *mut v128, v) }
+}
+
+/// One Xoshiro256++ step of each lane of the state `s` (word w of lane l at `s[w][l]`): the
+/// output of every lane.
+#[inline(always)]
+pub fn xoshiro_next(s: &mut [[u64; LANES]; 4]) -> [u64; LANES] {
+    let mut result = [0; LANES];
+    for h in 0..LANES / 2 {
+        let (mut s0, mut s1, mut s2, mut s3) = (load(&s[0], h), load(&s[1], h), load(&s[2], h), load(&s[3], h));
+        store(&mut result, h, i64x2_add(rotate_left(i64x2_add(s0, s3), 23), s0));
+        let t = i64x2_shl(s1, 17);
+        s2 = v128_xor(s2, s0);
+        s3 = v128_xor(s3, s1);
+        s1 = v128_xor(s1, s2);
+        s0 = v128_xor(s0, s3);
+        s2 = v128_xor(s2, t);
+        s3 = rotate_left(s3, 45);
+        for (word, value) in s.iter_mut().zip([s0, s1, s2, s3]) {
+            store(word, h, value);
+        }
+    }
+    result
+}
+
+/// [`ExpTable::tanh`] of every lane, with `powers` its table of 2^(j/64): two
+/// lanes at a time, the table read lane by lane.
+#[inline(always)]
+pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
+    let splat = f64x2_splat;
+    let mut result = [0.0; LANES];
+    for h in 0..LANES / 2 {
+        let z = load(z, h);
+        let x = f64x2_mul(splat(-2.0), f64x2_abs(z));
+        // exp_nonpositive(x), step by step.
+        let shifted = f64x2_add(f64x2_mul(x, splat(SCALE)), splat(ROUNDER));
+        let n_float = f64x2_sub(shifted, splat(ROUNDER));
+        let n = i64x2_sub(shifted, i64x2_splat(ROUNDER.to_bits() as i64));
+        let r = f64x2_sub(
+            f64x2_sub(x, f64x2_mul(n_float, splat(LN2_64_HI))),
+            f64x2_mul(n_float, splat(LN2_64_LO)),
+        );
+        let j = v128_and(n, i64x2_splat(TABLE_SIZE as i64 - 1));
+        let k = i64x2_shr(n, TABLE_BITS);
+        let r2 = f64x2_mul(r, r);
+        let low = f64x2_mul(r2, f64x2_add(splat(0.5), f64x2_mul(r, splat(1.0 / 6.0))));
+        let high = f64x2_mul(
+            f64x2_mul(r2, r2),
+            f64x2_add(splat(1.0 / 24.0), f64x2_mul(r, splat(1.0 / 120.0))),
+        );
+        let poly = f64x2_add(f64x2_add(f64x2_add(splat(1.0), r), low), high);
+        let scale = i64x2_shl(i64x2_add(i64x2_splat(1023), k), 52);
+        let power = f64x2(
+            powers[i64x2_extract_lane::<0>(j) as usize],
+            powers[i64x2_extract_lane::<1>(j) as usize],
+        );
+        let value = f64x2_mul(f64x2_mul(power, poly), scale);
+        let t = v128_bitselect(splat(0.0), value, f64x2_lt(x, splat(-708.0)));
+        // tanh = sign(z) · (1 − t)/(1 + t).
+        let magnitude = f64x2_div(f64x2_sub(splat(1.0), t), f64x2_add(splat(1.0), t));
+        store(
+            &mut result,
+            h,
+            v128_bitselect(f64x2_neg(magnitude), magnitude, f64x2_lt(z, splat(0.0))),
+        );
+    }
+    result
+}
