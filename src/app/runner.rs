@@ -252,7 +252,8 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
         });
     }
 
-    // The Sobol design: its matrices spread over the pool when asked for; stopped when cancelled.
+    // The Sobol design: each chunk of its matrices sent to the worker the state hands it to (a
+    // worker that returns a chunk gets the next); stopped when cancelled.
     {
         let (runner, job_state) = (runner.clone(), state.clone());
         let running = state
@@ -260,16 +261,25 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
             .sobol
             .as_ref()
             .filter(|run| run.is_running())
-            .map(|run| run.id);
+            .map(|run| (run.id, run.assigned.clone()));
+        // Per worker, the (job, chunk) last sent: a change of one worker's chunk sends that chunk.
+        let sent = use_mut_ref(Vec::<Option<(u64, usize)>>::new);
         use_effect_with(running, move |running| match (running, &job_state.analyses.sobol) {
-            (Some(id), Some(run)) if run.id == *id => {
-                for worker in 0..run.matrices.len() {
-                    runner.send(
-                        Lane::Pool(worker),
-                        run.id,
-                        Task::PerRun(Box::new(run.job(worker))),
-                        run.settings,
-                    );
+            (Some((id, assigned)), Some(run)) if run.id == *id => {
+                let mut sent = sent.borrow_mut();
+                if sent.len() < assigned.len() {
+                    sent.resize(assigned.len(), None);
+                }
+                for (worker, &chunk) in assigned.iter().enumerate() {
+                    let Some(chunk) = chunk else { continue };
+                    if sent[worker].replace((run.id, chunk)) != Some((run.id, chunk)) {
+                        runner.send(
+                            Lane::Pool(worker),
+                            run.id,
+                            Task::PerRun(Box::new(run.job(chunk))),
+                            run.settings,
+                        );
+                    }
                 }
             }
             (None, _) if job_state.analyses.tornado.as_ref().is_none_or(|t| !t.is_running()) => {

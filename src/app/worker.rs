@@ -133,7 +133,8 @@ enum Pending {
         job: Box<PerRunJob>,
         next: usize,
         /// What the runs' models derived, kept from one plan to the next (a Sobol design's
-        /// matrices differ row by row in one factor).
+        /// matrices differ row by row in one factor), and from one job to the next
+        /// ([`SimWorker::cache`]).
         cache: RunCache,
     },
 }
@@ -172,6 +173,11 @@ struct Running {
 /// The worker's state: at most one job.
 pub struct SimWorker {
     running: Option<Running>,
+    /// The run cache of the last per-run job, for the next: the page hands a Sobol design's
+    /// matrices to a worker a few at a time. Entries are checked against their inputs, so a cache
+    /// left by another job changes no number, only the work; dropped on cancel (the page cancels
+    /// the pool when an analysis ends), so it holds memory only while one runs.
+    cache: RunCache,
 }
 
 fn now() -> f64 {
@@ -179,6 +185,20 @@ fn now() -> f64 {
 }
 
 impl SimWorker {
+    /// Ends the running job (if any), keeping its run cache for the next.
+    fn keep_cache(&mut self) {
+        if let Some(Running {
+            work: Work::Batch {
+                pending: Pending::PerRun { cache, .. },
+                ..
+            },
+            ..
+        }) = self.running.take()
+        {
+            self.cache = cache;
+        }
+    }
+
     fn schedule(scope: &WorkerScope<Self>) {
         scope.send_future(async {
             next_task().await;
@@ -331,7 +351,10 @@ impl Worker for SimWorker {
     type Output = Report;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        SimWorker { running: None }
+        SimWorker {
+            running: None,
+            cache: RunCache::default(),
+        }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, Step::Continue: Step) {
@@ -339,7 +362,7 @@ impl Worker for SimWorker {
         let (report, done) = slice(job);
         let requester = job.requester;
         if done {
-            self.running = None;
+            self.keep_cache();
         } else {
             Self::schedule(scope);
         }
@@ -350,9 +373,11 @@ impl Worker for SimWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
+        // The job this one replaces leaves its run cache to it.
+        self.keep_cache();
         let work = match job.task {
             Task::Cancel => {
-                self.running = None;
+                self.cache = RunCache::default();
                 return;
             }
             Task::Ensemble(model) => {
@@ -381,7 +406,7 @@ impl Worker for SimWorker {
                     Pending::PerRun {
                         job: per_run,
                         next: 0,
-                        cache: RunCache::default(),
+                        cache: std::mem::take(&mut self.cache),
                     },
                     total,
                     job.settings,

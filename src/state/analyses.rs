@@ -4,6 +4,7 @@
 //! sends the jobs a request implies and turns the workers' reports back into these actions; the
 //! components only render this and send typed callbacks.
 
+use std::ops::Range;
 use std::rc::Rc;
 
 use crate::analysis::ablate::{ablation, Ablation};
@@ -78,7 +79,9 @@ impl TornadoRun {
     }
 }
 
-/// One computation of the Sobol indices: the design's matrices spread over the workers.
+/// One computation of the Sobol indices: the design's matrices, handed out a chunk at a time to
+/// whichever worker is free, so that a worker slowed by the page's own thread (two cores, two
+/// workers and the page) takes fewer of them instead of finishing last.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SobolRun {
     pub id: u64,
@@ -89,45 +92,99 @@ pub struct SobolRun {
     pub settings: Settings,
     pub by: GroupBy,
     pub factors: Rc<Vec<Factor>>,
-    /// Per worker: the matrices it runs, in order (interleaved, as the tornado's probes).
-    pub matrices: Vec<Vec<Matrix>>,
+    /// The matrices in the order of [`sobol::matrices`], cut into consecutive chunks
+    /// ([`sobol_chunks`]).
+    pub matrices: Vec<Matrix>,
+    pub chunks: Vec<Range<usize>>,
+    /// Per worker: the chunk it is running (`None`: nothing left for it).
+    pub assigned: Vec<Option<usize>>,
+    /// The first chunk not yet handed out.
+    pub next_chunk: usize,
+    /// Per chunk: its indicators once a worker has returned them (shared: the reducer copies the
+    /// state on every action).
     pub results: Vec<Option<Rc<Vec<OutcomeRuns>>>>,
+    /// Per worker: ensembles done so far in its current chunk.
     pub done: Vec<usize>,
     pub started: f64,
     pub milliseconds: Option<f64>,
 }
 
+/// The design's `matrices` cut into chunks for `workers` workers: each a quarter of what is left
+/// per worker (guided self-scheduling), at least two matrices. Early chunks are long, so a worker
+/// rarely waits for the page to hand it the next; the last are short, so the workers finish close
+/// together.
+pub fn sobol_chunks(matrices: usize, workers: usize) -> Vec<Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    while start < matrices {
+        let left = matrices - start;
+        let size = left.div_ceil(2 * workers.max(1)).max(2).min(left);
+        chunks.push(start..start + size);
+        start += size;
+    }
+    chunks
+}
+
 impl SobolRun {
     pub fn total(&self) -> usize {
-        self.matrices.iter().map(Vec::len).sum()
+        self.matrices.len()
+    }
+
+    pub fn workers(&self) -> usize {
+        self.assigned.len()
+    }
+
+    /// Ensembles done: the returned chunks' and those done so far in the running ones.
+    pub fn completed(&self) -> usize {
+        let returned: usize = (self.chunks.iter().zip(&self.results))
+            .filter(|(_, results)| results.is_some())
+            .map(|(chunk, _)| chunk.len())
+            .sum();
+        returned + self.done.iter().sum::<usize>()
     }
 
     pub fn is_running(&self) -> bool {
         self.milliseconds.is_none()
     }
 
-    /// Worker `worker`'s job.
-    pub fn job(&self, worker: usize) -> PerRunJob {
+    /// The job of chunk `chunk`.
+    pub fn job(&self, chunk: usize) -> PerRunJob {
         PerRunJob {
             propagation: Propagation::new(&self.scenario, &self.values),
             factors: (*self.factors).clone(),
-            plans: self.matrices[worker].iter().copied().map(Plan::Sobol).collect(),
+            plans: self.matrices[self.chunks[chunk].clone()]
+                .iter()
+                .copied()
+                .map(Plan::Sobol)
+                .collect(),
         }
     }
 
-    /// Every matrix's indicators in the order of [`sobol::matrices`], once every worker has answered.
+    /// Every matrix's indicators in the order of [`sobol::matrices`], once every chunk is back.
     pub fn finished(&self) -> Option<Vec<OutcomeRuns>> {
-        let mut all: Vec<(Matrix, OutcomeRuns)> = Vec::with_capacity(self.total());
-        for (matrices, results) in self.matrices.iter().zip(&self.results) {
-            all.extend(matrices.iter().copied().zip(results.as_ref()?.iter().cloned()));
+        let mut all = Vec::with_capacity(self.total());
+        for results in &self.results {
+            all.extend(results.as_ref()?.iter().cloned());
         }
-        let order = sobol::matrices(&self.factors);
-        Some(
-            order
-                .iter()
-                .filter_map(|m| all.iter().find(|(matrix, _)| matrix == m).map(|(_, runs)| runs.clone()))
-                .collect(),
-        )
+        Some(all)
+    }
+
+    /// Takes worker `worker`'s answer for its chunk, and gives it the next chunk (if any is left).
+    /// An answer that is not the size of its chunk changes nothing.
+    fn chunk_finished(&mut self, worker: usize, results: Vec<OutcomeRuns>, now: f64) {
+        let Some(Some(chunk)) = self.assigned.get(worker).copied() else {
+            return;
+        };
+        if self.chunks[chunk].len() != results.len() {
+            return;
+        }
+        self.results[chunk] = Some(Rc::new(results));
+        self.done[worker] = 0;
+        self.assigned[worker] = (self.next_chunk < self.chunks.len()).then_some(self.next_chunk);
+        self.next_chunk = (self.next_chunk + 1).min(self.chunks.len());
+        if self.results.iter().all(Option::is_some) {
+            self.milliseconds = Some(now - self.started);
+        }
     }
 }
 
@@ -288,10 +345,9 @@ impl Analyses {
                 let by = self.by.unwrap_or(GroupBy::Assumption);
                 let factors = sobol::factors(inputs.scenario, inputs.values, by);
                 let workers = workers.max(1);
-                let mut matrices = vec![Vec::new(); workers];
-                for (k, matrix) in sobol::matrices(&factors).into_iter().enumerate() {
-                    matrices[k % workers].push(matrix);
-                }
+                let matrices = sobol::matrices(&factors);
+                let chunks = sobol_chunks(matrices.len(), workers);
+                let first = workers.min(chunks.len());
                 self.last_job += 1;
                 self.sobol = Some(SobolRun {
                     id: self.last_job,
@@ -302,7 +358,10 @@ impl Analyses {
                     by,
                     factors: Rc::new(factors),
                     matrices,
-                    results: vec![None; workers],
+                    assigned: (0..workers).map(|w| (w < first).then_some(w)).collect(),
+                    next_chunk: first,
+                    results: vec![None; chunks.len()],
+                    chunks,
                     done: vec![0; workers],
                     started: now,
                     milliseconds: None,
@@ -339,13 +398,7 @@ impl Analyses {
                 now,
             } => {
                 if let Some(run) = self.sobol.as_mut().filter(|run| run.id == id) {
-                    if run.matrices.get(worker).map(Vec::len) == Some(results.len()) {
-                        run.done[worker] = results.len();
-                        run.results[worker] = Some(Rc::new(results));
-                        if run.results.iter().all(Option::is_some) {
-                            run.milliseconds = Some(now - run.started);
-                        }
-                    }
+                    run.chunk_finished(worker, results, now);
                     return;
                 }
                 let Some(run) = self.tornado.as_mut().filter(|run| run.id == id) else {
@@ -550,6 +603,59 @@ mod tests {
             .collect()
     }
 
+    /// The chunks of the Sobol design, worked out by hand: a quarter of what is left per worker
+    /// (rounded up), at least two matrices, never past the end.
+    #[test]
+    fn sobol_chunks_shrink_as_the_design_is_handed_out() {
+        let sizes = |matrices, workers| {
+            sobol_chunks(matrices, workers)
+                .iter()
+                .map(Range::len)
+                .collect::<Vec<_>>()
+        };
+        // 108 left over 2 workers: ⌈108/4⌉ = 27, then ⌈81/4⌉ = 21, ⌈60/4⌉ = 15, ⌈45/4⌉ = 12, …
+        assert_eq!(sizes(108, 2), [27, 21, 15, 12, 9, 6, 5, 4, 3, 2, 2, 2]);
+        assert_eq!(sizes(9, 3), [2, 2, 2, 2, 1]);
+        assert_eq!(sizes(5, 1), [3, 2]);
+        assert_eq!(sizes(1, 4), [1]);
+        assert!(sizes(0, 2).is_empty());
+        let chunks = sobol_chunks(108, 2);
+        assert!(chunks.windows(2).all(|w| w[0].end == w[1].start) && chunks[0].start == 0 && chunks[11].end == 108);
+    }
+
+    /// A worker's answer that is not the size of its chunk, or comes from a worker with no chunk,
+    /// changes nothing; a right one hands that worker the next chunk.
+    #[test]
+    fn sobol_answers_of_the_wrong_size_are_dropped() {
+        let mut state = state();
+        state.settings.runs = 16;
+        state.apply(Action::Analysis(AnalysisAction::ChooseGrouping(GroupBy::Kind)));
+        state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers: 2, now: 0.0 }));
+        let run = state.analyses.sobol.clone().unwrap();
+        assert_eq!((run.assigned.clone(), run.next_chunk), (vec![Some(0), Some(1)], 2));
+        let answer = |chunk| run_per_run_job(&run.job(chunk), run.settings);
+        let mut short = answer(0);
+        short.pop();
+        state.apply(Action::Analysis(AnalysisAction::PoolFinished {
+            id: run.id,
+            worker: 0,
+            results: short,
+            now: 1.0,
+        }));
+        assert_eq!(state.analyses.sobol.as_ref(), Some(&run));
+        state.apply(Action::Analysis(AnalysisAction::PoolFinished {
+            id: run.id,
+            worker: 1,
+            results: answer(1),
+            now: 1.0,
+        }));
+        let after = state.analyses.sobol.clone().unwrap();
+        let handed = (run.chunks.len() > 2).then_some(2);
+        assert_eq!(after.assigned, vec![Some(0), handed]);
+        assert_eq!(after.completed(), run.chunks[1].len());
+        assert!(after.results[1].is_some() && after.results[0].is_none());
+    }
+
     /// The Sobol indices assembled from the workers' answers are the command line's (every matrix
     /// by `sobol::run_matrix`, in order), whatever the number of workers and the order they answer in.
     #[test]
@@ -565,23 +671,37 @@ mod tests {
             .map(|m| sobol::run_matrix(&propagation, state.settings, &factors, m, &mut Default::default()))
             .collect();
         let want = sobol::assemble(&direct, 0, state.settings.seed);
-        for workers in [1, 3] {
+        // Workers answer in turn, or the last busy one always first (the others wait on it).
+        for (workers, last_first) in [(1, false), (2, false), (2, true), (3, true)] {
             state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers, now: 0.0 }));
             let run = state.analyses.sobol.clone().unwrap();
             assert_eq!(
-                (run.by, run.matrices.len(), run.total()),
+                (run.by, run.workers(), run.total()),
                 (GroupBy::Kind, workers, factors.len() + 2)
             );
-            for worker in (0..workers).rev() {
+            let mut turn = 0;
+            loop {
+                let run = state.analyses.sobol.clone().unwrap();
+                let busy: Vec<usize> = (0..workers).filter(|&w| run.assigned[w].is_some()).collect();
+                let Some(&worker) = (if last_first {
+                    busy.last()
+                } else {
+                    busy.get(turn % busy.len().max(1))
+                }) else {
+                    break;
+                };
+                turn += 1;
+                let chunk = run.assigned[worker].unwrap();
                 state.apply(Action::Analysis(AnalysisAction::PoolFinished {
                     id: run.id,
                     worker,
-                    results: run_per_run_job(&run.job(worker), run.settings),
+                    results: run_per_run_job(&run.job(chunk), run.settings),
                     now: 10.0,
                 }));
             }
             let done = state.analyses.sobol.clone().unwrap();
             assert!(!done.is_running());
+            assert_eq!(done.completed(), done.total());
             assert_eq!(done.finished().unwrap(), direct, "{workers} workers");
             assert_eq!(sobol::assemble(&done.finished().unwrap(), 0, done.settings.seed), want);
         }

@@ -93,10 +93,10 @@ fn sobol_view(props: &SensitivityProps, outcome: usize, result: Option<&SobolRes
         if let Some(r) = run {
             <p class="status" role="status" data-sobol-status={if running { "running" } else { "done" }}>
                 if running {
-                    { format!("Computing {} ensembles of {} runs on {} workers… ", r.total(), r.settings.runs, r.matrices.len()) }
-                    <progress max={r.total().to_string()} value={r.done.iter().sum::<usize>().to_string()} aria-label="Progress of the Sobol indices" />
+                    { format!("Computing {} ensembles of {} runs on {} workers… ", r.total(), r.settings.runs, r.workers()) }
+                    <progress max={r.total().to_string()} value={r.completed().to_string()} aria-label="Progress of the Sobol indices" />
                 } else if let Some(ms) = r.milliseconds {
-                    <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total(), r.settings.runs, ms / 1000.0, r.matrices.len()) }</span>
+                    <span data-milliseconds={format!("{ms:.0}")}>{ format!("{} ensembles of {} runs in {:.1} s on {} workers.", r.total(), r.settings.runs, ms / 1000.0, r.workers()) }</span>
                 }
                 if stale {
                     <strong>{ " The inputs have changed since: recompute to update." }</strong>
