@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::sobol::{Design, Factor, Matrix};
+use super::sobol::{Design, DesignRows, Factor, Matrix};
 use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
 use crate::engine::{Ensemble, RunCache, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
@@ -49,17 +49,25 @@ pub struct PerRunJob {
     pub plans: Vec<Plan>,
 }
 
+/// What one thread or worker keeps from one Sobol matrix to the next; the numbers never depend
+/// on it, only the work: what the runs' models derive ([`RunCache`]), and the design's rows as
+/// values ([`DesignRows`]).
+#[derive(Clone, Debug, Default)]
+pub struct MatrixCache {
+    pub runs: RunCache,
+    pub rows: DesignRows,
+}
+
 /// The ensemble of `plan`, not yet run (`full`: fan-chart bands and blocs too, else outcomes and
-/// events only). A Sobol matrix keeps what its runs' models derive in `cache`, so that the next
-/// matrix run with the same cache (on the same thread or worker) derives only what its factor
-/// changes ([`RunCache`]); the numbers do not depend on it.
+/// events only). A Sobol matrix keeps what it makes in `cache`, so that the next matrix run with
+/// the same cache (on the same thread or worker) derives only what its factor changes.
 pub fn ensemble(
     propagation: &Propagation,
     factors: &[Factor],
     settings: Settings,
     plan: Plan,
     full: bool,
-    cache: &mut RunCache,
+    cache: &mut MatrixCache,
 ) -> Ensemble {
     let base = propagation.template.model(&propagation.values);
     let Propagation { template, draws, .. } = propagation;
@@ -77,12 +85,19 @@ pub fn ensemble(
         }
         Plan::Sobol(matrix) => {
             let design = Design::new(settings.seed, settings.runs);
+            let MatrixCache { runs, rows } = cache;
+            let keep_rows = rows.prepare(&design, draws);
             let mut u = Vec::with_capacity(draws.len());
-            Ensemble::per_run_cached(base, settings, full, cache, move |row, model| {
-                let stream = design.point_into(factors, matrix, row, draws.len(), &mut u);
-                for ((value, draw), &u) in values.iter_mut().zip(draws).zip(&u) {
-                    *value = draw.at(u);
-                }
+            Ensemble::per_run_cached(base, settings, full, runs, move |row, model| {
+                let stream = if keep_rows {
+                    rows.values_into(factors, matrix, row, &mut values)
+                } else {
+                    let stream = design.point_into(factors, matrix, row, draws.len(), &mut u);
+                    for ((value, draw), &u) in values.iter_mut().zip(draws).zip(&u) {
+                        *value = draw.at(u);
+                    }
+                    stream
+                };
                 template.fill(&values, model);
                 stream
             })

@@ -33,16 +33,16 @@
 //! pairs (starts, baselines, own volatilities), events (probabilities, windows, thresholds, jumps,
 //! shifts), model (σ, half-life, β).
 
-use crate::engine::{splitmix64, RunRng};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::engine::{RunCache, Settings};
+use crate::engine::Settings;
+use crate::engine::{splitmix64, RunRng};
 use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
 #[cfg(not(target_arch = "wasm32"))]
-use super::per_run::{Plan, Propagation};
+use super::per_run::{MatrixCache, Plan, Propagation};
 use super::quantile_of_sorted;
-use super::uncertainty::draw_range;
+use super::uncertainty::{draw_range, Draw};
 
 /// Bootstrap resamples behind each confidence interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 500;
@@ -147,7 +147,7 @@ pub enum Matrix {
 }
 
 /// The base samples A and B: N rows of one uniform per assumption, drawn on demand.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Design {
     pub rows: usize,
     key_a: u64,
@@ -185,34 +185,112 @@ impl Design {
 
     /// [`Design::point`] written into `u`; returns the stream number.
     pub fn point_into(&self, factors: &[Factor], matrix: Matrix, row: usize, columns: usize, u: &mut Vec<f64>) -> u64 {
-        let (a_stream, b_stream) = (row as u64, (self.rows + row) as u64);
         match matrix {
-            Matrix::A => {
-                self.row_into(false, row, columns, u);
-                a_stream
-            }
-            Matrix::B => {
-                self.row_into(true, row, columns, u);
-                b_stream
-            }
+            Matrix::A => self.row_into(false, row, columns, u),
+            Matrix::B => self.row_into(true, row, columns, u),
             Matrix::Mixed(g) => {
                 self.row_into(false, row, columns, u);
                 let factor = &factors[g];
-                if factor.chance {
-                    return b_stream;
-                }
-                // B's row, drawn in column order only as far as the factor's last column.
-                let mut rng = RunRng::new(self.key_b, row as u64);
-                let last = factor.assumptions.iter().max().map_or(0, |&i| i + 1);
-                for (column, value) in u.iter_mut().enumerate().take(last) {
-                    let b = rng.uniform();
-                    if factor.assumptions.contains(&column) {
-                        *value = b;
+                if !factor.chance {
+                    // B's row, drawn in column order only as far as the factor's last column.
+                    let mut rng = RunRng::new(self.key_b, row as u64);
+                    let last = factor.assumptions.iter().max().map_or(0, |&i| i + 1);
+                    for (column, value) in u.iter_mut().enumerate().take(last) {
+                        let b = rng.uniform();
+                        if factor.assumptions.contains(&column) {
+                            *value = b;
+                        }
                     }
                 }
-                a_stream
             }
         }
+        self.stream(factors, matrix, row)
+    }
+
+    /// The noise stream of row `row` of `matrix`: A's for A and every AB_g but chance's, whose
+    /// noise is B's.
+    pub fn stream(&self, factors: &[Factor], matrix: Matrix, row: usize) -> u64 {
+        let (a_stream, b_stream) = (row as u64, (self.rows + row) as u64);
+        match matrix {
+            Matrix::A => a_stream,
+            Matrix::B => b_stream,
+            Matrix::Mixed(g) if factors[g].chance => b_stream,
+            Matrix::Mixed(_) => a_stream,
+        }
+    }
+}
+
+/// The rows of a design's A and B as assumption values (each assumption's draw at the row's
+/// uniform), made the first time a row is needed and kept: the k + 2 matrices of a design share
+/// them (AB_g is A's row with factor g's columns from B's), so one thread or worker running many
+/// matrices draws and transforms each row once instead of once per matrix. The values are those
+/// of [`Design::point_into`] followed by [`Draw::at`], so keeping them changes no number.
+#[derive(Clone, Debug, Default)]
+pub struct DesignRows {
+    /// The design and the draws the kept rows are of.
+    of: Option<(Design, Vec<Draw>)>,
+    /// Row j's values from j · columns, of A and of B; `made[j]` once they are there.
+    a: Vec<f64>,
+    b: Vec<f64>,
+    made: Vec<bool>,
+}
+
+impl DesignRows {
+    /// Designs of more rows than this are not kept (they hold two values per row and assumption:
+    /// 33 MB at this size and 104 assumptions).
+    pub const MAX_ROWS: usize = 20_000;
+
+    /// Gets ready for rows of `design` with `draws`: rows kept for another design or other draws
+    /// are forgotten. False when the design is too large to keep ([`DesignRows::MAX_ROWS`]).
+    pub fn prepare(&mut self, design: &Design, draws: &[Draw]) -> bool {
+        if design.rows > Self::MAX_ROWS {
+            *self = DesignRows::default();
+            return false;
+        }
+        if self
+            .of
+            .as_ref()
+            .is_none_or(|(kept, kept_draws)| kept != design || kept_draws.as_slice() != draws)
+        {
+            let size = design.rows * draws.len();
+            *self = DesignRows {
+                of: Some((*design, draws.to_vec())),
+                a: vec![0.0; size],
+                b: vec![0.0; size],
+                made: vec![false; design.rows],
+            };
+        }
+        true
+    }
+
+    /// Row `row` of `matrix` as values into `values` (one per draw), after [`DesignRows::prepare`]
+    /// returned true; returns its stream.
+    pub fn values_into(&mut self, factors: &[Factor], matrix: Matrix, row: usize, values: &mut [f64]) -> u64 {
+        let (design, draws) = self.of.as_ref().expect("prepared");
+        let columns = draws.len();
+        let span = row * columns..(row + 1) * columns;
+        if !self.made[row] {
+            let mut u = Vec::with_capacity(columns);
+            for (b, kept) in [(false, &mut self.a), (true, &mut self.b)] {
+                design.row_into(b, row, columns, &mut u);
+                for ((value, draw), &u) in kept[span.clone()].iter_mut().zip(draws).zip(&u) {
+                    *value = draw.at(u);
+                }
+            }
+            self.made[row] = true;
+        }
+        let (a, b) = (&self.a[span.clone()], &self.b[span]);
+        match matrix {
+            Matrix::A => values.copy_from_slice(a),
+            Matrix::B => values.copy_from_slice(b),
+            Matrix::Mixed(g) => {
+                values.copy_from_slice(a);
+                for &column in &factors[g].assumptions {
+                    values[column] = b[column];
+                }
+            }
+        }
+        design.stream(factors, matrix, row)
     }
 }
 
@@ -227,14 +305,14 @@ pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
 /// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
 /// model and stream; [`super::per_run::ensemble`]); `settings.runs`
 /// is N. The matrices are independent jobs: run them on any threads, in any order, each thread
-/// with a cache of its own (see [`RunCache`]).
+/// with a cache of its own (see [`MatrixCache`]).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_matrix(
     propagation: &Propagation,
     settings: Settings,
     factors: &[Factor],
     matrix: Matrix,
-    cache: &mut RunCache,
+    cache: &mut MatrixCache,
 ) -> OutcomeRuns {
     let mut ensemble = super::per_run::ensemble(propagation, factors, settings, Plan::Sobol(matrix), false, cache);
     while !ensemble.advance(usize::MAX).is_done() {}
@@ -831,6 +909,45 @@ mod tests {
             (vec![b[0], a[1], b[2]], 5)
         );
         assert_eq!(design.point(&factors, Matrix::Mixed(1), 5, 3), (a, 105));
+    }
+
+    /// The kept rows are the design's points through each assumption's draw, for every matrix
+    /// (groups of assumptions, single ones, chance) and rows in any order, made or kept; other
+    /// draws or another design start afresh; a design over the limit is not kept.
+    #[test]
+    fn kept_rows_are_the_design_points_through_the_draws() {
+        let scenario = crate::scenario::builtin("sino-russian-drift").unwrap().unwrap();
+        let values = scenario.defaults();
+        let draws = super::super::uncertainty::draws(&scenario, &values);
+        let reversed: Vec<Draw> = draws.iter().rev().copied().collect();
+        let (by_kind, by_assumption) = (
+            factors(&scenario, &values, GroupBy::Kind),
+            factors(&scenario, &values, GroupBy::Assumption),
+        );
+        let mut rows = DesignRows::default();
+        let mut got = vec![0.0; draws.len()];
+        for (seed, factors, draws) in [
+            (7, &by_kind, &draws),
+            (7, &by_kind, &reversed),
+            (8, &by_assumption, &draws),
+        ] {
+            let design = Design::new(seed, 40);
+            assert!(rows.prepare(&design, draws));
+            for matrix in matrices(factors) {
+                for row in [39, 0, 17, 39] {
+                    let stream = rows.values_into(factors, matrix, row, &mut got);
+                    let (u, want_stream) = design.point(factors, matrix, row, draws.len());
+                    let want: Vec<f64> = draws.iter().zip(&u).map(|(draw, &u)| draw.at(u)).collect();
+                    assert_eq!(
+                        (&got, stream),
+                        (&want, want_stream),
+                        "seed {seed}, {matrix:?}, row {row}"
+                    );
+                }
+            }
+        }
+        assert!(!rows.prepare(&Design::new(7, DesignRows::MAX_ROWS + 1), &draws));
+        assert!(rows.prepare(&Design::new(7, DesignRows::MAX_ROWS), &draws));
     }
 
     /// ★ by hand: a single low-confidence assumption with a total index of at least 0.05 whose

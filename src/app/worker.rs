@@ -14,11 +14,11 @@
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::per_run::{self, PerRunJob};
+use crate::analysis::per_run::{self, MatrixCache, PerRunJob};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
-use crate::engine::{Ensemble, Model, PairBands, Proportion, RunCache, Settings, Summary};
+use crate::engine::{Ensemble, Model, PairBands, Proportion, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -132,10 +132,10 @@ enum Pending {
     PerRun {
         job: Box<PerRunJob>,
         next: usize,
-        /// What the runs' models derived, kept from one plan to the next (a Sobol design's
-        /// matrices differ row by row in one factor), and from one job to the next
-        /// ([`SimWorker::cache`]).
-        cache: RunCache,
+        /// What the matrices made (the runs' derivations, the design's rows), kept from one plan
+        /// to the next (a Sobol design's matrices differ row by row in one factor) and from one
+        /// job to the next ([`SimWorker::cache`]).
+        cache: MatrixCache,
     },
 }
 
@@ -173,11 +173,11 @@ struct Running {
 /// The worker's state: at most one job.
 pub struct SimWorker {
     running: Option<Running>,
-    /// The run cache of the last per-run job, for the next: the page hands a Sobol design's
+    /// The matrix cache of the last per-run job, for the next: the page hands a Sobol design's
     /// matrices to a worker a few at a time. Entries are checked against their inputs, so a cache
     /// left by another job changes no number, only the work; dropped on cancel (the page cancels
     /// the pool when an analysis ends), so it holds memory only while one runs.
-    cache: RunCache,
+    cache: MatrixCache,
 }
 
 fn now() -> f64 {
@@ -185,7 +185,7 @@ fn now() -> f64 {
 }
 
 impl SimWorker {
-    /// Ends the running job (if any), keeping its run cache for the next.
+    /// Ends the running job (if any), keeping its matrix cache for the next.
     fn keep_cache(&mut self) {
         if let Some(Running {
             work: Work::Batch {
@@ -353,7 +353,7 @@ impl Worker for SimWorker {
     fn create(_scope: &WorkerScope<Self>) -> Self {
         SimWorker {
             running: None,
-            cache: RunCache::default(),
+            cache: MatrixCache::default(),
         }
     }
 
@@ -373,11 +373,11 @@ impl Worker for SimWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
-        // The job this one replaces leaves its run cache to it.
+        // The job this one replaces leaves its matrix cache to it.
         self.keep_cache();
         let work = match job.task {
             Task::Cancel => {
-                self.cache = RunCache::default();
+                self.cache = MatrixCache::default();
                 return;
             }
             Task::Ensemble(model) => {

@@ -9,11 +9,10 @@ use super::parallel::map_in_parallel;
 use super::report::{json_text, outcome_heading, pct, write_title};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
-use crate::analysis::per_run::Propagation;
+use crate::analysis::per_run::{MatrixCache, Propagation};
 use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
-use crate::engine::RunCache;
 
 /// The index of an outcome id, or an error listing the ids there are.
 pub(super) fn outcome_index(prepared: &Prepared, id: &str) -> Result<usize, CliError> {
@@ -166,8 +165,8 @@ fn sobol(prepared: &Prepared, outcome: usize, options: &SensitivityOptions) -> R
     let matrices = sobol::matrices(&factors);
     let propagation = Propagation::new(scenario, values);
     thread_local! {
-        /// Each thread's cache of what its matrices' runs derive (see `RunCache`).
-        static CACHE: std::cell::RefCell<RunCache> = Default::default();
+        /// Each thread's cache of what its matrices make (see `MatrixCache`).
+        static CACHE: std::cell::RefCell<MatrixCache> = Default::default();
     }
     let results = map_in_parallel(&matrices, thread_count(options.threads), |&matrix| {
         CACHE.with_borrow_mut(|cache| sobol::run_matrix(&propagation, settings, &factors, matrix, cache))

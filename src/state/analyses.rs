@@ -585,7 +585,7 @@ mod tests {
     /// function, [`crate::analysis::per_run::ensemble`]).
     fn run_per_run_job(job: &PerRunJob, settings: Settings) -> Vec<OutcomeRuns> {
         // One cache for the worker's plans, as the worker keeps it.
-        let mut cache = crate::engine::RunCache::default();
+        let mut cache = crate::analysis::per_run::MatrixCache::default();
         job.plans
             .iter()
             .map(|&plan| {
