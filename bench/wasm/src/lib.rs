@@ -1,0 +1,67 @@
+//! The engine's two kinds of work in the page, as functions Node can call: the plain ensemble of
+//! the main lane, and an outcomes-only ensemble of per-run models (a Sobol matrix). Each returns a
+//! checksum of its numbers, so that two builds can be checked to compute the same thing.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+
+use alignment_engine::{Ensemble, Model, Settings};
+
+thread_local! {
+    static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A buffer of `len` bytes for the model's JSON; returns its address.
+#[no_mangle]
+pub extern "C" fn input(len: usize) -> *mut u8 {
+    INPUT.with_borrow_mut(|input| {
+        input.resize(len, 0);
+        input.as_mut_ptr()
+    })
+}
+
+/// Reads the model from the buffer; false if it is not a model.
+#[no_mangle]
+pub extern "C" fn load() -> bool {
+    let model = INPUT.with_borrow(|input| serde_json::from_slice::<Model>(input).ok());
+    let loaded = model.is_some();
+    MODEL.with_borrow_mut(|m| *m = model);
+    loaded
+}
+
+fn model() -> Model {
+    MODEL.with_borrow(|m| m.clone().expect("load() first"))
+}
+
+fn settings(runs: usize) -> Settings {
+    Settings {
+        seed: 3,
+        runs,
+        horizon: 36,
+    }
+}
+
+/// The full ensemble (bands, blocs, outcomes): the sum of every pair's monthly means and the
+/// outcome probabilities.
+#[no_mangle]
+pub extern "C" fn full(runs: usize) -> f64 {
+    let summary = Ensemble::run(model(), settings(runs));
+    let means: f64 = summary.pairs.iter().flat_map(|p| p.mean.iter()).sum();
+    means + summary.outcomes.iter().map(|o| o.probability).sum::<f64>()
+}
+
+/// Outcomes only, every run its own model (the half-life varied by run, so that each run derives
+/// its own parameters): the number of (run, outcome) pairs that hold.
+#[no_mangle]
+pub extern "C" fn per_run(runs: usize) -> f64 {
+    let base = model();
+    let mut ensemble = Ensemble::per_run(base.clone(), settings(runs), false, |run| {
+        let mut own = base.clone();
+        own.half_life *= 1.0 + (run % 7) as f64 * 0.01;
+        (own, run as u64)
+    });
+    while !ensemble.advance(usize::MAX).is_done() {}
+    ensemble.outcome_states().iter().filter(|&&held| held).count() as f64
+}
