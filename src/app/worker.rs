@@ -185,8 +185,8 @@ fn now() -> f64 {
 }
 
 impl SimWorker {
-    /// Ends the running job (if any), keeping its matrix cache for the next.
-    fn keep_cache(&mut self) {
+    /// Ends the running job (if any); a per-run job leaves its matrix cache to the next.
+    fn end_job(&mut self) {
         if let Some(Running {
             work: Work::Batch {
                 pending: Pending::PerRun { cache, .. },
@@ -362,7 +362,7 @@ impl Worker for SimWorker {
         let (report, done) = slice(job);
         let requester = job.requester;
         if done {
-            self.keep_cache();
+            self.end_job();
         } else {
             Self::schedule(scope);
         }
@@ -374,7 +374,7 @@ impl Worker for SimWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
         let idle = self.running.is_none();
         // The job this one replaces leaves its matrix cache to it.
-        self.keep_cache();
+        self.end_job();
         let work = match job.task {
             Task::Cancel => {
                 self.cache = MatrixCache::default();
