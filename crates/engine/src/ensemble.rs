@@ -21,7 +21,7 @@ use super::model::{Join, Model, Reference, Settings, When};
 #[cfg(not(target_arch = "wasm32"))]
 use super::params::Shared;
 use super::params::{Constants, Derived, PerRun, RunCache, StepParams};
-use super::rng::{LaneRng, Stream, Ziggurat};
+use super::rng::{self, LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 #[cfg(not(target_arch = "wasm32"))]
@@ -407,10 +407,11 @@ impl MonthStep<'_> {
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
-            // The draw is below the monthly hazard: compared as integers (`firing_threshold`).
+            // The draw is below the monthly hazard: compared as integers (`rng::fires`).
             let below = params.firing_threshold(e);
-            let mut fire: [bool; LANES] =
-                map_to(|l| open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & (draw[l] < below[l]));
+            let mut fire: [bool; LANES] = map_to(|l| {
+                open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & rng::fires(draw[l], below[l])
+            });
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);

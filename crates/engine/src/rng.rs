@@ -108,13 +108,20 @@ fn unit_steps(bits: u64) -> u64 {
 }
 
 /// The number of the 2^53 uniforms k · 2^-53 (k = 0, 1, …) that lie below `p`: a uniform `u` of
-/// [`RunRng::uniform`] is below `p` exactly when its k is below `firing_threshold(p)`. So an event
+/// [`RunRng::uniform`] is below `p` exactly when [`fires`]`(k, firing_threshold(p))`. So an event
 /// step compares integers and never converts its draws to doubles. Exact: p · 2^53 scales by a
 /// power of two (no rounding for p in [0, 1]); an integer k is below a real x exactly when it is
-/// below ⌈x⌉. NaN and p ≤ 0 give 0 (no uniform is below them), p ≥ 1 at least 2^53 (every uniform).
+/// below ⌈x⌉. NaN and p ≤ 0 give 0 (no uniform is below them), p ≥ 1 gives 2^53 (every uniform).
 pub fn firing_threshold(p: f64) -> u64 {
-    // `as` saturates: NaN and negative values become 0, +∞ u64::MAX.
-    (p * (1u64 << 53) as f64).ceil() as u64
+    // `as` saturates: NaN and negative values become 0, +∞ u64::MAX; hence the cap at 2^53.
+    ((p * (1u64 << 53) as f64).ceil() as u64).min(1 << 53)
+}
+
+/// A uniform's k is below a [`firing_threshold`]. Both are at most 2^53, so they compare as signed
+/// integers: one vector comparison in wasm, which has no unsigned 64-bit one.
+#[inline(always)]
+pub fn fires(k: u64, threshold: u64) -> bool {
+    (k as i64) < (threshold as i64)
 }
 
 /// The ziggurat's position in [−1, 1) of a 64-bit draw, 2·(high 53 bits · 2^-53) − 1, computed
@@ -427,7 +434,7 @@ mod tests {
             let draws = (near.saturating_sub(3)..near + 3).chain((0..20).map(|_| r.next_u64() >> 11));
             for k in draws.filter(|&k| k < 1 << 53) {
                 let uniform = k as f64 * (1.0 / two53);
-                assert_eq!(k < threshold, uniform < p, "k = {k}, p = {p:e}");
+                assert_eq!(fires(k, threshold), uniform < p, "k = {k}, p = {p:e}");
             }
         }
     }
