@@ -926,10 +926,12 @@ mod tests {
         );
         let mut rows = DesignRows::default();
         let mut got = vec![0.0; draws.len()];
+        // Same design with other draws, another design with other draws, another with the same.
         for (seed, factors, draws) in [
             (7, &by_kind, &draws),
             (7, &by_kind, &reversed),
             (8, &by_assumption, &draws),
+            (9, &by_assumption, &draws),
         ] {
             let design = Design::new(seed, 40);
             assert!(rows.prepare(&design, draws));

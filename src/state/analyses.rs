@@ -654,6 +654,16 @@ mod tests {
         assert_eq!(after.assigned, vec![Some(0), handed]);
         assert_eq!(after.completed(), run.chunks[1].len());
         assert!(after.results[1].is_some() && after.results[0].is_none());
+        // Progress within a running chunk adds to the chunks returned.
+        state.apply(Action::Analysis(AnalysisAction::PoolProgress {
+            id: run.id,
+            worker: 0,
+            done: 1,
+        }));
+        assert_eq!(
+            state.analyses.sobol.as_ref().map(SobolRun::completed),
+            Some(run.chunks[1].len() + 1)
+        );
     }
 
     /// The Sobol indices assembled from the workers' answers are the command line's (every matrix
