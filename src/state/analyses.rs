@@ -689,8 +689,8 @@ mod tests {
                 (run.by, run.workers(), run.total()),
                 (GroupBy::Kind, workers, factors.len() + 2)
             );
-            let mut turn = 0;
-            loop {
+            // One answer per chunk; a run that never hands out the next stops here, not in a hang.
+            for turn in 0..=run.chunks.len() {
                 let run = state.analyses.sobol.clone().unwrap();
                 let busy: Vec<usize> = (0..workers).filter(|&w| run.assigned[w].is_some()).collect();
                 let Some(&worker) = (if last_first {
@@ -700,7 +700,6 @@ mod tests {
                 }) else {
                     break;
                 };
-                turn += 1;
                 let chunk = run.assigned[worker].unwrap();
                 state.apply(Action::Analysis(AnalysisAction::PoolFinished {
                     id: run.id,
