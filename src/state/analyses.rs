@@ -682,13 +682,17 @@ mod tests {
             .collect();
         let want = sobol::assemble(&direct, 0, state.settings.seed);
         // Workers answer in turn, or the last busy one always first (the others wait on it).
-        for (workers, last_first) in [(1, false), (2, false), (2, true), (3, true)] {
-            state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers, now: 0.0 }));
+        // The last: more workers than matrices, so some start with no chunk.
+        let more = factors.len() + 3;
+        for (workers, last_first) in [(1, false), (2, false), (2, true), (3, true), (more, false)] {
+            state.apply(Action::Analysis(AnalysisAction::ComputeSobol { workers, now: 4.0 }));
             let run = state.analyses.sobol.clone().unwrap();
             assert_eq!(
                 (run.by, run.workers(), run.total()),
                 (GroupBy::Kind, workers, factors.len() + 2)
             );
+            let first: Vec<Option<usize>> = (0..workers).map(|w| (w < run.chunks.len()).then_some(w)).collect();
+            assert_eq!(run.assigned, first, "{workers} workers, {} chunks", run.chunks.len());
             // One answer per chunk; a run that never hands out the next stops here, not in a hang.
             for turn in 0..=run.chunks.len() {
                 let run = state.analyses.sobol.clone().unwrap();
@@ -709,7 +713,7 @@ mod tests {
                 }));
             }
             let done = state.analyses.sobol.clone().unwrap();
-            assert!(!done.is_running());
+            assert_eq!(done.milliseconds, Some(6.0), "asked at 4, last answer at 10");
             assert_eq!(done.completed(), done.total());
             assert_eq!(done.finished().unwrap(), direct, "{workers} workers");
             assert_eq!(sobol::assemble(&done.finished().unwrap(), 0, done.settings.seed), want);
