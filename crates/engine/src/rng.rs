@@ -15,7 +15,7 @@
 // Lane loops index several arrays by the same lane: an index reads best there.
 #![allow(clippy::needless_range_loop)]
 
-use super::lanes::{map, map_to, Lanes, LANES};
+use super::lanes::{map_to, Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
 pub fn splitmix64(state: &mut u64) -> u64 {
@@ -296,14 +296,20 @@ impl LaneRng {
     #[inline(always)]
     pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
         let bits = self.next_u64();
-        let u: Lanes = map(|l| signed_unit(bits[l]));
-        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
-        let mut x = [0.0; LANES];
-        let mut inside = true;
-        for l in 0..LANES {
-            x[l] = u[l] * zig.x[layer[l]];
-            inside &= u[l].abs() < zig.ratio[layer[l]];
-        }
+        #[cfg(target_arch = "wasm32")]
+        let (u, mut x, inside) = crate::simd128::ziggurat_rectangles(&bits, &zig.x, &zig.ratio);
+        #[cfg(not(target_arch = "wasm32"))]
+        let (u, mut x, inside) = {
+            let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
+            let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
+            let mut x = [0.0; LANES];
+            let mut inside = true;
+            for l in 0..LANES {
+                x[l] = u[l] * zig.x[layer[l]];
+                inside &= u[l].abs() < zig.ratio[layer[l]];
+            }
+            (u, x, inside)
+        };
         if !inside {
             self.finish_outside(zig, &bits, &u, &mut x);
         }
@@ -332,6 +338,7 @@ impl LaneRng {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lanes::map;
     use rand::{RngCore, SeedableRng};
 
     #[test]

@@ -101,3 +101,36 @@ pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
     }
     result
 }
+
+/// The rectangle step of [`crate::rng::LaneRng::normal`] for the draws `bits`, with the ziggurat's
+/// layer edges `edges` and their ratios `ratios`: each lane's position u in [−1, 1) (exactly
+/// `signed_unit`), its candidate u · x_layer, and whether every lane fell inside its rectangle.
+#[inline(always)]
+pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, Lanes, bool) {
+    let (mut u, mut x) = ([0.0; LANES], [0.0; LANES]);
+    let mut inside = i64x2_splat(-1);
+    for h in 0..LANES / 2 {
+        let b = load(bits, h);
+        let exponent = i64x2_splat(0x3FF0_0000_0000_0000);
+        let one_to_two = v128_or(exponent, u64x2_shr(b, 12));
+        let last_bit = f64x2_sub(
+            v128_or(exponent, i64x2_shl(v128_and(u64x2_shr(b, 11), i64x2_splat(1)), 51)),
+            f64x2_splat(1.0),
+        );
+        let position = f64x2_add(
+            f64x2_sub(f64x2_mul(f64x2_splat(2.0), one_to_two), f64x2_splat(3.0)),
+            f64x2_mul(last_bit, f64x2_splat(1.0 / (1u64 << 51) as f64)),
+        );
+        let layer = v128_and(b, i64x2_splat(0x7F));
+        let (low, high) = (
+            i64x2_extract_lane::<0>(layer) as usize,
+            i64x2_extract_lane::<1>(layer) as usize,
+        );
+        let edge = f64x2(edges[low], edges[high]);
+        let ratio = f64x2(ratios[low], ratios[high]);
+        store(&mut u, h, position);
+        store(&mut x, h, f64x2_mul(position, edge));
+        inside = v128_and(inside, f64x2_lt(f64x2_abs(position), ratio));
+    }
+    (u, x, i64x2_all_true(inside))
+}
