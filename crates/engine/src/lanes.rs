@@ -1,7 +1,7 @@
 //! Runs side by side: the engine advances [`LANES`] runs at once, one per lane of a small array.
 //!
 //! The arithmetic is written lane by lane over fixed-size arrays, which the compiler turns into SIMD
-//! (SSE2 or AVX2 natively, `simd128` in the page's worker; two kernels that it left scalar in wasm
+//! (SSE2 or AVX2 natively, `simd128` in the page's worker; the kernels it compiles poorly for wasm
 //! are written with intrinsics there, in `crate::simd128`). Every lane does exactly the IEEE
 //! operations the scalar model does for its run, in the same order, and Rust never fuses a multiply
 //! and an add on its own, so the numbers do not depend on the lane count, the instruction set or the

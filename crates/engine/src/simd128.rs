@@ -1,10 +1,11 @@
-//! The page's two kernels that the compiler leaves scalar in wasm, written with `simd128`
+//! The page's kernels that the compiler compiles poorly for wasm, written with `simd128`
 //! intrinsics: the lanes' Xoshiro256++ step (wasm has no 64-bit vector rotate, so LLVM keeps
-//! the generator scalar) and the table tanh (its one table read per lane made LLVM keep the
-//! whole function scalar). Each does, lane by lane, exactly the operations of the portable code
-//! it replaces ([`crate::rng::LaneRng`]'s step, [`ExpTable::tanh`]), in the same
-//! order and rounding, so the page computes the command line's bits; the browser tests compare
-//! the two for every built-in scenario. Native builds never compile this module.
+//! the generator scalar), the table tanh (its one table read per lane made LLVM keep the whole
+//! function scalar) and the ziggurat's rectangle step (two table reads per lane). Each does, lane
+//! by lane, exactly the operations of the portable code it replaces ([`crate::rng::LaneRng`]'s
+//! step and normal, [`ExpTable::tanh`]), in the same order and rounding, so the page computes the
+//! command line's bits; the browser tests compare the two for every built-in scenario. Native
+//! builds never compile this module.
 //!
 //! Only called from code that [`crate::lanes::with_widest_simd`] compiles with `simd128`.
 
