@@ -105,7 +105,8 @@ pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
 
 /// The rectangle step of [`crate::rng::LaneRng::normal`] for the draws `bits`, with the ziggurat's
 /// layer edges `edges` and their ratios `ratios`: each lane's position u in [−1, 1) (exactly
-/// `signed_unit`), its candidate u · x_layer, and whether every lane fell inside its rectangle.
+/// `rng::signed_unit`), its candidate u · x_layer (the layer is the draw's low 7 bits, as
+/// `rng::layer_of`), and whether every lane fell inside its rectangle.
 #[inline(always)]
 pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, Lanes, bool) {
     let (mut u, mut x) = ([0.0; LANES], [0.0; LANES]);
