@@ -42,7 +42,7 @@ use super::indicators::OutcomeRuns;
 #[cfg(not(target_arch = "wasm32"))]
 use super::per_run::{MatrixCache, Plan, Propagation};
 use super::quantile_of_sorted;
-use super::uncertainty::{draw_range, Draw};
+use super::uncertainty::{draw_range, fill_values_of_run, Draw};
 
 /// Bootstrap resamples behind each confidence interval.
 pub const BOOTSTRAP_RESAMPLES: usize = 500;
@@ -270,13 +270,10 @@ impl DesignRows {
         let columns = draws.len();
         let span = row * columns..(row + 1) * columns;
         if !self.made[row] {
-            let mut u = Vec::with_capacity(columns);
-            for (b, kept) in [(false, &mut self.a), (true, &mut self.b)] {
-                design.row_into(b, row, columns, &mut u);
-                for ((value, draw), &u) in kept[span.clone()].iter_mut().zip(draws).zip(&u) {
-                    *value = draw.at(u);
-                }
-            }
+            // A row's uniforms are stream `row` of its matrix's key, in column order
+            // (`Design::row_into`): what `fill_values_of_run` draws and transforms.
+            fill_values_of_run(draws, design.key_a, row as u64, &mut self.a[span.clone()]);
+            fill_values_of_run(draws, design.key_b, row as u64, &mut self.b[span.clone()]);
             self.made[row] = true;
         }
         let (a, b) = (&self.a[span.clone()], &self.b[span]);
