@@ -388,6 +388,14 @@ impl MonthStep<'_> {
             if !in_window.iter().any(|&open| open) && !certain_now {
                 continue;
             }
+            // The draw is below the monthly hazard: compared as integers (`rng::fires`). In most
+            // months no lane's draw is, and then nothing below can fire the event: skipping the
+            // eligibility and condition tests then changes no number, only the work.
+            let below = params.firing_threshold(e);
+            let drawn: [bool; LANES] = map_to(|l| open(l) & rng::fires(draw[l], below[l]));
+            if !drawn.iter().any(|&d| d) && !certain_now {
+                continue;
+            }
             // Another event's state at the snapshot: fired in an earlier month (this month's
             // firings of events earlier in the file do not count, whatever the file order).
             // Lane by lane with `&` rather than `&&`, so that no lane's value is a branch.
@@ -407,11 +415,7 @@ impl MonthStep<'_> {
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
-            // The draw is below the monthly hazard: compared as integers (`rng::fires`).
-            let below = params.firing_threshold(e);
-            let mut fire: [bool; LANES] = map_to(|l| {
-                open(l) & eligible[l] & (event.repeatable | (count[l] == 0)) & rng::fires(draw[l], below[l])
-            });
+            let mut fire: [bool; LANES] = map_to(|l| drawn[l] & eligible[l] & (event.repeatable | (count[l] == 0)));
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
@@ -494,6 +498,10 @@ impl MonthStep<'_> {
 
         let horizon = month == self.horizon;
         for (o, outcome) in model.outcomes.iter().enumerate() {
+            // A test at the horizon is read only there; the other months' values are never used.
+            if outcome.when == When::Horizon && !horizon {
+                continue;
+            }
             let mut holds_in: [bool; LANES] = [outcome.join == Join::All; LANES];
             for test in &outcome.tests {
                 let left = &alignment[test.pair];
@@ -501,22 +509,18 @@ impl MonthStep<'_> {
                     Reference::Level(level) => [level; LANES],
                     Reference::Pair(pair) => alignment[pair],
                 };
-                for l in 0..LANES {
-                    let holds = test.comparison.holds(left[l], right[l]);
-                    holds_in[l] = match outcome.join {
-                        Join::All => holds_in[l] && holds,
-                        Join::Any => holds_in[l] || holds,
-                    };
-                }
+                let holds: [bool; LANES] = map_to(|l| test.comparison.holds(left[l], right[l]));
+                holds_in = match outcome.join {
+                    Join::All => map_to(|l| holds_in[l] & holds[l]),
+                    Join::Any => map_to(|l| holds_in[l] | holds[l]),
+                };
             }
-            for (l, &holds) in holds_in.iter().enumerate() {
-                let slot = &mut outcome_state[l * outcome_count + o];
-                match outcome.when {
-                    When::AnyMonth => *slot |= holds,
-                    When::EveryMonth => *slot &= holds,
-                    When::Horizon if horizon => *slot = holds,
-                    When::Horizon => {}
-                }
+            // Each lane's slot, every `outcome_count`-th of the block's.
+            let slots = outcome_state[o..].iter_mut().step_by(outcome_count);
+            match outcome.when {
+                When::AnyMonth => slots.zip(holds_in).for_each(|(slot, holds)| *slot |= holds),
+                When::EveryMonth => slots.zip(holds_in).for_each(|(slot, holds)| *slot &= holds),
+                When::Horizon => slots.zip(holds_in).for_each(|(slot, holds)| *slot = holds),
             }
         }
         if horizon && self.full {
