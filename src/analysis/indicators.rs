@@ -69,6 +69,21 @@ impl OutcomeRuns {
         self.columns[outcome][run / WORD_BITS] >> (run % WORD_BITS) & 1 == 1
     }
 
+    /// Takes run `rows[i]`'s indicators from run i of `from`, for every i (the rows of a Sobol
+    /// matrix that were run, the others being another matrix's to the bit).
+    pub fn set_runs(&mut self, rows: &[usize], from: &OutcomeRuns) {
+        assert_eq!(rows.len(), from.runs, "one row per run of `from`");
+        assert_eq!(self.columns.len(), from.columns.len(), "the same outcomes");
+        for (column, from_column) in self.columns.iter_mut().zip(&from.columns) {
+            for (i, &row) in rows.iter().enumerate() {
+                assert!(row < self.runs, "row {row} of {}", self.runs);
+                let held = from_column[i / WORD_BITS] >> (i % WORD_BITS) & 1;
+                let word = &mut column[row / WORD_BITS];
+                *word = *word & !(1 << (row % WORD_BITS)) | held << (row % WORD_BITS);
+            }
+        }
+    }
+
     /// Runs in which `outcome` held.
     pub fn count(&self, outcome: usize) -> usize {
         self.count_in_first(outcome, self.runs)
@@ -124,6 +139,25 @@ mod tests {
         for k in [0, 1, 31, 32, 33, 64, 70] {
             let expected = (0..k).filter(|&r| states[r * 2 + 1]).count();
             assert_eq!(indicators.count_in_first(1, k), expected, "first {k}");
+        }
+    }
+
+    #[test]
+    fn set_runs_takes_each_listed_row_from_the_other_runs_and_leaves_the_rest() {
+        let runs = 70;
+        let states: Vec<bool> = (0..runs * 2).map(|i| (i * 7) % 3 == 0).collect();
+        let mut indicators = OutcomeRuns::from_states(&states, runs);
+        let rows = [0, 5, 31, 32, 33, 69];
+        let others: Vec<bool> = (0..rows.len() * 2).map(|i| i % 4 != 1).collect();
+        indicators.set_runs(&rows, &OutcomeRuns::from_states(&others, rows.len()));
+        for run in 0..runs {
+            for outcome in 0..2 {
+                let expected = match rows.iter().position(|&r| r == run) {
+                    Some(i) => others[i * 2 + outcome],
+                    None => states[run * 2 + outcome],
+                };
+                assert_eq!(indicators.held(outcome, run), expected, "run {run}, outcome {outcome}");
+            }
         }
     }
 

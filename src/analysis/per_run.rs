@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::indicators::OutcomeRuns;
 use super::sobol::{Design, DesignRows, Factor, Matrix};
 use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
-use crate::engine::{Ensemble, RunCache, Settings};
+use crate::engine::{Ensemble, Model, RunCache, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
 
 /// What a run's model is made from: the scenario's template, and each assumption's distribution
@@ -50,34 +51,153 @@ pub struct PerRunJob {
 }
 
 /// What one thread or worker keeps from one Sobol matrix to the next; the numbers never depend
-/// on it, only the work: what the runs' models derive ([`RunCache`]), and the design's rows as
-/// values ([`DesignRows`]).
+/// on it, only the work: what the runs' models derive ([`RunCache`]), the design's rows as
+/// values ([`DesignRows`]), and matrix A's outputs ([`KeptA`]).
 #[derive(Clone, Debug, Default)]
 pub struct MatrixCache {
     pub runs: RunCache,
     pub rows: DesignRows,
+    /// Boxed: the cache sits in every worker's job, and A's outputs are kilobytes.
+    a: Option<Box<KeptA>>,
 }
 
-/// The ensemble of `plan`, not yet run (`full`: fan-chart bands and blocs too, else outcomes and
-/// events only). A Sobol matrix keeps what it makes in `cache`, so that the next matrix run with
-/// the same cache (on the same thread or worker) derives only what its factor changes.
-pub fn ensemble(
+/// Matrix A's outputs, kept by each thread or worker for the matrices AB_g whose factor only sizes
+/// some events' effects (jumps and shifts, [`ModelTemplate::events_sized_only_by`]): row j of AB_g
+/// is row j of A with other effect sizes on the same noise stream, so where none of those events
+/// fired in A's run j, AB_g's run j is the same run, to the bit, and is not run again.
+#[derive(Clone, Debug)]
+struct KeptA {
+    /// What A's runs are made from (the rows of A do not depend on the factors).
+    of: (Propagation, Settings),
+    outcomes: OutcomeRuns,
+    /// Run-major (runs × events): the month each event first fired in each run, 0 if it never did.
+    first_fired: Vec<u32>,
+    events: usize,
+}
+
+/// The outcomes-only ensemble of one plan, running: [`PlanRun::advance`] it to the end, then
+/// read its [`PlanRun::outcomes`]. Usually one ensemble of every row; for a Sobol matrix that
+/// reuses A's runs ([`KeptA`]), an ensemble of the other rows only, or none.
+pub struct PlanRun {
+    ensemble: Option<Ensemble>,
+    /// The rows the ensemble runs (its run i is row `rows[i]`), and the outcomes of every row
+    /// that the others are taken from.
+    rows_of: Option<(Vec<usize>, OutcomeRuns)>,
+}
+
+impl PlanRun {
+    /// The ensemble's every run is a row.
+    pub fn whole(ensemble: Ensemble) -> Self {
+        PlanRun {
+            ensemble: Some(ensemble),
+            rows_of: None,
+        }
+    }
+
+    /// Advances by at most about `max_runs` runs of a month (see [`Ensemble::advance`]); true
+    /// once done.
+    pub fn advance(&mut self, max_runs: usize) -> bool {
+        self.ensemble
+            .as_mut()
+            .is_none_or(|ensemble| ensemble.advance(max_runs).is_done())
+    }
+
+    /// The indicators of every row, once [`PlanRun::advance`] returned true.
+    pub fn outcomes(&self) -> OutcomeRuns {
+        let run = self.ensemble.as_ref().map(OutcomeRuns::from_ensemble);
+        match (&self.rows_of, run) {
+            (None, Some(run)) => run,
+            (Some((rows, others)), run) => {
+                let mut outcomes = others.clone();
+                if let Some(run) = run {
+                    outcomes.set_runs(rows, &run);
+                }
+                outcomes
+            }
+            (None, None) => unreachable!("a plan run has an ensemble or the outcomes of its rows"),
+        }
+    }
+}
+
+/// The outcomes-only ensemble of `plan`, not yet run. A Sobol matrix keeps what it makes in
+/// `cache`, so that the next matrix run with the same cache (on the same thread or worker) derives
+/// only what its factor changes, and reuses A's runs where they are its own ([`KeptA`]).
+pub fn outcomes(
     propagation: &Propagation,
     factors: &[Factor],
     settings: Settings,
     plan: Plan,
-    full: bool,
+    cache: &mut MatrixCache,
+) -> PlanRun {
+    let sized_events = match plan {
+        Plan::Sobol(Matrix::A) => Some(Vec::new()),
+        Plan::Sobol(Matrix::Mixed(g)) if !factors[g].chance => {
+            propagation.template.events_sized_only_by(&factors[g].assumptions)
+        }
+        Plan::Sobol(_) | Plan::Uncertain => None,
+    };
+    let Some(events) = sized_events else {
+        return PlanRun::whole(ensemble(propagation, factors, settings, plan, None, cache));
+    };
+    let a = kept_a(propagation, factors, settings, cache);
+    let rows: Vec<usize> = (0..settings.runs)
+        .filter(|&row| {
+            let first_fired = &a.first_fired[row * a.events..(row + 1) * a.events];
+            events.iter().any(|&e| first_fired[e] != 0)
+        })
+        .collect();
+    let others = a.outcomes.clone();
+    // The rows where an event of the factor fired, as the runs of a smaller ensemble.
+    let ensemble = (!rows.is_empty()).then(|| ensemble(propagation, factors, settings, plan, Some(&rows), cache));
+    PlanRun {
+        ensemble,
+        rows_of: Some((rows, others)),
+    }
+}
+
+/// Matrix A's outputs for `propagation` and `settings`, run now unless `cache` holds them.
+fn kept_a<'c>(
+    propagation: &Propagation,
+    factors: &[Factor],
+    settings: Settings,
+    cache: &'c mut MatrixCache,
+) -> &'c KeptA {
+    let held = cache
+        .a
+        .as_ref()
+        .is_some_and(|a| a.of.1 == settings && a.of.0 == *propagation);
+    if !held {
+        let mut ensemble = ensemble(propagation, factors, settings, Plan::Sobol(Matrix::A), None, cache);
+        while !ensemble.advance(usize::MAX).is_done() {}
+        cache.a = Some(Box::new(KeptA {
+            of: (propagation.clone(), settings),
+            outcomes: OutcomeRuns::from_ensemble(&ensemble),
+            first_fired: ensemble.first_fired_months(),
+            events: propagation.template.event_count(),
+        }));
+    }
+    cache.a.as_ref().expect("kept")
+}
+
+/// The outcomes-only ensemble of `plan`: of all N rows of a Sobol matrix (`settings.runs`), or of
+/// the `only` ones, packed (its run i is then row `only[i]`, with that row's model and stream).
+fn ensemble(
+    propagation: &Propagation,
+    factors: &[Factor],
+    settings: Settings,
+    plan: Plan,
+    only: Option<&[usize]>,
     cache: &mut MatrixCache,
 ) -> Ensemble {
-    let base = propagation.template.model(&propagation.values);
     let Propagation { template, draws, .. } = propagation;
+    let base = template.model(&propagation.values);
     // Each run's uniforms and values go into buffers kept from run to run, and its model into the
     // lane's reused model (`Ensemble::per_run_filled`): no allocation per run.
     let mut values = vec![0.0; draws.len()];
     match plan {
         Plan::Uncertain => {
             let key = assumption_key(settings.seed);
-            Ensemble::per_run_filled(base, settings, full, move |run, model| {
+            Ensemble::per_run_filled(base, settings, false, move |run, model| {
                 fill_values_of_run(draws, key, run as u64, &mut values);
                 template.fill(&values, model);
                 run as u64
@@ -85,10 +205,11 @@ pub fn ensemble(
         }
         Plan::Sobol(matrix) => {
             let design = Design::new(settings.seed, settings.runs);
-            let MatrixCache { runs, rows } = cache;
+            let MatrixCache { runs, rows, .. } = cache;
             let keep_rows = rows.prepare(&design, draws);
             let mut u = Vec::with_capacity(draws.len());
-            Ensemble::per_run_cached(base, settings, full, runs, move |row, model| {
+            let fill = move |run: usize, model: &mut Model| {
+                let row = only.map_or(run, |only| only[run]);
                 let stream = if keep_rows {
                     rows.values_into(factors, matrix, row, &mut values)
                 } else {
@@ -100,7 +221,100 @@ pub fn ensemble(
                 };
                 template.fill(&values, model);
                 stream
-            })
+            };
+            match only {
+                // Not through the run cache, which is kept by run number for matrices of every row.
+                Some(only) => {
+                    let subset = Settings {
+                        runs: only.len(),
+                        ..settings
+                    };
+                    Ensemble::per_run_filled(base, subset, false, fill)
+                }
+                None => Ensemble::per_run_cached(base, settings, false, runs, fill),
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::sobol::{factors, matrices, GroupBy};
+    use crate::scenario::builtin;
+
+    /// Every row of every matrix of a design, through [`outcomes`] with one cache kept from matrix
+    /// to matrix (A's runs reused where a factor only sizes events that did not fire), against that
+    /// row run alone from its own model and stream. One cache goes through two scenarios and
+    /// other values of the first, so A's runs kept for another state must not be read; grouped
+    /// by source, a factor can size the effects of several events.
+    #[test]
+    fn matrices_reusing_a_give_every_row_its_own_run() {
+        let mut cache = MatrixCache::default();
+        let (mut some_rows_reused, mut every_row_reused) = (0, 0);
+        let sino = builtin("sino-russian-drift").unwrap().unwrap();
+        let lows: Vec<f64> = sino.assumptions.iter().map(|a| a.plausible_or_range().0).collect();
+        let dprk = builtin("russia-dprk-alignment").unwrap().unwrap();
+        for (scenario, values, by) in [
+            (&sino, sino.defaults(), GroupBy::Assumption),
+            (&dprk, dprk.defaults(), GroupBy::Assumption),
+            (&sino, lows, GroupBy::Assumption),
+            (&sino, sino.defaults(), GroupBy::Source),
+        ] {
+            let propagation = Propagation::new(scenario, &values);
+            let settings = Settings {
+                seed: 5,
+                runs: 40,
+                horizon: 36,
+            };
+            let mut factors = factors(scenario, &values, by);
+            // A group of two events' jumps: its rows run where either event fired.
+            let jumps: Vec<usize> = [
+                "event.ukraine-settlement.jump.RUS-UKR",
+                "event.central-asia-friction.jump.RUS-CHN",
+            ]
+            .iter()
+            .filter_map(|id| scenario.assumptions.iter().position(|a| a.id == *id))
+            .collect();
+            if jumps.len() == 2 {
+                factors.push(Factor {
+                    id: "two-events".into(),
+                    assumptions: jumps,
+                    chance: false,
+                });
+            }
+            let design = Design::new(settings.seed, settings.runs);
+            for matrix in matrices(&factors) {
+                let mut run = outcomes(&propagation, &factors, settings, Plan::Sobol(matrix), &mut cache);
+                while !run.advance(usize::MAX) {}
+                match &run.rows_of {
+                    Some((rows, _)) if rows.is_empty() => every_row_reused += 1,
+                    Some((rows, _)) if rows.len() < settings.runs => some_rows_reused += 1,
+                    _ => {}
+                }
+                let got = run.outcomes();
+                for row in 0..settings.runs {
+                    let (u, stream) = design.point(&factors, matrix, row, propagation.draws.len());
+                    let row_values: Vec<f64> = propagation.draws.iter().zip(&u).map(|(d, &u)| d.at(u)).collect();
+                    let model = propagation.template.model(&row_values);
+                    let alone = Settings { runs: 1, ..settings };
+                    let mut ensemble = Ensemble::per_run(model.clone(), alone, false, |_| (model.clone(), stream));
+                    while !ensemble.advance(usize::MAX).is_done() {}
+                    let want = OutcomeRuns::from_ensemble(&ensemble);
+                    for outcome in 0..want.outcome_count() {
+                        assert_eq!(
+                            got.held(outcome, row),
+                            want.held(outcome, 0),
+                            "{} by {by:?}: {matrix:?}, row {row}, outcome {outcome}",
+                            scenario.id
+                        );
+                    }
+                }
+            }
+        }
+        // The reuse did happen: matrices with some rows run and some taken from A, and matrices
+        // (an event that fired in none of A's 40 runs) with none run at all.
+        assert!(some_rows_reused >= 20, "{some_rows_reused} matrices ran only some rows");
+        assert!(every_row_reused >= 1, "{every_row_reused} matrices ran no row");
     }
 }

@@ -300,7 +300,7 @@ pub fn matrices(factors: &[Factor]) -> Vec<Matrix> {
 }
 
 /// Runs the N rows of one matrix as one outcomes-only ensemble (row j is run j, with its own
-/// model and stream; [`super::per_run::ensemble`]); `settings.runs`
+/// model and stream; [`super::per_run::outcomes`]); `settings.runs`
 /// is N. The matrices are independent jobs: run them on any threads, in any order, each thread
 /// with a cache of its own (see [`MatrixCache`]).
 #[cfg(not(target_arch = "wasm32"))]
@@ -311,9 +311,9 @@ pub fn run_matrix(
     matrix: Matrix,
     cache: &mut MatrixCache,
 ) -> OutcomeRuns {
-    let mut ensemble = super::per_run::ensemble(propagation, factors, settings, Plan::Sobol(matrix), false, cache);
-    while !ensemble.advance(usize::MAX).is_done() {}
-    OutcomeRuns::from_ensemble(&ensemble)
+    let mut run = super::per_run::outcomes(propagation, factors, settings, Plan::Sobol(matrix), cache);
+    while !run.advance(usize::MAX) {}
+    run.outcomes()
 }
 
 /// What the Sobol analysis of one outcome found.

@@ -14,7 +14,7 @@
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::per_run::{self, MatrixCache, PerRunJob};
+use crate::analysis::per_run::{self, MatrixCache, PerRunJob, PlanRun};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
@@ -118,7 +118,7 @@ enum Work {
     /// `current` is `None` once every ensemble is done.
     Batch {
         pending: Pending,
-        current: Option<Box<Ensemble>>,
+        current: Option<Box<PlanRun>>,
         total: usize,
         results: Vec<OutcomeRuns>,
     },
@@ -140,20 +140,19 @@ enum Pending {
 }
 
 impl Pending {
-    fn next(&mut self, settings: Settings) -> Option<Box<Ensemble>> {
+    fn next(&mut self, settings: Settings) -> Option<Box<PlanRun>> {
         match self {
             Pending::Models(models) => models
                 .next()
-                .map(|model| Box::new(Ensemble::outcomes_only(model, settings))),
+                .map(|model| Box::new(PlanRun::whole(Ensemble::outcomes_only(model, settings)))),
             Pending::PerRun { job, next, cache } => {
                 let plan = *job.plans.get(*next)?;
                 *next += 1;
-                Some(Box::new(per_run::ensemble(
+                Some(Box::new(per_run::outcomes(
                     &job.propagation,
                     &job.factors,
                     settings,
                     plan,
-                    false,
                     cache,
                 )))
             }
@@ -296,9 +295,9 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                 total,
                 results,
             } => {
-                if let Some(ensemble) = current {
-                    if ensemble.advance(RUNS_PER_STEP).is_done() {
-                        results.push(OutcomeRuns::from_ensemble(ensemble));
+                if let Some(run) = current {
+                    if run.advance(RUNS_PER_STEP) {
+                        results.push(run.outcomes());
                         *current = pending.next(job.settings);
                     }
                 }

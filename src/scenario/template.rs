@@ -78,6 +78,29 @@ impl ModelTemplate {
     }
 }
 
+impl ModelTemplate {
+    /// The number of events of its models.
+    pub fn event_count(&self) -> usize {
+        self.base.events.len()
+    }
+
+    /// The events whose effects are all that `assumptions` set (each of their places a jump or a
+    /// shift), with repeats; `None` if any of them sets anything else. A run in which none of
+    /// those events fires is the same run whatever their values.
+    pub fn events_sized_only_by(&self, assumptions: &[usize]) -> Option<Vec<usize>> {
+        let mut events = Vec::new();
+        for &(slot, assumption) in &self.slots {
+            if assumptions.contains(&(assumption as usize)) {
+                match slot {
+                    Slot::Jump(e, _) | Slot::Shift(e, _) => events.push(e as usize),
+                    _ => return None,
+                }
+            }
+        }
+        Some(events)
+    }
+}
+
 impl Scenario {
     /// The template of this scenario's models (with its events' current marks).
     pub fn template(&self) -> ModelTemplate {
@@ -205,5 +228,40 @@ mod tests {
             template.fill(&scenario.defaults(), &mut reused);
             assert_eq!(reused, scenario.model(&scenario.defaults()), "{id}");
         }
+    }
+
+    /// By hand, on `sino-russian-drift`: a jump and a shift of the settlement (the event's
+    /// index in the file) set effects only; its probability, a pair's start, or either of them
+    /// with a jump, set more.
+    #[test]
+    fn events_sized_only_by_jumps_and_shifts() {
+        let scenario = builtin("sino-russian-drift").expect("built in").expect("loads");
+        let template = scenario.template();
+        let assumption = |id: &str| {
+            scenario
+                .assumptions
+                .iter()
+                .position(|a| a.id == id)
+                .unwrap_or_else(|| panic!("{id}"))
+        };
+        let settlement = scenario
+            .events
+            .iter()
+            .position(|e| e.id == "ukraine-settlement")
+            .unwrap();
+        let jump = assumption("event.ukraine-settlement.jump.RUS-UKR");
+        let shift = assumption("event.ukraine-settlement.shift.RUS-CHN");
+        assert_eq!(template.events_sized_only_by(&[jump]), Some(vec![settlement]));
+        assert_eq!(
+            template.events_sized_only_by(&[shift, jump]),
+            Some(vec![settlement, settlement])
+        );
+        let probability = assumption("event.ukraine-settlement.probability");
+        let start = assumption("pair.RUS-CHN.initial");
+        for other in [probability, start] {
+            assert_eq!(template.events_sized_only_by(&[other]), None);
+            assert_eq!(template.events_sized_only_by(&[jump, other]), None);
+        }
+        assert_eq!(template.events_sized_only_by(&[]), Some(vec![]));
     }
 }

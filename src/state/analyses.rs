@@ -582,23 +582,17 @@ mod tests {
     }
 
     /// What a worker does with its job: each plan's ensemble, run to the end (the worker's own
-    /// function, [`crate::analysis::per_run::ensemble`]).
+    /// function, [`crate::analysis::per_run::outcomes`]).
     fn run_per_run_job(job: &PerRunJob, settings: Settings) -> Vec<OutcomeRuns> {
         // One cache for the worker's plans, as the worker keeps it.
         let mut cache = crate::analysis::per_run::MatrixCache::default();
         job.plans
             .iter()
             .map(|&plan| {
-                let mut ensemble = crate::analysis::per_run::ensemble(
-                    &job.propagation,
-                    &job.factors,
-                    settings,
-                    plan,
-                    false,
-                    &mut cache,
-                );
-                while !ensemble.advance(usize::MAX).is_done() {}
-                OutcomeRuns::from_ensemble(&ensemble)
+                let mut run =
+                    crate::analysis::per_run::outcomes(&job.propagation, &job.factors, settings, plan, &mut cache);
+                while !run.advance(usize::MAX) {}
+                run.outcomes()
             })
             .collect()
     }
