@@ -61,7 +61,38 @@ pub struct MatrixCache {
     a: Option<Box<KeptA>>,
 }
 
-/// Matrix A's outputs, kept by each thread or worker for the matrices AB_g whose factor only sizes
+/// A finished ensemble's outcomes and the month each event first fired in each run: enough to
+/// reuse its runs for an ensemble whose models differ only in effect sizes of events that did not
+/// fire in them (on the same streams, those runs are the same runs, to the bit).
+#[derive(Clone, Debug)]
+struct FiredRuns {
+    outcomes: OutcomeRuns,
+    /// Run-major (runs × events): the month each event first fired in each run, 0 if it never did.
+    first_fired: Vec<u32>,
+    events: usize,
+}
+
+impl FiredRuns {
+    fn of(ensemble: &Ensemble, events: usize) -> Self {
+        FiredRuns {
+            outcomes: OutcomeRuns::from_ensemble(ensemble),
+            first_fired: ensemble.first_fired_months(),
+            events,
+        }
+    }
+
+    /// The runs in which one of `events` fired.
+    fn rows_where_fired(&self, events: &[usize]) -> Vec<usize> {
+        let runs = self.first_fired.chunks_exact(self.events.max(1));
+        (0..self.outcomes.runs())
+            .zip(runs)
+            .filter(|(_, first_fired)| events.iter().any(|&e| first_fired[e] != 0))
+            .map(|(row, _)| row)
+            .collect()
+    }
+}
+
+/// Matrix A's runs, kept by each thread or worker for the matrices AB_g whose factor only sizes
 /// some events' effects (jumps and shifts, [`ModelTemplate::events_sized_only_by`]): row j of AB_g
 /// is row j of A with other effect sizes on the same noise stream, so where none of those events
 /// fired in A's run j, AB_g's run j is the same run, to the bit, and is not run again.
@@ -69,10 +100,46 @@ pub struct MatrixCache {
 struct KeptA {
     /// What A's runs are made from (the rows of A do not depend on the factors).
     of: (Propagation, Settings),
-    outcomes: OutcomeRuns,
-    /// Run-major (runs × events): the month each event first fired in each run, 0 if it never did.
-    first_fired: Vec<u32>,
-    events: usize,
+    runs: FiredRuns,
+}
+
+/// A plain ensemble's runs (run r on stream r, one model), kept for the ensembles of models that
+/// differ from it only in some events' effect sizes: the tornado's base, for its ends of effect
+/// sizes ([`plain_outcomes`]).
+#[derive(Clone, Debug)]
+pub struct KeptPlain {
+    model: Model,
+    settings: Settings,
+    runs: FiredRuns,
+}
+
+impl KeptPlain {
+    pub fn simulate(model: Model, settings: Settings) -> Self {
+        let mut ensemble = Ensemble::outcomes_only(model.clone(), settings);
+        while !ensemble.advance(usize::MAX).is_done() {}
+        let runs = FiredRuns::of(&ensemble, model.events.len());
+        KeptPlain { model, settings, runs }
+    }
+}
+
+/// The outcomes-only ensemble of `model` (run r on stream r, as [`Ensemble::outcomes_only`]),
+/// with `base`'s runs where they are its own: where `model` differs from `base`'s model only in
+/// effect sizes of events that did not fire (`Model::differs_only_in_effects_of`).
+pub fn plain_outcomes(model: Model, settings: Settings, base: Option<&KeptPlain>) -> PlanRun {
+    let reused = base
+        .filter(|base| base.settings == settings)
+        .and_then(|base| Some((base, base.model.differs_only_in_effects_of(&model)?)));
+    let Some((base, events)) = reused else {
+        return PlanRun::whole(Ensemble::outcomes_only(model, settings));
+    };
+    let rows = base.runs.rows_where_fired(&events);
+    PlanRun::of_rows(rows, base.runs.outcomes.clone(), |rows| {
+        let subset = Settings {
+            runs: rows.len(),
+            ..settings
+        };
+        Ensemble::per_run_filled(model, subset, false, |run, _| rows[run] as u64)
+    })
 }
 
 /// The outcomes-only ensemble of one plan, running: [`PlanRun::advance`] it to the end, then
@@ -100,6 +167,15 @@ impl PlanRun {
         self.ensemble
             .as_mut()
             .is_none_or(|ensemble| ensemble.advance(max_runs).is_done())
+    }
+
+    /// An ensemble of `rows` alone (`build`'s run i is row `rows[i]`, on that row's stream), the
+    /// other rows being those of `others`.
+    fn of_rows(rows: Vec<usize>, others: OutcomeRuns, build: impl FnOnce(&[usize]) -> Ensemble) -> Self {
+        PlanRun {
+            ensemble: (!rows.is_empty()).then(|| build(&rows)),
+            rows_of: Some((rows, others)),
+        }
     }
 
     /// The indicators of every row, once [`PlanRun::advance`] returned true.
@@ -139,20 +215,11 @@ pub fn outcomes(
     let Some(events) = sized_events else {
         return PlanRun::whole(ensemble(propagation, factors, settings, plan, None, cache));
     };
-    let a = kept_a(propagation, factors, settings, cache);
-    let rows: Vec<usize> = (0..settings.runs)
-        .filter(|&row| {
-            let first_fired = &a.first_fired[row * a.events..(row + 1) * a.events];
-            events.iter().any(|&e| first_fired[e] != 0)
-        })
-        .collect();
-    let others = a.outcomes.clone();
-    // The rows where an event of the factor fired, as the runs of a smaller ensemble.
-    let ensemble = (!rows.is_empty()).then(|| ensemble(propagation, factors, settings, plan, Some(&rows), cache));
-    PlanRun {
-        ensemble,
-        rows_of: Some((rows, others)),
-    }
+    let a = &kept_a(propagation, factors, settings, cache).runs;
+    let (rows, others) = (a.rows_where_fired(&events), a.outcomes.clone());
+    PlanRun::of_rows(rows, others, |rows| {
+        ensemble(propagation, factors, settings, plan, Some(rows), cache)
+    })
 }
 
 /// Matrix A's outputs for `propagation` and `settings`, run now unless `cache` holds them.
@@ -171,9 +238,7 @@ fn kept_a<'c>(
         while !ensemble.advance(usize::MAX).is_done() {}
         cache.a = Some(Box::new(KeptA {
             of: (propagation.clone(), settings),
-            outcomes: OutcomeRuns::from_ensemble(&ensemble),
-            first_fired: ensemble.first_fired_months(),
-            events: propagation.template.event_count(),
+            runs: FiredRuns::of(&ensemble, propagation.template.event_count()),
         }));
     }
     cache.a.as_ref().expect("kept")
@@ -316,5 +381,52 @@ mod tests {
         // (an event that fired in none of A's 40 runs) with none run at all.
         assert!(some_rows_reused >= 20, "{some_rows_reused} matrices ran only some rows");
         assert!(every_row_reused >= 1, "{every_row_reused} matrices ran no row");
+    }
+
+    /// Every tornado job of every built-in through [`plain_outcomes`] with the base's runs kept,
+    /// against the job's plain ensemble; the jobs that move an effect size run only some runs.
+    #[test]
+    fn tornado_jobs_reusing_the_base_give_the_plain_ensembles_runs() {
+        let settings = Settings {
+            seed: 11,
+            runs: 200,
+            horizon: 36,
+        };
+        for id in crate::scenario::BUILTIN_IDS {
+            let scenario = builtin(id).unwrap().unwrap();
+            let jobs = crate::analysis::sensitivity::tornado_jobs(&scenario, &scenario.defaults());
+            let base = KeptPlain::simulate(jobs[0].model(&scenario), settings);
+            let mut some_runs_reused = 0;
+            for job in &jobs {
+                let model = job.model(&scenario);
+                let mut run = plain_outcomes(model.clone(), settings, Some(&base));
+                while !run.advance(usize::MAX) {}
+                if run
+                    .rows_of
+                    .as_ref()
+                    .is_some_and(|(rows, _)| !rows.is_empty() && rows.len() < settings.runs)
+                {
+                    some_runs_reused += 1;
+                }
+                let mut plain = Ensemble::outcomes_only(model, settings);
+                while !plain.advance(usize::MAX).is_done() {}
+                assert_eq!(
+                    run.outcomes(),
+                    OutcomeRuns::from_ensemble(&plain),
+                    "{id}: {:?}",
+                    job.probe
+                );
+            }
+            // Two ends of each effect size whose event fires in some of the base's runs.
+            assert!(
+                some_runs_reused >= 20,
+                "{id}: {some_runs_reused} jobs ran only some runs"
+            );
+            // The base itself is the base's runs; another seed is not.
+            let other = Settings { seed: 12, ..settings };
+            assert!(plain_outcomes(jobs[0].model(&scenario), other, Some(&base))
+                .rows_of
+                .is_none());
+        }
     }
 }

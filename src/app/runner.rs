@@ -240,7 +240,10 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
                     runner.send(
                         Lane::Pool(worker),
                         run.id,
-                        Task::Outcomes(run.models(worker)),
+                        Task::Outcomes {
+                            base: Box::new(run.base_model()),
+                            models: run.models(worker),
+                        },
                         run.settings,
                     );
                 }

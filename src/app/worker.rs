@@ -14,7 +14,7 @@
 use gloo::worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::per_run::{self, MatrixCache, PerRunJob, PlanRun};
+use crate::analysis::per_run::{self, KeptPlain, MatrixCache, PerRunJob, PlanRun};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
@@ -37,8 +37,9 @@ const FIRST_PROGRESS_MILLISECONDS: f64 = 150.0;
 pub enum Task {
     /// One full ensemble.
     Ensemble(Model),
-    /// Outcomes-only ensembles, in order.
-    Outcomes(Vec<Model>),
+    /// Outcomes-only ensembles, in order, with the model of the tornado's base: the worker runs it
+    /// first and reuses its runs where they are another model's (`per_run::plain_outcomes`).
+    Outcomes { base: Box<Model>, models: Vec<Model> },
     /// Outcomes-only ensembles of per-run models, one per plan, in order (boxed: it holds a
     /// scenario's template).
     PerRun(Box<PerRunJob>),
@@ -128,7 +129,12 @@ enum Work {
 enum Pending {
     /// Models of one scenario. Each draws its own random numbers: the command line's tape (drawn
     /// once, read by each) would be a second month step in the bundle (see `engine::ensemble`).
-    Models(std::vec::IntoIter<Model>),
+    Models {
+        models: std::vec::IntoIter<Model>,
+        base: Box<Model>,
+        /// The base's runs, once the first model is started.
+        kept: Option<Box<KeptPlain>>,
+    },
     PerRun {
         job: Box<PerRunJob>,
         next: usize,
@@ -142,9 +148,11 @@ enum Pending {
 impl Pending {
     fn next(&mut self, settings: Settings) -> Option<Box<PlanRun>> {
         match self {
-            Pending::Models(models) => models
-                .next()
-                .map(|model| Box::new(PlanRun::whole(Ensemble::outcomes_only(model, settings)))),
+            Pending::Models { models, base, kept } => {
+                let model = models.next()?;
+                let kept = kept.get_or_insert_with(|| Box::new(KeptPlain::simulate((**base).clone(), settings)));
+                Some(Box::new(per_run::plain_outcomes(model, settings, Some(kept))))
+            }
             Pending::PerRun { job, next, cache } => {
                 let plan = *job.plans.get(*next)?;
                 *next += 1;
@@ -395,9 +403,14 @@ impl Worker for SimWorker {
                     first,
                 }
             }
-            Task::Outcomes(models) => {
+            Task::Outcomes { base, models } => {
                 let total = models.len();
-                batch(Pending::Models(models.into_iter()), total, job.settings)
+                let pending = Pending::Models {
+                    models: models.into_iter(),
+                    base,
+                    kept: None,
+                };
+                batch(pending, total, job.settings)
             }
             Task::PerRun(per_run) => {
                 let total = per_run.plans.len();

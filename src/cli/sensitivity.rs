@@ -9,8 +9,11 @@ use super::parallel::map_in_parallel;
 use super::report::{json_text, outcome_heading, pct, write_title};
 use super::{prepare, report_notes, thread_count, By, CliError, Format, Method, Prepared, SensitivityOptions};
 use crate::analysis::export::{tornado_csv, tornado_svg};
+use crate::analysis::per_run::KeptPlain;
 use crate::analysis::per_run::{MatrixCache, Propagation};
-use crate::analysis::sensitivity::{assemble, run_job, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE};
+use crate::analysis::sensitivity::{
+    assemble, run_job_reusing, tornado_jobs, Tornado, INFLUENTIAL_SWING, NOISE_MULTIPLE,
+};
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
 
@@ -31,7 +34,9 @@ pub(super) fn outcome_index(prepared: &Prepared, id: &str) -> Result<usize, CliE
 pub fn compute(prepared: &Prepared, outcome: usize, threads: usize) -> Result<Tornado, CliError> {
     let (scenario, settings) = (&prepared.scenario, prepared.settings);
     let jobs = tornado_jobs(scenario, &prepared.values);
-    let results = map_in_parallel(&jobs, threads, |job| run_job(scenario, settings, job));
+    // The base first, on this thread: the jobs that move an effect size reuse its runs.
+    let base = KeptPlain::simulate(jobs[0].model(scenario), settings);
+    let results = map_in_parallel(&jobs, threads, |job| run_job_reusing(scenario, settings, job, &base));
     assemble(scenario, &prepared.values, settings, &results, outcome).map_err(|e| CliError(e.to_string()))
 }
 

@@ -63,6 +63,11 @@ impl TornadoRun {
         Some(all)
     }
 
+    /// The model of the base (every assumption at its current value).
+    pub fn base_model(&self) -> Model {
+        self.scenario.model(&self.values)
+    }
+
     /// The models worker `worker` is to run, in the order of its probes.
     pub fn models(&self, worker: usize) -> Vec<Model> {
         let mut values = (*self.values).clone();

@@ -264,6 +264,30 @@ impl Model {
     pub fn pair_count(&self) -> usize {
         self.initial.len()
     }
+
+    /// The events whose effect sizes (jumps and baseline shifts) are all that tell `other` from
+    /// this model, or `None` if the two differ in anything else. On the same random stream, a run
+    /// in which none of those events fires takes the same steps with either model: an effect's
+    /// size is read only when its event fires. Numbers compare as numbers (−0 equals +0).
+    pub fn differs_only_in_effects_of(&self, other: &Model) -> Option<Vec<usize>> {
+        if self.events.len() != other.events.len() {
+            return None;
+        }
+        let mut with_these_effects = other.clone();
+        let mut events = Vec::new();
+        for (e, (mine, theirs)) in self.events.iter().zip(&mut with_these_effects.events).enumerate() {
+            if mine.effects.len() != theirs.effects.len() {
+                return None;
+            }
+            if mine.effects != theirs.effects {
+                events.push(e);
+            }
+            for (m, t) in mine.effects.iter().zip(&mut theirs.effects) {
+                (t.jump, t.shift) = (m.jump, m.shift);
+            }
+        }
+        (with_these_effects == *self).then_some(events)
+    }
 }
 
 /// How many runs, how many months, and from which seed: not assumptions, but part of the link.

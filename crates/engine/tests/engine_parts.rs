@@ -558,3 +558,45 @@ fn an_events_jumps_and_shifts_by_hand() {
     let held: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
     assert_eq!(held, [1.0, 0.0, 1.0, 0.0]);
 }
+
+/// By hand: which events' effect sizes tell two models apart, and `None` for any other change.
+#[test]
+fn models_that_differ_only_in_effect_sizes() {
+    let mut base = three_actors(3);
+    for event in &mut base.events {
+        event.effects = vec![
+            Effect {
+                pair: 0,
+                jump: 0.1,
+                shift: 0.0,
+            },
+            Effect {
+                pair: 2,
+                jump: -0.2,
+                shift: 0.05,
+            },
+        ];
+    }
+    assert_eq!(base.differs_only_in_effects_of(&base), Some(vec![]));
+    let mut other = base.clone();
+    other.events[1].effects[1].jump = 0.3;
+    assert_eq!(base.differs_only_in_effects_of(&other), Some(vec![1]));
+    other.events[2].effects[0].shift = -0.1;
+    assert_eq!(base.differs_only_in_effects_of(&other), Some(vec![1, 2]));
+    assert_eq!(other.differs_only_in_effects_of(&base), Some(vec![1, 2]));
+    // Anything else: an effect's pair, a rate, a window, a start, the number of effects or events.
+    let changes: [fn(&mut Model); 5] = [
+        |m| m.events[1].effects[0].pair = 1,
+        |m| m.events[0].per_year = 0.5,
+        |m| m.events[2].window.1 = 6,
+        |m| m.initial[1] = 0.25,
+        |m| m.events[0].effects.truncate(1),
+    ];
+    for change in changes {
+        let mut changed = other.clone();
+        change(&mut changed);
+        assert_eq!(base.differs_only_in_effects_of(&changed), None);
+        assert_eq!(changed.differs_only_in_effects_of(&base), None);
+    }
+    assert_eq!(base.differs_only_in_effects_of(&three_actors(2)), None);
+}
