@@ -7,7 +7,8 @@
 //!    assumption, its low end and its high end. An end equal to the current value is not listed
 //!    (its ensemble would be the base's, run for run).
 //! 2. [`run_job`] runs one of them, outcomes only, keeping per-run indicators. All jobs use the
-//!    same settings, hence the same seed and per-run streams (common random numbers).
+//!    same settings, hence the same seed and per-run streams (common random numbers), so
+//!    [`run_job_reusing`] reruns an end of an effect size only where its event fired in the base.
 //! 3. [`assemble`] turns the results into the ranked bars of one outcome. The job results serve
 //!    every outcome, so switching the outcome shown needs no new runs.
 //!

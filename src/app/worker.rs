@@ -127,8 +127,8 @@ enum Work {
 
 /// The ensembles of a batch not yet started.
 enum Pending {
-    /// Models of one scenario. Each draws its own random numbers: the command line's tape (drawn
-    /// once, read by each) would be a second month step in the bundle (see `engine::ensemble`).
+    /// Models of one scenario (the tornado's), each run as its own ensemble but for the runs it
+    /// shares with the base's (`per_run::plain_outcomes`).
     Models {
         models: std::vec::IntoIter<Model>,
         base: Box<Model>,
