@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use alignment_engine::{
-    Comparison, Condition, Effect, Ensemble, Event, Model, Outcome, Progress, RandomTape, Reference, Settings, When,
-    MAX_TAPE_BYTES,
+    Comparison, Condition, Effect, Ensemble, Event, Join, Model, Outcome, Progress, RandomTape, Reference, Settings,
+    Test, When, MAX_TAPE_BYTES,
 };
 
 fn close(got: f64, want: f64, what: &str) {
@@ -599,4 +599,60 @@ fn models_that_differ_only_in_effect_sizes() {
         assert_eq!(changed.differs_only_in_effects_of(&base), None);
     }
     assert_eq!(base.differs_only_in_effects_of(&three_actors(2)), None);
+}
+
+/// By hand, without noise or events: pair 0 drifts from 0.2 toward its baseline 0.6 and pair 2
+/// from 0.5 toward −0.5, so a(m) = tanh(m₀ + (z₀ − m₀)·e^(−θm)) with z₀ = atanh a⁰, m₀ = atanh μ.
+/// A level halfway between pair 0's months 5 and 6 is crossed at the horizon (month 6) only, so
+/// "at the horizon" reads month 6 and no other. At month 6 both pairs are above 0: "either" holds,
+/// and so does "both".
+#[test]
+fn the_horizon_and_either_of_two_tests_by_hand() {
+    let mut model = three_actors(0);
+    model.volatility = vec![0.0; 3];
+    model.initial = vec![0.2, -0.1, 0.5];
+    model.baseline = vec![0.6, -0.1, -0.5];
+    let decay = (-std::f64::consts::LN_2 / 12.0).exp();
+    let at = |p: usize, month: i32| {
+        let (z, m) = (model.initial[p].atanh(), model.baseline[p].atanh());
+        (m + (z - m) * decay.powi(month)).tanh()
+    };
+    let level = (at(0, 5) + at(0, 6)) / 2.0;
+    assert!(at(0, 5) < level && level < at(0, 6) && at(2, 6) > 0.0);
+    let above = |pair: usize, level: f64| Test {
+        pair,
+        comparison: Comparison::Above,
+        reference: Reference::Level(level),
+    };
+    let two = |join| Outcome {
+        tests: vec![above(0, 0.0), above(2, 0.0)],
+        join,
+        when: When::Horizon,
+    };
+    model.outcomes = vec![
+        Outcome::single(0, Comparison::Above, Reference::Level(level), When::Horizon),
+        Outcome::single(0, Comparison::Below, Reference::Level(level), When::Horizon),
+        two(Join::Any),
+        two(Join::All),
+        Outcome {
+            tests: vec![above(0, 0.9), above(2, 0.0)],
+            join: Join::Any,
+            when: When::Horizon,
+        },
+        Outcome {
+            tests: vec![above(0, 0.9), above(2, 0.0)],
+            join: Join::All,
+            when: When::Horizon,
+        },
+    ];
+    let summary = Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 3,
+            horizon: 6,
+        },
+    );
+    let held: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
+    assert_eq!(held, [1.0, 0.0, 1.0, 1.0, 1.0, 0.0]);
 }
