@@ -83,6 +83,7 @@ impl FiredRuns {
 
     /// The runs in which one of `events` fired.
     fn rows_where_fired(&self, events: &[usize]) -> Vec<usize> {
+        // With no events there is nothing to chunk (and chunks of 0 would panic): no row fired.
         let runs = self.first_fired.chunks_exact(self.events.max(1));
         (0..self.outcomes.runs())
             .zip(runs)

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use alignment_engine::{
     Comparison, Condition, Effect, Ensemble, Event, Join, Model, Outcome, Progress, RandomTape, Reference, Settings,
-    Test, When, MAX_TAPE_BYTES,
+    Summary, Test, When, MAX_TAPE_BYTES,
 };
 
 fn close(got: f64, want: f64, what: &str) {
@@ -39,6 +39,23 @@ fn three_actors(events: usize) -> Model {
             .collect(),
         outcomes: vec![],
     }
+}
+
+/// The ensemble the by-hand tests read: 3 runs of 6 months (identical runs when nothing is random).
+fn six_months(model: Model) -> Summary {
+    Ensemble::run(
+        model,
+        Settings {
+            seed: 1,
+            runs: 3,
+            horizon: 6,
+        },
+    )
+}
+
+/// e^(−θ), the monthly decay toward the baseline at [`three_actors`]' half-life of 12 months.
+fn monthly_decay() -> f64 {
+    (-std::f64::consts::LN_2 / 12.0).exp()
 }
 
 #[test]
@@ -532,15 +549,8 @@ fn an_events_jumps_and_shifts_by_hand() {
         Outcome::single(0, Comparison::Above, Reference::Level(0.21), When::Horizon),
         Outcome::single(0, Comparison::Above, Reference::Level(0.49), When::Horizon),
     ];
-    let summary = Ensemble::run(
-        model,
-        Settings {
-            seed: 1,
-            runs: 3,
-            horizon: 6,
-        },
-    );
-    let decay = (-std::f64::consts::LN_2 / 12.0).exp();
+    let summary = six_months(model);
+    let decay = monthly_decay();
     let after_jump = [0.5, -0.995, 0.995];
     let baseline_after = [0.2, -0.995, 0.7];
     for p in 0..3 {
@@ -612,7 +622,7 @@ fn the_horizon_and_either_of_two_tests_by_hand() {
     model.volatility = vec![0.0; 3];
     model.initial = vec![0.2, -0.1, 0.5];
     model.baseline = vec![0.6, -0.1, -0.5];
-    let decay = (-std::f64::consts::LN_2 / 12.0).exp();
+    let decay = monthly_decay();
     let at = |p: usize, month: i32| {
         let (z, m) = (model.initial[p].atanh(), model.baseline[p].atanh());
         (m + (z - m) * decay.powi(month)).tanh()
@@ -645,14 +655,7 @@ fn the_horizon_and_either_of_two_tests_by_hand() {
             when: When::Horizon,
         },
     ];
-    let summary = Ensemble::run(
-        model,
-        Settings {
-            seed: 1,
-            runs: 3,
-            horizon: 6,
-        },
-    );
+    let summary = six_months(model);
     let held: Vec<f64> = summary.outcomes.iter().map(|o| o.probability).collect();
     assert_eq!(held, [1.0, 0.0, 1.0, 1.0, 1.0, 0.0]);
 }
