@@ -1,5 +1,7 @@
 //! Summary statistics over the runs of one month, without keeping any path.
 
+use crate::lanes::{greater, lesser, LANES};
+
 /// The quantile levels of the fan charts.
 pub const QUANTILE_LEVELS: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
 
@@ -27,20 +29,17 @@ const NOT_NEEDED: u8 = u8::MAX;
 impl Quantiles {
     /// The five [`QUANTILE_LEVELS`] of `values`, exactly (the same order statistics a sort gives).
     pub fn of(&mut self, values: &[f64]) -> [f64; 5] {
-        let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
+        let (min, max) = extremes(values);
         self.of_within(values, min, max)
     }
 
-    /// [`Quantiles::of`] of `values` whose smallest and largest are already known to be `min` and
-    /// `max` (the engine finds them in the pass that also sums each month's values).
+    /// [`Quantiles::of`] of `values` whose smallest and largest are `min` and `max`.
     ///
     /// A counting pass over equal-width buckets between the minimum and the maximum finds the
     /// buckets that hold the needed ranks; a second pass gathers only those buckets' values, which
     /// are then sorted. Bucketing is monotone in the value, so ranks are preserved. Linear time,
     /// and branch-light, which beats selection by comparison on a few thousand values.
-    pub(super) fn of_within(&mut self, values: &[f64], min: f64, max: f64) -> [f64; 5] {
+    fn of_within(&mut self, values: &[f64], min: f64, max: f64) -> [f64; 5] {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
@@ -114,6 +113,27 @@ impl Quantiles {
             }
         })
     }
+}
+
+/// The smallest and the largest of `values` (never NaN), eight running extremes side by side so
+/// that the pass vectorises.
+fn extremes(values: &[f64]) -> (f64, f64) {
+    let mut low = [f64::INFINITY; LANES];
+    let mut high = [f64::NEG_INFINITY; LANES];
+    let blocks = values.chunks_exact(LANES);
+    let rest = blocks.remainder();
+    for block in blocks {
+        for l in 0..LANES {
+            low[l] = lesser(low[l], block[l]);
+            high[l] = greater(high[l], block[l]);
+        }
+    }
+    let low = low.into_iter().chain(rest.iter().copied()).fold(f64::INFINITY, lesser);
+    let high = high
+        .into_iter()
+        .chain(rest.iter().copied())
+        .fold(f64::NEG_INFINITY, greater);
+    (low, high)
 }
 
 /// The five [`QUANTILE_LEVELS`] of `values` (a convenience over [`Quantiles::of`]).
@@ -206,6 +226,24 @@ mod tests {
                         "n = {n}, shift {shift}, q = {level}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn extremes_wherever_they_are() {
+        // Sizes below, at and past one block of eight, the extremes in a block's first or last
+        // lane or among the values after the last whole block.
+        for n in [1usize, 7, 8, 9, 16, 21] {
+            for (at_low, at_high) in [(0, n - 1), (n - 1, 0), (n / 2, n.saturating_sub(2)), (n - 1, n / 3)] {
+                if at_low == at_high && n > 1 {
+                    continue;
+                }
+                let mut values: Vec<f64> = (0..n).map(|i| 0.01 * (i % 5) as f64 - 0.02).collect();
+                values[at_high] = 0.75;
+                values[at_low] = -0.5;
+                let want = if n == 1 { (-0.5, -0.5) } else { (-0.5, 0.75) };
+                assert_eq!(extremes(&values), want, "n = {n}, low at {at_low}, high at {at_high}");
             }
         }
     }
