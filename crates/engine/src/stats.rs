@@ -57,9 +57,13 @@ impl Quantiles {
         self.counts.clear();
         self.counts.resize(buckets + 1, 0);
         self.bucket_of.clear();
-        self.bucket_of.extend(values.iter().map(|&v| bucket(v) as u16));
-        for &b in &self.bucket_of {
-            self.counts[b as usize] += 1;
+        self.bucket_of.resize(n, 0);
+        // Sliced to their length, so that the compiler sees every bucket index in bounds.
+        let counts = &mut self.counts[..buckets + 1];
+        for (&v, slot) in values.iter().zip(&mut self.bucket_of) {
+            let b = bucket(v);
+            *slot = b as u16;
+            counts[b] += 1;
         }
         // Ranks needed: each level's order statistic and the next one (for interpolation).
         let mut ranks: Vec<usize> = positions.iter().flat_map(|&(i, _)| [i, (i + 1).min(n - 1)]).collect();
@@ -91,8 +95,9 @@ impl Quantiles {
         for g in &mut self.gathered {
             g.clear();
         }
+        let slot_of_bucket = &self.slot_of_bucket[..buckets + 1];
         for (&v, &b) in values.iter().zip(&self.bucket_of) {
-            let slot = self.slot_of_bucket[b as usize];
+            let slot = slot_of_bucket[(b as usize).min(buckets)];
             if slot != NOT_NEEDED {
                 self.gathered[slot as usize].push(v);
             }
