@@ -92,3 +92,24 @@ pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
     #[allow(unreachable_code)]
     f()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lesser_and_greater_by_hand() {
+        assert_eq!(lesser(0.25, -0.5), -0.5);
+        assert_eq!(lesser(-0.5, 0.25), -0.5);
+        assert_eq!(greater(0.25, -0.5), 0.25);
+        assert_eq!(greater(-0.5, 0.25), 0.25);
+        assert_eq!(lesser(f64::INFINITY, 0.9), 0.9);
+        assert_eq!(greater(f64::NEG_INFINITY, -0.9), -0.9);
+        // +0 and −0 compare equal: the first operand is kept, as documented (a fold from the first
+        // value keeps that value's sign).
+        assert!(lesser(0.0, -0.0).is_sign_positive());
+        assert!(lesser(-0.0, 0.0).is_sign_negative());
+        assert!(greater(0.0, -0.0).is_sign_positive());
+        assert!(greater(-0.0, 0.0).is_sign_negative());
+    }
+}
