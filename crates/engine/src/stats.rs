@@ -28,20 +28,15 @@ const NOT_NEEDED: u8 = u8::MAX;
 
 impl Quantiles {
     /// The five [`QUANTILE_LEVELS`] of `values`, exactly (the same order statistics a sort gives).
-    pub fn of(&mut self, values: &[f64]) -> [f64; 5] {
-        let (min, max) = extremes(values);
-        self.of_within(values, min, max)
-    }
-
-    /// [`Quantiles::of`] of `values` whose smallest and largest are `min` and `max`.
     ///
     /// A counting pass over equal-width buckets between the minimum and the maximum finds the
     /// buckets that hold the needed ranks; a second pass gathers only those buckets' values, which
     /// are then sorted. Bucketing is monotone in the value, so ranks are preserved. Linear time,
     /// and branch-light, which beats selection by comparison on a few thousand values.
-    fn of_within(&mut self, values: &[f64], min: f64, max: f64) -> [f64; 5] {
+    pub fn of(&mut self, values: &[f64]) -> [f64; 5] {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
+        let (min, max) = extremes(values);
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
         // All equal (or NaN, which the engine never produces): every quantile is that value.
         if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) {
@@ -95,6 +90,7 @@ impl Quantiles {
         for g in &mut self.gathered {
             g.clear();
         }
+        // As `counts`: sliced, and the index capped at what `bucket` already keeps it to.
         let slot_of_bucket = &self.slot_of_bucket[..buckets + 1];
         for (&v, &b) in values.iter().zip(&self.bucket_of) {
             let slot = slot_of_bucket[(b as usize).min(buckets)];
