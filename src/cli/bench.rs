@@ -5,7 +5,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::analysis::uncertainty::{assumption_key, run_model};
-use crate::engine::{Ensemble, Settings};
+use crate::engine::{instruction_set, limit_instruction_set, Ensemble, InstructionSet, Settings};
 use crate::scenario::builtin;
 
 /// The NumPy yardstick, found from the source tree this binary was built from.
@@ -129,9 +129,36 @@ fn against_numpy(scenario_id: &str, runs: usize, horizon: usize, rounds: usize, 
     );
 }
 
+/// The vector instructions the engine's month step is compiled for on this run.
+fn instruction_set_name(set: InstructionSet) -> &'static str {
+    match set {
+        InstructionSet::Avx512 => "AVX-512",
+        InstructionSet::Avx2 => "AVX2",
+        _ if cfg!(target_arch = "x86_64") => "SSE2",
+        _ => "the build's baseline",
+    }
+}
+
+/// The default ensemble on each instruction set the processor has, widest first (the numbers are
+/// the same on each: `the_instruction_set_changes_no_number`); the widest is used again after.
+fn each_instruction_set(scenario_id: &str, repeats: usize) {
+    let widest = instruction_set();
+    for set in [InstructionSet::Avx512, InstructionSet::Avx2, InstructionSet::Baseline] {
+        limit_instruction_set(set);
+        if instruction_set() == set {
+            let label = format!("{}: {scenario_id}", instruction_set_name(set));
+            measure(&label, scenario_id, 2000, 36, repeats);
+        }
+    }
+    limit_instruction_set(widest);
+}
+
 pub fn run(quick: bool) {
     let repeats = if quick { 3 } else { 21 };
-    println!("engine benchmark, one thread (release build required for meaningful figures)");
+    println!(
+        "engine benchmark, one thread (release build required for meaningful figures); vector instructions: {}",
+        instruction_set_name(instruction_set())
+    );
     for id in crate::scenario::builtin_ids() {
         measure(&format!("default ensemble: {id}"), id, 2000, 36, repeats);
     }
@@ -145,6 +172,8 @@ pub fn run(quick: bool) {
         36,
         if quick { 1 } else { 3 },
     );
+    println!();
+    each_instruction_set("sino-russian-drift", repeats);
     println!();
     against_numpy(
         "sino-russian-drift",

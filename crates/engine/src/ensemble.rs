@@ -1384,6 +1384,41 @@ mod tests {
         }
     }
 
+    /// Every instruction set the processor has computes the same bits: the shared model's
+    /// ensemble (with its quantiles, blocs and events) and an ensemble of per-run models, each as
+    /// on the build's baseline instructions. A set the processor lacks is reported, not tested.
+    #[test]
+    fn the_instruction_set_changes_no_number() {
+        use crate::lanes::{instruction_set, limit_instruction_set, InstructionSet};
+        let settings = Settings {
+            seed: 9,
+            runs: 203,
+            horizon: 30,
+        };
+        // The variants of `model_of_run` stay valid models for the first 21 runs or so.
+        let variant = |run: usize| (model_of_run(run % 21), run as u64);
+        let outputs = || {
+            let mut mixed = Ensemble::per_run(model(), settings, true, variant);
+            while !mixed.advance(64).is_done() {}
+            (Ensemble::run(model(), settings), mixed.summary(), mixed.alignments())
+        };
+        let widest = instruction_set();
+        limit_instruction_set(InstructionSet::Baseline);
+        let baseline = outputs();
+        for set in [InstructionSet::Avx2, InstructionSet::Avx512] {
+            limit_instruction_set(set);
+            if instruction_set() == set {
+                assert!(
+                    outputs() == baseline,
+                    "{set:?} computes other numbers than the baseline instructions"
+                );
+            } else {
+                eprintln!("{set:?}: not on this processor, not compared");
+            }
+        }
+        limit_instruction_set(widest);
+    }
+
     #[test]
     fn the_thread_count_changes_no_number() {
         // Enough runs that the month's quantiles are spread over threads too, and a run count that

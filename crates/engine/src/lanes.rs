@@ -60,22 +60,76 @@ pub fn blocks_for(runs: usize) -> usize {
     runs.div_ceil(LANES)
 }
 
-/// Calls `f` compiled for the widest vector instructions at hand: natively AVX2 when the processor
-/// has it (checked at run time; otherwise the build's own target, SSE2 on x86-64), in the page's
-/// wasm `simd128` (which the browser must support: `src/web/boot.js` checks before loading). FMA
-/// is not enabled, and Rust never contracts a multiply and an add on its own, so `f` computes the
-/// same bits on every path.
+/// The vector instruction sets [`with_widest_simd`] chooses from on x86-64, narrowest first. The
+/// numbers never depend on the choice; only the speed does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InstructionSet {
+    /// What the build targets: SSE2 on x86-64 (and `simd128` in the page).
+    Baseline,
+    /// AVX2: two 256-bit registers hold a block's lanes.
+    Avx2,
+    /// AVX-512 (F, DQ, VL and BW): one 512-bit register holds a block's lanes, and 64-bit
+    /// rotations, integer-to-double conversions and masked operations are single instructions.
+    Avx512,
+}
+
+/// The widest set [`with_widest_simd`] may use ([`limit_instruction_set`]), as its index.
+#[cfg(target_arch = "x86_64")]
+static WIDEST_ALLOWED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(InstructionSet::Avx512 as u8);
+
+/// Keeps [`with_widest_simd`] to `widest` or narrower, for the whole process: the benchmark times
+/// each set, and a test checks that every set computes the same numbers.
+pub fn limit_instruction_set(widest: InstructionSet) {
+    #[cfg(target_arch = "x86_64")]
+    WIDEST_ALLOWED.store(widest as u8, std::sync::atomic::Ordering::Relaxed);
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = widest;
+}
+
+/// The set [`with_widest_simd`] uses now: the widest the processor has (checked at run time, once;
+/// the standard library caches the answer), within [`limit_instruction_set`]'s limit.
+pub fn instruction_set() -> InstructionSet {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let allowed = WIDEST_ALLOWED.load(std::sync::atomic::Ordering::Relaxed);
+        let avx512 = std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && std::arch::is_x86_feature_detected!("avx512bw");
+        if avx512 && allowed >= InstructionSet::Avx512 as u8 {
+            return InstructionSet::Avx512;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") && allowed >= InstructionSet::Avx2 as u8 {
+            return InstructionSet::Avx2;
+        }
+    }
+    InstructionSet::Baseline
+}
+
+/// Calls `f` compiled for the widest vector instructions at hand: natively AVX-512 or AVX2 when the
+/// processor has them ([`instruction_set`]; otherwise the build's own target, SSE2 on x86-64), in
+/// the page's wasm `simd128` (which the browser must support: `src/web/boot.js` checks before
+/// loading). Rust never contracts a multiply and an add on its own (AVX-512 and AVX2 machines have
+/// FMA, and it is not used unless asked for), so `f` computes the same bits on every path.
 #[inline(always)]
 pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
+        #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+        unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
         #[target_feature(enable = "avx2")]
         unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
             f()
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, checked just above.
-            return unsafe { avx2(f) };
+        match instruction_set() {
+            // SAFETY: the processor has these features, checked by `instruction_set`.
+            InstructionSet::Avx512 => return unsafe { avx512(f) },
+            // SAFETY: as above.
+            InstructionSet::Avx2 => return unsafe { avx2(f) },
+            InstructionSet::Baseline => {}
         }
     }
     #[cfg(target_arch = "wasm32")]

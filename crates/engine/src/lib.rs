@@ -21,7 +21,7 @@ mod tape;
 
 pub use blocs::{best_split, frustration, two_best_splits, SplitMask};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
-pub use lanes::LANES;
+pub use lanes::{instruction_set, limit_instruction_set, InstructionSet, LANES};
 pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Join, Model, Outcome, Reference,
     Settings, Test, When,
