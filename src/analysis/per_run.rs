@@ -3,11 +3,16 @@
 //! data ([`PerRunJob`]) so that the command line's threads and the page's Web Workers build exactly
 //! the same ensembles from it.
 
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::indicators::OutcomeRuns;
 use super::sobol::{Design, DesignRows, Factor, Matrix};
 use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::engine::RandomTape;
 use crate::engine::{Ensemble, Model, RunCache, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
 
@@ -104,34 +109,71 @@ struct KeptA {
     runs: FiredRuns,
 }
 
+/// Larger random tapes are not kept (2 000 runs of 36 months of the largest built-in take 18 MB).
+#[cfg(not(target_arch = "wasm32"))]
+const KEPT_TAPE_BYTES: usize = 64 << 20;
+
+/// The base's random numbers, drawn once, for the command line. The page's worker keeps none:
+/// reading a tape is a second month step, and the page's bundle has no room for it (see
+/// `engine::ensemble`).
+#[cfg(not(target_arch = "wasm32"))]
+type KeptTape = Option<Arc<RandomTape>>;
+#[cfg(target_arch = "wasm32")]
+type KeptTape = Option<std::convert::Infallible>;
+
 /// A plain ensemble's runs (run r on stream r, one model), kept for the ensembles of models that
-/// differ from it only in some events' effect sizes: the tornado's base, for its ends of effect
-/// sizes ([`plain_outcomes`]).
+/// differ from it only in some events' effect sizes, and its random numbers, for the others: the
+/// tornado's base ([`plain_outcomes`]).
 #[derive(Clone, Debug)]
 pub struct KeptPlain {
     model: Model,
     settings: Settings,
     runs: FiredRuns,
+    /// Every draw of the base's runs (none above `KEPT_TAPE_BYTES`): an ensemble of another model
+    /// of the same shape reads the same numbers from it instead of drawing them again.
+    tape: KeptTape,
 }
 
 impl KeptPlain {
     pub fn simulate(model: Model, settings: Settings) -> Self {
-        let mut ensemble = Ensemble::outcomes_only(model.clone(), settings);
+        #[cfg(not(target_arch = "wasm32"))]
+        let tape = RandomTape::draw_within(&model, settings, KEPT_TAPE_BYTES).map(Arc::new);
+        #[cfg(target_arch = "wasm32")]
+        let tape = None;
+        let mut ensemble = outcomes_only(model.clone(), settings, &tape);
         while !ensemble.advance(usize::MAX).is_done() {}
         let runs = FiredRuns::of(&ensemble, model.events.len());
-        KeptPlain { model, settings, runs }
+        KeptPlain {
+            model,
+            settings,
+            runs,
+            tape,
+        }
     }
+}
+
+/// [`Ensemble::outcomes_only`], reading `tape` where it holds this ensemble's draws.
+fn outcomes_only(model: Model, settings: Settings, tape: &KeptTape) -> Ensemble {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(tape) = tape {
+        return Ensemble::outcomes_only_from_tape(model, settings, tape.clone());
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = tape;
+    Ensemble::outcomes_only(model, settings)
 }
 
 /// The outcomes-only ensemble of `model` (run r on stream r, as [`Ensemble::outcomes_only`]),
 /// with `base`'s runs where they are its own: where `model` differs from `base`'s model only in
-/// effect sizes of events that did not fire (`Model::differs_only_in_effects_of`).
+/// effect sizes of events that did not fire (`Model::differs_only_in_effects_of`). Otherwise, all
+/// its runs, on `base`'s random tape where it has one of these settings.
 pub fn plain_outcomes(model: Model, settings: Settings, base: Option<&KeptPlain>) -> PlanRun {
     let reused = base
         .filter(|base| base.settings == settings)
         .and_then(|base| Some((base, base.model.differs_only_in_effects_of(&model)?)));
     let Some((base, events)) = reused else {
-        return PlanRun::whole(Ensemble::outcomes_only(model, settings));
+        let tape = base.map_or(&None, |base| &base.tape);
+        return PlanRun::whole(outcomes_only(model, settings, tape));
     };
     let rows = base.runs.rows_where_fired(&events);
     PlanRun::of_rows(rows, base.runs.outcomes.clone(), |rows| {
@@ -397,10 +439,11 @@ mod tests {
             let scenario = builtin(id).unwrap().unwrap();
             let jobs = crate::analysis::sensitivity::tornado_jobs(&scenario, &scenario.defaults());
             let base = KeptPlain::simulate(jobs[0].model(&scenario), settings);
-            let mut some_runs_reused = 0;
+            let (mut some_runs_reused, mut on_the_tape) = (0, 0);
             for job in &jobs {
                 let model = job.model(&scenario);
                 let mut run = plain_outcomes(model.clone(), settings, Some(&base));
+                on_the_tape += usize::from(run.ensemble.as_ref().is_some_and(Ensemble::reads_a_tape));
                 while !run.advance(usize::MAX) {}
                 if run
                     .rows_of
@@ -423,6 +466,9 @@ mod tests {
                 some_runs_reused >= 20,
                 "{id}: {some_runs_reused} jobs ran only some runs"
             );
+            // The jobs that run all their runs read the base's tape (each built-in has more than
+            // 40 assumptions that are not effect sizes).
+            assert!(on_the_tape >= 80, "{id}: {on_the_tape} jobs read the tape");
             // The base itself is the base's runs; another seed is not.
             let other = Settings { seed: 12, ..settings };
             assert!(plain_outcomes(jobs[0].model(&scenario), other, Some(&base))

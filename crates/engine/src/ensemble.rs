@@ -681,6 +681,12 @@ impl Ensemble {
         ensemble
     }
 
+    /// Whether the ensemble reads its random numbers from a tape.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn reads_a_tape(&self) -> bool {
+        self.tape.is_some()
+    }
+
     fn with_outputs(model: Model, settings: Settings, full: bool) -> Self {
         let pairs = model.pair_count();
         assert!(pairs <= MAX_PAIRS, "at most 16 actors");

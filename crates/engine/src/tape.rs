@@ -28,10 +28,15 @@ impl RandomTape {
     /// The tape for ensembles of `model`'s shape with these settings, if it fits in
     /// [`MAX_TAPE_BYTES`].
     pub fn draw(model: &Model, settings: Settings) -> Option<Self> {
+        Self::draw_within(model, settings, MAX_TAPE_BYTES)
+    }
+
+    /// [`RandomTape::draw`] with a lower limit than [`MAX_TAPE_BYTES`] (which caps `max_bytes`).
+    pub fn draw_within(model: &Model, settings: Settings, max_bytes: usize) -> Option<Self> {
         let (pairs, events) = (model.pair_count(), model.events.len());
         let blocks = blocks_for(settings.runs);
         let per_block = settings.horizon * (pairs + events);
-        if blocks.checked_mul(per_block)?.checked_mul(LANES * 8)? > MAX_TAPE_BYTES {
+        if blocks.checked_mul(per_block)?.checked_mul(LANES * 8)? > max_bytes.min(MAX_TAPE_BYTES) {
             return None;
         }
         let ziggurat = Ziggurat::new();
