@@ -107,7 +107,7 @@ test('Sobol indices in the page equal sensitivity --method sobol for the same li
     if (by === 'assumption') await page.locator('.sensitivity').screenshot({ path: path.join(ARTIFACTS, 'sobol.png') });
   }
   // Cancel stops a running computation and leaves the page usable. By assumption, the longest of
-  // the three (about 1.5 s here), so that the cancel lands while it runs even on a loaded machine
+  // the three (about 1 s here), so that the cancel lands while it runs even on a loaded machine
   // (by kind, it once finished first: the cancel button was gone before the click landed).
   await page.locator('#sobol-by').selectOption('assumption');
   await page.click('#run-sobol');
