@@ -1237,7 +1237,7 @@ mod tests {
         m.baseline[4] += 0.2 * x;
         m.volatility[3] += 0.05 * x;
         m.half_life += 10.0 * x;
-        m.balance = if run % 5 == 0 { 0.0 } else { 0.05 + 0.1 * x };
+        m.balance = if run.is_multiple_of(5) { 0.0 } else { 0.05 + 0.1 * x };
         let event = &mut m.events[0];
         event.per_year = 0.2 + 0.6 * x;
         event.window = (1 + (run % 4) as u32, 30 - (run % 7) as u32);

@@ -256,7 +256,7 @@ fn two_event_model(run: usize) -> Model {
             (2 + (run % 3) as u32, 10),
             vec![
                 condition(0, Comparison::Above, -0.99),
-                condition(2, Comparison::Below, if run % 2 == 0 { -0.99 } else { 0.99 }),
+                condition(2, Comparison::Below, if run.is_multiple_of(2) { -0.99 } else { 0.99 }),
             ],
             vec![effect(0, -0.2 - 0.1 * x, 0.05 * x), effect(2, 0.3 * x, 0.2 - 0.1 * x)],
         ),
