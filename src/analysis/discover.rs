@@ -112,7 +112,9 @@ pub fn discover(points: &[Vec<f64>], held: &[bool]) -> Discovery {
             let mut best: Option<PrimBox> = None;
             for j in 0..dims {
                 let mut values: Vec<f64> = inside.iter().map(|&r| points[r][j]).collect();
-                values.sort_by(f64::total_cmp);
+                // Unstable: values equal under total_cmp are the same bits (and this is the
+                // instance the quantiles already compile).
+                values.sort_unstable_by(f64::total_cmp);
                 let (lo, hi) = current.bounds[j];
                 let cut_low = quantile_of_sorted(&values, PEEL_ALPHA);
                 let cut_high = quantile_of_sorted(&values, 1.0 - PEEL_ALPHA);

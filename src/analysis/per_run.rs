@@ -3,7 +3,6 @@
 //! data ([`PerRunJob`]) so that the command line's threads and the page's Web Workers build exactly
 //! the same ensembles from it.
 
-#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -11,9 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::indicators::OutcomeRuns;
 use super::sobol::{Design, DesignRows, Factor, Matrix};
 use super::uncertainty::{assumption_key, draws, fill_values_of_run, Draw};
-#[cfg(not(target_arch = "wasm32"))]
-use crate::engine::RandomTape;
-use crate::engine::{Ensemble, Model, RunCache, Settings};
+use crate::engine::{Ensemble, Model, RandomTape, RunCache, Settings};
 use crate::scenario::{ModelTemplate, Scenario};
 
 /// What a run's model is made from: the scenario's template, and each assumption's distribution
@@ -109,17 +106,9 @@ struct KeptA {
     runs: FiredRuns,
 }
 
-/// Larger random tapes are not kept (2 000 runs of 36 months of the largest built-in take 18 MB).
-#[cfg(not(target_arch = "wasm32"))]
+/// Larger random tapes are not kept: a page's worker keeps its tape until the analysis ends, and
+/// 2 000 runs of 36 months of the largest built-in take 18 MB.
 const KEPT_TAPE_BYTES: usize = 64 << 20;
-
-/// The base's random numbers, drawn once, for the command line. The page's worker keeps none:
-/// reading a tape is a second month step, and the page's bundle has no room for it (see
-/// `engine::ensemble`).
-#[cfg(not(target_arch = "wasm32"))]
-type KeptTape = Option<Arc<RandomTape>>;
-#[cfg(target_arch = "wasm32")]
-type KeptTape = Option<std::convert::Infallible>;
 
 /// A plain ensemble's runs (run r on stream r, one model), kept for the ensembles of models that
 /// differ from it only in some events' effect sizes, and its random numbers, for the others: the
@@ -129,18 +118,16 @@ pub struct KeptPlain {
     model: Model,
     settings: Settings,
     runs: FiredRuns,
-    /// Every draw of the base's runs (none above `KEPT_TAPE_BYTES`): an ensemble of another model
-    /// of the same shape reads the same numbers from it instead of drawing them again.
-    tape: KeptTape,
+    /// Every draw of the base's runs (`None` above [`KEPT_TAPE_BYTES`]): an ensemble of another
+    /// model of the same shape reads the same numbers from it instead of drawing them again,
+    /// which is about a quarter of its work.
+    tape: Option<Arc<RandomTape>>,
 }
 
 impl KeptPlain {
     pub fn simulate(model: Model, settings: Settings) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
         let tape = RandomTape::draw_within(&model, settings, KEPT_TAPE_BYTES).map(Arc::new);
-        #[cfg(target_arch = "wasm32")]
-        let tape = None;
-        let mut ensemble = outcomes_only(model.clone(), settings, &tape);
+        let mut ensemble = outcomes_only(model.clone(), settings, tape.as_ref());
         while !ensemble.advance(usize::MAX).is_done() {}
         let runs = FiredRuns::of(&ensemble, model.events.len());
         KeptPlain {
@@ -153,14 +140,11 @@ impl KeptPlain {
 }
 
 /// [`Ensemble::outcomes_only`], reading `tape` where it holds this ensemble's draws.
-fn outcomes_only(model: Model, settings: Settings, tape: &KeptTape) -> Ensemble {
-    #[cfg(not(target_arch = "wasm32"))]
-    if let Some(tape) = tape {
-        return Ensemble::outcomes_only_from_tape(model, settings, tape.clone());
+fn outcomes_only(model: Model, settings: Settings, tape: Option<&Arc<RandomTape>>) -> Ensemble {
+    match tape {
+        Some(tape) => Ensemble::outcomes_only_from_tape(model, settings, tape.clone()),
+        None => Ensemble::outcomes_only(model, settings),
     }
-    #[cfg(target_arch = "wasm32")]
-    let _ = tape;
-    Ensemble::outcomes_only(model, settings)
 }
 
 /// The outcomes-only ensemble of `model` (run r on stream r, as [`Ensemble::outcomes_only`]),
@@ -172,7 +156,7 @@ pub fn plain_outcomes(model: Model, settings: Settings, base: Option<&KeptPlain>
         .filter(|base| base.settings == settings)
         .and_then(|base| Some((base, base.model.differs_only_in_effects_of(&model)?)));
     let Some((base, events)) = reused else {
-        let tape = base.map_or(&None, |base| &base.tape);
+        let tape = base.and_then(|base| base.tape.as_ref());
         return PlanRun::whole(outcomes_only(model, settings, tape));
     };
     let rows = base.runs.rows_where_fired(&events);

@@ -230,7 +230,7 @@ pub fn assemble(
         });
     }
     // Stable: equal swings keep file order.
-    bars.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+    crate::engine::sort_stably_by(&mut bars, |a, b| b.swing.total_cmp(&a.swing));
     Ok(Tornado {
         outcome,
         settings,

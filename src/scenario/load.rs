@@ -1156,7 +1156,7 @@ impl<'a> Checker<'a> {
                 .filter_map(|(k, r)| self.source_ref(r, &format!("{path}.sources[{k}]")))
                 .collect();
             let mut entries: Vec<_> = view.values.iter().collect();
-            entries.sort_by_key(|(key, _)| key.span().start);
+            crate::engine::sort_stably_by(&mut entries, |(a, _), (b, _)| a.span().start.cmp(&b.span().start));
             let mut values = Vec::new();
             for (key, value) in entries {
                 let key_line = self.line(key);

@@ -11,7 +11,6 @@
 // Lane loops index several arrays by the same lane: an index reads best there.
 #![allow(clippy::needless_range_loop)]
 
-#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
 
 use super::blocs::{best_splits, frustration, SplitMask};
@@ -24,7 +23,6 @@ use super::params::{Constants, Derived, PerRun, RunCache, StepParams};
 use super::rng::{self, LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
-#[cfg(not(target_arch = "wasm32"))]
 use super::tape::RandomTape;
 
 /// Alignments are clamped here when an event moves them or their baseline.
@@ -60,8 +58,9 @@ impl Prepared {
     }
 }
 
-/// A block's random numbers for one month, in the order the steps use them. The month's step is
-/// compiled once per source, so drawing as we go costs nothing extra for the tape's sake.
+/// A block's random numbers for one month, in the order the steps use them. Natively the month's
+/// step is compiled once per source, so drawing as we go costs nothing extra for the tape's sake;
+/// the page compiles it once, reading draws made ahead ([`FromTape`]).
 trait BlockDraws {
     fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes;
     /// Each lane's uniform for `event`, as its integer k of k · 2^-53 (see
@@ -88,13 +87,13 @@ impl BlockDraws for &mut BlockStreams {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+/// Draws made ahead: a [`RandomTape`]'s, or (in the page) the block's month drawn just before its
+/// step (`MonthDraws::draw`).
 struct FromTape<'a> {
     shocks: &'a [Lanes],
     events: &'a [[u64; LANES]],
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl BlockDraws for FromTape<'_> {
     #[inline(always)]
     fn shocks(&mut self, pair: usize, _ziggurat: &Ziggurat) -> Lanes {
@@ -234,7 +233,6 @@ impl<'a> BlocksMut<'a> {
 struct MonthStep<'a> {
     model: &'a Model,
     prepared: &'a Prepared,
-    #[cfg(not(target_arch = "wasm32"))]
     tape: Option<&'a RandomTape>,
     shape: Shape,
     /// The month being computed, 1-based.
@@ -252,11 +250,45 @@ struct MonthStep<'a> {
 struct Scratch {
     /// Per event, the lanes in which it fired this month (bit l for lane l).
     fired: Vec<u32>,
+    #[cfg(target_arch = "wasm32")]
+    draws: MonthDraws,
 }
 
 impl Scratch {
-    fn new(events: usize) -> Self {
-        Scratch { fired: vec![0; events] }
+    fn new(shape: Shape) -> Self {
+        Scratch {
+            fired: vec![0; shape.events],
+            #[cfg(target_arch = "wasm32")]
+            draws: MonthDraws {
+                shocks: vec![[0.0; LANES]; shape.pairs],
+                events: vec![[0; LANES]; shape.events],
+            },
+        }
+    }
+}
+
+/// In the page, one block's draws of one month, per pair and per event.
+#[cfg(target_arch = "wasm32")]
+struct MonthDraws {
+    shocks: Vec<Lanes>,
+    events: Vec<[u64; LANES]>,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl MonthDraws {
+    /// The block's draws of one month from its streams: the numbers a [`RandomTape`] holds for
+    /// that block and month.
+    fn draw(&mut self, streams: &mut BlockStreams, ziggurat: &Ziggurat) -> FromTape<'_> {
+        super::tape::draw_month(
+            (&mut streams.noise, &mut streams.events),
+            ziggurat,
+            &mut self.shocks,
+            &mut self.events,
+        );
+        FromTape {
+            shocks: &self.shocks,
+            events: &self.events,
+        }
     }
 }
 
@@ -300,19 +332,28 @@ impl MonthStep<'_> {
                 splits: &mut splits[b * LANES..(b + 1) * LANES],
                 frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
             };
-            // The page's worker compiles one month step only, the per-run one (every step is
-            // about 15 KB of wasm, and the page's bundle has a budget): an ensemble of one model
-            // reads it from `uniform`, the same values in every lane, which computes the same bits
-            // as the shared step (`per_run_models_that_are_all_the_same_change_no_number` below).
+            // The page's worker compiles one month step only (every step is about 15 KB of wasm,
+            // and the page's bundle has a budget): the per-run one, reading draws made ahead. An
+            // ensemble of one model reads its values from `uniform`, the same values in every
+            // lane, which computes the same bits as the shared step
+            // (`per_run_models_that_are_all_the_same_change_no_number` below); its draws are the
+            // tape's when it has one (only ensembles of one model do), else the block's month
+            // drawn just before the step.
             #[cfg(target_arch = "wasm32")]
-            self.advance_block(
-                block,
-                stream,
-                self.per_run.get(first_block + b).unwrap_or(self.uniform),
-                scratch,
-            );
+            {
+                let block_index = first_block + b;
+                let params = self.per_run.get(block_index).unwrap_or(self.uniform);
+                let draws = match self.tape {
+                    Some(tape) => FromTape {
+                        shocks: tape.shocks(block_index, self.month),
+                        events: tape.event_draws(block_index, self.month),
+                    },
+                    None => scratch.draws.draw(stream, &self.prepared.ziggurat),
+                };
+                self.advance_block(block, draws, params, &mut scratch.fired);
+            }
             #[cfg(not(target_arch = "wasm32"))]
-            self.advance_block_natively(block, stream, first_block + b, scratch);
+            self.advance_block_natively(block, stream, first_block + b, &mut scratch.fired);
         }
     }
 
@@ -325,11 +366,11 @@ impl MonthStep<'_> {
         block: OneBlock<'_>,
         stream: &mut BlockStreams,
         block_index: usize,
-        scratch: &mut Scratch,
+        fired: &mut [u32],
     ) {
         if let Some(params) = self.per_run.get(block_index) {
             // Runs with models of their own (never read from a tape).
-            return self.advance_block(block, stream, params, scratch);
+            return self.advance_block(block, stream, params, fired);
         }
         let shared = Shared {
             model: self.model,
@@ -341,9 +382,9 @@ impl MonthStep<'_> {
                     shocks: tape.shocks(block_index, self.month),
                     events: tape.event_draws(block_index, self.month),
                 };
-                self.advance_block(block, draws, shared, scratch);
+                self.advance_block(block, draws, shared, fired);
             }
-            None => self.advance_block(block, stream, shared, scratch),
+            None => self.advance_block(block, stream, shared, fired),
         }
     }
 
@@ -354,7 +395,7 @@ impl MonthStep<'_> {
         block: OneBlock<'_>,
         mut draws: impl BlockDraws,
         params: P,
-        scratch: &mut Scratch,
+        fired_lanes: &mut [u32],
     ) {
         let OneBlock {
             latent,
@@ -381,7 +422,7 @@ impl MonthStep<'_> {
         let mut any_fired = false;
         for (e, event) in model.events.iter().enumerate() {
             let draw = draws.event_draws(e);
-            scratch.fired[e] = 0;
+            fired_lanes[e] = 0;
             let in_window = params.in_window(e, month);
             let open = |l: usize| P::SAME_IN_EVERY_LANE || in_window[l];
             let certain_now = event.certain_month == Some(month as u32);
@@ -438,7 +479,7 @@ impl MonthStep<'_> {
                 };
                 fired |= u32::from(fire[l]) << l;
             }
-            scratch.fired[e] = fired;
+            fired_lanes[e] = fired;
             any_fired |= fired != 0;
         }
 
@@ -470,7 +511,7 @@ impl MonthStep<'_> {
 
         // (d) Jumps of the events that fired, in file order, then their baseline shifts.
         if any_fired {
-            for (e, (event, &fired)) in model.events.iter().zip(&scratch.fired).enumerate() {
+            for (e, (event, &fired)) in model.events.iter().zip(&*fired_lanes).enumerate() {
                 for l in (0..LANES).filter(|l| fired & (1 << l) != 0) {
                     for (f, effect) in event.effects.iter().enumerate() {
                         let pair = effect.pair;
@@ -635,7 +676,6 @@ pub struct Ensemble {
     /// Blocks of `month` already advanced.
     next_block: usize,
     /// When set, the random numbers are read from it instead of the runs' streams.
-    #[cfg(not(target_arch = "wasm32"))]
     tape: Option<Arc<RandomTape>>,
     runs: Runs,
     scratch: Scratch,
@@ -671,7 +711,6 @@ impl Ensemble {
 
     /// As [`Ensemble::outcomes_only`], reading its random numbers from `tape` (the same numbers
     /// it would draw) when the tape fits this model and these settings.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn outcomes_only_from_tape(model: Model, settings: Settings, tape: Arc<RandomTape>) -> Self {
         let fits = tape.fits(&model, settings);
         let mut ensemble = Self::with_outputs(model, settings, false);
@@ -682,7 +721,6 @@ impl Ensemble {
     }
 
     /// Whether the ensemble reads its random numbers from a tape.
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn reads_a_tape(&self) -> bool {
         self.tape.is_some()
     }
@@ -739,7 +777,7 @@ impl Ensemble {
             frustrations: vec![0.0; padded_runs],
         };
         Ensemble {
-            scratch: Scratch::new(shape.events),
+            scratch: Scratch::new(shape),
             quantiles: Quantiles::default(),
             record: Vec::new(),
             bands,
@@ -751,7 +789,6 @@ impl Ensemble {
             uniform: Box::new(PerRun::of(&core::array::from_fn(|_| model.clone()))),
             month: 1,
             next_block: 0,
-            #[cfg(not(target_arch = "wasm32"))]
             tape: None,
             runs,
             blocks,
@@ -936,7 +973,6 @@ impl Ensemble {
         let step = MonthStep {
             model: &self.model,
             prepared: &self.prepared,
-            #[cfg(not(target_arch = "wasm32"))]
             tape: self.tape.as_deref(),
             shape: self.shape,
             month: self.month,
@@ -995,7 +1031,7 @@ impl Ensemble {
                 let (mine, others) = rest.split_at(shape, count);
                 rest = others;
                 let step = &step;
-                scope.spawn(move || step.advance(mine, start, &mut Scratch::new(shape.events)));
+                scope.spawn(move || step.advance(mine, start, &mut Scratch::new(shape)));
                 start += count;
             }
         });
@@ -1150,7 +1186,7 @@ impl Ensemble {
         for chunk in masks.chunk_by(|a, b| a == b) {
             counts.push((chunk.len(), chunk[0]));
         }
-        counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        super::order::sort_stably_by(&mut counts, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let blocs = counts
             .into_iter()
             .take(REPORTED_SPLITS)

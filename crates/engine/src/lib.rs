@@ -9,14 +9,13 @@ mod ensemble;
 mod fastmath;
 mod lanes;
 mod model;
+mod order;
 mod params;
 mod rng;
 #[cfg(target_arch = "wasm32")]
 mod simd128;
 mod stats;
 mod summary;
-// The page's worker does without a tape (it would be a second month step in the bundle).
-#[cfg(not(target_arch = "wasm32"))]
 mod tape;
 
 pub use blocs::{best_split, frustration, two_best_splits, SplitMask};
@@ -26,9 +25,9 @@ pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Join, Model, Outcome, Reference,
     Settings, Test, When,
 };
+pub use order::sort_stably_by;
 pub use params::RunCache;
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
-#[cfg(not(target_arch = "wasm32"))]
 pub use tape::{RandomTape, MAX_TAPE_BYTES};

@@ -60,10 +60,18 @@ impl Quantiles {
             *slot = b as u16;
             counts[b] += 1;
         }
-        // Ranks needed: each level's order statistic and the next one (for interpolation).
-        let mut ranks: Vec<usize> = positions.iter().flat_map(|&(i, _)| [i, (i + 1).min(n - 1)]).collect();
-        ranks.sort_unstable();
-        ranks.dedup();
+        // Ranks needed, ascending and each once: each level's order statistic and the next one (for
+        // interpolation). The levels ascend, so their order statistics do too, and a candidate
+        // that is not above the last rank kept is already kept (no sort: the page's bundle then
+        // needs no sort of integers).
+        let mut ranks: Vec<usize> = Vec::with_capacity(2 * positions.len());
+        for &(i, _) in &positions {
+            for rank in [i, (i + 1).min(n - 1)] {
+                if ranks.last().is_none_or(|&last| rank > last) {
+                    ranks.push(rank);
+                }
+            }
+        }
         // Bucket of each needed rank, and the count of values in buckets before it.
         let mut located: Vec<(usize, usize, usize)> = Vec::with_capacity(ranks.len()); // (rank, bucket, before)
         let mut before = 0;

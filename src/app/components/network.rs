@@ -32,7 +32,7 @@ pub fn network(props: NetworkProps) -> Html {
     let median = |pair: usize| props.bands[pair].quantiles[month][2];
     let onmonth = parsed::<InputEvent, HtmlInputElement, usize>(props.on_month.clone());
     let mut ranked: Vec<usize> = (0..scenario.pairs.len()).collect();
-    ranked.sort_by(|&a, &b| median(b).total_cmp(&median(a)));
+    crate::engine::sort_stably_by(&mut ranked, |&a, &b| median(b).total_cmp(&median(a)));
     let description = format!(
         "Network of {} actors at month {month}; the list below gives every pair's median alignment.",
         scenario.actors.len()
