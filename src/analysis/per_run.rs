@@ -106,8 +106,8 @@ struct KeptA {
     runs: FiredRuns,
 }
 
-/// Larger random tapes are not kept: a page's worker keeps its tape until the analysis ends, and
-/// 2 000 runs of 36 months of the largest built-in take 18 MB.
+/// Larger random tapes are not kept: a page's worker keeps its tape until its batch of the
+/// tornado ends, and 2 000 runs of 36 months of the largest built-in take 18 MB.
 const KEPT_TAPE_BYTES: usize = 64 << 20;
 
 /// A plain ensemble's runs (run r on stream r, one model), kept for the ensembles of models that

@@ -70,9 +70,39 @@ trait BlockDraws {
 
 /// A block's own streams: the pairs' shocks and the events' draws.
 #[derive(Clone, Debug)]
-struct BlockStreams {
+pub(super) struct BlockStreams {
     noise: LaneRng,
     events: LaneRng,
+}
+
+impl BlockStreams {
+    /// The streams of block `block` of an ensemble with this seed (run r on stream r).
+    pub(super) fn of_block(seed: u64, block: usize) -> Self {
+        let first_run = (block * LANES) as u64;
+        BlockStreams {
+            noise: LaneRng::for_runs(seed, first_run, Stream::Noise),
+            events: LaneRng::for_runs(seed, first_run, Stream::Events),
+        }
+    }
+
+    /// The block's draws of one month, in the order a month's step draws them as it goes: a shock
+    /// per pair, then a uniform per event. No draw depends on the state (each purpose has its own
+    /// stream, and every event draws every month), so drawing them ahead changes no number. Not
+    /// inlined: the tape and the page's month step share one copy.
+    #[inline(never)]
+    pub(super) fn draw_month(&mut self, ziggurat: &Ziggurat, shocks: &mut [Lanes], events: &mut [[u64; LANES]]) {
+        with_widest_simd(
+            #[inline(always)]
+            || {
+                for shock in shocks {
+                    *shock = self.noise.normal(ziggurat);
+                }
+                for draw in events {
+                    *draw = self.events.unit_steps();
+                }
+            },
+        );
+    }
 }
 
 impl BlockDraws for &mut BlockStreams {
@@ -92,6 +122,16 @@ impl BlockDraws for &mut BlockStreams {
 struct FromTape<'a> {
     shocks: &'a [Lanes],
     events: &'a [[u64; LANES]],
+}
+
+impl<'a> FromTape<'a> {
+    /// The tape's draws of block `block` in `month` (1-based).
+    fn of(tape: &'a RandomTape, block: usize, month: usize) -> Self {
+        FromTape {
+            shocks: tape.shocks(block, month),
+            events: tape.event_draws(block, month),
+        }
+    }
 }
 
 impl BlockDraws for FromTape<'_> {
@@ -279,12 +319,7 @@ impl MonthDraws {
     /// The block's draws of one month from its streams: the numbers a [`RandomTape`] holds for
     /// that block and month.
     fn draw(&mut self, streams: &mut BlockStreams, ziggurat: &Ziggurat) -> FromTape<'_> {
-        super::tape::draw_month(
-            (&mut streams.noise, &mut streams.events),
-            ziggurat,
-            &mut self.shocks,
-            &mut self.events,
-        );
+        streams.draw_month(ziggurat, &mut self.shocks, &mut self.events);
         FromTape {
             shocks: &self.shocks,
             events: &self.events,
@@ -344,10 +379,7 @@ impl MonthStep<'_> {
                 let block_index = first_block + b;
                 let params = self.per_run.get(block_index).unwrap_or(self.uniform);
                 let draws = match self.tape {
-                    Some(tape) => FromTape {
-                        shocks: tape.shocks(block_index, self.month),
-                        events: tape.event_draws(block_index, self.month),
-                    },
+                    Some(tape) => FromTape::of(tape, block_index, self.month),
                     None => scratch.draws.draw(stream, &self.prepared.ziggurat),
                 };
                 self.advance_block(block, draws, params, &mut scratch.fired);
@@ -377,13 +409,7 @@ impl MonthStep<'_> {
             constants: &self.prepared.constants,
         };
         match self.tape {
-            Some(tape) => {
-                let draws = FromTape {
-                    shocks: tape.shocks(block_index, self.month),
-                    events: tape.event_draws(block_index, self.month),
-                };
-                self.advance_block(block, draws, shared, fired);
-            }
+            Some(tape) => self.advance_block(block, FromTape::of(tape, block_index, self.month), shared, fired),
             None => self.advance_block(block, stream, shared, fired),
         }
     }
@@ -756,15 +782,7 @@ impl Ensemble {
             latent: per_block(&initial_latent),
             alignment: per_block(&initial_alignment),
             latent_baseline: per_block(&baseline_latent),
-            streams: (0..blocks)
-                .map(|b| {
-                    let first_run = (b * LANES) as u64;
-                    BlockStreams {
-                        noise: LaneRng::for_runs(settings.seed, first_run, Stream::Noise),
-                        events: LaneRng::for_runs(settings.seed, first_run, Stream::Events),
-                    }
-                })
-                .collect(),
+            streams: (0..blocks).map(|b| BlockStreams::of_block(settings.seed, b)).collect(),
             firings: vec![0; padded_runs * shape.events],
             first_fired: vec![0; padded_runs * shape.events],
             outcome_state: outcome_start

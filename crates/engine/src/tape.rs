@@ -5,36 +5,13 @@
 //! values). A sensitivity analysis runs a hundred or more such ensembles; drawing their numbers
 //! once and reading them back saves about a quarter of the work, and gives the very same results.
 
-use super::lanes::{blocks_for, with_widest_simd, Lanes, LANES};
+use super::ensemble::BlockStreams;
+use super::lanes::{blocks_for, Lanes, LANES};
 use super::model::{Model, Settings};
-use super::rng::{LaneRng, Stream, Ziggurat};
+use super::rng::Ziggurat;
 
 /// Larger tapes are not drawn: the ensembles then draw as they go.
 pub const MAX_TAPE_BYTES: usize = 256 << 20;
-
-/// One block's draws of one month from its noise and event streams, in the order a month's step
-/// draws them as it goes: a shock per pair, then a uniform per event. No draw depends on the
-/// state (each purpose has its own stream, and every event draws every month), so drawing them
-/// ahead changes no number. Not inlined: the tape and the page's month step share one copy.
-#[inline(never)]
-pub(super) fn draw_month(
-    (noise, events): (&mut LaneRng, &mut LaneRng),
-    ziggurat: &Ziggurat,
-    shocks: &mut [Lanes],
-    event_draws: &mut [[u64; LANES]],
-) {
-    with_widest_simd(
-        #[inline(always)]
-        || {
-            for shock in shocks {
-                *shock = noise.normal(ziggurat);
-            }
-            for draw in event_draws {
-                *draw = events.unit_steps();
-            }
-        },
-    );
-}
 
 /// Every shock and event draw of every run and month, block by block as the engine reads them.
 #[derive(Debug)]
@@ -56,7 +33,6 @@ impl RandomTape {
     }
 
     /// [`RandomTape::draw`] with a lower limit than [`MAX_TAPE_BYTES`] (which caps `max_bytes`).
-    #[inline(never)]
     pub fn draw_within(model: &Model, settings: Settings, max_bytes: usize) -> Option<Self> {
         let (pairs, events) = (model.pair_count(), model.events.len());
         let blocks = blocks_for(settings.runs);
@@ -68,13 +44,10 @@ impl RandomTape {
         let mut shocks = vec![[0.0; LANES]; blocks * settings.horizon * pairs];
         let mut event_draws = vec![[0; LANES]; blocks * settings.horizon * events];
         for block in 0..blocks {
-            let first_run = (block * LANES) as u64;
-            let mut noise = LaneRng::for_runs(settings.seed, first_run, Stream::Noise);
-            let mut draws = LaneRng::for_runs(settings.seed, first_run, Stream::Events);
+            let mut streams = BlockStreams::of_block(settings.seed, block);
             for month in 0..settings.horizon {
                 let at = block * settings.horizon + month;
-                draw_month(
-                    (&mut noise, &mut draws),
+                streams.draw_month(
                     &ziggurat,
                     &mut shocks[at * pairs..(at + 1) * pairs],
                     &mut event_draws[at * events..(at + 1) * events],
