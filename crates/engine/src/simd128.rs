@@ -68,7 +68,7 @@ pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
     for h in 0..LANES / 2 {
         let z = load(z, h);
         let x = f64x2_mul(splat(-2.0), f64x2_abs(z));
-        // exp_nonpositive(x), step by step.
+        // ExpTable::exp(x), step by step.
         let shifted = f64x2_add(f64x2_mul(x, splat(SCALE)), splat(ROUNDER));
         let n_float = f64x2_sub(shifted, splat(ROUNDER));
         let n = i64x2_sub(shifted, i64x2_splat(ROUNDER.to_bits() as i64));
