@@ -26,7 +26,7 @@
 //! change of alignment, over all pairs weighted by capability, that would make the runner-up fit as
 //! well. 0 means two splits fit equally well; small values mean the reported split is fragile.
 
-use crate::engine::{pair_index, quantiles, two_best_splits, Proportion, SplitMask};
+use crate::engine::{pair_index, quantiles, sort_stably_by, two_best_splits, Proportion, SplitMask};
 
 /// One actor's lean over the runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -64,7 +64,8 @@ pub struct BlocReading {
 /// The most frequent value and its count (ties: the smallest).
 fn mode(values: &[SplitMask]) -> (SplitMask, usize) {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable();
+    // The page's one compiled sort: an unstable sort of masks would be another copy in its bundle.
+    sort_stably_by(&mut sorted, SplitMask::cmp);
     let mut best = (0, 0);
     for chunk in sorted.chunk_by(|a, b| a == b) {
         if chunk.len() > best.1 {

@@ -35,7 +35,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 use crate::engine::Settings;
-use crate::engine::{splitmix64, RunRng};
+use crate::engine::{sort_stably_by, splitmix64, RunRng};
 use crate::scenario::{Group, Scenario, Source, SourceKind, SourceRef};
 
 use super::indicators::OutcomeRuns;
@@ -366,10 +366,10 @@ pub fn ranked<'a>(factors: &'a [Factor], result: &SobolResult) -> Vec<(&'a Facto
     let Some(indices) = &result.indices else {
         return Vec::new();
     };
-    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).enumerate().collect();
-    // Equal totals keep the file's order.
-    rows.sort_unstable_by(|(i, a), (j, b)| b.1.total.total_cmp(&a.1.total).then(i.cmp(j)));
-    rows.into_iter().map(|(_, row)| row).collect()
+    let mut rows: Vec<_> = factors.iter().zip(indices.iter().copied()).collect();
+    // Equal totals keep the file's order: a stable sort (the page's one compiled sort).
+    sort_stably_by(&mut rows, |a, b| b.1.total.total_cmp(&a.1.total));
+    rows
 }
 
 /// What a factor is, in words (the command line's table and JSON, and the page).

@@ -1199,7 +1199,9 @@ impl Ensemble {
         } else {
             Vec::new()
         };
-        masks.sort_unstable();
+        // Through the one compiled stable sort (an unstable sort of masks would be another copy
+        // of the standard library's sort in the page's bundle).
+        super::order::sort_stably_by(&mut masks, SplitMask::cmp);
         let mut counts: Vec<(usize, SplitMask)> = Vec::new();
         for chunk in masks.chunk_by(|a, b| a == b) {
             counts.push((chunk.len(), chunk[0]));
