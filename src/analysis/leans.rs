@@ -26,7 +26,7 @@
 //! change of alignment, over all pairs weighted by capability, that would make the runner-up fit as
 //! well. 0 means two splits fit equally well; small values mean the reported split is fragile.
 
-use crate::engine::{pair_index, quantiles, sort_stably_by, two_best_splits, Proportion, SplitMask};
+use crate::engine::{pair_index, quantiles, sort_stably_by, two_best_splits_of_runs, Proportion, SplitMask};
 
 /// One actor's lean over the runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -89,9 +89,9 @@ pub fn read_blocs<'a>(alignments: &[f64], runs: usize, weights_of: impl Fn(usize
     let mut best = Vec::with_capacity(runs);
     let mut second = Vec::with_capacity(runs);
     let mut gaps = Vec::with_capacity(runs);
-    for run in 0..runs {
+    let splits = two_best_splits_of_runs(alignments, runs, &weights_of);
+    for (run, ((mask, energy), runner_up)) in splits.into_iter().enumerate() {
         let weights = weights_of(run);
-        let ((mask, energy), runner_up) = two_best_splits(weights, state(run));
         best.push(mask);
         if let Some((second_mask, second_energy)) = runner_up {
             second.push(second_mask);

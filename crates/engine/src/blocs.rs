@@ -81,6 +81,83 @@ pub fn two_best_splits(weights: &[f64], alignments: &[f64]) -> ((SplitMask, f64)
     (best, second)
 }
 
+/// A run's best split and the second best, each with its energy, as [`two_best_splits`] gives them.
+pub type TwoBestSplits = ((SplitMask, f64), Option<(SplitMask, f64)>);
+
+/// [`two_best_splits`] of `runs` runs, [`LANES`] at a time: run r's alignments are
+/// `alignments[r · pairs..(r + 1) · pairs]` (run-major, as `Ensemble::alignments` gives them) and
+/// its weights `weights_of(r)`, all of one length. Each lane visits the same splits in the same
+/// order as the run's own search and keeps the same two, ties included: the same masks and the
+/// same energies to the bit. Not inlined: one copy in the page's worker, for the widest SIMD.
+#[inline(never)]
+pub fn two_best_splits_of_runs<'a>(
+    alignments: &[f64],
+    runs: usize,
+    weights_of: impl Fn(usize) -> &'a [f64],
+) -> Vec<TwoBestSplits> {
+    if runs == 0 {
+        return Vec::new();
+    }
+    let n = weights_of(0).len();
+    let pairs = n * n.saturating_sub(1) / 2;
+    assert_eq!(alignments.len(), runs * pairs, "alignments must be runs × pairs");
+    let mut found = Vec::with_capacity(runs);
+    with_widest_simd(
+        #[inline(always)]
+        || {
+            for first in (0..runs).step_by(LANES) {
+                // A last block of fewer runs repeats its last run in the lanes left over.
+                let run_of_lane = |l: usize| (first + l).min(runs - 1);
+                let mut weights = [[0.0; LANES]; 16];
+                let mut block = [[0.0; LANES]; 16 * 15 / 2];
+                for l in 0..LANES {
+                    let run = run_of_lane(l);
+                    for (i, w) in weights_of(run).iter().enumerate() {
+                        weights[i][l] = *w;
+                    }
+                    for (p, a) in alignments[run * pairs..(run + 1) * pairs].iter().enumerate() {
+                        block[p][l] = *a;
+                    }
+                }
+                let (mut best_energy, mut best_mask) = ([0.0; LANES], [0 as SplitMask; LANES]);
+                // No second yet: an energy every split beats (energies are finite).
+                let (mut second_energy, mut second_mask) = ([f64::INFINITY; LANES], [SplitMask::MAX; LANES]);
+                visit_splits(
+                    n,
+                    |i, j| {
+                        let (w_i, w_j, a) = (&weights[i], &weights[j], &block[pair_index(n, i, j)]);
+                        map(|l| w_i[l] * w_j[l] * a[l])
+                    },
+                    |mask, energy: Lanes| {
+                        for l in 0..LANES {
+                            let e = energy[l];
+                            let beats_best = e < best_energy[l] || (e == best_energy[l] && mask < best_mask[l]);
+                            let beats_second = e < second_energy[l] || (e == second_energy[l] && mask < second_mask[l]);
+                            // The best it beats becomes the second; else it may be the second.
+                            (second_energy[l], second_mask[l]) = if beats_best {
+                                (best_energy[l], best_mask[l])
+                            } else if beats_second {
+                                (e, mask)
+                            } else {
+                                (second_energy[l], second_mask[l])
+                            };
+                            if beats_best {
+                                (best_energy[l], best_mask[l]) = (e, mask);
+                            }
+                        }
+                    },
+                );
+                for l in 0..LANES.min(runs - first) {
+                    // Two actors or more visit a split besides "one bloc", so have a second.
+                    let second = (n >= 2).then_some((second_mask[l], second_energy[l]));
+                    found.push(((best_mask[l], best_energy[l]), second));
+                }
+            }
+        },
+    );
+    found
+}
+
 /// An energy E of one run (`f64`) or of the runs of a block ([`Lanes`], lane by lane).
 trait Energy: Copy {
     const ZERO: Self;
@@ -236,6 +313,40 @@ mod tests {
                     (best - all[0]).abs() < 1e-9 && (second - all[1]).abs() < 1e-9,
                     "n = {n}"
                 );
+            }
+        }
+    }
+
+    /// The runs' search, eight at a time, gives each run's own two best splits to the bit: from 1
+    /// to 9 actors, run counts around a block, weights differing by run, and in every other round
+    /// equal weights and alignments on a grid of 0.5, so that energies tie.
+    #[test]
+    fn runs_searched_together_find_each_runs_two_best_splits() {
+        let mut next = uniforms(2027);
+        for n in 1usize..=9 {
+            let pairs = n * n.saturating_sub(1) / 2;
+            for (round, runs) in [1usize, 7, 8, 9, 23].into_iter().enumerate() {
+                let coarse = round % 2 == 1;
+                let weights: Vec<Vec<f64>> = (0..runs)
+                    .map(|_| (0..n).map(|_| if coarse { 1.0 } else { 0.2 + next() }).collect())
+                    .collect();
+                let alignments: Vec<f64> = (0..runs * pairs)
+                    .map(|_| {
+                        let a = 2.0 * next() - 1.0;
+                        if coarse {
+                            (a * 2.0).round() / 2.0
+                        } else {
+                            a
+                        }
+                    })
+                    .collect();
+                let together = two_best_splits_of_runs(&alignments, runs, |r| &weights[r]);
+                assert_eq!(together.len(), runs);
+                for (r, got) in together.into_iter().enumerate() {
+                    let want = two_best_splits(&weights[r], &alignments[r * pairs..(r + 1) * pairs]);
+                    let bits = |((m, e), s): TwoBestSplits| ((m, e.to_bits()), s.map(|(m, e)| (m, e.to_bits())));
+                    assert_eq!(bits(got), bits(want), "n = {n}, runs = {runs}, run {r}");
+                }
             }
         }
     }

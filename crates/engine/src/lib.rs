@@ -18,7 +18,7 @@ mod stats;
 mod summary;
 mod tape;
 
-pub use blocs::{best_split, frustration, two_best_splits, SplitMask};
+pub use blocs::{best_split, frustration, two_best_splits, two_best_splits_of_runs, SplitMask, TwoBestSplits};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use lanes::{instruction_set, limit_instruction_set, InstructionSet, LANES};
 pub use model::{
