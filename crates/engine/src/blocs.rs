@@ -38,23 +38,27 @@ pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask
             let n = weights.len();
             let mut best_energy: Lanes = [0.0; LANES];
             let mut best_mask = [0 as SplitMask; LANES];
-            visit_splits(
-                n,
-                |i, j| {
-                    let (w_i, w_j, a) = (&weights[i], &weights[j], &alignments[pair_index(n, i, j)]);
-                    map(|l| w_i[l] * w_j[l] * a[l])
-                },
-                |mask, energy: Lanes| {
-                    for l in 0..LANES {
-                        let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
-                        best_energy[l] = if better { energy[l] } else { best_energy[l] };
-                        best_mask[l] = if better { mask } else { best_mask[l] };
-                    }
-                },
-            );
+            visit_splits(n, block_couplings(weights, alignments), |mask, energy: Lanes| {
+                for l in 0..LANES {
+                    let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
+                    best_energy[l] = if better { energy[l] } else { best_energy[l] };
+                    best_mask[l] = if better { mask } else { best_mask[l] };
+                }
+            });
             best_mask
         },
     )
+}
+
+/// The couplings w_i w_j a_ij of a block's runs, lane by lane (as the one-run searches compute
+/// them), for [`visit_splits`].
+#[inline(always)]
+fn block_couplings<'a>(weights: &'a [Lanes], alignments: &'a [Lanes]) -> impl Fn(usize, usize) -> Lanes + 'a {
+    let n = weights.len();
+    move |i, j| {
+        let (w_i, w_j, a) = (&weights[i], &weights[j], &alignments[pair_index(n, i, j)]);
+        map(|l| w_i[l] * w_j[l] * a[l])
+    }
 }
 
 /// The best split and the second best, each with its energy E (as [`best_split`]; ties to the
@@ -124,10 +128,7 @@ pub fn two_best_splits_of_runs<'a>(
                 let (mut second_energy, mut second_mask) = ([f64::INFINITY; LANES], [SplitMask::MAX; LANES]);
                 visit_splits(
                     n,
-                    |i, j| {
-                        let (w_i, w_j, a) = (&weights[i], &weights[j], &block[pair_index(n, i, j)]);
-                        map(|l| w_i[l] * w_j[l] * a[l])
-                    },
+                    block_couplings(&weights[..n], &block[..pairs]),
                     |mask, energy: Lanes| {
                         for l in 0..LANES {
                             let e = energy[l];
