@@ -104,7 +104,7 @@ impl Ziggurat {
     /// The wedge test of layer `layer` (≥ 1) at `x` (between x_{layer+1} and x_layer in size) with
     /// the uniform `uniform`: is the point under the density? That is f(x_{i+1}) + U·(f(x_i) −
     /// f(x_{i+1})) < f(x), divided through by f(x), with the exponentials of `libm`'s exp. They
-    /// come from the table instead (a tenth of the time), and from `libm` only when the sum is
+    /// come from the table instead (no call, no special cases), and from `libm` only when the sum is
     /// within [`WEDGE_MARGIN`] of 1, where the difference could decide: so the decision, and with
     /// it every draw, is always the one `libm`'s exp gives.
     ///
