@@ -17,7 +17,7 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
         n,
         |i, j| weights[i] * weights[j] * alignments[pair_index(n, i, j)],
         |mask, energy: f64| {
-            if energy < best.0 || (energy == best.0 && mask < best.1) {
+            if ranks_before(energy, mask, best.0, best.1) {
                 best = (energy, mask);
             }
         },
@@ -40,7 +40,7 @@ pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask
             let mut best_mask = [0 as SplitMask; LANES];
             visit_splits(n, block_couplings(weights, alignments), |mask, energy: Lanes| {
                 for l in 0..LANES {
-                    let better = energy[l] < best_energy[l] || (energy[l] == best_energy[l] && mask < best_mask[l]);
+                    let better = ranks_before(energy[l], mask, best_energy[l], best_mask[l]);
                     best_energy[l] = if better { energy[l] } else { best_energy[l] };
                     best_mask[l] = if better { mask } else { best_mask[l] };
                 }
@@ -48,6 +48,13 @@ pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask
             best_mask
         },
     )
+}
+
+/// Whether the split `mask` of energy `energy` ranks before `other_mask` of `other_energy`: the
+/// lower energy, and on a tie the smaller mask. Every search here keeps its best (and second) by it.
+#[inline(always)]
+fn ranks_before(energy: f64, mask: SplitMask, other_energy: f64, other_mask: SplitMask) -> bool {
+    energy < other_energy || (energy == other_energy && mask < other_mask)
 }
 
 /// The couplings w_i w_j a_ij of a block's runs, lane by lane (as the one-run searches compute
@@ -66,7 +73,9 @@ fn block_couplings<'a>(weights: &'a [Lanes], alignments: &'a [Lanes]) -> impl Fn
 /// the split between them are two splits, so only fewer than two actors have one).
 pub fn two_best_splits(weights: &[f64], alignments: &[f64]) -> ((SplitMask, f64), Option<(SplitMask, f64)>) {
     let n = weights.len();
-    let better = |a: (SplitMask, f64), b: (SplitMask, f64)| a.1 < b.1 || (a.1 == b.1 && a.0 < b.0);
+    let better = |(mask, energy): (SplitMask, f64), (other_mask, other_energy): (SplitMask, f64)| {
+        ranks_before(energy, mask, other_energy, other_mask)
+    };
     let mut best = (0 as SplitMask, 0.0);
     let mut second: Option<(SplitMask, f64)> = None;
     visit_splits(
@@ -132,8 +141,8 @@ pub fn two_best_splits_of_runs<'a>(
                     |mask, energy: Lanes| {
                         for l in 0..LANES {
                             let e = energy[l];
-                            let beats_best = e < best_energy[l] || (e == best_energy[l] && mask < best_mask[l]);
-                            let beats_second = e < second_energy[l] || (e == second_energy[l] && mask < second_mask[l]);
+                            let beats_best = ranks_before(e, mask, best_energy[l], best_mask[l]);
+                            let beats_second = ranks_before(e, mask, second_energy[l], second_mask[l]);
                             // The best it beats becomes the second; else it may be the second.
                             (second_energy[l], second_mask[l]) = if beats_best {
                                 (best_energy[l], best_mask[l])
