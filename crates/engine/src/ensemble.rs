@@ -25,6 +25,9 @@ use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
 use super::tape::RandomTape;
 
+mod halves;
+use halves::Part;
+
 /// Alignments are clamped here when an event moves them or their baseline.
 pub const ALIGNMENT_CLAMP: f64 = 0.995;
 
@@ -616,8 +619,9 @@ fn event_slot(run: usize, event: usize, events: usize) -> usize {
 }
 
 /// Per pair, over the first `runs` runs of `blocks` (blocks × pairs, as [`Runs::alignment`]): its
-/// values in run order into its row of `record` (pairs × runs), and in `sums` their sum in run
-/// order (so that it is the same to the bit however the runs were computed).
+/// values in run order into the start of its row of `record` (rows of `stride` values), and in
+/// `sums` their sum in run order from 0 (so that it is the same to the bit however the runs were
+/// computed, and a sum continued over later runs is their sum in run order too).
 ///
 /// One pass over the blocks per four pairs, each pair with its own running sum in a register: a
 /// sum in run order is one long chain of additions, and four independent chains overlap their
@@ -626,7 +630,7 @@ fn event_slot(run: usize, event: usize, events: usize) -> usize {
 /// need gathers and scatters). The extremes are the quantiles' own pass over the contiguous row:
 /// taken here, lane by lane for four pairs, they cost the page's bundle 0.8 KB more.
 #[inline(always)]
-fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, record: &mut [f64], sums: &mut [f64]) {
+fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, stride: usize, record: &mut [f64], sums: &mut [f64]) {
     const GROUP: usize = 4;
     let full = runs / LANES;
     let rest = runs - full * LANES;
@@ -638,7 +642,7 @@ fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, record: &mut [f64], 
             for g in 0..GROUP {
                 if g < group {
                     let v = &values[g];
-                    let start = (first + g) * runs + b * LANES;
+                    let start = (first + g) * stride + b * LANES;
                     let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
                     *row = *v;
                 }
@@ -654,7 +658,7 @@ fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, record: &mut [f64], 
         for g in 0..group {
             if rest > 0 {
                 let values = &blocks[full * pairs + first + g][..rest];
-                let start = (first + g) * runs + full * LANES;
+                let start = (first + g) * stride + full * LANES;
                 record[start..start + rest].copy_from_slice(values);
                 for &v in values {
                     sum[g] += v;
@@ -717,6 +721,8 @@ pub struct Ensemble {
     threads: usize,
     /// Per block, the runs' own models ([`Ensemble::per_run`]); empty when every run uses `model`.
     per_run: Vec<PerRun>,
+    /// Which blocks this ensemble advances: all, or one side of an ensemble shared by two.
+    part: Part,
     /// `model` in every lane: the page's one month step reads it where `per_run` has no block.
     #[cfg(target_arch = "wasm32")]
     uniform: Box<PerRun>,
@@ -803,6 +809,7 @@ impl Ensemble {
             #[cfg(not(target_arch = "wasm32"))]
             threads: 1,
             per_run: Vec::new(),
+            part: Part::Whole,
             #[cfg(target_arch = "wasm32")]
             uniform: Box::new(PerRun::of(&core::array::from_fn(|_| model.clone()))),
             month: 1,
@@ -1007,18 +1014,19 @@ impl Ensemble {
     /// current month, closing the month when its last run is done. Returns where the ensemble
     /// stands.
     pub fn advance(&mut self, max_runs: usize) -> Progress {
-        if self.month > self.settings.horizon {
+        if self.month > self.settings.horizon || self.awaits_rows() {
             return self.progress();
         }
+        let last = self.part_blocks().end;
         let end = self
             .next_block
             .saturating_add(max_runs.max(1).div_ceil(LANES))
-            .min(self.blocks);
+            .min(last);
         let (range, shape) = (self.next_block..end, self.shape);
         let (step, runs, scratch) = self.parts();
         step.advance(runs.blocks(shape, range.clone()), range.start, scratch);
         self.next_block = end;
-        if end == self.blocks {
+        if end == last {
             self.close_month();
         }
         self.progress()
@@ -1097,25 +1105,47 @@ impl Ensemble {
     }
 
     /// Quantiles and mean of every pair for the month just finished; moves on to the next month.
+    /// (One side of a shared ensemble closes its months in `halves`.)
     fn close_month(&mut self) {
+        if !matches!(self.part, Part::Whole) {
+            return self.close_shared_month();
+        }
         self.month += 1;
         self.next_block = 0;
         if !self.full {
             return;
         }
         let runs = self.settings.runs;
-        let pairs = self.shape.pairs;
         // One pass over the state: each pair's values into its row of `record` (the quantiles'
         // passes read contiguous rows much faster than one pair's lanes of every block), with
         // their sum.
-        self.record.resize(pairs * runs, 0.0);
+        self.record.resize(self.shape.pairs * runs, 0.0);
         let mut sums = [0.0; MAX_PAIRS];
-        let (alignment, record) = (&self.runs.alignment, &mut self.record);
+        self.record_rows(0..self.blocks, runs, &mut sums);
+        self.finish_month(&sums);
+    }
+
+    /// The rows of the runs of `blocks` (the ensemble's last runs if it includes the last block)
+    /// into the start of `record`'s rows of `stride` values, and their sums from 0. (Not inlined:
+    /// a whole ensemble, a lead and a follow each call it, and the page's bundle has a budget.)
+    #[inline(never)]
+    fn record_rows(&mut self, blocks: std::ops::Range<usize>, stride: usize, sums: &mut [f64]) {
+        let pairs = self.shape.pairs;
+        let runs = (blocks.end * LANES).min(self.settings.runs) - blocks.start * LANES;
+        let alignment = &self.runs.alignment[blocks.start * pairs..blocks.end * pairs];
+        let record = &mut self.record;
         with_widest_simd(
             #[inline(always)]
-            || column_sums(alignment, pairs, runs, record, &mut sums),
+            || column_sums(alignment, pairs, runs, stride, record, sums),
         );
-        for (bands, sum) in self.bands.iter_mut().zip(sums) {
+    }
+
+    /// The month's bands from every run's row in `record` (pairs × runs) and the rows' `sums`.
+    #[inline(never)]
+    fn finish_month(&mut self, sums: &[f64]) {
+        let runs = self.settings.runs;
+        let pairs = self.shape.pairs;
+        for (bands, &sum) in self.bands.iter_mut().zip(sums) {
             bands.mean.push(sum / runs as f64);
         }
         let record = &self.record;
@@ -1427,16 +1457,20 @@ mod tests {
                     lanes
                 })
                 .collect();
-            let mut record = vec![f64::NAN; pairs * runs];
+            // Rows longer than the runs (as a lead's, whose rows end with the other half's runs):
+            // the rest of each row is left alone.
+            let stride = runs + 5;
+            let mut record = vec![f64::NAN; pairs * stride];
             let mut sums = [f64::NAN; MAX_PAIRS];
-            column_sums(&blocks, pairs, runs, &mut record, &mut sums);
+            column_sums(&blocks, pairs, runs, stride, &mut record, &mut sums);
             for p in 0..pairs {
                 let row: Vec<f64> = (0..runs).map(|r| blocks[r / LANES * pairs + p][r % LANES]).collect();
                 assert_eq!(
-                    record[p * runs..(p + 1) * runs],
+                    record[p * stride..p * stride + runs],
                     row[..],
                     "pairs {pairs}, runs {runs}, pair {p}"
                 );
+                assert!(record[p * stride + runs..(p + 1) * stride].iter().all(|v| v.is_nan()));
                 let mut sum = 0.0;
                 for &v in &row {
                     sum += v;
@@ -1479,6 +1513,62 @@ mod tests {
             }
         }
         limit_instruction_set(widest);
+    }
+
+    #[test]
+    fn two_halves_compute_what_one_ensemble_computes() {
+        let model = model();
+        for runs in [9, 17, 203] {
+            let settings = Settings {
+                seed: 5,
+                runs,
+                horizon: 7,
+            };
+            let mut whole = Ensemble::new(model.clone(), settings);
+            let blocks = blocks_for(runs);
+            for lead_blocks in [1, blocks / 2, blocks - 1] {
+                let what = format!("{runs} runs, lead of {lead_blocks} blocks");
+                let mut lead = Ensemble::new(model.clone(), settings).into_lead(lead_blocks);
+                let mut follow = Ensemble::new(model.clone(), settings).into_follow(lead_blocks);
+                let mut sent = std::collections::VecDeque::new();
+                // The follow runs ahead by a month or two, in chunks of two blocks, as a worker
+                // with slices of its own would; the lead is given rows only when it waits for them.
+                while !lead.progress().is_done() {
+                    for _ in 0..3 {
+                        follow.advance(2 * LANES);
+                        sent.extend(follow.month_rows().map(<[f64]>::to_vec));
+                    }
+                    let months_before = lead.progress().months_done;
+                    lead.advance(LANES);
+                    if lead.awaits_rows() {
+                        let Some(rows) = sent.pop_front() else { continue };
+                        // Waiting, it advances nothing.
+                        assert_eq!(lead.advance(LANES).months_done, months_before, "{what}");
+                        let follow_runs = runs - lead_blocks * LANES;
+                        assert_eq!(rows.len(), model.pair_count() * follow_runs, "{what}");
+                        lead.join_month(|p, row| row.copy_from_slice(&rows[p * follow_runs..(p + 1) * follow_runs]));
+                        assert_eq!(lead.bands()[0].mean.len(), months_before + 2, "{what}");
+                    }
+                }
+                while !follow.advance(usize::MAX).is_done() {}
+                assert!(sent.is_empty() && follow.month_rows().is_none(), "{what}");
+                assert!(lead.awaits_end(), "{what}");
+                lead.join_end(&follow.follow_end());
+                assert!(!lead.awaits_end(), "{what}");
+                if lead_blocks == 1 {
+                    while !whole.advance(usize::MAX).is_done() {}
+                }
+                assert_eq!(lead.summary(), whole.summary(), "{what}");
+                assert_eq!(lead.outcome_states(), whole.outcome_states(), "{what}");
+                assert_eq!(lead.first_fired_months(), whole.first_fired_months(), "{what}");
+                let bits = |values: Vec<f64>| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(lead.alignments()), bits(whole.alignments()), "{what}");
+                assert_eq!(bits(lead.latent()), bits(whole.latent()), "{what}");
+                for (l, w) in lead.bands().iter().zip(whole.bands()) {
+                    assert_eq!(bits(l.mean.clone()), bits(w.mean.clone()), "{what}");
+                }
+            }
+        }
     }
 
     #[test]
