@@ -97,6 +97,17 @@ test('a keyboard slider move changes the link and the numbers; the link reproduc
   await context.close();
 });
 
+test('an ensemble shared by two workers (5 000 runs) shows the command line\'s numbers', async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift&runs=5000&seed=7`);
+  await waitForResults(page);
+  await page.waitForFunction(() => location.hash.includes('runs=5000'));
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  console.log(`# ${cores} cores: ${cores >= 2 ? 'the 5 000 runs were shared by two workers' : 'one worker (one core)'}`);
+  await assertPageEqualsCli(page, page.url());
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('slider move → chart redrawn: timed over repeated single steps (default ensemble)', async () => {
   const { context, page } = await openPage(browser, `${BASE_URL}#v=1&s=sino-russian-drift`);
   let generation = await waitForResults(page);

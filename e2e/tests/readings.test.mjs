@@ -12,8 +12,10 @@ after(async () => { await browser?.close(); });
 
 const cli = (args) => JSON.parse(execFileSync(path.join(ROOT, 'target', 'release', 'alignment-sim'), args, { encoding: 'utf8' }));
 
-test('conditional outcomes and bloc leans in the page equal run --format json for the same link', async () => {
-  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&seed=12&runs=1000`);
+// 1 000 runs are one worker's; 5 000 are shared by two on two or more cores (the follow's runs
+// reach the readings through the lead).
+for (const runs of [1000, 5000]) test(`conditional outcomes and bloc leans in the page equal run --format json for the same link (${runs} runs)`, async () => {
+  const { context, page, problems } = await openPage(browser, `${BASE_URL}#v=1&s=us-russia-rapprochement&seed=12&runs=${runs}`);
   await waitForResults(page);
   await page.waitForFunction(() => location.hash.includes('seed=12'));
   const json = cliRun(page.url());

@@ -254,8 +254,7 @@ pub fn start_module() {
     if web_sys::window().is_some() {
         start();
     } else {
-        use gloo::worker::Registrable;
-        worker::SimWorker::registrar().register();
+        worker::start();
     }
 }
 

@@ -15,10 +15,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use gloo::worker::{Spawnable, WorkerBridge};
+use gloo::worker::{Bincode, Codec};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::MessageEvent;
 use yew::prelude::*;
 
-use super::worker::{EnsembleUpdate, Job, OutcomesUpdate, Report, SimWorker, Task};
+use super::worker::{EnsembleUpdate, Job, OutcomesUpdate, Report, Share, Task};
 use crate::analysis::per_run::{PerRunJob, Plan, Propagation};
 use crate::engine::Settings;
 use crate::state::{Action, AnalysisAction, State};
@@ -32,6 +35,9 @@ const WORKER_SILENCE_MILLISECONDS: f64 = 6000.0;
 pub enum Lane {
     /// The ensemble behind the fan charts and outcomes; job id = the state's generation.
     Main,
+    /// The main ensemble's other runs, when two workers share it ([`shared_blocks`]); it reports
+    /// to the main worker, not to the page.
+    Follow,
     /// The comparison's reference state.
     Reference,
     /// The outcomes over what we don't know (per-run models); job id = the state's generation.
@@ -49,6 +55,88 @@ pub fn pool_size() -> usize {
 
 fn now() -> f64 {
     js_sys::Date::now()
+}
+
+/// The lead's share of a main ensemble's runs when two workers share it: less than half, since it
+/// also takes every month's quantiles. (A quarter and a fifth did no better in headless Chromium
+/// on two cores.)
+const LEAD_SHARE: f64 = 1.0 / 3.0;
+
+/// Main ensembles of at least this many runs are shared by two workers. Measured in headless
+/// Chromium on two cores, the worker time of a slider step (the status line's), one worker against
+/// two: 2 000 runs 44–49 against 43–46 ms (medians of 12 steps, 3 loads each; the page's own thread
+/// is busy during much of it, and takes the second core); 5 000 runs 113–115 against 90–101 ms;
+/// 10 000 runs 199–206 against 155–160 ms; 100 000 runs 1.7–1.9 against 1.4–1.6 s.
+const SHARED_FROM_RUNS: usize = 5000;
+
+/// How many blocks of runs the lead takes when the main ensemble of `runs` runs is shared by two
+/// workers; `None` where one worker runs it (one core, or fewer than [`SHARED_FROM_RUNS`]).
+fn shared_blocks(runs: usize) -> Option<usize> {
+    let cores = gloo::utils::window().navigator().hardware_concurrency();
+    let blocks = runs.div_ceil(crate::engine::LANES);
+    (cores >= 2.0 && runs >= SHARED_FROM_RUNS)
+        .then(|| ((blocks as f64 * LEAD_SHARE).round() as usize).clamp(1, blocks - 1))
+}
+
+/// Messages posted to a worker before it could take them, each with whether it moves (a port).
+type Pending = Rc<RefCell<Option<Vec<(JsValue, bool)>>>>;
+
+/// One of the page's Web Workers, on the page's own module (`worker_loader.js`; the protocol is
+/// `worker.rs`'s).
+struct WorkerHandle {
+    worker: web_sys::Worker,
+    /// What was posted before the worker said it can take messages (one posted earlier would find
+    /// no handler), with what it transfers; `None` once it can.
+    pending: Pending,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl WorkerHandle {
+    fn spawn(on_report: impl Fn(Report) + 'static) -> Self {
+        let worker = web_sys::Worker::new("./worker_loader.js").expect("a page can start a Web Worker");
+        let pending = Rc::new(RefCell::new(Some(Vec::new())));
+        let on_message = {
+            let (worker, pending) = (worker.clone(), pending.clone());
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data();
+                if !data.is_null() {
+                    return on_report(Bincode::decode(data));
+                }
+                for (message, transfers) in pending.take().into_iter().flatten() {
+                    post(&worker, &message, transfers);
+                }
+            })
+        };
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        WorkerHandle {
+            worker,
+            pending,
+            _on_message: on_message,
+        }
+    }
+
+    /// Posts `message` (moving it to the worker when `transfers`: a port), now or once it can
+    /// take it.
+    fn post(&self, message: JsValue, transfers: bool) {
+        match self.pending.borrow_mut().as_mut() {
+            Some(pending) => pending.push((message, transfers)),
+            None => post(&self.worker, &message, transfers),
+        }
+    }
+}
+
+fn post(worker: &web_sys::Worker, message: &JsValue, transfers: bool) {
+    // Posting to a worker never fails for these messages (encoded bytes, a port).
+    let _ = match transfers {
+        true => worker.post_message_with_transfer(message, &js_sys::Array::of1(message)),
+        false => worker.post_message(message),
+    };
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
 }
 
 /// What a lane's report becomes: the one translation from the worker protocol to the reducer.
@@ -118,7 +206,10 @@ fn action(lane: Lane, report: Report, now: f64) -> Option<Action> {
 /// The page's workers, spawned on first use of each lane.
 pub struct Runner {
     on_action: Callback<Action>,
-    bridges: RefCell<HashMap<Lane, WorkerBridge<SimWorker>>>,
+    workers: RefCell<HashMap<Lane, WorkerHandle>>,
+    /// Whether the main and follow workers have their channel (they get a new one when either
+    /// is new).
+    paired: Cell<bool>,
     /// Page clock of the main lane's last report or job: what the watchdog measures from.
     main_heard: Rc<Cell<f64>>,
 }
@@ -127,24 +218,48 @@ impl Runner {
     fn new(on_action: Callback<Action>) -> Self {
         Runner {
             on_action,
-            bridges: RefCell::new(HashMap::new()),
+            workers: RefCell::new(HashMap::new()),
+            paired: Cell::new(false),
             main_heard: Rc::new(Cell::new(now())),
         }
     }
 
-    fn spawn(&self, lane: Lane) -> WorkerBridge<SimWorker> {
+    /// The main ensemble of `model`: on two workers when [`shared_blocks`] says so, else on one.
+    fn send_main(&self, generation: u64, model: crate::engine::Model, settings: Settings) {
+        let Some(blocks) = shared_blocks(settings.runs) else {
+            self.cancel(Lane::Follow);
+            return self.send(Lane::Main, generation, Task::Ensemble { model, share: None }, settings);
+        };
+        self.warm(Lane::Main);
+        self.warm(Lane::Follow);
+        if !self.paired.replace(true) {
+            let channel = web_sys::MessageChannel::new().expect("a page can open a message channel");
+            let workers = self.workers.borrow();
+            workers[&Lane::Main].post(channel.port1().into(), true);
+            workers[&Lane::Follow].post(channel.port2().into(), true);
+        }
+        let side = |lead| Task::Ensemble {
+            model: model.clone(),
+            share: Some(Share { lead, blocks }),
+        };
+        self.send(Lane::Follow, generation, side(false), settings);
+        self.send(Lane::Main, generation, side(true), settings);
+    }
+
+    fn spawn(&self, lane: Lane) -> WorkerHandle {
+        if matches!(lane, Lane::Main | Lane::Follow) {
+            self.paired.set(false);
+        }
         let (on_action, main_heard) = (self.on_action.clone(), self.main_heard.clone());
-        SimWorker::spawner()
-            .callback(move |report: Report| {
-                let time = now();
-                if lane == Lane::Main {
-                    main_heard.set(time);
-                }
-                if let Some(action) = action(lane, report, time) {
-                    on_action.emit(action);
-                }
-            })
-            .spawn_with_loader("./worker_loader.js")
+        WorkerHandle::spawn(move |report: Report| {
+            let time = now();
+            if lane == Lane::Main {
+                main_heard.set(time);
+            }
+            if let Some(action) = action(lane, report, time) {
+                on_action.emit(action);
+            }
+        })
     }
 
     /// Sends a job to the lane's worker; it replaces the job that worker is running.
@@ -152,23 +267,22 @@ impl Runner {
         if lane == Lane::Main {
             self.main_heard.set(now());
         }
-        let mut bridges = self.bridges.borrow_mut();
-        let bridge = bridges.entry(lane).or_insert_with(|| self.spawn(lane));
-        bridge.send(Job { id, task, settings });
+        self.warm(lane);
+        self.workers.borrow()[&lane].post(Bincode::encode(Job { id, task, settings }), false);
     }
 
     /// Starts the lane's worker ahead of its first job (loading a worker's wasm takes a moment).
     fn warm(&self, lane: Lane) {
-        self.bridges
-            .borrow_mut()
-            .entry(lane)
-            .or_insert_with(|| self.spawn(lane));
+        if !self.workers.borrow().contains_key(&lane) {
+            let worker = self.spawn(lane);
+            self.workers.borrow_mut().insert(lane, worker);
+        }
     }
 
     /// Stops whatever the lane's worker is running (a worker never spawned has nothing to stop).
     pub fn cancel(&self, lane: Lane) {
-        if let Some(bridge) = self.bridges.borrow().get(&lane) {
-            bridge.send(Job {
+        if let Some(worker) = self.workers.borrow().get(&lane) {
+            let cancel = Job {
                 id: 0,
                 task: Task::Cancel,
                 settings: Settings {
@@ -176,13 +290,14 @@ impl Runner {
                     runs: 0,
                     horizon: 0,
                 },
-            });
+            };
+            worker.post(Bincode::encode(cancel), false);
         }
     }
 
-    /// Forgets every worker (one stopped answering): the next job of each lane starts a fresh one.
+    /// Stops every worker (one stopped answering): the next job of each lane starts a fresh one.
     fn restart(&self) {
-        self.bridges.borrow_mut().clear();
+        self.workers.borrow_mut().clear();
     }
 }
 
@@ -209,7 +324,7 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
                     *restarted_for.borrow_mut() = attempt;
                 }
                 let model = job_state.scenario.model(&job_state.values);
-                runner.send(Lane::Main, generation, Task::Ensemble(model), job_state.settings);
+                runner.send_main(generation, model, job_state.settings);
             },
         );
     }
@@ -331,7 +446,10 @@ pub fn use_runner(state: &UseReducerHandle<State>) {
             (Some(id), Some(reference)) if reference.id == *id => runner.send(
                 Lane::Reference,
                 reference.id,
-                Task::Ensemble(reference.model()),
+                Task::Ensemble {
+                    model: reference.model(),
+                    share: None,
+                },
                 reference.settings,
             ),
             // Cancelled (or finished, when there is nothing left to stop).

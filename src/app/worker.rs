@@ -10,9 +10,24 @@
 //! (the sensitivity tornado, spread over several workers), and a batch of per-run-model ensembles
 //! (over what we don't know; the matrices of a Sobol design). Both batches return each ensemble's
 //! indicators.
+//!
+//! The main ensemble may be shared by two workers ([`Share`]): the lead reports it as above, and
+//! the follow computes the other runs and hands them to the lead, month by month, on a message
+//! port the page gives both ([`Channel`]: plain numbers in buffers that are moved, not copied,
+//! and given back); the page's thread never carries them.
+//!
+//! The protocol with the page: the worker posts `null` once it can take jobs, then a report
+//! ([`Report`], encoded) for each thing it has to say; the page posts encoded [`Job`]s, and, to a
+//! shared ensemble's two workers, each its end of their channel (a `MessagePort`).
 
-use gloo::worker::{HandlerId, Worker, WorkerScope};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use gloo::worker::{Bincode, Codec};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 
 use crate::analysis::per_run::{self, KeptPlain, MatrixCache, PerRunJob, PlanRun};
 use crate::analysis::readings::RunReadings;
@@ -35,8 +50,8 @@ const FIRST_PROGRESS_MILLISECONDS: f64 = 150.0;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Task {
-    /// One full ensemble.
-    Ensemble(Model),
+    /// One full ensemble, or one side of it.
+    Ensemble { model: Model, share: Option<Share> },
     /// Outcomes-only ensembles, in order, with the model of the tornado's base: the worker runs it
     /// first and reuses its runs where they are another model's (`per_run::plain_outcomes`).
     Outcomes { base: Box<Model>, models: Vec<Model> },
@@ -45,6 +60,16 @@ pub enum Task {
     PerRun(Box<PerRunJob>),
     /// Drop the running job, if any (the user cancelled it); nothing is reported.
     Cancel,
+}
+
+/// One side of an ensemble shared by two workers.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Share {
+    /// The lead computes the first `blocks` blocks of runs and reports the whole ensemble; the
+    /// follow computes the others, hands them to the lead on the port the page gave both, and
+    /// reports nothing.
+    pub lead: bool,
+    pub blocks: usize,
 }
 
 /// A request from the page. A newer job replaces any job still running in this worker.
@@ -97,8 +122,94 @@ pub enum OutcomesUpdate {
     },
 }
 
-pub enum Step {
+enum Step {
     Continue,
+    /// What came from the other end of the channel.
+    FromChannel(JsValue),
+}
+
+/// A worker's end of the channel between a shared ensemble's lead and follow, and what passes on
+/// it. The follow posts arrays of doubles: the job (a newer job's arrays can arrive before the lead
+/// has its newer job), then a month's rows (`Ensemble::month_rows`) or, after the last month,
+/// its end (`Ensemble::follow_end`). Each array's buffer moves, and the lead gives it back once
+/// read, for the follow's next array of that size: new arrays cost far more than the copies (in
+/// headless Chromium, posting a slider step's 36 months of 1 333 runs took the follow 10–16 ms a
+/// step in new arrays, 1.5–10 ms in arrays given back, of 22–47 ms for its whole share).
+struct Channel {
+    port: MessagePort,
+    /// The handler of what comes from the other end, kept while the channel is open.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    /// A lead's arrays from its follow not yet used, oldest first (of its job or a newer one).
+    inbox: VecDeque<js_sys::Float64Array>,
+    /// A follow's arrays given back by the lead, to post again. They come back between the
+    /// follow's slices, so a job posts in its own arrays only as far as the last job's came back.
+    spares: Vec<js_sys::Float64Array>,
+    /// Where a lead reads the follow's end into.
+    scratch: Vec<f64>,
+}
+
+/// A follow keeps the arrays given back up to this many doubles in all (24 MiB): every month of a
+/// 2 000-run ensemble (36 arrays of 1 333 runs × 21 pairs, 8 MB), a part of a larger one's.
+const MAX_SPARE_VALUES: u32 = 3 << 20;
+
+impl Channel {
+    /// A follow's `values` of `job` to the lead.
+    fn post(&mut self, job: u64, values: &[f64]) {
+        let length = 1 + values.len() as u32;
+        let array = match self.spares.iter().position(|spare| spare.length() == length) {
+            Some(at) => self.spares.swap_remove(at),
+            None => js_sys::Float64Array::new_with_length(length),
+        };
+        array.set_index(0, job as f64);
+        array.subarray(1, length).copy_from(values);
+        self.send(&array, &array.buffer());
+    }
+
+    /// Moves `message` (holding `buffer`) to the other end. Posting on a port whose other end is
+    /// gone drops it without an error: a lead then waits until the page's watchdog replaces both.
+    fn send(&self, message: &JsValue, buffer: &js_sys::ArrayBuffer) {
+        let _ = self
+            .port
+            .post_message_with_transferable(message, &js_sys::Array::of1(buffer));
+    }
+
+    /// What came from the other end: a follow's array (for a lead's inbox), or a bare buffer a
+    /// lead gave back (for a follow's spares).
+    fn receive(&mut self, data: JsValue) {
+        match data.dyn_into::<js_sys::ArrayBuffer>() {
+            Ok(buffer) => {
+                let spare = js_sys::Float64Array::new(&buffer);
+                let kept: u32 = self.spares.iter().map(js_sys::Float64Array::length).sum();
+                if kept + spare.length() <= MAX_SPARE_VALUES {
+                    self.spares.push(spare);
+                }
+            }
+            Err(array) => self.inbox.push_back(array.unchecked_into()),
+        }
+    }
+
+    /// A lead's next array of `job` (older jobs' arrays are given back unread); `None` until one
+    /// has come. Give it back with [`Channel::give_back`] once read.
+    fn next_of(&mut self, job: u64) -> Option<js_sys::Float64Array> {
+        while let Some(array) = self.inbox.front() {
+            let of = array.get_index(0) as u64;
+            if of > job {
+                return None;
+            }
+            let array = self.inbox.pop_front().expect("looked at");
+            if of == job {
+                return Some(array);
+            }
+            self.give_back(array);
+        }
+        None
+    }
+
+    /// Returns a follow's array, read, for it to post again.
+    fn give_back(&self, array: js_sys::Float64Array) {
+        let buffer = array.buffer();
+        self.send(&buffer, &buffer);
+    }
 }
 
 /// Ensembles of at least this many runs first report the outcomes of their first
@@ -116,6 +227,8 @@ enum Work {
         /// The model's capability weights, for the blocs' leans.
         weights: Vec<f64>,
     },
+    /// The follow's side of a shared ensemble, posting to the worker's channel.
+    Follow(Box<Ensemble>),
     /// `current` is `None` once every ensemble is done.
     Batch {
         pending: Pending,
@@ -172,9 +285,18 @@ struct Running {
     id: u64,
     settings: Settings,
     work: Work,
-    requester: HandlerId,
     started: f64,
     last_report: f64,
+    /// A lead waiting for its follow: no slice is scheduled, the follow's next message resumes it.
+    waiting: bool,
+}
+
+/// What comes after a slice.
+enum Next {
+    Continue,
+    /// A lead waits for its follow's next message.
+    Wait,
+    Done,
 }
 
 /// The worker's state: at most one job.
@@ -185,6 +307,8 @@ pub struct SimWorker {
     /// left by another job changes no number, only the work; dropped on cancel (the page cancels
     /// the pool when an analysis ends), so it holds memory only while one runs.
     cache: MatrixCache,
+    /// The channel between lead and follow, once the page gave one.
+    channel: Option<Channel>,
 }
 
 fn now() -> f64 {
@@ -206,12 +330,63 @@ impl SimWorker {
         }
     }
 
-    fn schedule(scope: &WorkerScope<Self>) {
-        scope.send_future(async {
-            next_task().await;
-            Step::Continue
+    /// Takes `port` as this worker's end of the channel between lead and follow (replacing any
+    /// other): a lead's inbox is filled from it.
+    fn connect(&mut self, port: MessagePort) {
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+            WORKER.with_borrow_mut(|worker| worker.update(Step::FromChannel(event.data())))
+        });
+        port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        self.channel = Some(Channel {
+            port,
+            _on_message: on_message,
+            inbox: VecDeque::new(),
+            spares: Vec::new(),
+            scratch: Vec::new(),
         });
     }
+
+    /// Runs the next slice in a later task of the event loop ([`next_task`]).
+    fn schedule() {
+        wasm_bindgen_futures::spawn_local(async {
+            next_task().await;
+            WORKER.with_borrow_mut(|worker| worker.update(Step::Continue));
+        });
+    }
+}
+
+thread_local! {
+    /// This Web Worker's engine worker.
+    static WORKER: RefCell<SimWorker> = RefCell::new(SimWorker {
+        running: None,
+        cache: MatrixCache::default(),
+        channel: None,
+    });
+}
+
+fn global() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Starts the engine's worker in this Web Worker (the page's module, loaded by
+/// `src/web/worker_loader.js`): it takes the page's messages from now on, and says so.
+pub fn start() {
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        WORKER.with_borrow_mut(|worker| match event.data().dyn_into::<MessagePort>() {
+            Ok(port) => worker.connect(port),
+            Err(job) => worker.received(Bincode::decode(job)),
+        })
+    });
+    global().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    // A job posted before the handler was set would have been dropped: the page waits for this.
+    let _ = global().post_message(&JsValue::NULL);
+}
+
+/// Sends `report` to the page.
+fn respond(report: Report) {
+    let _ = global().post_message(&Bincode::encode(report));
 }
 
 thread_local! {
@@ -237,8 +412,9 @@ async fn next_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// Advances a job for one slice; returns the report to send and whether the job is done.
-fn slice(job: &mut Running) -> (Option<Report>, bool) {
+/// Advances a job for one slice (a lead or a follow on `channel`); returns the report to send and
+/// what comes next.
+fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report>, Next) {
     let slice_start = now();
     loop {
         match &mut job.work {
@@ -255,10 +431,10 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                         },
                     };
                     *first = None;
-                    return (Some(report), false);
+                    return (Some(report), Next::Continue);
                 }
                 if now() - slice_start >= SLICE_MILLISECONDS {
-                    return (None, false);
+                    return (None, Next::Continue);
                 }
             }
             Work::Ensemble {
@@ -266,8 +442,29 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                 first: None,
                 weights,
             } => {
+                // A lead takes its follow's rows and end as it comes to need them (the follow
+                // sends them in that order), and waits when they are not in yet.
+                if ensemble.awaits_rows() || ensemble.awaits_end() {
+                    let channel = channel.as_deref_mut().expect("a lead has its channel");
+                    let Some(array) = channel.next_of(job.id) else {
+                        return (None, Next::Wait);
+                    };
+                    // After the job's number: a month's rows, pair after pair, or the end.
+                    if ensemble.awaits_rows() {
+                        ensemble.join_month(|p, row| {
+                            let start = 1 + (p * row.len()) as u32;
+                            array.subarray(start, start + row.len() as u32).copy_to(row);
+                        });
+                    } else {
+                        channel.scratch.resize(array.length() as usize, 0.0);
+                        array.copy_to(&mut channel.scratch);
+                        ensemble.join_end(&channel.scratch[1..]);
+                    }
+                    channel.give_back(array);
+                    continue;
+                }
                 let progress = ensemble.advance(RUNS_PER_STEP);
-                if progress.is_done() {
+                if progress.is_done() && !ensemble.awaits_end() {
                     let report = Report::Ensemble {
                         id: job.id,
                         update: EnsembleUpdate::Finished {
@@ -277,7 +474,7 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                             milliseconds: now() - job.started,
                         },
                     };
-                    return (Some(report), true);
+                    return (Some(report), Next::Done);
                 }
                 let time = now();
                 if time - slice_start >= SLICE_MILLISECONDS {
@@ -285,7 +482,7 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                     // a partial fan drawn and replaced within a frame or two costs the page's
                     // thread a redraw and shows nothing a person can read.
                     if time - job.started < FIRST_PROGRESS_MILLISECONDS {
-                        return (None, false);
+                        return (None, Next::Continue);
                     }
                     let report = Report::Ensemble {
                         id: job.id,
@@ -294,7 +491,21 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                             bands: ensemble.bands().to_vec(),
                         },
                     };
-                    return (Some(report), false);
+                    return (Some(report), Next::Continue);
+                }
+            }
+            Work::Follow(ensemble) => {
+                let progress = ensemble.advance(RUNS_PER_STEP);
+                let channel = channel.as_deref_mut().expect("a follow has its channel");
+                if let Some(rows) = ensemble.month_rows() {
+                    channel.post(job.id, rows);
+                }
+                if progress.is_done() {
+                    channel.post(job.id, &ensemble.follow_end());
+                    return (None, Next::Done);
+                }
+                if now() - slice_start >= SLICE_MILLISECONDS {
+                    return (None, Next::Continue);
                 }
             }
             Work::Batch {
@@ -317,12 +528,12 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                             milliseconds: now() - job.started,
                         },
                     };
-                    return (Some(report), true);
+                    return (Some(report), Next::Done);
                 }
                 let time = now();
                 if time - slice_start >= SLICE_MILLISECONDS {
                     if time - job.last_report < BATCH_REPORT_MILLISECONDS {
-                        return (None, false);
+                        return (None, Next::Continue);
                     }
                     job.last_report = time;
                     return (
@@ -333,11 +544,29 @@ fn slice(job: &mut Running) -> (Option<Report>, bool) {
                                 total: *total,
                             },
                         }),
-                        false,
+                        Next::Continue,
                     );
                 }
             }
         }
+    }
+}
+
+/// The main ensemble `full` of `model` (or its lead), and before it, for large ones, its first runs.
+fn main_ensemble(full: Ensemble, model: Model, settings: Settings) -> Work {
+    let first = (settings.runs >= PRELIMINARY_FROM).then(|| {
+        Box::new(Ensemble::outcomes_only(
+            model.clone(),
+            Settings {
+                runs: PRELIMINARY_RUNS,
+                ..settings
+            },
+        ))
+    });
+    Work::Ensemble {
+        weights: model.weights,
+        full: Box::new(full),
+        first,
     }
 }
 
@@ -352,34 +581,35 @@ fn batch(mut pending: Pending, total: usize, settings: Settings) -> Work {
     }
 }
 
-impl Worker for SimWorker {
-    type Message = Step;
-    type Input = Job;
-    type Output = Report;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        SimWorker {
-            running: None,
-            cache: MatrixCache::default(),
+impl SimWorker {
+    fn update(&mut self, step: Step) {
+        if let Step::FromChannel(data) = step {
+            match self.channel.as_mut() {
+                Some(channel) => channel.receive(data),
+                None => return,
+            }
+            // A waiting lead resumes; any other job has its next slice scheduled already, or is
+            // older than the message and will be replaced.
+            if !self.running.as_ref().is_some_and(|job| job.waiting) {
+                return;
+            }
         }
-    }
-
-    fn update(&mut self, scope: &WorkerScope<Self>, Step::Continue: Step) {
         let Some(job) = self.running.as_mut() else { return };
-        let (report, done) = slice(job);
-        let requester = job.requester;
-        if done {
-            self.end_job();
-        } else {
-            Self::schedule(scope);
+        let (report, next) = slice(job, self.channel.as_mut());
+        job.waiting = matches!(next, Next::Wait);
+        match next {
+            Next::Continue => Self::schedule(),
+            Next::Wait => {}
+            Next::Done => self.end_job(),
         }
         if let Some(report) = report {
-            scope.respond(requester, report);
+            respond(report);
         }
     }
 
-    fn received(&mut self, scope: &WorkerScope<Self>, job: Job, requester: HandlerId) {
-        let idle = self.running.is_none();
+    fn received(&mut self, job: Job) {
+        // A waiting lead has no slice scheduled: the new job starts now, as in an idle worker.
+        let idle = self.running.as_ref().is_none_or(|running| running.waiting);
         // The job this one replaces leaves its matrix cache to it.
         self.end_job();
         let work = match job.task {
@@ -387,20 +617,12 @@ impl Worker for SimWorker {
                 self.cache = MatrixCache::default();
                 return;
             }
-            Task::Ensemble(model) => {
-                let first = (job.settings.runs >= PRELIMINARY_FROM).then(|| {
-                    Box::new(Ensemble::outcomes_only(
-                        model.clone(),
-                        Settings {
-                            runs: PRELIMINARY_RUNS,
-                            ..job.settings
-                        },
-                    ))
-                });
-                Work::Ensemble {
-                    weights: model.weights.clone(),
-                    full: Box::new(Ensemble::new(model, job.settings)),
-                    first,
+            Task::Ensemble { model, share } => {
+                let whole = Ensemble::new(model.clone(), job.settings);
+                match share {
+                    None => main_ensemble(whole, model, job.settings),
+                    Some(Share { lead: true, blocks }) => main_ensemble(whole.into_lead(blocks), model, job.settings),
+                    Some(Share { lead: false, blocks }) => Work::Follow(Box::new(whole.into_follow(blocks))),
                 }
             }
             Task::Outcomes { base, models } => {
@@ -430,13 +652,13 @@ impl Worker for SimWorker {
             id: job.id,
             settings: job.settings,
             work,
-            requester,
             started,
             last_report: started,
+            waiting: false,
         });
         if idle {
             // Start now, in this task; a running job already has its next slice scheduled.
-            self.update(scope, Step::Continue);
+            self.update(Step::Continue);
         }
     }
 }
