@@ -93,7 +93,6 @@ impl Ensemble {
     }
 
     /// A side's blocks are through the month: a follow leaves its rows and goes on; a lead waits.
-    #[inline(never)]
     pub(super) fn close_shared_month(&mut self) {
         match &mut self.part {
             Part::Whole => unreachable!("a whole ensemble closes its own months"),
@@ -123,7 +122,6 @@ impl Ensemble {
     /// alignments of the follow's runs): each pair's row is the lead's runs then the follow's,
     /// summed in that order, as one ensemble's row. Panics unless the lead
     /// [awaits](Ensemble::awaits_rows) rows.
-    #[inline(never)]
     pub fn join_month(&mut self, mut fill: impl FnMut(usize, &mut [f64])) {
         let Part::Lead { blocks, .. } = self.part else {
             panic!("only a lead joins rows");
@@ -152,7 +150,6 @@ impl Ensemble {
 
     /// A follow's runs, once it is done: their state, block by block as the engine keeps it, as
     /// numbers (the counts, months, masks and flags are small integers, exact as doubles).
-    #[inline(never)]
     pub fn follow_end(&self) -> Vec<f64> {
         let Part::Follow { from, .. } = self.part else {
             panic!("only a follow has an end to give");
@@ -182,7 +179,6 @@ impl Ensemble {
 
     /// Completes a lead with the follow's runs ([`Ensemble::follow_end`]). Panics unless the lead
     /// [awaits](Ensemble::awaits_end) them and `end` has every one.
-    #[inline(never)]
     pub fn join_end(&mut self, end: &[f64]) {
         let Part::Lead { blocks, .. } = self.part else {
             panic!("only a lead joins an end");
