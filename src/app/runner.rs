@@ -72,9 +72,8 @@ const SHARED_FROM_RUNS: usize = 5000;
 /// How many blocks of runs the lead takes when the main ensemble of `runs` runs is shared by two
 /// workers; `None` where one worker runs it (one core, or fewer than [`SHARED_FROM_RUNS`]).
 fn shared_blocks(runs: usize) -> Option<usize> {
-    let cores = gloo::utils::window().navigator().hardware_concurrency();
     let blocks = runs.div_ceil(crate::engine::LANES);
-    (cores >= 2.0 && runs >= SHARED_FROM_RUNS)
+    (pool_size() >= 2 && runs >= SHARED_FROM_RUNS)
         .then(|| ((blocks as f64 * LEAD_SHARE).round() as usize).clamp(1, blocks - 1))
 }
 

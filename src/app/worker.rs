@@ -144,8 +144,6 @@ struct Channel {
     /// A follow's arrays given back by the lead, to post again. They come back between the
     /// follow's slices, so a job posts in its own arrays only as far as the last job's came back.
     spares: Vec<js_sys::Float64Array>,
-    /// Where a lead reads the follow's end into.
-    scratch: Vec<f64>,
 }
 
 /// A follow keeps the arrays given back up to this many doubles in all (24 MiB): every month of a
@@ -342,7 +340,6 @@ impl SimWorker {
             _on_message: on_message,
             inbox: VecDeque::new(),
             spares: Vec::new(),
-            scratch: Vec::new(),
         });
     }
 
@@ -456,9 +453,7 @@ fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report
                             array.subarray(start, start + row.len() as u32).copy_to(row);
                         });
                     } else {
-                        channel.scratch.resize(array.length() as usize, 0.0);
-                        array.copy_to(&mut channel.scratch);
-                        ensemble.join_end(&channel.scratch[1..]);
+                        ensemble.join_end(&array.subarray(1, array.length()).to_vec());
                     }
                     channel.give_back(array);
                     continue;

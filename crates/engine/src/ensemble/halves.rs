@@ -11,7 +11,7 @@
 use super::{Ensemble, LANES, MAX_PAIRS};
 
 /// Which blocks of runs an ensemble advances.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Part {
     Whole,
     /// Blocks `0..blocks`; each month closes once given the other runs' rows.
