@@ -748,6 +748,25 @@ fn cases() -> Vec<Case> {
         Line::Exact(line_of(&t, "[[events]]")),
         &["opens after it closes"],
     ));
+    // The same event twice: its id, and the ids of its assumptions, are used twice.
+    let event = &f[f.find("[[events]]").expect("an event")..f.find("[[outcomes]]").expect("an outcome")];
+    let t = replace(f, "[[outcomes]]", &format!("{event}[[outcomes]]"));
+    add(case(
+        "duplicate event id",
+        "duplicate event",
+        t.clone(),
+        "events[1].id",
+        Line::Exact(line_of_nth(&t, "[[events]]", 1)),
+        &["event id `summit` is used twice"],
+    ));
+    add(case(
+        "duplicate assumption id",
+        "duplicate event",
+        t.clone(),
+        "events[1].probability",
+        Line::Exact(line_of_nth(&t, "[events.probability]", 1)),
+        &["assumption id `event.summit.probability` would be used twice"],
+    ));
     let t = replace(f, "id = \"summit\"", "id = \"Summit!\"");
     add(case(
         "event id not a slug",
@@ -1127,6 +1146,7 @@ fn events_effects_and_windows() {
         "event without effects key",
         "effect without jump or shift",
         "window order",
+        "duplicate event",
     ]);
     // Control: a window that closes after it opens is fine.
     let closes = "[events.closes]\nvalue = 20\nrange = [1, 24]\nlabel = \"Latest month\"\nrationale = \"Test value.\"\nconfidence = \"low\"\nsources = [{ source = \"judgement\" }]\n";

@@ -641,11 +641,28 @@ fn pathological_inputs() -> Vec<(&'static str, String)> {
     let fill = |unit: &str| unit.repeat(limit / unit.len());
     let outcome =
         |i: usize| format!("[[outcomes]]\nid = \"o{i}\"\nlabel = \"l\"\ntest = \"AAA-BBB > 0\"\nwhen = \"horizon\"\n");
-    let many_outcomes = {
-        let mut t = FIXTURE.to_string();
+    // Each event has an assumption, waits for the one before it, and a view names it.
+    let event = |i: usize| {
+        let after = if i > 0 {
+            format!("after = [\"e{}\"]\n", i - 1)
+        } else {
+            String::new()
+        };
+        let assumption = "value = 0.1\nrange = [0.0, 1.0]\nlabel = \"l\"\nrationale = \"r\"\nconfidence = \"low\"\nsources = [{ source = \"s0\" }]\n";
+        format!("[[events]]\nid = \"e{i}\"\nlabel = \"l\"\ndescription = \"d\"\n{after}[events.probability]\n{assumption}[[events.effects]]\nbetween = [\"AAA\", \"BBB\"]\n[events.effects.jump]\n{assumption}")
+    };
+    let view = |i: usize| {
+        format!("[[views]]\nid = \"v{i}\"\ntitle = \"t\"\nrationale = \"r\"\nsources = [{{ source = \"s0\" }}]\n[views.values]\n\"event.e{i}.probability\" = 0.2\n")
+    };
+    let source = |i: usize| {
+        format!("[[sources]]\nid = \"s{i}\"\ntitle = \"t\"\ndate = \"2026-11\"\nkind = \"judgement\"\ndescription = \"d\"\nreliability = \"r\"\n")
+    };
+    // The fixture with source s0, then items 0, 1, 2, … up to the size limit.
+    let grown = |item: &dyn Fn(usize) -> String| {
+        let mut t = FIXTURE.to_string() + &source(0);
         let mut i = 0;
-        while t.len() + 100 < limit {
-            t.push_str(&outcome(i));
+        while t.len() + 1000 < limit {
+            t.push_str(&item(i));
             i += 1;
         }
         t
@@ -675,7 +692,9 @@ fn pathological_inputs() -> Vec<(&'static str, String)> {
         ("newlines", fill("\n")),
         ("nul bytes", fill("\0")),
         ("multi-line string opened", format!("summary = \"\"\"{}", fill("a\\\n"))),
-        ("many valid outcomes", many_outcomes),
+        ("many valid outcomes", grown(&outcome)),
+        ("many valid sources", grown(&|i| source(i + 1))),
+        ("many valid events and views", grown(&|i| event(i) + &view(i))),
         ("many invalid outcomes", many_bad_outcomes),
     ]
 }
@@ -692,6 +711,8 @@ fn pathological_inputs_finish_quickly() {
         if let Err(errors) = &result {
             check_errors(&text, errors);
         }
+        // Valid items take the paths that look ids up (duplicates, references).
+        assert!(!name.starts_with("many valid") || result.is_ok(), "{name}: {result:?}");
         eprintln!("{name}: {} KB in {took:?}", text.len() / 1024);
         assert!(took < bound, "{name}: {took:?}");
     }
@@ -730,7 +751,8 @@ fn pathological_links_finish_quickly() {
 
 /// A benchmark, not a test (timings depend on the machine, the build and its load): run it with
 /// `cargo test --release --test fuzz -- --ignored bench_`. Validation time should grow about linearly
-/// with the file's size: it times each "outcomes" input at the full size and at a quarter of it, and
+/// with the file's size: it times each input of many scenario items (outcomes, sources, events and
+/// views; valid or not) at the full size and at a quarter of it, and
 /// fails if four times the text takes more than eight times as long (quadratic work would take 16×).
 #[test]
 #[ignore = "benchmark: run with --ignored"]
@@ -748,7 +770,7 @@ fn bench_validation_time_grows_about_linearly_with_the_file_size() {
     };
     for (name, text) in pathological_inputs()
         .into_iter()
-        .filter(|(name, _)| name.contains("outcomes"))
+        .filter(|(name, _)| name.starts_with("many valid") || name.starts_with("many invalid"))
     {
         // A quarter of the text, cut at a line end so that it stays the same kind of file.
         let quarter = &text[..text[..text.len() / 4].rfind('\n').unwrap_or(text.len() / 4)];

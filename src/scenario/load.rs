@@ -1,6 +1,6 @@
 //! Text → validated [`Scenario`], with every problem reported by file, line and field.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use toml::Spanned;
 
@@ -144,7 +144,9 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
         line_starts,
         errors: bidi,
         assumptions: Vec::new(),
+        assumption_ids: IdIndex::default(),
         sources: Vec::new(),
+        source_ids: IdIndex::default(),
     };
     let scenario = checker.scenario(raw, text);
     if checker.errors.is_empty() {
@@ -220,7 +222,37 @@ struct Checker<'a> {
     line_starts: Vec<usize>,
     errors: Vec<ScenarioError>,
     assumptions: Vec<Assumption>,
+    assumption_ids: IdIndex,
     sources: Vec<Source>,
+    source_ids: IdIndex,
+}
+
+/// The ids of one kind of item, each with the index of the first item that has it: whether an id
+/// is used, and which item it names, in constant time. A list searched instead made validation
+/// quadratic in the number of items (a file of 6 856 outcomes took 27 times as long as one of a
+/// quarter of them; `bench_validation_time_grows_about_linearly_with_the_file_size` in
+/// tests/fuzz.rs).
+#[derive(Default)]
+struct IdIndex(HashMap<String, usize>);
+
+impl IdIndex {
+    fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(id)
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        self.0.get(id).copied()
+    }
+
+    /// Records `id` as item `index`'s unless an earlier item has it (the first keeps it, as a
+    /// search from the start would find it). Returns whether it was used before.
+    fn add(&mut self, id: &str, index: usize) -> bool {
+        if self.contains(id) {
+            return true;
+        }
+        self.0.insert(id.to_string(), index);
+        false
+    }
 }
 
 fn is_actor_id(id: &str) -> bool {
@@ -386,13 +418,12 @@ impl<'a> Checker<'a> {
     }
 
     fn sources(&mut self, raw: &RawScenario) {
-        let mut seen = HashSet::new();
         for (i, spanned) in raw.sources.iter().enumerate() {
             let source = spanned.get_ref();
             let line = self.line(spanned);
             let path = format!("sources[{i}]");
             let id = source.id.get_ref();
-            let used = !seen.insert(id.clone());
+            let used = self.source_ids.add(id, self.sources.len());
             self.check_slug_id(line, format!("{path}.id"), "source", id, used);
             let kind = match source.kind.get_ref().as_str() {
                 "document" => SourceKind::Document,
@@ -588,18 +619,13 @@ impl<'a> Checker<'a> {
 
     fn events(&mut self, raw: &RawScenario, actors: &[Actor]) -> Vec<EventSpec> {
         let mut events: Vec<EventSpec> = Vec::new();
+        let mut ids = IdIndex::default();
         for (i, spanned) in raw.events.iter().enumerate() {
             let event = spanned.get_ref();
             let line = self.line(spanned);
             let path = format!("events[{i}]");
             let id = event.id.get_ref().clone();
-            self.check_slug_id(
-                line,
-                format!("{path}.id"),
-                "event",
-                &id,
-                events.iter().any(|e| e.id == id),
-            );
+            self.check_slug_id(line, format!("{path}.id"), "event", &id, ids.add(&id, events.len()));
             self.check_text(line, &format!("{path}.label"), &event.label, Some(MAX_LABEL_CHARS));
             self.check_text(line, &format!("{path}.description"), &event.description, None);
             let per_year = self.event_chance(event, line, &path, &id);
@@ -655,8 +681,8 @@ impl<'a> Checker<'a> {
         for (i, raw_event) in raw.events.iter().enumerate() {
             let raw_event = raw_event.get_ref();
             let path = format!("events[{i}]");
-            let after = self.event_references(&raw_event.after, &format!("{path}.after"), i, &events);
-            let unless = self.event_references(&raw_event.unless, &format!("{path}.unless"), i, &events);
+            let after = self.event_references(&raw_event.after, &format!("{path}.after"), i, &ids);
+            let unless = self.event_references(&raw_event.unless, &format!("{path}.unless"), i, &ids);
             if let Some(event) = events.get_mut(i) {
                 event.after = after;
                 event.unless = unless;
@@ -718,18 +744,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The events an event's `after` or `unless` names: existing, other than itself, each once.
-    fn event_references(
-        &mut self,
-        names: &[Spanned<String>],
-        field: &str,
-        own: usize,
-        events: &[EventSpec],
-    ) -> Vec<usize> {
+    fn event_references(&mut self, names: &[Spanned<String>], field: &str, own: usize, events: &IdIndex) -> Vec<usize> {
         let mut found = Vec::new();
         for (k, name) in names.iter().enumerate() {
             let line = self.line(name);
             let field = format!("{field}[{k}]");
-            match events.iter().position(|e| &e.id == name.get_ref()) {
+            match events.get(name.get_ref()) {
                 Some(index) if index == own => self.error(line, field, "an event cannot wait for itself"),
                 Some(index) if found.contains(&index) => self.error(
                     line,
@@ -850,18 +870,13 @@ impl<'a> Checker<'a> {
             self.error(1, "outcomes", "a scenario needs at least one outcome");
         }
         let mut outcomes: Vec<OutcomeSpec> = Vec::new();
+        let mut ids = IdIndex::default();
         for (i, spanned) in raw.iter().enumerate() {
             let outcome = spanned.get_ref();
             let line = self.line(spanned);
             let path = format!("outcomes[{i}]");
             let id = outcome.id.get_ref().clone();
-            self.check_slug_id(
-                line,
-                format!("{path}.id"),
-                "outcome",
-                &id,
-                outcomes.iter().any(|o| o.id == id),
-            );
+            self.check_slug_id(line, format!("{path}.id"), "outcome", &id, ids.contains(&id));
             self.check_text(line, &format!("{path}.label"), &outcome.label, Some(MAX_LABEL_CHARS));
             let when = match outcome.when.get_ref().parse::<When>() {
                 Ok(when) => when,
@@ -878,13 +893,17 @@ impl<'a> Checker<'a> {
             };
             let test_line = self.line(&outcome.test);
             match parse_tests(outcome.test.get_ref(), actors) {
-                Ok((tests, join)) => outcomes.push(OutcomeSpec {
-                    id,
-                    label: outcome.label.clone(),
-                    description: outcome.description.clone(),
-                    test: outcome.test.get_ref().trim().to_string(),
-                    outcome: Outcome { tests, join, when },
-                }),
+                Ok((tests, join)) => {
+                    // Only outcomes whose test reads are kept, and only their ids count as used.
+                    ids.add(&id, outcomes.len());
+                    outcomes.push(OutcomeSpec {
+                        id,
+                        label: outcome.label.clone(),
+                        description: outcome.description.clone(),
+                        test: outcome.test.get_ref().trim().to_string(),
+                        outcome: Outcome { tests, join, when },
+                    })
+                }
                 Err(message) => self.error(test_line, format!("{path}.test"), message),
             }
         }
@@ -1035,7 +1054,7 @@ impl<'a> Checker<'a> {
             }
             inside
         });
-        if self.assumptions.iter().any(|a| a.id == id) {
+        if self.assumption_ids.add(id, self.assumptions.len()) {
             self.error(line, field, format!("assumption id `{id}` would be used twice"));
         }
         self.assumptions.push(Assumption {
@@ -1132,13 +1151,14 @@ impl<'a> Checker<'a> {
     /// a position of that assumption's slider; the sources are checked like an assumption's.
     fn views(&mut self, raw: &[Spanned<RawView>]) -> Vec<View> {
         let mut views: Vec<View> = Vec::new();
+        let mut ids = IdIndex::default();
         for (i, spanned) in raw.iter().enumerate() {
             let view = spanned.get_ref();
             let line = self.line(spanned);
             let path = format!("views[{i}]");
             let id = view.id.get_ref().clone();
             let id_line = self.line(&view.id);
-            let used = views.iter().any(|v| v.id == id);
+            let used = ids.add(&id, views.len());
             self.check_slug_id(id_line, format!("{path}.id"), "view", &id, used);
             self.check_text(line, &format!("{path}.title"), &view.title, Some(MAX_LABEL_CHARS));
             self.check_text(line, &format!("{path}.rationale"), &view.rationale, None);
@@ -1221,7 +1241,7 @@ impl<'a> Checker<'a> {
         for (k, id) in listed.iter().enumerate() {
             let line = self.line(id);
             let field = format!("opening.key_assumptions[{k}]");
-            match self.assumptions.iter().position(|a| &a.id == id.get_ref()) {
+            match self.assumption_ids.get(id.get_ref()) {
                 None => self.error(
                     line,
                     field,
@@ -1245,7 +1265,7 @@ impl<'a> Checker<'a> {
 
     /// One `"assumption-id" = value` of a view: the assumption must exist and accept the value.
     fn view_value(&mut self, id: &str, value: f64, line: usize, field: String) -> Option<(usize, f64)> {
-        let Some(index) = self.assumptions.iter().position(|a| a.id == id) else {
+        let Some(index) = self.assumption_ids.get(id) else {
             self.error(
                 line,
                 field,
@@ -1273,7 +1293,7 @@ impl<'a> Checker<'a> {
     fn source_ref(&mut self, raw: &RawSourceRef, field: &str) -> Option<SourceRef> {
         let line = self.line(&raw.source);
         let id = raw.source.get_ref();
-        let Some(index) = self.sources.iter().position(|s| &s.id == id) else {
+        let Some(index) = self.source_ids.get(id) else {
             self.error(
                 line,
                 format!("{field}.source"),
