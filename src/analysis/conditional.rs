@@ -44,20 +44,34 @@ pub fn conditional_outcomes(outcome_states: &[bool], first_fired: &[u32], runs: 
         "outcome states must be runs × outcomes"
     );
     assert_eq!(events * runs, first_fired.len(), "firing months must be runs × events");
+    // One pass over the runs, counting: per outcome the runs in which it held, per event the runs
+    // in which it fired, and per event and outcome the runs in which both did (the runs in which
+    // the outcome held without the event are the difference). Two passes per event and outcome
+    // took about ten times as long (a profile of `run` with 100 000 runs: 3.5 % of it, now 0.35 %).
+    let mut held = vec![0usize; outcomes];
+    let mut fired = vec![0usize; events];
+    let mut held_fired = vec![0usize; events * outcomes];
+    for (states, months) in outcome_states
+        .chunks_exact(outcomes.max(1))
+        .zip(first_fired.chunks_exact(events.max(1)))
+    {
+        let add = |counts: &mut [usize]| counts.iter_mut().zip(states).for_each(|(n, &h)| *n += usize::from(h));
+        add(&mut held);
+        for (event, _) in months.iter().enumerate().filter(|&(_, &month)| month > 0) {
+            fired[event] += 1;
+            add(&mut held_fired[event * outcomes..(event + 1) * outcomes]);
+        }
+    }
     let part = |count: usize, of: usize| (of > 0).then(|| Proportion::of(count, of));
     let mut table = Vec::with_capacity(events * outcomes);
-    for event in 0..events {
-        let fired_in = |run: usize| first_fired[run * events + event] > 0;
-        let runs_fired = (0..runs).filter(|&r| fired_in(r)).count();
-        for outcome in 0..outcomes {
-            let held_in = |run: usize| outcome_states[run * outcomes + outcome];
-            let held_fired = (0..runs).filter(|&r| fired_in(r) && held_in(r)).count();
-            let held_not = (0..runs).filter(|&r| !fired_in(r) && held_in(r)).count();
+    for (event, &runs_fired) in fired.iter().enumerate() {
+        for (outcome, &held_in) in held.iter().enumerate() {
+            let both = held_fired[event * outcomes + outcome];
             table.push(ConditionalOutcome {
                 event,
                 outcome,
-                fired: part(held_fired, runs_fired),
-                not_fired: part(held_not, runs - runs_fired),
+                fired: part(both, runs_fired),
+                not_fired: part(held_in - both, runs - runs_fired),
                 runs_fired,
             });
         }

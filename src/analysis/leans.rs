@@ -26,7 +26,9 @@
 //! change of alignment, over all pairs weighted by capability, that would make the runner-up fit as
 //! well. 0 means two splits fit equally well; small values mean the reported split is fragile.
 
-use crate::engine::{pair_index, quantiles, sort_stably_by, two_best_splits_of_runs, Proportion, SplitMask};
+use crate::engine::{
+    pair_index, quantiles, sort_stably_by, two_best_splits_of_runs, Proportion, SplitMask, TwoBestSplits,
+};
 
 /// One actor's lean over the runs.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -79,7 +81,21 @@ fn mode(values: &[SplitMask]) -> (SplitMask, usize) {
 /// [`crate::engine::Ensemble::alignments`] gives them) and `weights_of(run)` the capability weights
 /// that run used.
 pub fn read_blocs<'a>(alignments: &[f64], runs: usize, weights_of: impl Fn(usize) -> &'a [f64]) -> BlocReading {
+    let splits = two_best_splits_of_runs(alignments, runs, &weights_of);
+    read_blocs_of_splits(&splits, alignments, runs, weights_of)
+}
+
+/// [`read_blocs`] with each run's two best splits found already (as
+/// [`two_best_splits_of_runs`] finds them; a finished ensemble keeps them, so its readings need
+/// not search every run's splits again).
+pub fn read_blocs_of_splits<'a>(
+    splits: &[TwoBestSplits],
+    alignments: &[f64],
+    runs: usize,
+    weights_of: impl Fn(usize) -> &'a [f64],
+) -> BlocReading {
     assert!(runs > 0, "blocs of no runs");
+    assert_eq!(splits.len(), runs, "one pair of splits per run");
     let pairs = alignments.len() / runs;
     assert_eq!(pairs * runs, alignments.len(), "alignments must be runs × pairs");
     let n = weights_of(0).len();
@@ -89,8 +105,7 @@ pub fn read_blocs<'a>(alignments: &[f64], runs: usize, weights_of: impl Fn(usize
     let mut best = Vec::with_capacity(runs);
     let mut second = Vec::with_capacity(runs);
     let mut gaps = Vec::with_capacity(runs);
-    let splits = two_best_splits_of_runs(alignments, runs, &weights_of);
-    for (run, ((mask, energy), runner_up)) in splits.into_iter().enumerate() {
+    for (run, &((mask, energy), runner_up)) in splits.iter().enumerate() {
         let weights = weights_of(run);
         best.push(mask);
         if let Some((second_mask, second_energy)) = runner_up {
@@ -110,13 +125,19 @@ pub fn read_blocs<'a>(alignments: &[f64], runs: usize, weights_of: impl Fn(usize
             let mut first_sum = 0.0;
             let mut second_sum = 0.0;
             let mut lean = Vec::with_capacity(runs);
+            // The other actors k in order, each with its pair with i and whether it is in the
+            // first camp: worked out once, not in every run.
+            let others_of_i: Vec<(usize, usize, bool)> = (0..n)
+                .filter(|&k| k != i)
+                .map(|k| (k, pair_index(n, i, k), side(camps, k) == 0))
+                .collect();
             for run in 0..runs {
                 let (weights, a) = (weights_of(run), state(run));
                 let (mut first, mut second, mut others) = (0.0, 0.0, 0.0);
-                for k in (0..n).filter(|&k| k != i) {
-                    let pull = weights[k] * a[pair_index(n, i, k)];
+                for &(k, pair, in_first) in &others_of_i {
+                    let pull = weights[k] * a[pair];
                     others += weights[k];
-                    if side(camps, k) == 0 {
+                    if in_first {
                         first += pull;
                     } else {
                         second += pull;

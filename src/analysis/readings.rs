@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::conditional::{conditional_outcomes, ConditionalOutcome};
-use super::leans::{read_blocs, BlocReading};
+use super::leans::{read_blocs_of_splits, BlocReading};
 use crate::engine::Ensemble;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,7 +22,7 @@ impl RunReadings {
         let runs = ensemble.progress().runs;
         RunReadings {
             conditional: conditional_outcomes(ensemble.outcome_states(), &ensemble.first_fired_months(), runs),
-            blocs: read_blocs(&ensemble.alignments(), runs, weights_of),
+            blocs: read_blocs_of_splits(ensemble.two_best_splits(), &ensemble.alignments(), runs, weights_of),
         }
     }
 }

@@ -25,31 +25,6 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
     best.1
 }
 
-/// [`best_split`] of [`LANES`] runs at once (the runs of one block of the engine): lane l's split
-/// for the weights `weights[i][l]` and the alignments `alignments[pair][l]`. Every lane visits the
-/// same splits in the same order and computes exactly what [`best_split`] computes for its run.
-/// Not inlined (it runs once per block, at the horizon): one copy in the page's worker, compiled
-/// for the widest SIMD at hand.
-#[inline(never)]
-pub(super) fn best_splits(weights: &[Lanes], alignments: &[Lanes]) -> [SplitMask; LANES] {
-    with_widest_simd(
-        #[inline(always)]
-        || {
-            let n = weights.len();
-            let mut best_energy: Lanes = [0.0; LANES];
-            let mut best_mask = [0 as SplitMask; LANES];
-            visit_splits(n, block_couplings(weights, alignments), |mask, energy: Lanes| {
-                for l in 0..LANES {
-                    let better = ranks_before(energy[l], mask, best_energy[l], best_mask[l]);
-                    best_energy[l] = if better { energy[l] } else { best_energy[l] };
-                    best_mask[l] = if better { mask } else { best_mask[l] };
-                }
-            });
-            best_mask
-        },
-    )
-}
-
 /// Whether the split `mask` of energy `energy` ranks before `other_mask` of `other_energy`: the
 /// lower energy, and on a tie the smaller mask. Every search here keeps its best (and second) by it.
 #[inline(always)]
@@ -99,10 +74,8 @@ pub type TwoBestSplits = ((SplitMask, f64), Option<(SplitMask, f64)>);
 
 /// [`two_best_splits`] of `runs` runs, [`LANES`] at a time: run r's alignments are
 /// `alignments[r · pairs..(r + 1) · pairs]` (run-major, as `Ensemble::alignments` gives them) and
-/// its weights `weights_of(r)`, all of one length. Each lane visits the same splits in the same
-/// order as the run's own search and keeps the same two, ties included: the same masks and the
-/// same energies to the bit. Not inlined: one copy in the page's worker, for the widest SIMD.
-#[inline(never)]
+/// its weights `weights_of(r)`, all of one length. Each run gets what its own search gives
+/// ([`two_best_splits_of_block`]).
 pub fn two_best_splits_of_runs<'a>(
     alignments: &[f64],
     runs: usize,
@@ -115,57 +88,63 @@ pub fn two_best_splits_of_runs<'a>(
     let pairs = n * n.saturating_sub(1) / 2;
     assert_eq!(alignments.len(), runs * pairs, "alignments must be runs × pairs");
     let mut found = Vec::with_capacity(runs);
+    for first in (0..runs).step_by(LANES) {
+        // A last block of fewer runs repeats its last run in the lanes left over.
+        let run_of_lane = |l: usize| (first + l).min(runs - 1);
+        let mut weights = [[0.0; LANES]; 16];
+        let mut block = [[0.0; LANES]; 16 * 15 / 2];
+        for l in 0..LANES {
+            let run = run_of_lane(l);
+            for (i, w) in weights_of(run).iter().enumerate() {
+                weights[i][l] = *w;
+            }
+            for (p, a) in alignments[run * pairs..(run + 1) * pairs].iter().enumerate() {
+                block[p][l] = *a;
+            }
+        }
+        let splits = two_best_splits_of_block(&weights[..n], &block[..pairs]);
+        found.extend_from_slice(&splits[..LANES.min(runs - first)]);
+    }
+    found
+}
+
+/// [`two_best_splits`] of [`LANES`] runs at once (the runs of one block of the engine, at the
+/// horizon): lane l's for the weights `weights[i][l]` and the alignments `alignments[pair][l]`.
+/// Each lane visits the same splits in the same order as the run's own search and keeps the same
+/// two, ties included: the same masks and the same energies to the bit. Not inlined: one copy in
+/// the page's worker, compiled for the widest SIMD at hand.
+#[inline(never)]
+pub(super) fn two_best_splits_of_block(weights: &[Lanes], alignments: &[Lanes]) -> [TwoBestSplits; LANES] {
     with_widest_simd(
         #[inline(always)]
         || {
-            for first in (0..runs).step_by(LANES) {
-                // A last block of fewer runs repeats its last run in the lanes left over.
-                let run_of_lane = |l: usize| (first + l).min(runs - 1);
-                let mut weights = [[0.0; LANES]; 16];
-                let mut block = [[0.0; LANES]; 16 * 15 / 2];
+            let n = weights.len();
+            let (mut best_energy, mut best_mask) = ([0.0; LANES], [0 as SplitMask; LANES]);
+            // No second yet: an energy every split beats (energies are finite).
+            let (mut second_energy, mut second_mask) = ([f64::INFINITY; LANES], [SplitMask::MAX; LANES]);
+            visit_splits(n, block_couplings(weights, alignments), |mask, energy: Lanes| {
                 for l in 0..LANES {
-                    let run = run_of_lane(l);
-                    for (i, w) in weights_of(run).iter().enumerate() {
-                        weights[i][l] = *w;
-                    }
-                    for (p, a) in alignments[run * pairs..(run + 1) * pairs].iter().enumerate() {
-                        block[p][l] = *a;
+                    let e = energy[l];
+                    let beats_best = ranks_before(e, mask, best_energy[l], best_mask[l]);
+                    let beats_second = ranks_before(e, mask, second_energy[l], second_mask[l]);
+                    // The best it beats becomes the second; else it may be the second.
+                    (second_energy[l], second_mask[l]) = if beats_best {
+                        (best_energy[l], best_mask[l])
+                    } else if beats_second {
+                        (e, mask)
+                    } else {
+                        (second_energy[l], second_mask[l])
+                    };
+                    if beats_best {
+                        (best_energy[l], best_mask[l]) = (e, mask);
                     }
                 }
-                let (mut best_energy, mut best_mask) = ([0.0; LANES], [0 as SplitMask; LANES]);
-                // No second yet: an energy every split beats (energies are finite).
-                let (mut second_energy, mut second_mask) = ([f64::INFINITY; LANES], [SplitMask::MAX; LANES]);
-                visit_splits(
-                    n,
-                    block_couplings(&weights[..n], &block[..pairs]),
-                    |mask, energy: Lanes| {
-                        for l in 0..LANES {
-                            let e = energy[l];
-                            let beats_best = ranks_before(e, mask, best_energy[l], best_mask[l]);
-                            let beats_second = ranks_before(e, mask, second_energy[l], second_mask[l]);
-                            // The best it beats becomes the second; else it may be the second.
-                            (second_energy[l], second_mask[l]) = if beats_best {
-                                (best_energy[l], best_mask[l])
-                            } else if beats_second {
-                                (e, mask)
-                            } else {
-                                (second_energy[l], second_mask[l])
-                            };
-                            if beats_best {
-                                (best_energy[l], best_mask[l]) = (e, mask);
-                            }
-                        }
-                    },
-                );
-                for l in 0..LANES.min(runs - first) {
-                    // Two actors or more visit a split besides "one bloc", so have a second.
-                    let second = (n >= 2).then_some((second_mask[l], second_energy[l]));
-                    found.push(((best_mask[l], best_energy[l]), second));
-                }
-            }
+            });
+            // Two actors or more visit a split besides "one bloc", so have a second.
+            let second = |l: usize| (n >= 2).then_some((second_mask[l], second_energy[l]));
+            core::array::from_fn(|l| ((best_mask[l], best_energy[l]), second(l)))
         },
-    );
-    found
+    )
 }
 
 /// An energy E of one run (`f64`) or of the runs of a block ([`Lanes`], lane by lane).
@@ -361,8 +340,9 @@ mod tests {
         }
     }
 
-    /// Each lane of the block search is exactly the search of its own run, weights and alignments
-    /// differing between lanes, with ties (equal alignments) included.
+    /// Each lane of the block search is exactly the search of its own run (its best split, and its
+    /// two best with their energies to the bit), weights and alignments differing between lanes,
+    /// with ties (equal alignments) included.
     #[test]
     fn lanes_find_exactly_each_runs_split() {
         let mut next = uniforms(31);
@@ -386,11 +366,17 @@ mod tests {
                         a
                     })
                     .collect();
-                let got = best_splits(&weights, &alignments);
+                let got = two_best_splits_of_block(&weights, &alignments);
                 for l in 0..LANES {
                     let w: Vec<f64> = weights.iter().map(|w| w[l]).collect();
                     let a: Vec<f64> = alignments.iter().map(|a| a[l]).collect();
-                    assert_eq!(got[l], best_split(&w, &a), "n = {n}, round {round}, lane {l}");
+                    assert_eq!(got[l].0 .0, best_split(&w, &a), "n = {n}, round {round}, lane {l}");
+                    let bits = |((m, e), s): TwoBestSplits| ((m, e.to_bits()), s.map(|(m, e)| (m, e.to_bits())));
+                    assert_eq!(
+                        bits(got[l]),
+                        bits(two_best_splits(&w, &a)),
+                        "n = {n}, round {round}, lane {l}"
+                    );
                 }
             }
         }

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::blocs::{best_splits, frustration, SplitMask};
+use super::blocs::{frustration, two_best_splits_of_block, SplitMask, TwoBestSplits};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
@@ -189,8 +189,9 @@ struct Runs {
     first_fired: Vec<u32>,
     /// Whether each outcome holds so far, runs × outcomes.
     outcome_state: Vec<bool>,
-    /// At the horizon, per run.
-    splits: Vec<SplitMask>,
+    /// At the horizon, per run: its best two-bloc split and the second best, with their energies
+    /// (the bloc readings read them rather than search every run's splits again).
+    splits: Vec<TwoBestSplits>,
     frustrations: Vec<f64>,
 }
 
@@ -203,7 +204,7 @@ struct BlocksMut<'a> {
     firings: &'a mut [u32],
     first_fired: &'a mut [u32],
     outcome_state: &'a mut [bool],
-    splits: &'a mut [SplitMask],
+    splits: &'a mut [TwoBestSplits],
     frustrations: &'a mut [f64],
 }
 
@@ -599,8 +600,8 @@ impl MonthStep<'_> {
             for (actor, w) in weights[..actors].iter_mut().enumerate() {
                 *w = params.weight(actor);
             }
-            let best: &mut [SplitMask; LANES] = splits.try_into().expect("one block");
-            *best = best_splits(&weights[..actors], alignment);
+            let two_best: &mut [TwoBestSplits; LANES] = splits.try_into().expect("one block");
+            *two_best = two_best_splits_of_block(&weights[..actors], alignment);
             let mut run_alignment = [0.0; MAX_PAIRS];
             for l in 0..LANES {
                 for (p, a) in alignment.iter().enumerate() {
@@ -688,7 +689,7 @@ struct OneBlock<'a> {
     firings: &'a mut [u32],
     first_fired: &'a mut [u32],
     outcome_state: &'a mut [bool],
-    splits: &'a mut [SplitMask],
+    splits: &'a mut [TwoBestSplits],
     frustrations: &'a mut [f64],
 }
 
@@ -797,7 +798,7 @@ impl Ensemble {
                 .cycle()
                 .take(outcome_start.len() * padded_runs)
                 .collect(),
-            splits: vec![0; padded_runs],
+            splits: vec![TwoBestSplits::default(); padded_runs],
             frustrations: vec![0.0; padded_runs],
         };
         Ensemble {
@@ -967,15 +968,31 @@ impl Ensemble {
         self.run_major(&self.runs.alignment)
     }
 
+    /// Every run's best two-bloc split and the second best, with their energies, at the horizon
+    /// (what [`two_best_splits_of_runs`](crate::two_best_splits_of_runs) finds from
+    /// [`Ensemble::alignments`] and the runs' weights, to the bit). Only a full ensemble that is
+    /// done has them.
+    pub fn two_best_splits(&self) -> &[TwoBestSplits] {
+        assert!(
+            self.full && self.progress().is_done(),
+            "the splits are those of a finished full ensemble"
+        );
+        &self.runs.splits[..self.settings.runs]
+    }
+
     /// A per-pair state held block by block (blocks × pairs lanes), as runs × pairs, run-major.
     fn run_major(&self, state: &[Lanes]) -> Vec<f64> {
-        let pairs = self.shape.pairs;
-        (0..self.settings.runs)
-            .flat_map(|run| {
-                let block = &state[run / LANES * pairs..(run / LANES + 1) * pairs];
-                block.iter().map(move |lanes| lanes[run % LANES])
-            })
-            .collect()
+        let (pairs, runs) = (self.shape.pairs, self.settings.runs);
+        // Block by block: a block's runs are written within a few cache lines.
+        let mut by_run = vec![0.0; runs * pairs];
+        for (b, block) in state.chunks_exact(pairs.max(1)).take(blocks_for(runs)).enumerate() {
+            for (p, lanes) in block.iter().enumerate() {
+                for (l, &value) in lanes.iter().enumerate().take(runs - b * LANES) {
+                    by_run[(b * LANES + l) * pairs + p] = value;
+                }
+            }
+        }
+        by_run
     }
 
     /// The month each event first fired in each run so far (runs × events, run-major; 0 = not
@@ -1225,7 +1242,7 @@ impl Ensemble {
             .collect();
 
         let mut masks = if self.full {
-            self.runs.splits[..runs].to_vec()
+            self.runs.splits[..runs].iter().map(|&((best, _), _)| best).collect()
         } else {
             Vec::new()
         };
@@ -1424,6 +1441,64 @@ mod tests {
     }
 
     /// With every run's model equal to the ensemble's and run r on stream r, nothing changes.
+    /// A split and its energy's bits.
+    type SplitBits = (SplitMask, u64);
+
+    /// Splits as bits, to compare energies exactly.
+    fn split_bits(splits: &[TwoBestSplits]) -> Vec<(SplitBits, Option<SplitBits>)> {
+        let bits = |(mask, energy): (SplitMask, f64)| (mask, energy.to_bits());
+        splits
+            .iter()
+            .map(|&(best, second)| (bits(best), second.map(bits)))
+            .collect()
+    }
+
+    /// The two best splits an ensemble keeps from its horizon step are what the search of each
+    /// run's own final alignments and weights finds: with one model, and with weights that differ
+    /// by run; with a last block that is full and one that is not.
+    #[test]
+    fn an_ensembles_splits_are_those_of_its_runs_final_state() {
+        for runs in [16, 37] {
+            let settings = Settings {
+                seed: 11,
+                runs,
+                horizon: 9,
+            };
+            let model_of_run = |run: usize| {
+                let mut m = model();
+                m.weights[run % 4] += 0.05 * (run % 7) as f64;
+                m
+            };
+            let mut plain = Ensemble::new(model(), settings);
+            while !plain.advance(usize::MAX).is_done() {}
+            let weights = model().weights;
+            let searched = crate::two_best_splits_of_runs(&plain.alignments(), runs, |_| &weights);
+            assert_eq!(
+                split_bits(plain.two_best_splits()),
+                split_bits(&searched),
+                "{runs} runs"
+            );
+
+            let mut per_run = Ensemble::per_run(model(), settings, true, |run| (model_of_run(run), run as u64));
+            while !per_run.advance(usize::MAX).is_done() {}
+            let weights: Vec<Vec<f64>> = (0..runs).map(|run| model_of_run(run).weights).collect();
+            let searched = crate::two_best_splits_of_runs(&per_run.alignments(), runs, |run| &weights[run]);
+            assert_eq!(
+                split_bits(per_run.two_best_splits()),
+                split_bits(&searched),
+                "{runs} runs, own weights"
+            );
+            // The weights matter: some run's best split differs from one searched with the shared weights.
+            let shared = model().weights;
+            let with_shared = crate::two_best_splits_of_runs(&per_run.alignments(), runs, |_| &shared);
+            assert_ne!(
+                split_bits(per_run.two_best_splits()),
+                split_bits(&with_shared),
+                "{runs} runs"
+            );
+        }
+    }
+
     #[test]
     fn per_run_models_that_are_all_the_same_change_no_number() {
         let settings = Settings {
@@ -1564,6 +1639,11 @@ mod tests {
                 let bits = |values: Vec<f64>| values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(lead.alignments()), bits(whole.alignments()), "{what}");
                 assert_eq!(bits(lead.latent()), bits(whole.latent()), "{what}");
+                assert_eq!(
+                    split_bits(lead.two_best_splits()),
+                    split_bits(whole.two_best_splits()),
+                    "{what}"
+                );
                 for (l, w) in lead.bands().iter().zip(whole.bands()) {
                     assert_eq!(bits(l.mean.clone()), bits(w.mean.clone()), "{what}");
                 }

@@ -8,7 +8,7 @@
 //! its summary and every reading are the same to the bit
 //! (`two_halves_compute_what_one_ensemble_computes`).
 
-use super::{Ensemble, LANES, MAX_PAIRS};
+use super::{Ensemble, SplitMask, LANES, MAX_PAIRS};
 
 /// Which blocks of runs an ensemble advances.
 #[derive(Clone, Copy, Debug)]
@@ -163,12 +163,12 @@ impl Ensemble {
         end.extend(&runs.frustrations[per_block(LANES)]);
         let counts = runs.firings[per_block(LANES * shape.events)].iter();
         let months = runs.first_fired[per_block(LANES * shape.events)].iter();
-        end.extend(
-            counts
-                .chain(months)
-                .chain(&runs.splits[per_block(LANES)])
-                .map(|&n| f64::from(n)),
-        );
+        end.extend(counts.chain(months).map(|&n| f64::from(n)));
+        // Each run's two best splits: masks and energies (a run without a second has NaN there).
+        for &((best, best_energy), second) in &runs.splits[per_block(LANES)] {
+            let (second, second_energy) = second.map_or((f64::NAN, f64::NAN), |(m, e)| (f64::from(m), e));
+            end.extend([f64::from(best), best_energy, second, second_energy]);
+        }
         end.extend(
             runs.outcome_state[per_block(LANES * shape.outcomes)]
                 .iter()
@@ -198,7 +198,12 @@ impl Ensemble {
         let count = |v: f64| v as u32;
         fill(&mut runs.firings[per_block(LANES * shape.events)], values, count);
         fill(&mut runs.first_fired[per_block(LANES * shape.events)], values, count);
-        fill(&mut runs.splits[per_block(LANES)], values, count);
+        for splits in &mut runs.splits[per_block(LANES)] {
+            let mut next = || values.next().expect("a follow's end has every run's splits");
+            let (best, best_energy, second, second_energy) = (next(), next(), next(), next());
+            let second = (!second.is_nan()).then_some((second as SplitMask, second_energy));
+            *splits = ((best as SplitMask, best_energy), second);
+        }
         fill(
             &mut runs.outcome_state[per_block(LANES * shape.outcomes)],
             values,
