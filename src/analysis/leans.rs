@@ -27,7 +27,7 @@
 //! well. 0 means two splits fit equally well; small values mean the reported split is fragile.
 
 use crate::engine::{
-    pair_index, quantiles, sort_stably_by, two_best_splits_of_runs, Proportion, SplitMask, TwoBestSplits,
+    pair_index, quantiles, split_counts, two_best_splits_of_runs, Proportion, SplitMask, TwoBestSplits,
 };
 
 /// One actor's lean over the runs.
@@ -63,15 +63,12 @@ pub struct BlocReading {
     pub runner_up: Option<(SplitMask, Proportion)>,
 }
 
-/// The most frequent value and its count (ties: the smallest).
-fn mode(values: &[SplitMask]) -> (SplitMask, usize) {
-    let mut sorted = values.to_vec();
-    // The page's one compiled sort: an unstable sort of masks would be another copy in its bundle.
-    sort_stably_by(&mut sorted, SplitMask::cmp);
+/// The most frequent split of `actors` actors among `masks` and its count (ties: the smallest).
+fn mode(masks: &[SplitMask], actors: usize) -> (SplitMask, usize) {
     let mut best = (0, 0);
-    for chunk in sorted.chunk_by(|a, b| a == b) {
-        if chunk.len() > best.1 {
-            best = (chunk[0], chunk.len());
+    for (mask, count) in split_counts(masks, actors) {
+        if count > best.1 {
+            best = (mask, count);
         }
     }
     best
@@ -117,7 +114,7 @@ pub fn read_blocs_of_splits<'a>(
             gaps.push((second_energy - energy) / total);
         }
     }
-    let (camps, camps_count) = mode(&best);
+    let (camps, camps_count) = mode(&best, n);
     let side = |mask: SplitMask, i: usize| (mask >> i) & 1;
 
     let leans = (0..n)
@@ -165,7 +162,7 @@ pub fn read_blocs_of_splits<'a>(
         .map(|(i, j)| Proportion::of(best.iter().filter(|&&m| side(m, i) == side(m, j)).count(), runs))
         .collect();
     let runner_up = (!second.is_empty()).then(|| {
-        let (mask, count) = mode(&second);
+        let (mask, count) = mode(&second, n);
         (mask, Proportion::of(count, runs))
     });
     BlocReading {

@@ -25,6 +25,18 @@ pub fn best_split(weights: &[f64], alignments: &[f64]) -> SplitMask {
     best.1
 }
 
+/// How many of `masks` (splits of `actors` actors) are each split, in ascending order of mask,
+/// splits that none is left out. Counted in one slot per possible split (2^actors, at most 65 536)
+/// rather than by sorting the masks: a 100 000-run ensemble's masks took a noticeable part of the
+/// end of its run in the page when sorted.
+pub fn split_counts(masks: &[SplitMask], actors: usize) -> Vec<(SplitMask, usize)> {
+    let mut counts = vec![0usize; 1 << actors];
+    for &mask in masks {
+        counts[mask as usize] += 1;
+    }
+    (0..).zip(counts).filter(|&(_, count)| count > 0).collect()
+}
+
 /// Whether the split `mask` of energy `energy` ranks before `other_mask` of `other_energy`: the
 /// lower energy, and on a tie the smaller mask. Every search here keeps its best (and second) by it.
 #[inline(always)]
@@ -380,6 +392,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Masks of 3 actors (bit 0 never set): each split's count, ascending, the absent ones left out.
+    #[test]
+    fn splits_are_counted_in_mask_order() {
+        assert_eq!(split_counts(&[4, 2, 4, 6, 2, 4], 3), [(2, 2), (4, 3), (6, 1)]);
+        assert_eq!(split_counts(&[0, 0], 2), [(0, 2)]);
+        assert!(split_counts(&[], 5).is_empty());
     }
 
     #[test]

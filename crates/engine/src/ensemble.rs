@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::blocs::{frustration, two_best_splits_of_block, SplitMask, TwoBestSplits};
+use super::blocs::{frustration, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
@@ -1241,18 +1241,15 @@ impl Ensemble {
             })
             .collect();
 
-        let mut masks = if self.full {
+        let masks: Vec<SplitMask> = if self.full {
             self.runs.splits[..runs].iter().map(|&((best, _), _)| best).collect()
         } else {
             Vec::new()
         };
-        // Through the one compiled stable sort (an unstable sort of masks would be another copy
-        // of the standard library's sort in the page's bundle).
-        super::order::sort_stably_by(&mut masks, SplitMask::cmp);
-        let mut counts: Vec<(usize, SplitMask)> = Vec::new();
-        for chunk in masks.chunk_by(|a, b| a == b) {
-            counts.push((chunk.len(), chunk[0]));
-        }
+        let mut counts: Vec<(usize, SplitMask)> = split_counts(&masks, self.model.actor_count())
+            .into_iter()
+            .map(|(mask, count)| (count, mask))
+            .collect();
         super::order::sort_stably_by(&mut counts, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let blocs = counts
             .into_iter()

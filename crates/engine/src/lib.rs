@@ -18,7 +18,9 @@ mod stats;
 mod summary;
 mod tape;
 
-pub use blocs::{best_split, frustration, two_best_splits, two_best_splits_of_runs, SplitMask, TwoBestSplits};
+pub use blocs::{
+    best_split, frustration, split_counts, two_best_splits, two_best_splits_of_runs, SplitMask, TwoBestSplits,
+};
 pub use ensemble::{Ensemble, Progress, ALIGNMENT_CLAMP, LATENT_LIMIT};
 pub use lanes::{instruction_set, limit_instruction_set, InstructionSet, LANES};
 pub use model::{
