@@ -229,7 +229,7 @@ struct Checker<'a> {
 
 /// The ids of one kind of item, each with the index of the first item that has it: whether an id
 /// is used, and which item it names, in constant time. A list searched instead made validation
-/// quadratic in the number of items (a file of 6 856 outcomes took 27 times as long as one of a
+/// quadratic in the number of items (a file of 6 856 outcomes took 26 times as long as one of a
 /// quarter of them; `bench_validation_time_grows_about_linearly_with_the_file_size` in
 /// tests/fuzz.rs).
 #[derive(Default)]

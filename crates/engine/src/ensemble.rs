@@ -1437,7 +1437,6 @@ mod tests {
         }
     }
 
-    /// With every run's model equal to the ensemble's and run r on stream r, nothing changes.
     /// A split and its energy's bits.
     type SplitBits = (SplitMask, u64);
 
@@ -1485,7 +1484,7 @@ mod tests {
                 split_bits(&searched),
                 "{runs} runs, own weights"
             );
-            // The weights matter: some run's best split differs from one searched with the shared weights.
+            // The weights matter: searched with the shared weights, some run's splits or energies differ.
             let shared = model().weights;
             let with_shared = crate::two_best_splits_of_runs(&per_run.alignments(), runs, |_| &shared);
             assert_ne!(
@@ -1496,6 +1495,7 @@ mod tests {
         }
     }
 
+    /// With every run's model equal to the ensemble's and run r on stream r, nothing changes.
     #[test]
     fn per_run_models_that_are_all_the_same_change_no_number() {
         let settings = Settings {
