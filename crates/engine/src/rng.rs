@@ -368,33 +368,35 @@ impl LaneRng {
     pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
         let bits = self.next_u64();
         #[cfg(target_arch = "wasm32")]
-        let (u, mut x, inside) = crate::simd128::ziggurat_rectangles(&bits, &zig.x, &zig.ratio);
+        let (mut x, outside) = crate::simd128::ziggurat_rectangles(&bits, &zig.x, &zig.ratio);
         #[cfg(not(target_arch = "wasm32"))]
-        let (u, mut x, inside) = {
+        let (mut x, outside) = {
             let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
             let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
             let mut x = [0.0; LANES];
-            let mut inside = true;
+            let mut outside = 0u32;
             for l in 0..LANES {
                 x[l] = u[l] * zig.x[layer[l]];
-                inside &= u[l].abs() < zig.ratio[layer[l]];
+                outside |= u32::from(u[l].abs() >= zig.ratio[layer[l]]) << l;
             }
-            (u, x, inside)
+            (x, outside)
         };
-        if !inside {
-            self.finish_outside(zig, &bits, &u, &mut x);
+        if outside != 0 {
+            self.finish_outside(zig, &bits, outside, &mut x);
         }
         x
     }
 
-    /// The lanes of a normal draw that fell outside their rectangles, finished one by one.
+    /// The lanes of a normal draw that fell outside their rectangles (bit l of `outside` for lane
+    /// l), finished one by one. Passed as a mask so that only those lanes are visited: about one
+    /// block draw in five has one, and seldom more than one.
     #[cold]
     #[inline(never)]
-    fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], u: &Lanes, x: &mut Lanes) {
-        for l in 0..LANES {
-            if u[l].abs() < zig.ratio[layer_of(bits[l])] {
-                continue;
-            }
+    fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], outside: u32, x: &mut Lanes) {
+        let mut lanes = outside;
+        while lanes != 0 {
+            let l = lanes.trailing_zeros() as usize;
+            lanes &= lanes - 1;
             let mut lane = RunRng {
                 s: [self.s[0][l], self.s[1][l], self.s[2][l], self.s[3][l]],
             };

@@ -105,12 +105,12 @@ pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
 
 /// The rectangle step of [`crate::rng::LaneRng::normal`] for the draws `bits`, with the ziggurat's
 /// layer edges `edges` and their ratios `ratios`: each lane's position u in [−1, 1) (exactly
-/// `rng::signed_unit`), its candidate u · x_layer (the layer is the draw's low 7 bits, as
-/// `rng::layer_of`), and whether every lane fell inside its rectangle.
+/// `rng::signed_unit`) times x_layer (the layer is the draw's low 7 bits, as `rng::layer_of`): each
+/// lane's candidate, and the lanes that fell outside their rectangles (bit l for lane l).
 #[inline(always)]
-pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, Lanes, bool) {
-    let (mut u, mut x) = ([0.0; LANES], [0.0; LANES]);
-    let mut inside = i64x2_splat(-1);
+pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, u32) {
+    let mut x = [0.0; LANES];
+    let mut outside = 0;
     for h in 0..LANES / 2 {
         let b = load(bits, h);
         let exponent = i64x2_splat(0x3FF0_0000_0000_0000);
@@ -130,9 +130,9 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
         );
         let edge = f64x2(edges[low], edges[high]);
         let ratio = f64x2(ratios[low], ratios[high]);
-        store(&mut u, h, position);
         store(&mut x, h, f64x2_mul(position, edge));
-        inside = v128_and(inside, f64x2_lt(f64x2_abs(position), ratio));
+        // Never NaN: `position` is finite, so "not below the ratio" is "at or above it".
+        outside |= (i64x2_bitmask(f64x2_ge(f64x2_abs(position), ratio)) as u32) << (2 * h);
     }
-    (u, x, i64x2_all_true(inside))
+    (x, outside)
 }
