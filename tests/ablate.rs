@@ -5,14 +5,14 @@ mod common;
 
 use std::path::Path;
 
-use common::{cli, f, temp_file};
+use common::{cli, f, temp_file, TempFile};
 
 use serde_json::Value;
 
 /// The fixture with a data set `claim`: `decider`'s probability rests on it alone (with judgement)
 /// and states `without = 0`; `decider`'s jump rests on it alone and states nothing; `bystander`'s
 /// probability cites it for reference only.
-fn fixture_with_a_claim() -> String {
+fn fixture_with_a_claim() -> TempFile {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known_answers.toml"))
         .unwrap();
     let claim = r#"sources = [{ source = "claim", note = "It gives 0.5 a year." }, { source = "judgement" }]"#;
@@ -98,7 +98,6 @@ fn without_a_claim_the_event_it_alone_supports_never_fires() {
     let bad = cli(&["ablate", &file, "--without", "nobody"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("has no such source (it has: judgement, claim)"));
-    let _ = std::fs::remove_file(file);
 }
 
 /// The page's comparison without a source is in its link as `view.without`; `ablate --link` with
@@ -148,8 +147,7 @@ fn a_link_with_view_without_is_the_same_ablation_as_the_flag() {
 fn only_sources_something_rests_on_alone_are_ablatable() {
     use alignment_sim::analysis::ablate::{ablatable, ablation};
     let file = fixture_with_a_claim();
-    let text = std::fs::read_to_string(&file).unwrap();
-    let _ = std::fs::remove_file(file);
+    let text = std::fs::read_to_string(file.path()).unwrap();
     let survey = "[[sources]]\nid = \"survey\"\ntitle = \"A survey\"\ndate = \"2026-10\"\nkind = \"dataset\"\ndescription = \"Test.\"\nreliability = \"Test.\"\n\n";
     let text = text
         .replacen("[[sources]]\nid = \"claim\"", &format!("{survey}[[sources]]\nid = \"claim\""), 1)

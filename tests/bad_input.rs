@@ -4,8 +4,12 @@
 //! the same things about it; a link cannot crash the page or replace a saved session; file errors
 //! follow one UTF-8 rule and always have a line.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
+
+use common::temp_file;
 
 use alignment_sim::analysis::export::{fan_chart_svg, outcomes_csv, quantiles_csv, text_cell};
 use alignment_sim::engine::{Ensemble, Settings, Summary};
@@ -33,15 +37,6 @@ fn text(bytes: &[u8]) -> String {
 
 fn builtins() -> Vec<Scenario> {
     builtin_ids().map(|id| builtin(id).unwrap().unwrap()).collect()
-}
-
-/// A file in a fresh temporary directory; returns its path.
-fn temp_file(name: &str, bytes: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("alignment-sim-bad-input-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_string_lossy().into_owned()
 }
 
 /// The fixture with every range widened to its quantity's whole domain (alignments to within
@@ -231,7 +226,7 @@ proptest! {
 
 #[test]
 fn the_json_of_extreme_values_has_only_numbers() {
-    let path = temp_file("extreme.toml", extreme_fixture().as_bytes());
+    let path = temp_file("alignment-sim-extreme", extreme_fixture());
     let s = parse_scenario("extreme.toml", &extreme_fixture()).unwrap();
     for end in [0, 1] {
         let mut args: Vec<String> = ["run", &path, "--runs", "30", "--horizon", "24", "--format", "json"]
@@ -339,7 +334,7 @@ fn no_csv_holds_a_live_formula_and_numbers_stay_numbers() {
     let text = formula_fixture();
     let s = parse_scenario("formulas.toml", &text).unwrap_or_else(|e| panic!("{e}"));
     assert!(s.assumptions.iter().any(|a| a.label.starts_with('=')));
-    let path = temp_file("formulas.toml", text.as_bytes());
+    let path = temp_file("alignment-sim-formulas", &text);
     let run = |args: &[&str]| {
         let output = cli(args);
         assert!(output.status.success(), "{args:?}: {}", text_of(&output.stderr));
@@ -578,7 +573,7 @@ fn invalid_utf8_is_refused_with_its_line_by_page_rule_and_command_line() {
         errors.0[0].message.contains("0xFF") && errors.0[0].message.contains("column 15"),
         "{errors}"
     );
-    let path = temp_file("latin1.toml", &bytes);
+    let path = temp_file("alignment-sim-latin1", &bytes);
     let output = cli(&["validate", &path]);
     assert_eq!(output.status.code(), Some(1));
     let err = text(&output.stderr);

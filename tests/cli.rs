@@ -1,8 +1,12 @@
 //! The command line, run as a user would: `validate`, `run` (table, JSON, CSV), links, overrides,
 //! determinism across seeds and batch sizes, and clear failures.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
+
+use common::temp_file;
 
 use alignment_sim::engine::{Ensemble, Settings};
 use alignment_sim::scenario::{builtin, builtin_ids, Scenario};
@@ -79,27 +83,6 @@ fn scenario_paths() -> Vec<String> {
     paths
 }
 
-/// A file in the temp directory, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, text: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("alignment-sim-cli-{}-{name}", std::process::id()));
-        std::fs::write(&path, text).unwrap();
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 fn number(v: &Value, what: &str) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("{what}: not a number: {v}"))
 }
@@ -134,8 +117,8 @@ fn validate_rejects_a_bad_file_naming_file_line_and_field() {
     );
     assert_ne!(broken, fixture);
     let header_line = broken[..broken.find("[pairs.initial]").unwrap()].matches('\n').count() + 1;
-    let bad = TempFile::new("bad.toml", &broken);
-    let good = TempFile::new("good.toml", fixture);
+    let bad = temp_file("alignment-sim-cli-bad", &broken);
+    let good = temp_file("alignment-sim-cli-good", fixture);
 
     let err = fails(&["validate", good.path(), bad.path()]);
     let expected = format!("{}:{header_line}: `pairs[0].initial.value`:", bad.path());
@@ -148,7 +131,10 @@ fn validate_rejects_a_bad_file_naming_file_line_and_field() {
     );
 
     // A TOML syntax error also gets file:line.
-    let syntax = TempFile::new("syntax.toml", &fixture.replacen("horizon = 24", "horizon = = 24", 1));
+    let syntax = temp_file(
+        "alignment-sim-cli-syntax",
+        fixture.replacen("horizon = 24", "horizon = = 24", 1),
+    );
     let err = fails(&["validate", syntax.path()]);
     assert!(err.contains(&format!("{}:7:", syntax.path())), "{err}");
 

@@ -5,13 +5,13 @@ mod common;
 
 use std::path::Path;
 
-use common::{cli_json, f, temp_file};
+use common::{cli_json, f, temp_file, TempFile};
 
 use serde_json::Value;
 
 /// The known-answers fixture with σ and β fixed at 0 (their plausible ranges collapsed), written to
 /// a temporary file: A–B then moves only when `decider` fires.
-fn fixture_without_noise_or_balance() -> String {
+fn fixture_without_noise_or_balance() -> TempFile {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known_answers.toml"))
         .unwrap();
     let fixed = text
