@@ -1,11 +1,12 @@
 //! The page's kernels that the compiler compiles poorly for wasm, written with `simd128`
 //! intrinsics: the lanes' Xoshiro256++ step (wasm has no 64-bit vector rotate, so LLVM keeps
 //! the generator scalar), the table tanh (its one table read per lane made LLVM keep the whole
-//! function scalar) and the ziggurat's rectangle step (two table reads per lane). Each does, lane
-//! by lane, exactly the operations of the portable code it replaces ([`crate::rng::LaneRng`]'s
-//! step and normal, [`ExpTable::tanh`]), in the same order and rounding, so the page computes the
-//! command line's bits; the browser tests compare the two for every built-in scenario. Native
-//! builds never compile this module.
+//! function scalar), the ziggurat's rectangle step (two table reads per lane) and the quantiles'
+//! running extremes (LLVM does not turn their comparison and select into `f64x2.pmin`, and kept
+//! them scalar). Each does, lane by lane, exactly the operations of the portable code it replaces
+//! ([`crate::rng::LaneRng`]'s step and normal, [`ExpTable::tanh`], `stats::extremes`), in the same
+//! order and rounding, so the page computes the command line's bits; the browser tests compare the
+//! two for every built-in scenario. Native builds never compile this module.
 //!
 //! Only called from code that [`crate::lanes::with_widest_simd`] compiles with `simd128`.
 
@@ -135,4 +136,28 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
         outside |= (i64x2_bitmask(f64x2_ge(f64x2_abs(position), ratio)) as u32) << (2 * h);
     }
     (x, outside)
+}
+
+/// The running extremes of `values`' whole blocks of [`LANES`] (what is left over is the caller's),
+/// eight of each side by side, each folded from its first value on with `lanes::lesser` and
+/// `lanes::greater`: those are `f64x2.pmin` and `f64x2.pmax` exactly (`b < a ? b : a` and
+/// `a < b ? b : a`), so the extremes are the portable pass's, to the sign of a zero.
+#[inline(always)]
+pub fn running_extremes(values: &[f64]) -> (Lanes, Lanes) {
+    let mut low = [f64x2_splat(f64::INFINITY); LANES / 2];
+    let mut high = [f64x2_splat(f64::NEG_INFINITY); LANES / 2];
+    for block in values.chunks_exact(LANES) {
+        let block: &Lanes = block.try_into().expect("a whole block");
+        for h in 0..LANES / 2 {
+            let v = load(block, h);
+            low[h] = f64x2_pmin(low[h], v);
+            high[h] = f64x2_pmax(high[h], v);
+        }
+    }
+    let (mut lows, mut highs) = ([0.0; LANES], [0.0; LANES]);
+    for h in 0..LANES / 2 {
+        store(&mut lows, h, low[h]);
+        store(&mut highs, h, high[h]);
+    }
+    (lows, highs)
 }

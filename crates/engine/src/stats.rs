@@ -167,19 +167,24 @@ impl Quantiles {
 }
 
 /// The smallest and the largest of `values` (never NaN), eight running extremes side by side so
-/// that the pass vectorises.
+/// that the pass vectorises (in the page, written with `simd128` intrinsics, which do the same).
 #[inline(always)]
 fn extremes(values: &[f64]) -> (f64, f64) {
-    let mut low = [f64::INFINITY; LANES];
-    let mut high = [f64::NEG_INFINITY; LANES];
-    let blocks = values.chunks_exact(LANES);
-    let rest = blocks.remainder();
-    for block in blocks {
-        for l in 0..LANES {
-            low[l] = lesser(low[l], block[l]);
-            high[l] = greater(high[l], block[l]);
+    let rest = values.chunks_exact(LANES).remainder();
+    #[cfg(target_arch = "wasm32")]
+    let (low, high) = crate::simd128::running_extremes(values);
+    #[cfg(not(target_arch = "wasm32"))]
+    let (low, high) = {
+        let mut low = [f64::INFINITY; LANES];
+        let mut high = [f64::NEG_INFINITY; LANES];
+        for block in values.chunks_exact(LANES) {
+            for l in 0..LANES {
+                low[l] = lesser(low[l], block[l]);
+                high[l] = greater(high[l], block[l]);
+            }
         }
-    }
+        (low, high)
+    };
     let low = low.into_iter().chain(rest.iter().copied()).fold(f64::INFINITY, lesser);
     let high = high
         .into_iter()
