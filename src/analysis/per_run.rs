@@ -54,7 +54,7 @@ pub struct PerRunJob {
 
 /// What one thread or worker keeps from one Sobol matrix to the next; the numbers never depend
 /// on it, only the work: what the runs' models derive ([`RunCache`]), the design's rows as
-/// values ([`DesignRows`]), and matrix A's outputs ([`KeptA`]).
+/// values ([`DesignRows`]), and matrix A's outputs (`KeptA`).
 #[derive(Clone, Debug, Default)]
 pub struct MatrixCache {
     pub runs: RunCache,
@@ -171,7 +171,7 @@ pub fn plain_outcomes(model: Model, settings: Settings, base: Option<&KeptPlain>
 
 /// The outcomes-only ensemble of one plan, running: [`PlanRun::advance`] it to the end, then
 /// read its [`PlanRun::outcomes`]. Usually one ensemble of every row; for a Sobol matrix that
-/// reuses A's runs ([`KeptA`]), an ensemble of the other rows only, or none.
+/// reuses A's runs (`KeptA`), an ensemble of the other rows only, or none.
 pub struct PlanRun {
     ensemble: Option<Ensemble>,
     /// The rows the ensemble runs (its run i is row `rows[i]`), and the outcomes of every row
@@ -224,7 +224,7 @@ impl PlanRun {
 
 /// The outcomes-only ensemble of `plan`, not yet run. A Sobol matrix keeps what it makes in
 /// `cache`, so that the next matrix run with the same cache (on the same thread or worker) derives
-/// only what its factor changes, and reuses A's runs where they are its own ([`KeptA`]).
+/// only what its factor changes, and reuses A's runs where they are its own (`KeptA`).
 pub fn outcomes(
     propagation: &Propagation,
     factors: &[Factor],

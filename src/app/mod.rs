@@ -1,7 +1,7 @@
 //! The page (wasm only): Yew function components over [`crate::state`].
 //!
 //! One reducer holds the [`State`]; components render it and dispatch [`Action`]s. The engine
-//! runs in Web Workers ([`worker`]), driven from one place ([`runner`]); the share link is rewritten (debounced) on every change,
+//! runs in Web Workers ([`worker`]), driven from one place (`runner`); the share link is rewritten (debounced) on every change,
 //! saved for the next visit, and read back on back/forward.
 
 mod browser;

@@ -13,7 +13,7 @@
 //!
 //! The main ensemble may be shared by two workers ([`Share`]): the lead reports it as above, and
 //! the follow computes the other runs and hands them to the lead, month by month, on a message
-//! port the page gives both ([`Channel`]: plain numbers in buffers that are moved, not copied,
+//! port the page gives both (`Channel`: plain numbers in buffers that are moved, not copied,
 //! and given back); the page's thread never carries them.
 //!
 //! The protocol with the page: the worker posts `null` once it can take jobs, then a report

@@ -9,7 +9,7 @@
 //!   in month M, or as not having happened by month M ([`Observation`]);
 //! - `view.*` keys for what the page shows (pair, month, the named view it started from), which
 //!   never change the numbers;
-//! - `c`: for a scenario the user loaded from a file, the whole file, compressed ([`payload`]);
+//! - `c`: for a scenario the user loaded from a file, the whole file, compressed (`payload`);
 //! - `embed=1`: the page's compact view for an iframe ([`EMBED_PART`]), which changes no number;
 //! - `u=1`: the outcomes over what we don't know beside those at these values ([`UNCERTAIN_PART`];
 //!   `run --link` then reports both, as `run --uncertain` does).

@@ -1,5 +1,5 @@
 //! The scenario format's shape, defined once: every table, its keys, which are required, what
-//! each holds. The reader ([`super::raw`]) refuses keys not listed here and asks for required ones
+//! each holds. The reader (`super::raw`) refuses keys not listed here and asks for required ones
 //! by these lists, and `alignment-sim schema` writes the JSON Schema editors use from them
 //! (`scenarios/scenario.schema.json`, named on each file's first line as `#:schema …`), so the
 //! reader and the schema cannot drift apart (a test checks the committed schema is current).

@@ -98,7 +98,7 @@ pub struct SobolRun {
     pub by: GroupBy,
     pub factors: Rc<Vec<Factor>>,
     /// The matrices in the order of [`sobol::matrices`], cut into consecutive chunks
-    /// ([`sobol_chunks`]).
+    /// (`sobol_chunks`).
     pub matrices: Vec<Matrix>,
     pub chunks: Vec<Range<usize>>,
     /// Per worker: the chunk it is running (`None`: nothing left for it).

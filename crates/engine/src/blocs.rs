@@ -87,7 +87,7 @@ pub type TwoBestSplits = ((SplitMask, f64), Option<(SplitMask, f64)>);
 /// [`two_best_splits`] of `runs` runs, [`LANES`] at a time: run r's alignments are
 /// `alignments[r · pairs..(r + 1) · pairs]` (run-major, as `Ensemble::alignments` gives them) and
 /// its weights `weights_of(r)`, all of one length. Each run gets what its own search gives
-/// ([`two_best_splits_of_block`]).
+/// (`two_best_splits_of_block`).
 pub fn two_best_splits_of_runs<'a>(
     alignments: &[f64],
     runs: usize,

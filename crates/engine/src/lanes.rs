@@ -60,7 +60,7 @@ pub fn blocks_for(runs: usize) -> usize {
     runs.div_ceil(LANES)
 }
 
-/// The vector instruction sets [`with_widest_simd`] chooses from on x86-64, narrowest first. The
+/// The vector instruction sets `with_widest_simd` chooses from on x86-64, narrowest first. The
 /// numbers never depend on the choice; only the speed does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -78,7 +78,7 @@ pub enum InstructionSet {
 #[cfg(target_arch = "x86_64")]
 static WIDEST_ALLOWED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(InstructionSet::Avx512 as u8);
 
-/// Keeps [`with_widest_simd`] to `widest` or narrower, for the whole process: the benchmark times
+/// Keeps `with_widest_simd` to `widest` or narrower, for the whole process: the benchmark times
 /// each set, and a test checks that every set computes the same numbers.
 pub fn limit_instruction_set(widest: InstructionSet) {
     #[cfg(target_arch = "x86_64")]
@@ -87,7 +87,7 @@ pub fn limit_instruction_set(widest: InstructionSet) {
     let _ = widest;
 }
 
-/// The set [`with_widest_simd`] uses now: the widest the processor has (checked at run time, once;
+/// The set `with_widest_simd` uses now: the widest the processor has (checked at run time, once;
 /// the standard library caches the answer), within [`limit_instruction_set`]'s limit.
 pub fn instruction_set() -> InstructionSet {
     #[cfg(target_arch = "x86_64")]
