@@ -139,9 +139,9 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
 }
 
 /// The running extremes of `values`' whole blocks of [`LANES`] (what is left over is the caller's),
-/// eight of each side by side, each folded from its first value on with `lanes::lesser` and
-/// `lanes::greater`: those are `f64x2.pmin` and `f64x2.pmax` exactly (`b < a ? b : a` and
-/// `a < b ? b : a`), so the extremes are the portable pass's, to the sign of a zero.
+/// eight of each side by side, folded from ±∞ with `lanes::lesser` and `lanes::greater`: those
+/// are `f64x2.pmin` and `f64x2.pmax` exactly (`b < a ? b : a` and `a < b ? b : a`), so the
+/// extremes are the portable pass's, to the sign of a zero.
 #[inline(always)]
 pub fn running_extremes(values: &[f64]) -> (Lanes, Lanes) {
     let mut low = [f64x2_splat(f64::INFINITY); LANES / 2];
