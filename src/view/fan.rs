@@ -1,6 +1,7 @@
 //! Fan charts: the 5–95 % and 25–75 % bands and the median of one pair over the months.
 
 use crate::engine::PairBands;
+use crate::view::format::push_tenths;
 
 /// Where a chart is drawn, in SVG user units.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,24 +40,28 @@ pub struct FanPaths {
 
 fn band(bands: &PairBands, horizon: usize, frame: &Frame, low: usize, high: usize) -> String {
     let months = bands.quantiles.len();
-    let mut path = String::new();
+    let mut path = String::with_capacity(32 * months);
     for (t, q) in bands.quantiles.iter().enumerate() {
-        path.push_str(&format!(
-            "{}{:.1},{:.1}",
-            if t == 0 { "M" } else { "L" },
+        push_point(
+            &mut path,
+            if t == 0 { 'M' } else { 'L' },
             frame.x(t, horizon),
-            frame.y(q[high])
-        ));
+            frame.y(q[high]),
+        );
     }
     for t in (0..months).rev() {
-        path.push_str(&format!(
-            "L{:.1},{:.1}",
-            frame.x(t, horizon),
-            frame.y(bands.quantiles[t][low])
-        ));
+        push_point(&mut path, 'L', frame.x(t, horizon), frame.y(bands.quantiles[t][low]));
     }
     path.push('Z');
     path
+}
+
+/// Appends a command of an SVG path and its point, each coordinate to a tenth: `L12.3,45.6`.
+pub fn push_point(path: &mut String, command: char, x: f64, y: f64) {
+    path.push(command);
+    push_tenths(path, x);
+    path.push(',');
+    push_tenths(path, y);
 }
 
 /// Paths for the months available so far (a partial result draws a shorter fan), on an x axis
@@ -80,18 +85,16 @@ pub fn fan_paths(bands: &PairBands, horizon: usize, frame: &Frame) -> FanPaths {
 
 /// A line through one value per month from month 0 (the median, the path without noise).
 pub fn line_path(values: &[f64], horizon: usize, frame: &Frame) -> String {
-    values
-        .iter()
-        .enumerate()
-        .map(|(t, a)| {
-            format!(
-                "{}{:.1},{:.1}",
-                if t == 0 { "M" } else { "L" },
-                frame.x(t, horizon),
-                frame.y(*a)
-            )
-        })
-        .collect()
+    let mut path = String::with_capacity(16 * values.len());
+    for (t, a) in values.iter().enumerate() {
+        push_point(
+            &mut path,
+            if t == 0 { 'M' } else { 'L' },
+            frame.x(t, horizon),
+            frame.y(*a),
+        );
+    }
+    path
 }
 
 /// Month ticks: every 6, 12 or 24 months, so that there are at most about 8.

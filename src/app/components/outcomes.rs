@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::engine::{Proportion, When};
 use crate::scenario::Scenario;
+use crate::view::fan::push_point;
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
@@ -57,34 +58,29 @@ fn convergence(points: &[TracePoint]) -> Html {
     });
     let (low, high) = (low.max(0.0), high.min(1.0).max(low.max(0.0) + 0.01));
     let y = |p: f64| h - h * ((p - low) / (high - low)).clamp(0.0, 1.0);
-    let line: String = points
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            format!(
-                "{}{:.1},{:.1}",
-                if i == 0 { "M" } else { "L" },
-                x(t.runs),
-                y(t.estimate.probability)
-            )
-        })
-        .collect();
-    let upper = points.iter().enumerate().map(|(i, t)| {
-        format!(
-            "{}{:.1},{:.1}",
-            if i == 0 { "M" } else { "L" },
+    let mut line = String::new();
+    for (i, t) in points.iter().enumerate() {
+        push_point(
+            &mut line,
+            if i == 0 { 'M' } else { 'L' },
             x(t.runs),
-            y(t.estimate.probability + 2.0 * t.estimate.std_error)
-        )
-    });
-    let lower = points.iter().rev().map(|t| {
-        format!(
-            "L{:.1},{:.1}",
+            y(t.estimate.probability),
+        );
+    }
+    let mut band = String::new();
+    for (i, t) in points.iter().enumerate() {
+        let upper = t.estimate.probability + 2.0 * t.estimate.std_error;
+        push_point(&mut band, if i == 0 { 'M' } else { 'L' }, x(t.runs), y(upper));
+    }
+    for t in points.iter().rev() {
+        push_point(
+            &mut band,
+            'L',
             x(t.runs),
-            y(t.estimate.probability - 2.0 * t.estimate.std_error)
-        )
-    });
-    let band: String = upper.chain(lower).collect::<String>() + "Z";
+            y(t.estimate.probability - 2.0 * t.estimate.std_error),
+        );
+    }
+    band.push('Z');
     let description = format!(
         "After {} runs: {}; after {} runs: {} ± {:.1} points.",
         first.runs,
