@@ -81,6 +81,14 @@ pub fn Results(props: &ResultsProps) -> Html {
     };
     let summary = summary.filter(fits);
     let indicators = state.indicators.clone().filter(|_| !state.is_stale()).map(Shared);
+    // The outcomes' convergence traces go with the numbers beside them: the summary shown (dimmed
+    // while a new run computes), whose indicators came with it. Dropped while stale, they blinked
+    // out and back at every slider step.
+    let traced = summary
+        .as_ref()
+        .and(state.indicators.clone())
+        .filter(|runs| runs.outcome_count() == scenario.outcomes.len())
+        .map(Shared);
     // Read from the same runs as the summary shown (they arrive together).
     let readings = state.readings.clone().map(Shared);
     let onpair = on_value::<Event, HtmlSelectElement, usize>(&dispatch, Action::SelectPair);
@@ -143,7 +151,7 @@ pub fn Results(props: &ResultsProps) -> Html {
             if let (Some((runs, outcomes)), true) = (&state.preliminary, state.is_stale()) {
                 <Outcomes scenario={scenario.clone()} outcomes={outcomes.clone()} runs={*runs} preliminary_runs={Some(*runs)} />
             } else if let Some(summary) = &summary {
-                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={indicators.clone()}
+                <Outcomes scenario={scenario.clone()} outcomes={Rc::new(summary.outcomes.clone())} runs={summary.settings.runs} indicators={traced}
                     uncertain={UncertainColumn {
                         on: state.view.uncertain,
                         runs: state.analyses.uncertain.as_ref().filter(|(id, _)| *id == state.generation && !state.is_stale()).map(|(_, runs)| Shared(runs.clone())),
