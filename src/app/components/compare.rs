@@ -67,13 +67,19 @@ fn reference_of(scenario: &Scenario, value: &str) -> Reference {
 #[component]
 pub fn Compare(props: &CompareProps) -> Html {
     let scenario = &props.scenario;
-    // Built-in scenarios over the same actors (in the same order) can be compared run by run.
-    let others: Vec<(String, String)> = builtin_ids()
-        .filter(|id| *id != scenario.id)
-        .filter_map(|id| builtin(id)?.ok())
-        .filter(|other| check_same_actors(scenario, other).is_ok())
-        .map(|other| (other.id.clone(), other.title.clone()))
-        .collect();
+    // The choices depend on the scenario alone, and this panel renders at every slider step:
+    // worked out once per scenario (each built-in is a clone of a whole parsed file).
+    let choices = use_memo(scenario.clone(), |scenario| {
+        // Built-in scenarios over the same actors (in the same order) can be compared run by run.
+        let others: Vec<(String, String)> = builtin_ids()
+            .filter(|id| *id != scenario.id)
+            .filter_map(|id| builtin(id)?.ok())
+            .filter(|other| check_same_actors(scenario, other).is_ok())
+            .map(|other| (other.id.clone(), other.title.clone()))
+            .collect();
+        (others, ablatable(scenario))
+    });
+    let (others, ablatable_sources) = &*choices;
     let onchoice = {
         let scenario = scenario.clone();
         props.on_choice.reform(move |event: Event| {
@@ -107,9 +113,9 @@ pub fn Compare(props: &CompareProps) -> Html {
                 <select id="compare-with" ref={picker} onchange={onchoice}>
                     <option value="" selected={choice.is_empty()}>{ "this scenario's defaults" }</option>
                     for (id, title) in others {
-                        <option value={id.clone()} selected={choice == id}>{ title }</option>
+                        <option value={id.clone()} selected={choice == *id}>{ title }</option>
                     }
-                    for source in ablatable(scenario) {
+                    for &source in ablatable_sources {
                         {{
                             let value = option_value(scenario, &Reference::Without(source));
                             html! { <option selected={choice == value} value={value.clone()}>{ format!("your settings without “{}”", scenario.sources[source].title) }</option> }

@@ -66,19 +66,23 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         let summary_open = summary_open.clone();
         Callback::from(move |_| summary_open.set(!*summary_open))
     };
-    let titles: Vec<(String, String)> = builtin_ids()
-        .map(|id| {
-            let title = builtin(id)
-                .and_then(Result::ok)
-                .map_or_else(|| id.to_string(), |s| s.title);
-            // The picker is narrow; the page says "speculative" everywhere, and the summary
-            // below the picker says it of this scenario, so the title's own tag is left out here.
-            let title = title
-                .strip_suffix(" (speculative)")
-                .map_or(title.clone(), str::to_string);
-            (id.to_string(), title)
-        })
-        .collect();
+    // Once: the built-ins never change, and each is a clone of a whole parsed file, while this
+    // panel renders at every slider step.
+    let titles = use_memo((), |()| {
+        builtin_ids()
+            .map(|id| {
+                let title = builtin(id)
+                    .and_then(Result::ok)
+                    .map_or_else(|| id.to_string(), |s| s.title);
+                // The picker is narrow; the page says "speculative" everywhere, and the summary
+                // below the picker says it of this scenario, so the title's own tag is left out.
+                let title = title
+                    .strip_suffix(" (speculative)")
+                    .map_or(title.clone(), str::to_string);
+                (id.to_string(), title)
+            })
+            .collect::<Vec<(String, String)>>()
+    });
     html! {
         <section class="scenario-panel" aria-labelledby="scenario-heading">
             <h2 id="scenario-heading">{ "Scenario" }</h2>
@@ -87,8 +91,8 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 if props.carried {
                     <option value="" selected=true disabled=true>{ format!("Your scenario: {}", scenario.title) }</option>
                 }
-                for (id, title) in titles {
-                    <option value={id.clone()} selected={!props.carried && id == scenario.id}>{ title }</option>
+                for (id, title) in titles.iter() {
+                    <option value={id.clone()} selected={!props.carried && *id == scenario.id}>{ title.clone() }</option>
                 }
             </select>
             if props.carried {
