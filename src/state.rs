@@ -494,18 +494,21 @@ impl State {
                 let analyses = std::mem::take(&mut self.analyses);
                 *self = State::from_link(&fragment);
                 let linked_without = self.compared_without();
-                // Back/forward within a scenario keeps the analyses (marked as of other inputs).
+                let (summary, indicators, readings, summary_generation, last_run_milliseconds, worker_attempt) = kept;
+                self.worker_attempt = worker_attempt;
+                // Back/forward within a scenario keeps the analyses (marked as of other inputs), and
+                // the last results on show (dimmed) until the link's own arrive. Another scenario's
+                // numbers would stand under this one's labels: they go.
                 if self.scenario.id == scenario_id {
                     self.analyses = analyses;
+                    (
+                        self.summary,
+                        self.indicators,
+                        self.readings,
+                        self.summary_generation,
+                        self.last_run_milliseconds,
+                    ) = (summary, indicators, readings, summary_generation, last_run_milliseconds);
                 }
-                (
-                    self.summary,
-                    self.indicators,
-                    self.readings,
-                    self.summary_generation,
-                    self.last_run_milliseconds,
-                    self.worker_attempt,
-                ) = kept;
                 self.generation = generation;
                 self.inputs_changed();
                 if let Some(source) = linked_without {
@@ -653,6 +656,48 @@ mod tests {
             milliseconds: 1.0,
         });
         assert!(state.current_summary().is_some());
+    }
+
+    /// Finishes `state`'s current run with a small ensemble of its own inputs.
+    fn finish_small_run(state: &mut State) {
+        let settings = Settings {
+            runs: 10,
+            ..state.settings
+        };
+        let model = state.scenario.model(&state.values);
+        let mut ensemble = crate::engine::Ensemble::new(model.clone(), settings);
+        while !ensemble.advance(usize::MAX).is_done() {}
+        let readings = Rc::new(RunReadings::of(&ensemble, |_| &model.weights));
+        state.apply(Action::Finished {
+            generation: state.generation,
+            summary: Rc::new(ensemble.summary()),
+            indicators: Rc::new(OutcomeRuns::from_ensemble(&ensemble)),
+            readings,
+            milliseconds: 1.0,
+        });
+    }
+
+    #[test]
+    fn a_link_keeps_the_last_results_on_show_only_for_its_own_scenario() {
+        let mut state = State::default_builtin();
+        finish_small_run(&mut state);
+        let seed = state.settings.seed;
+        let same = state
+            .link()
+            .replace(&format!("seed={seed}&"), &format!("seed={}&", seed + 1));
+        assert_ne!(same, state.link(), "the link names its seed");
+        state.apply(Action::OpenLink(same));
+        assert!(state.is_stale(), "the link's run is to come");
+        assert!(state.summary.is_some() && state.indicators.is_some() && state.readings.is_some());
+        assert_eq!(state.last_run_milliseconds, Some(1.0));
+
+        let other = builtin_ids()
+            .find(|id| *id != state.scenario.id)
+            .expect("two built-ins");
+        state.apply(Action::OpenLink(format!("v=1&s={other}")));
+        assert_eq!(state.scenario.id, other);
+        assert!(state.summary.is_none() && state.indicators.is_none() && state.readings.is_none());
+        assert_eq!(state.last_run_milliseconds, None);
     }
 
     #[test]
