@@ -93,7 +93,14 @@ pub fn Results(props: &ResultsProps) -> Html {
     let readings = state.readings.clone().map(Shared);
     let onpair = on_value::<Event, HtmlSelectElement, usize>(&dispatch, Action::SelectPair);
     let running = state.progress.is_some();
-    let status = match (state.progress, state.last_run_milliseconds) {
+    // The status line shows a job's progress once it has reported some (the worker's first report
+    // waits 150 ms), or from the start when no run has finished yet. A slider step of 60 ms keeps
+    // the last line until its own replaces it, instead of flashing "Computing…" and a bar, and
+    // having both announced, at every key.
+    let progress = state
+        .progress
+        .filter(|_| long_job.is_some() || state.last_run_milliseconds.is_none());
+    let status = match (progress, state.last_run_milliseconds) {
         (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),
         (None, Some(ms)) => format!(
             "{} runs × {} months computed in {:.0} ms (seed {}).",
@@ -120,7 +127,7 @@ pub fn Results(props: &ResultsProps) -> Html {
             <h2 id="results-heading" class="visually-hidden">{ "Results" }</h2>
             <div class="status" role="status" aria-live="polite">
                 <span>{ status }</span>
-                if let Some(fraction) = state.progress {
+                if let Some(fraction) = progress {
                     <progress max="1" value={fraction.to_string()} aria-label="Progress of the simulation" />
                 }
             </div>
