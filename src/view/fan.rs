@@ -41,27 +41,22 @@ pub struct FanPaths {
 fn band(bands: &PairBands, horizon: usize, frame: &Frame, low: usize, high: usize) -> String {
     let months = bands.quantiles.len();
     let mut path = String::with_capacity(32 * months);
-    for (t, q) in bands.quantiles.iter().enumerate() {
-        push_point(
-            &mut path,
-            if t == 0 { 'M' } else { 'L' },
-            frame.x(t, horizon),
-            frame.y(q[high]),
-        );
-    }
-    for t in (0..months).rev() {
-        push_point(&mut path, 'L', frame.x(t, horizon), frame.y(bands.quantiles[t][low]));
-    }
+    let edge = |t: usize, level: usize| (frame.x(t, horizon), frame.y(bands.quantiles[t][level]));
+    push_points(&mut path, 'M', (0..months).map(|t| edge(t, high)));
+    push_points(&mut path, 'L', (0..months).rev().map(|t| edge(t, low)));
     path.push('Z');
     path
 }
 
-/// Appends a command of an SVG path and its point, each coordinate to a tenth: `L12.3,45.6`.
-pub fn push_point(path: &mut String, command: char, x: f64, y: f64) {
-    path.push(command);
-    push_tenths(path, x);
-    path.push(',');
-    push_tenths(path, y);
+/// Appends a run of points to an SVG path, each coordinate to a tenth: the first with `command`
+/// (`M` to start a line, `L` to carry one on), the others with `L`, as in `M1.0,2.5L3.0,4.0`.
+pub fn push_points(path: &mut String, command: char, points: impl IntoIterator<Item = (f64, f64)>) {
+    for (i, (x, y)) in points.into_iter().enumerate() {
+        path.push(if i == 0 { command } else { 'L' });
+        push_tenths(path, x);
+        path.push(',');
+        push_tenths(path, y);
+    }
 }
 
 /// Paths for the months available so far (a partial result draws a shorter fan), on an x axis
@@ -86,14 +81,14 @@ pub fn fan_paths(bands: &PairBands, horizon: usize, frame: &Frame) -> FanPaths {
 /// A line through one value per month from month 0 (the median, the path without noise).
 pub fn line_path(values: &[f64], horizon: usize, frame: &Frame) -> String {
     let mut path = String::with_capacity(16 * values.len());
-    for (t, a) in values.iter().enumerate() {
-        push_point(
-            &mut path,
-            if t == 0 { 'M' } else { 'L' },
-            frame.x(t, horizon),
-            frame.y(*a),
-        );
-    }
+    push_points(
+        &mut path,
+        'M',
+        values
+            .iter()
+            .enumerate()
+            .map(|(t, a)| (frame.x(t, horizon), frame.y(*a))),
+    );
     path
 }
 

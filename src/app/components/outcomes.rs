@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use crate::engine::{Proportion, When};
 use crate::scenario::Scenario;
-use crate::view::fan::push_point;
+use crate::view::fan::push_points;
 use crate::view::format;
 
 #[derive(Properties, PartialEq)]
@@ -51,35 +51,27 @@ fn convergence(points: &[TracePoint]) -> Html {
         (last.runs as f64).ln().max((first.runs as f64).ln() + 1e-9),
     );
     let x = |k: usize| w * ((k as f64).ln() - k0) / (k1 - k0);
+    // Each point's estimate and its band's half-width, 2 standard errors.
+    let spread = |t: &TracePoint| (t.estimate.probability, 2.0 * t.estimate.std_error);
     // Zoomed to the band, so that its narrowing shows whatever the level.
-    let (low, high) = points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
-        let (p, e) = (t.estimate.probability, 2.0 * t.estimate.std_error);
-        (lo.min(p - e), hi.max(p + e))
-    });
+    let (low, high) = points
+        .iter()
+        .map(spread)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (p, e)| {
+            (lo.min(p - e), hi.max(p + e))
+        });
     let (low, high) = (low.max(0.0), high.min(1.0).max(low.max(0.0) + 0.01));
     let y = |p: f64| h - h * ((p - low) / (high - low)).clamp(0.0, 1.0);
+    // Point t of the estimate (`side` 0), or of the band's top (1) or bottom (−1) edge.
+    let at = |t: &TracePoint, side: f64| {
+        let (p, e) = spread(t);
+        (x(t.runs), y(p + side * e))
+    };
     let mut line = String::new();
-    for (i, t) in points.iter().enumerate() {
-        push_point(
-            &mut line,
-            if i == 0 { 'M' } else { 'L' },
-            x(t.runs),
-            y(t.estimate.probability),
-        );
-    }
+    push_points(&mut line, 'M', points.iter().map(|t| at(t, 0.0)));
     let mut band = String::new();
-    for (i, t) in points.iter().enumerate() {
-        let upper = t.estimate.probability + 2.0 * t.estimate.std_error;
-        push_point(&mut band, if i == 0 { 'M' } else { 'L' }, x(t.runs), y(upper));
-    }
-    for t in points.iter().rev() {
-        push_point(
-            &mut band,
-            'L',
-            x(t.runs),
-            y(t.estimate.probability - 2.0 * t.estimate.std_error),
-        );
-    }
+    push_points(&mut band, 'M', points.iter().map(|t| at(t, 1.0)));
+    push_points(&mut band, 'L', points.iter().rev().map(|t| at(t, -1.0)));
     band.push('Z');
     let description = format!(
         "After {} runs: {}; after {} runs: {} ± {:.1} points.",
