@@ -624,42 +624,17 @@ mod tests {
         assert_eq!(state.generation, before, "the view does not change the numbers");
         state.apply(Action::RerollSeed);
         assert_eq!(state.generation, before + 1);
-        let settings = Settings {
-            runs: 10,
-            ..state.settings
-        };
-        let summary = Rc::new(crate::engine::Ensemble::run(
-            state.scenario.model(&state.values),
-            settings,
-        ));
-        let indicators = Rc::new(OutcomeRuns::simulate(state.scenario.model(&state.values), settings));
-        let mut ensemble = crate::engine::Ensemble::new(state.scenario.model(&state.values), settings);
-        while !ensemble.advance(usize::MAX).is_done() {}
-        let weights = state.scenario.model(&state.values).weights;
-        let readings = Rc::new(RunReadings::of(&ensemble, |_| &weights));
-        state.apply(Action::Finished {
-            generation: before,
-            summary: summary.clone(),
-            indicators: indicators.clone(),
-            readings: readings.clone(),
-            milliseconds: 1.0,
-        });
+        state.apply(small_run_finished(&state, before));
         assert!(
             state.current_summary().is_none(),
             "a result for an older generation is not current"
         );
-        state.apply(Action::Finished {
-            generation: state.generation,
-            summary,
-            indicators,
-            readings,
-            milliseconds: 1.0,
-        });
+        state.apply(small_run_finished(&state, state.generation));
         assert!(state.current_summary().is_some());
     }
 
-    /// Finishes `state`'s current run with a small ensemble of its own inputs.
-    fn finish_small_run(state: &mut State) {
+    /// A run of `state`'s inputs (10 runs) finished, as the worker reports it for `generation`.
+    fn small_run_finished(state: &State, generation: u64) -> Action {
         let settings = Settings {
             runs: 10,
             ..state.settings
@@ -667,20 +642,19 @@ mod tests {
         let model = state.scenario.model(&state.values);
         let mut ensemble = crate::engine::Ensemble::new(model.clone(), settings);
         while !ensemble.advance(usize::MAX).is_done() {}
-        let readings = Rc::new(RunReadings::of(&ensemble, |_| &model.weights));
-        state.apply(Action::Finished {
-            generation: state.generation,
+        Action::Finished {
+            generation,
             summary: Rc::new(ensemble.summary()),
             indicators: Rc::new(OutcomeRuns::from_ensemble(&ensemble)),
-            readings,
+            readings: Rc::new(RunReadings::of(&ensemble, |_| &model.weights)),
             milliseconds: 1.0,
-        });
+        }
     }
 
     #[test]
     fn a_link_keeps_the_last_results_on_show_only_for_its_own_scenario() {
         let mut state = State::default_builtin();
-        finish_small_run(&mut state);
+        state.apply(small_run_finished(&state, state.generation));
         let seed = state.settings.seed;
         let same = state
             .link()
