@@ -1247,15 +1247,13 @@ impl Ensemble {
         } else {
             Vec::new()
         };
-        let mut counts: Vec<(usize, SplitMask)> = split_counts(&masks, self.model.actor_count())
-            .into_iter()
-            .map(|(mask, count)| (count, mask))
-            .collect();
-        super::order::sort_stably_by(&mut counts, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Most frequent first; equal counts in ascending order of mask.
+        let mut counts = split_counts(&masks, self.model.actor_count());
+        super::order::sort_stably_by(&mut counts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let blocs = counts
             .into_iter()
             .take(REPORTED_SPLITS)
-            .map(|(count, mask)| BlocShare {
+            .map(|(mask, count)| BlocShare {
                 mask,
                 share: Proportion::of(count, runs),
             })
