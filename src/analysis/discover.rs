@@ -112,9 +112,8 @@ pub fn discover(points: &[Vec<f64>], held: &[bool]) -> Discovery {
             let mut best: Option<PrimBox> = None;
             for j in 0..dims {
                 let mut values: Vec<f64> = inside.iter().map(|&r| points[r][j]).collect();
-                // Unstable: values equal under total_cmp are the same bits (and this is the
-                // instance the quantiles already compile).
-                values.sort_unstable_by(f64::total_cmp);
+                // The quantiles' sort (one compiled sort of doubles for the page).
+                crate::engine::sort_doubles(&mut values);
                 let (lo, hi) = current.bounds[j];
                 let cut_low = quantile_of_sorted(&values, PEEL_ALPHA);
                 let cut_high = quantile_of_sorted(&values, 1.0 - PEEL_ALPHA);

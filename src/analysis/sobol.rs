@@ -564,7 +564,7 @@ fn bootstrapped(
         if values.is_empty() {
             return (at, at);
         }
-        values.sort_unstable_by(f64::total_cmp);
+        crate::engine::sort_doubles(values);
         // 2.5 % and 97.5 %, type 7, as the fan charts take theirs.
         (quantile_of_sorted(values, 0.025), quantile_of_sorted(values, 0.975))
     };

@@ -27,7 +27,7 @@ pub use model::{
     pair_actors, pair_index, pair_list, Comparison, Condition, Effect, Event, Join, Model, Outcome, Reference,
     Settings, Test, When,
 };
-pub use order::sort_stably_by;
+pub use order::{sort_doubles, sort_stably_by};
 pub use params::RunCache;
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};

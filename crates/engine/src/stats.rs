@@ -148,7 +148,7 @@ impl Quantiles {
         span_masks(rest_buckets, &mut masks[..rest.len()]);
         gather(rest, &masks[..rest.len()]);
         for g in &mut self.gathered[..spans.len()] {
-            g.sort_unstable_by(f64::total_cmp);
+            crate::order::sort_doubles(g);
         }
         // Level k's order statistics are ranks i and i + 1: positions i − below and i + 1 − below
         // of its span's values, sorted.
