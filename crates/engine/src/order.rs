@@ -49,35 +49,102 @@ fn stable_order(n: usize, order: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize
 
 /// Sorts `values` ascending by [`f64::total_cmp`]. Doubles equal under that order are the same bits,
 /// so every correct sort leaves the same slice: this one gives exactly what
-/// `sort_unstable_by(f64::total_cmp)` gives. Insertion for a few values (the quantiles' spans, the
-/// common case), a heap sort above, so that no input takes more than n log n comparisons.
+/// `sort_unstable_by(f64::total_cmp)` gives.
+///
+/// Each double is first replaced by the double whose bits are its `total_cmp` key (a signed
+/// integer: the bits, with the magnitude's bits flipped for negatives), so that each comparison
+/// is one integer comparison; the same map applied again restores the values. The sort is an
+/// introsort: quicksort on the median of three, insertion below 20 values (the quantiles' spans,
+/// usually), and a heap sort for a range that has taken too many partitions (many equal values),
+/// so that no input takes more than about n log n comparisons.
 pub fn sort_doubles(values: &mut [f64]) {
-    let n = values.len();
-    if n <= 16 {
-        for i in 1..n {
-            let mut j = i;
-            while j > 0 && values[j].total_cmp(&values[j - 1]).is_lt() {
-                values.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        return;
+    flip_keys(values);
+    let depth = 2 * (usize::BITS - values.len().leading_zeros());
+    sort_keys(values, depth);
+    flip_keys(values);
+}
+
+/// Replaces each double by the double whose bits are its `total_cmp` key, or back: the map is its
+/// own inverse (it keeps the sign bit, which decides it).
+fn flip_keys(values: &mut [f64]) {
+    for v in values {
+        let bits = v.to_bits();
+        *v = f64::from_bits(bits ^ (((bits as i64) >> 63) as u64 >> 1));
     }
-    // Sift `root` down within `heap` (a max-heap of its first `end` values).
+}
+
+/// The integer key [`sort_doubles`] left in a double's bits.
+#[inline(always)]
+fn key(v: f64) -> i64 {
+    v.to_bits() as i64
+}
+
+/// [`sort_doubles`]' introsort of keys, allowed `depth` more partitions.
+fn sort_keys(mut values: &mut [f64], mut depth: u32) {
+    loop {
+        let n = values.len();
+        if n <= 20 {
+            for i in 1..n {
+                let value = values[i];
+                let mut j = i;
+                while j > 0 && key(value) < key(values[j - 1]) {
+                    values[j] = values[j - 1];
+                    j -= 1;
+                }
+                values[j] = value;
+            }
+            return;
+        }
+        if depth == 0 {
+            return heap_sort_keys(values);
+        }
+        depth -= 1;
+        // The median of the first, middle and last value as the pivot, moved to the end.
+        let (first, middle, last) = (0, n / 2, n - 1);
+        let lesser_of = |a: usize, b: usize| if key(values[a]) <= key(values[b]) { a } else { b };
+        let greater_of = |a: usize, b: usize| if key(values[a]) <= key(values[b]) { b } else { a };
+        let median = greater_of(lesser_of(first, middle), lesser_of(greater_of(first, middle), last));
+        values.swap(median, last);
+        let pivot = key(values[last]);
+        // Lomuto's partition, without a branch on the comparison: values[..below] are under the
+        // pivot, values[below..i] are not.
+        let mut below = 0;
+        for i in 0..last {
+            values.swap(i, below);
+            below += usize::from(key(values[below]) < pivot);
+        }
+        values.swap(below, last);
+        // The smaller side by recursion (at most log n deep), the larger by the loop.
+        let (left, right) = values.split_at_mut(below);
+        let right = &mut right[1..];
+        if left.len() < right.len() {
+            sort_keys(left, depth);
+            values = right;
+        } else {
+            sort_keys(right, depth);
+            values = left;
+        }
+    }
+}
+
+/// A heap sort of keys: n log n comparisons whatever the input.
+fn heap_sort_keys(values: &mut [f64]) {
+    // Sift `root` down within the max-heap of the first `end` values.
     let sift = |heap: &mut [f64], mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
         if child >= end {
             return;
         }
-        if child + 1 < end && heap[child].total_cmp(&heap[child + 1]).is_lt() {
+        if child + 1 < end && key(heap[child]) < key(heap[child + 1]) {
             child += 1;
         }
-        if heap[root].total_cmp(&heap[child]).is_ge() {
+        if key(heap[root]) >= key(heap[child]) {
             return;
         }
         heap.swap(root, child);
         root = child;
     };
+    let n = values.len();
     for root in (0..n / 2).rev() {
         sift(values, root, n);
     }
@@ -108,7 +175,7 @@ mod tests {
             1.0,
             -1.0,
         ];
-        for n in [0, 1, 2, 3, 15, 16, 17, 18, 31, 64, 257, 1000] {
+        for n in [0, 1, 2, 3, 19, 20, 21, 22, 31, 64, 257, 1000] {
             for kind in 0..5 {
                 let mut values: Vec<f64> = (0..n)
                     .map(|_| match kind {
@@ -128,6 +195,26 @@ mod tests {
                 sort_doubles(&mut values);
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&values), bits(&want), "{n} values of kind {kind}");
+            }
+        }
+    }
+
+    /// The introsort's fallback alone (no partition allowed), on distinct and on repeated values:
+    /// the inputs above reach it only for ranges of equal values.
+    #[test]
+    fn the_heap_sort_fallback_sorts() {
+        let mut state = 3u64;
+        for n in [21, 22, 100, 513] {
+            for distinct in [3, u64::MAX] {
+                let mut values: Vec<f64> = (0..n)
+                    .map(|_| (crate::splitmix64(&mut state) % distinct) as f64 - 1.5)
+                    .collect();
+                let mut want = values.clone();
+                want.sort_unstable_by(f64::total_cmp);
+                flip_keys(&mut values);
+                sort_keys(&mut values, 0);
+                flip_keys(&mut values);
+                assert_eq!(values, want, "{n} values");
             }
         }
     }
