@@ -17,9 +17,7 @@ use super::blocs::{frustration, split_counts, two_best_splits_of_block, SplitMas
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
-#[cfg(not(target_arch = "wasm32"))]
-use super::params::Shared;
-use super::params::{Constants, Derived, PerRun, RunCache, StepParams};
+use super::params::{Constants, Derived, PerRun, RunCache, Shared, StepParams};
 use super::rng::{self, LaneRng, Stream, Ziggurat};
 use super::stats::{mean, quantiles, Quantiles};
 use super::summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
@@ -285,9 +283,6 @@ struct MonthStep<'a> {
     full: bool,
     /// Per block, the runs' own models (empty: every run uses `model`).
     per_run: &'a [PerRun],
-    /// `model` in every lane, for blocks without models of their own.
-    #[cfg(target_arch = "wasm32")]
-    uniform: &'a PerRun,
 }
 
 /// Per-thread scratch of [`MonthStep`].
@@ -371,22 +366,22 @@ impl MonthStep<'_> {
                 splits: &mut splits[b * LANES..(b + 1) * LANES],
                 frustrations: &mut frustrations[b * LANES..(b + 1) * LANES],
             };
-            // The page's worker compiles one month step only (every step is about 15 KB of wasm,
-            // and the page's bundle has a budget): the per-run one, reading draws made ahead. An
-            // ensemble of one model reads its values from `uniform`, the same values in every
-            // lane, which computes the same bits as the shared step
-            // (`per_run_models_that_are_all_the_same_change_no_number` below); its draws are the
-            // tape's when it has one (only ensembles of one model do), else the block's month
-            // drawn just before the step.
+            // The page's worker compiles two month steps (each is about 15 KB of wasm, and the
+            // page's bundle has a budget), both reading draws made ahead: the shared one, for
+            // ensembles of one model, and the per-run one. The draws are the tape's when there is
+            // one (only ensembles of one model have one), else the block's month drawn just
+            // before the step.
             #[cfg(target_arch = "wasm32")]
             {
                 let block_index = first_block + b;
-                let params = self.per_run.get(block_index).unwrap_or(self.uniform);
                 let draws = match self.tape {
                     Some(tape) => FromTape::of(tape, block_index, self.month),
                     None => scratch.draws.draw(stream, &self.prepared.ziggurat),
                 };
-                self.advance_block(block, draws, params, &mut scratch.fired);
+                match self.per_run.get(block_index) {
+                    Some(params) => self.advance_block(block, draws, params, &mut scratch.fired),
+                    None => self.advance_block(block, draws, self.shared(), &mut scratch.fired),
+                }
             }
             #[cfg(not(target_arch = "wasm32"))]
             self.advance_block_natively(block, stream, first_block + b, &mut scratch.fired);
@@ -408,13 +403,18 @@ impl MonthStep<'_> {
             // Runs with models of their own (never read from a tape).
             return self.advance_block(block, stream, params, fired);
         }
-        let shared = Shared {
+        match self.tape {
+            Some(tape) => self.advance_block(block, FromTape::of(tape, block_index, self.month), self.shared(), fired),
+            None => self.advance_block(block, stream, self.shared(), fired),
+        }
+    }
+
+    /// The ensemble's model, the same in every lane.
+    #[inline(always)]
+    fn shared(&self) -> Shared<'_> {
+        Shared {
             model: self.model,
             constants: &self.prepared.constants,
-        };
-        match self.tape {
-            Some(tape) => self.advance_block(block, FromTape::of(tape, block_index, self.month), shared, fired),
-            None => self.advance_block(block, stream, shared, fired),
         }
     }
 
@@ -725,9 +725,6 @@ pub struct Ensemble {
     per_run: Vec<PerRun>,
     /// Which blocks this ensemble advances: all, or one side of an ensemble shared by two.
     part: Part,
-    /// `model` in every lane: the page's one month step reads it where `per_run` has no block.
-    #[cfg(target_arch = "wasm32")]
-    uniform: Box<PerRun>,
 }
 
 impl Ensemble {
@@ -812,8 +809,6 @@ impl Ensemble {
             threads: 1,
             per_run: Vec::new(),
             part: Part::Whole,
-            #[cfg(target_arch = "wasm32")]
-            uniform: Box::new(PerRun::of(&core::array::from_fn(|_| model.clone()))),
             month: 1,
             next_block: 0,
             tape: None,
@@ -1022,8 +1017,6 @@ impl Ensemble {
             horizon: self.settings.horizon,
             full: self.full,
             per_run: &self.per_run,
-            #[cfg(target_arch = "wasm32")]
-            uniform: &self.uniform,
         };
         (step, &mut self.runs, &mut self.scratch)
     }

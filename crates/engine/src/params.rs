@@ -15,7 +15,6 @@ use super::rng::firing_threshold;
 
 /// One term of the balance sum of a pair (i, j): coefficient w_k / Σw times a_ik · a_kj.
 #[derive(Clone, Copy, Debug)]
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(super) struct BalanceTerm {
     /// Pair indices, below 120 (as `u8`, so a term fits in 16 bytes).
     pub pair_ik: u8,
@@ -23,10 +22,8 @@ pub(super) struct BalanceTerm {
     pub weight: f64,
 }
 
-/// The numbers the step derives from one model. (The page's step reads every number from
-/// [`PerRun`]'s lanes, so there only the terms' pair indices are read from here.)
+/// The numbers the step derives from one model.
 #[derive(Clone, Debug)]
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub(super) struct Constants {
     /// e^(−θ)
     pub decay: f64,
@@ -140,14 +137,12 @@ pub(super) trait StepParams {
     fn weight(&self, actor: usize) -> Lanes;
 }
 
-/// Every run uses the model itself (natively; the page's worker reads [`PerRun`] only).
-#[cfg(not(target_arch = "wasm32"))]
+/// Every run uses the model itself.
 pub(super) struct Shared<'a> {
     pub model: &'a Model,
     pub constants: &'a Constants,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 impl StepParams for Shared<'_> {
     const SAME_IN_EVERY_LANE: bool = true;
     #[inline(always)]
@@ -220,18 +215,9 @@ pub(super) struct PerRun {
 
 impl PerRun {
     /// The block of `models` (one per lane; they must share the structure of the ensemble's
-    /// model: actors, pairs, events with their conditions and effects on the same pairs).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub fn of(models: &[Model; LANES]) -> Self {
-        let mut derived: [Derived; LANES] = Default::default();
-        for (lane, model) in derived.iter_mut().zip(models) {
-            lane.update_step(model);
-        }
-        Self::of_derived(models, &derived)
-    }
-
-    /// [`PerRun::of`] with what each lane's model derives already in `derived` (brought up to
-    /// date with [`Derived::update_step`]).
+    /// model: actors, pairs, events with their conditions and effects on the same pairs), with
+    /// what each lane's model derives already in `derived` (brought up to date with
+    /// [`Derived::update_step`]).
     pub fn of_derived(models: &[Model; LANES], derived: &[Derived]) -> Self {
         let first = &models[0];
         let (n, pairs, events) = (first.actor_count(), first.pair_count(), first.events.len());
