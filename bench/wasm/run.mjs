@@ -1,6 +1,7 @@
 // Times the page's engine (one or two builds of bench/wasm) in Node: alternating pairs, medians
-// and the median of the pairwise ratios. Usage:
-//   node run.mjs MODELS.tsv SCENARIO RUNS PAIRS A.wasm [B.wasm]
+// and the median of the pairwise ratios, for each kind of work of bench/wasm/src/lib.rs (all three,
+// or those listed in WORKS). Usage:
+//   [WORKS=full,per_run,tape] node run.mjs MODELS.tsv SCENARIO RUNS PAIRS A.wasm [B.wasm]
 import { readFileSync } from 'node:fs';
 
 const [models, scenario, runs, pairs, ...files] = process.argv.slice(2);
@@ -17,7 +18,12 @@ for (const file of files) {
   builds.push({ file, exports });
 }
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-for (const work of ['full', 'per_run']) {
+for (const work of (process.env.WORKS || 'full,per_run,tape').split(',')) {
+  const lacking = builds.filter((b) => typeof b.exports[work] !== 'function');
+  if (lacking.length) {
+    console.log(`${work}: not in ${lacking.map((b) => b.file).join(', ')} (an older build); skipped`);
+    continue;
+  }
   const times = builds.map(() => []);
   const sums = builds.map(() => new Set());
   const time = (i) => {

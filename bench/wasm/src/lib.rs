@@ -1,16 +1,21 @@
-//! The engine's two kinds of work in the page, as functions Node can call: the plain ensemble of
-//! the main lane, and an outcomes-only ensemble of per-run models (a Sobol matrix). Each returns a
+//! The engine's three kinds of work in the page, as functions Node can call: the plain ensemble of
+//! the main lane, an outcomes-only ensemble of per-run models (a Sobol matrix), and an
+//! outcomes-only ensemble reading its draws from a tape (one of the tornado's). Each returns a
 //! checksum of its numbers, so that two builds can be checked to compute the same thing.
 
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 
-use alignment_engine::{Ensemble, Model, Settings};
+use std::sync::Arc;
+
+use alignment_engine::{Ensemble, Model, RandomTape, Settings};
 
 thread_local! {
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The model's draws, for `tape`: drawn once, as the tornado's base draws them once.
+    static TAPE: RefCell<Option<Arc<RandomTape>>> = const { RefCell::new(None) };
 }
 
 /// A buffer of `len` bytes for the model's JSON; returns its address.
@@ -62,6 +67,23 @@ pub extern "C" fn per_run(runs: usize) -> f64 {
         own.half_life *= 1.0 + (run % 7) as f64 * 0.01;
         (own, run as u64)
     });
+    while !ensemble.advance(usize::MAX).is_done() {}
+    ensemble.outcome_states().iter().filter(|&&held| held).count() as f64
+}
+
+/// Outcomes only, reading the model's draws from a tape, with the balance strength moved by 1 %
+/// (a tornado's ensemble of a moved assumption, on the base's draws): the number of (run, outcome)
+/// pairs that hold. The tape is drawn at the first call and kept.
+#[no_mangle]
+pub extern "C" fn tape(runs: usize) -> f64 {
+    let mut model = model();
+    let tape = TAPE.with_borrow_mut(|tape| {
+        let tape = tape.get_or_insert_with(|| Arc::new(RandomTape::draw(&model, settings(runs)).expect("a tape")));
+        assert!(tape.fits(&model, settings(runs)), "one run count per process");
+        tape.clone()
+    });
+    model.balance *= 1.01;
+    let mut ensemble = Ensemble::outcomes_only_from_tape(model, settings(runs), tape);
     while !ensemble.advance(usize::MAX).is_done() {}
     ensemble.outcome_states().iter().filter(|&&held| held).count() as f64
 }
