@@ -409,6 +409,26 @@ async fn next_task() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The main ensemble's progress (a partial fan) if a report is due at the end of a slice: none in
+/// the job's first [`FIRST_PROGRESS_MILLISECONDS`], so that a job that will be over in a moment (a
+/// slider step) shows its result once (a partial fan drawn and replaced within a frame or two costs
+/// the page's thread a redraw and shows nothing a person can read); then one at most every
+/// [`SLICE_MILLISECONDS`] (`last_report` is when the last went).
+fn progress_due(id: u64, started: f64, last_report: &mut f64, ensemble: &Ensemble) -> Option<Report> {
+    let time = now();
+    if time - started < FIRST_PROGRESS_MILLISECONDS || time - *last_report < SLICE_MILLISECONDS {
+        return None;
+    }
+    *last_report = time;
+    Some(Report::Ensemble {
+        id,
+        update: EnsembleUpdate::Progress {
+            fraction: ensemble.progress().fraction(),
+            bands: ensemble.bands().to_vec(),
+        },
+    })
+}
+
 /// Advances a job for one slice (a lead or a follow on `channel`); returns the report to send and
 /// what comes next.
 fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report>, Next) {
@@ -444,7 +464,12 @@ fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report
                 if ensemble.awaits_rows() || ensemble.awaits_end() {
                     let channel = channel.as_deref_mut().expect("a lead has its channel");
                     let Some(array) = channel.next_of(job.id) else {
-                        return (None, Next::Wait);
+                        // A lead ahead of its follow ends every slice here, before its time is
+                        // up: it reports its progress here too, or a long shared job showed none.
+                        return (
+                            progress_due(job.id, job.started, &mut job.last_report, ensemble),
+                            Next::Wait,
+                        );
                     };
                     // After the job's number: a month's rows, pair after pair, or the end.
                     if ensemble.awaits_rows() {
@@ -458,8 +483,7 @@ fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report
                     channel.give_back(array);
                     continue;
                 }
-                let progress = ensemble.advance(RUNS_PER_STEP);
-                if progress.is_done() && !ensemble.awaits_end() {
+                if ensemble.advance(RUNS_PER_STEP).is_done() && !ensemble.awaits_end() {
                     let report = Report::Ensemble {
                         id: job.id,
                         update: EnsembleUpdate::Finished {
@@ -471,22 +495,11 @@ fn slice(job: &mut Running, mut channel: Option<&mut Channel>) -> (Option<Report
                     };
                     return (Some(report), Next::Done);
                 }
-                let time = now();
-                if time - slice_start >= SLICE_MILLISECONDS {
-                    // A job that will be over in a moment (a slider step) shows its result once:
-                    // a partial fan drawn and replaced within a frame or two costs the page's
-                    // thread a redraw and shows nothing a person can read.
-                    if time - job.started < FIRST_PROGRESS_MILLISECONDS {
-                        return (None, Next::Continue);
-                    }
-                    let report = Report::Ensemble {
-                        id: job.id,
-                        update: EnsembleUpdate::Progress {
-                            fraction: progress.fraction(),
-                            bands: ensemble.bands().to_vec(),
-                        },
-                    };
-                    return (Some(report), Next::Continue);
+                if now() - slice_start >= SLICE_MILLISECONDS {
+                    return (
+                        progress_due(job.id, job.started, &mut job.last_report, ensemble),
+                        Next::Continue,
+                    );
                 }
             }
             Work::Follow(ensemble) => {
