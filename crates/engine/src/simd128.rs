@@ -1,10 +1,11 @@
 //! The page's kernels that the compiler compiles poorly for wasm, written with `simd128`
 //! intrinsics: the lanes' Xoshiro256++ step (wasm has no 64-bit vector rotate, so LLVM keeps
 //! the generator scalar), the table tanh (its one table read per lane made LLVM keep the whole
-//! function scalar), the ziggurat's rectangle step (two table reads per lane) and the quantiles'
+//! function scalar), the ziggurat's rectangle step (two table reads per lane), the quantiles'
 //! running extremes (LLVM does not turn their comparison and select into `f64x2.pmin`, and kept
-//! them scalar). Each does, lane by lane, exactly the operations of the portable code it replaces
-//! ([`crate::rng::LaneRng`]'s step and normal, [`ExpTable::tanh`], `stats::extremes`), in the same
+//! them scalar) and their buckets (kept scalar too). Each does, lane by lane, exactly the
+//! operations of the portable code it replaces ([`crate::rng::LaneRng`]'s step and normal,
+//! [`ExpTable::tanh`], `stats::extremes`, the bucketing pass of `stats::Quantiles::of`), in the same
 //! order and rounding, so the page computes the command line's bits; the browser tests compare the
 //! two for every built-in scenario. Native builds never compile this module.
 //!
@@ -136,6 +137,34 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
         outside |= (i64x2_bitmask(f64x2_ge(f64x2_abs(position), ratio)) as u32) << (2 * h);
     }
     (x, outside)
+}
+
+/// The quantiles' first pass over `values` (`stats::Quantiles::of`): each value's bucket, the low
+/// 32 bits of (v − `min`) · `scale` + `rounder`, capped at `cap` (at most 4 096), as a `u16` into
+/// `out`. Exactly the portable pass's operations, eight values a step: LLVM keeps that pass scalar
+/// in wasm. Does the whole groups of eight and returns how many values that is; the caller does
+/// the rest.
+#[inline(always)]
+pub fn buckets(values: &[f64], min: f64, scale: f64, rounder: f64, cap: u32, out: &mut [u16]) -> usize {
+    let (min, scale, rounder, cap) = (
+        f64x2_splat(min),
+        f64x2_splat(scale),
+        f64x2_splat(rounder),
+        u32x4_splat(cap),
+    );
+    let groups = values.chunks_exact(LANES).zip(out.chunks_exact_mut(LANES));
+    let done = groups.len() * LANES;
+    for (group, slots) in groups {
+        let group: &Lanes = group.try_into().expect("a group of eight");
+        let shifted = |h| f64x2_add(f64x2_mul(f64x2_sub(load(group, h), min), scale), rounder);
+        // Each double's low 32 bits are lanes 0 and 2 of its pair as four 32-bit lanes.
+        let first = u32x4_min(i32x4_shuffle::<0, 2, 4, 6>(shifted(0), shifted(1)), cap);
+        let second = u32x4_min(i32x4_shuffle::<0, 2, 4, 6>(shifted(2), shifted(3)), cap);
+        // SAFETY: `slots` holds eight `u16`, 16 bytes; v128_store has no alignment requirement.
+        // The narrowing saturates at 0 and 65 535, which no bucket number up to 4 096 reaches.
+        unsafe { v128_store(slots.as_mut_ptr() as *mut v128, u16x8_narrow_i32x4(first, second)) };
+    }
+    done
 }
 
 /// The running extremes of `values`' whole blocks of [`LANES`] (what is left over is the caller's),

@@ -64,7 +64,13 @@ impl Quantiles {
         let counts = &mut self.counts[..buckets + 1];
         // Two loops rather than one: the first is vector arithmetic, the second the scalar
         // increments (capped again only so that the compiler sees the index in bounds).
-        for (&v, slot) in values.iter().zip(&mut self.bucket_of) {
+        // In the page, all but the last few with `simd128` intrinsics (LLVM keeps this loop scalar
+        // in wasm); the same arithmetic, so the same buckets.
+        #[cfg(target_arch = "wasm32")]
+        let done = crate::simd128::buckets(values, min, scale, ROUNDER, buckets as u32, &mut self.bucket_of);
+        #[cfg(not(target_arch = "wasm32"))]
+        let done = 0;
+        for (&v, slot) in values[done..].iter().zip(&mut self.bucket_of[done..]) {
             *slot = bucket(v) as u16;
         }
         for &b in &self.bucket_of {
