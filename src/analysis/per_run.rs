@@ -161,11 +161,8 @@ pub fn plain_outcomes(model: Model, settings: Settings, base: Option<&KeptPlain>
     };
     let rows = base.runs.rows_where_fired(&events);
     PlanRun::of_rows(rows, base.runs.outcomes.clone(), |rows| {
-        let subset = Settings {
-            runs: rows.len(),
-            ..settings
-        };
-        Ensemble::per_run_filled(model, subset, false, |run, _| rows[run] as u64)
+        let runs: Vec<u64> = rows.iter().map(|&row| row as u64).collect();
+        Ensemble::outcomes_only_of_runs(model, settings, &runs)
     })
 }
 

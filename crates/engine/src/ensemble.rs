@@ -751,6 +751,29 @@ impl Ensemble {
         ensemble
     }
 
+    /// As [`Ensemble::outcomes_only`], of the runs numbered `runs` of an ensemble with these
+    /// settings' seed: its run i draws what run `runs[i]` draws (`settings.runs` is ignored). Every
+    /// run has the model itself, so the month step is the shared one: what
+    /// [`Ensemble::per_run_filled`] computes with `model` in every run and these streams, without
+    /// a model per run.
+    pub fn outcomes_only_of_runs(model: Model, settings: Settings, runs: &[u64]) -> Self {
+        assert!(!runs.is_empty(), "an ensemble of no runs");
+        let settings = Settings {
+            runs: runs.len(),
+            ..settings
+        };
+        let mut ensemble = Self::with_outputs(model, settings, false);
+        for (b, streams) in ensemble.runs.streams.iter_mut().enumerate() {
+            // Padding lanes past the last run repeat the last run (never reported).
+            let ids = core::array::from_fn(|l| runs[(b * LANES + l).min(runs.len() - 1)]);
+            *streams = BlockStreams {
+                noise: LaneRng::for_run_ids(settings.seed, ids, Stream::Noise),
+                events: LaneRng::for_run_ids(settings.seed, ids, Stream::Events),
+            };
+        }
+        ensemble
+    }
+
     /// Whether the ensemble reads its random numbers from a tape.
     pub fn reads_a_tape(&self) -> bool {
         self.tape.is_some()
@@ -1499,6 +1522,43 @@ mod tests {
         let mut same = Ensemble::per_run(model(), settings, true, |run| (model(), run as u64));
         while !same.advance(usize::MAX).is_done() {}
         assert_eq!(same.summary(), plain);
+    }
+
+    /// An ensemble of some runs of another (in any order, repeated, not a whole number of blocks)
+    /// computes, run for run, what those runs compute in the whole ensemble.
+    #[test]
+    fn an_ensemble_of_some_runs_computes_what_they_compute_in_the_whole() {
+        let settings = Settings {
+            seed: 5,
+            runs: 40,
+            horizon: 12,
+        };
+        let mut whole = Ensemble::outcomes_only(model(), settings);
+        while !whole.advance(usize::MAX).is_done() {}
+        let rows: Vec<u64> = vec![3, 0, 17, 17, 39, 8, 22, 31, 5, 12, 38];
+        let mut some = Ensemble::outcomes_only_of_runs(model(), settings, &rows);
+        while !some.advance(usize::MAX).is_done() {}
+        let (outcomes, events, pairs) = (model().outcomes.len(), model().events.len(), model().pair_count());
+        let (latent_some, latent_whole) = (some.latent(), whole.latent());
+        let (fired_some, fired_whole) = (some.first_fired_months(), whole.first_fired_months());
+        assert!(fired_whole.iter().any(|&month| month > 0), "some event fires");
+        for (i, &row) in rows.iter().enumerate() {
+            let r = row as usize;
+            assert_eq!(
+                some.outcome_states()[i * outcomes..(i + 1) * outcomes],
+                whole.outcome_states()[r * outcomes..(r + 1) * outcomes],
+                "run {i}, run {r} of the whole"
+            );
+            assert_eq!(
+                fired_some[i * events..(i + 1) * events],
+                fired_whole[r * events..(r + 1) * events]
+            );
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&latent_some[i * pairs..(i + 1) * pairs]),
+                bits(&latent_whole[r * pairs..(r + 1) * pairs])
+            );
+        }
     }
 
     /// The month's pass over the state against the plain definitions: each pair's row in run
