@@ -61,7 +61,8 @@ impl Prepared {
 
 /// A block's random numbers for one month, in the order the steps use them. Natively the month's
 /// step is compiled once per source, so drawing as we go costs nothing extra for the tape's sake;
-/// the page compiles it once, reading draws made ahead ([`FromTape`]).
+/// the page compiles it once per kind of parameters (shared, per run), reading draws made ahead
+/// ([`FromTape`]).
 trait BlockDraws {
     fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes;
     /// Each lane's uniform for `event`, as its integer k of k · 2^-53 (see
