@@ -62,13 +62,12 @@ pub extern "C" fn full(runs: usize) -> f64 {
 #[no_mangle]
 pub extern "C" fn per_run(runs: usize) -> f64 {
     let base = model();
-    let mut ensemble = Ensemble::per_run(base.clone(), settings(runs), false, |run| {
+    let ensemble = Ensemble::per_run(base.clone(), settings(runs), false, |run| {
         let mut own = base.clone();
         own.half_life *= 1.0 + (run % 7) as f64 * 0.01;
         (own, run as u64)
     });
-    while !ensemble.advance(usize::MAX).is_done() {}
-    ensemble.outcome_states().iter().filter(|&&held| held).count() as f64
+    held(ensemble)
 }
 
 /// Outcomes only, reading the model's draws from a tape, with the balance strength moved by 1 %
@@ -83,7 +82,12 @@ pub extern "C" fn tape(runs: usize) -> f64 {
         tape.clone()
     });
     model.balance *= 1.01;
-    let mut ensemble = Ensemble::outcomes_only_from_tape(model, settings(runs), tape);
+    let ensemble = Ensemble::outcomes_only_from_tape(model, settings(runs), tape);
+    held(ensemble)
+}
+
+/// Runs an outcomes-only ensemble to its end: the number of (run, outcome) pairs that hold.
+fn held(mut ensemble: Ensemble) -> f64 {
     while !ensemble.advance(usize::MAX).is_done() {}
     ensemble.outcome_states().iter().filter(|&&held| held).count() as f64
 }

@@ -87,6 +87,14 @@ impl BlockStreams {
         }
     }
 
+    /// The streams of the runs numbered `runs` of an ensemble with this seed, one per lane.
+    fn of_runs(seed: u64, runs: [u64; LANES]) -> Self {
+        BlockStreams {
+            noise: LaneRng::for_run_ids(seed, runs, Stream::Noise),
+            events: LaneRng::for_run_ids(seed, runs, Stream::Events),
+        }
+    }
+
     /// The block's draws of one month, in the order a month's step draws them as it goes: a shock
     /// per pair, then a uniform per event. No draw depends on the state (each purpose has its own
     /// stream, and every event draws every month), so drawing them ahead changes no number. Not
@@ -766,11 +774,10 @@ impl Ensemble {
         let mut ensemble = Self::with_outputs(model, settings, false);
         for (b, streams) in ensemble.runs.streams.iter_mut().enumerate() {
             // Padding lanes past the last run repeat the last run (never reported).
-            let ids = core::array::from_fn(|l| runs[(b * LANES + l).min(runs.len() - 1)]);
-            *streams = BlockStreams {
-                noise: LaneRng::for_run_ids(settings.seed, ids, Stream::Noise),
-                events: LaneRng::for_run_ids(settings.seed, ids, Stream::Events),
-            };
+            *streams = BlockStreams::of_runs(
+                settings.seed,
+                core::array::from_fn(|l| runs[(b * LANES + l).min(runs.len() - 1)]),
+            );
         }
         ensemble
     }
@@ -935,10 +942,7 @@ impl Ensemble {
                     }
                 }
             }
-            ensemble.runs.streams[b] = BlockStreams {
-                noise: LaneRng::for_run_ids(settings.seed, streams, Stream::Noise),
-                events: LaneRng::for_run_ids(settings.seed, streams, Stream::Events),
-            };
+            ensemble.runs.streams[b] = BlockStreams::of_runs(settings.seed, streams);
             ensemble.per_run.push(PerRun::of_derived(&models, derived));
         }
         // Month 0 differs between runs now: its bands are taken over the runs like any month's.
