@@ -129,7 +129,7 @@ pub fn two_best_splits_of_runs<'a>(
 pub(super) fn two_best_splits_of_block(weights: &[Lanes], alignments: &[Lanes]) -> [TwoBestSplits; LANES] {
     with_widest_simd(
         #[inline(always)]
-        || {
+        |_| {
             let n = weights.len();
             let (mut best_energy, mut best_mask) = ([0.0; LANES], [0 as SplitMask; LANES]);
             // No second yet: an energy every split beats (energies are finite).

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::blocs::{frustration, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits};
 use super::fastmath::ExpTable;
-use super::lanes::{blocks_for, map, map_to, with_widest_simd, Lanes, LANES};
+use super::lanes::{blocks_for, map, map_to, with_widest_simd, Kernels, Lanes, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
 use super::params::{Constants, Derived, PerRun, RunCache, Shared, StepParams};
 use super::rng::{self, LaneRng, Stream, Ziggurat};
@@ -103,27 +103,36 @@ impl BlockStreams {
     pub(super) fn draw_month(&mut self, ziggurat: &Ziggurat, shocks: &mut [Lanes], events: &mut [[u64; LANES]]) {
         with_widest_simd(
             #[inline(always)]
-            || {
+            |kernels| {
                 for shock in shocks {
-                    *shock = self.noise.normal(ziggurat);
+                    *shock = self.noise.normal(ziggurat, kernels);
                 }
                 for draw in events {
-                    *draw = self.events.unit_steps();
+                    *draw = self.events.unit_steps(kernels);
                 }
             },
         );
     }
 }
 
-impl BlockDraws for &mut BlockStreams {
+/// A block's own streams, drawn as the month's step goes (natively), with the kernels of the
+/// step's copy (`with_widest_simd`'s).
+#[cfg(not(target_arch = "wasm32"))]
+struct AsItGoes<'a> {
+    streams: &'a mut BlockStreams,
+    kernels: Kernels,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl BlockDraws for AsItGoes<'_> {
     #[inline(always)]
     fn shocks(&mut self, _pair: usize, ziggurat: &Ziggurat) -> Lanes {
-        self.noise.normal(ziggurat)
+        self.streams.noise.normal(ziggurat, self.kernels)
     }
 
     #[inline(always)]
     fn event_draws(&mut self, _event: usize) -> [u64; LANES] {
-        self.events.unit_steps()
+        self.streams.events.unit_steps(self.kernels)
     }
 }
 
@@ -340,12 +349,12 @@ impl MonthStep<'_> {
     fn advance(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
         with_widest_simd(
             #[inline(always)]
-            || self.advance_portable(blocks, first_block, scratch),
+            |kernels| self.advance_portable(blocks, first_block, scratch, kernels),
         );
     }
 
     #[inline(always)]
-    fn advance_portable(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch) {
+    fn advance_portable(&self, blocks: BlocksMut<'_>, first_block: usize, scratch: &mut Scratch, kernels: Kernels) {
         let Shape {
             pairs,
             events,
@@ -382,6 +391,8 @@ impl MonthStep<'_> {
             // before the step.
             #[cfg(target_arch = "wasm32")]
             {
+                // The page's step reads draws made ahead: no kernel choice reaches it.
+                let _ = kernels;
                 let block_index = first_block + b;
                 let draws = match self.tape {
                     Some(tape) => FromTape::of(tape, block_index, self.month),
@@ -393,7 +404,15 @@ impl MonthStep<'_> {
                 }
             }
             #[cfg(not(target_arch = "wasm32"))]
-            self.advance_block_natively(block, stream, first_block + b, &mut scratch.fired);
+            self.advance_block_natively(
+                block,
+                AsItGoes {
+                    streams: stream,
+                    kernels,
+                },
+                first_block + b,
+                &mut scratch.fired,
+            );
         }
     }
 
@@ -401,13 +420,7 @@ impl MonthStep<'_> {
     /// the runs' own models, or the model shared by every run, reading the tape if there is one.
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn advance_block_natively(
-        &self,
-        block: OneBlock<'_>,
-        stream: &mut BlockStreams,
-        block_index: usize,
-        fired: &mut [u32],
-    ) {
+    fn advance_block_natively(&self, block: OneBlock<'_>, stream: AsItGoes<'_>, block_index: usize, fired: &mut [u32]) {
         if let Some(params) = self.per_run.get(block_index) {
             // Runs with models of their own (never read from a tape).
             return self.advance_block(block, stream, params, fired);
@@ -1176,7 +1189,7 @@ impl Ensemble {
         let record = &mut self.record;
         with_widest_simd(
             #[inline(always)]
-            || column_sums(alignment, pairs, runs, stride, record, sums),
+            |_| column_sums(alignment, pairs, runs, stride, record, sums),
         );
     }
 

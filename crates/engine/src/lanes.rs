@@ -1,11 +1,12 @@
 //! Runs side by side: the engine advances [`LANES`] runs at once, one per lane of a small array.
 //!
 //! The arithmetic is written lane by lane over fixed-size arrays, which the compiler turns into SIMD
-//! (SSE2 or AVX2 natively, `simd128` in the page's worker; the kernels it compiles poorly for wasm
-//! are written with intrinsics there, in `crate::simd128`). Every lane does exactly the IEEE
-//! operations the scalar model does for its run, in the same order, and Rust never fuses a multiply
-//! and an add on its own, so the numbers do not depend on the lane count, the instruction set or the
-//! platform: a lane is a run, nothing is shared between lanes.
+//! (SSE2, AVX2 or AVX-512 natively, `simd128` in the page's worker; the kernels it compiles poorly
+//! are written with intrinsics, in `crate::simd128` for wasm and `crate::avx512` for AVX-512).
+//! Every lane does exactly the IEEE operations the scalar model does for its run, in the same
+//! order, and Rust never fuses a multiply and an add on its own, so the numbers do not depend on
+//! the lane count, the instruction set or the platform: a lane is a run, nothing is shared between
+//! lanes.
 
 /// Runs per block. Eight doubles fill one AVX-512 register, two AVX2 registers or four SSE2/simd128
 /// ones: enough independent work to hide latencies on each of them.
@@ -93,11 +94,7 @@ pub fn instruction_set() -> InstructionSet {
     #[cfg(target_arch = "x86_64")]
     {
         let allowed = WIDEST_ALLOWED.load(std::sync::atomic::Ordering::Relaxed);
-        let avx512 = std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-            && std::arch::is_x86_feature_detected!("avx512bw");
-        if avx512 && allowed >= InstructionSet::Avx512 as u8 {
+        if processor_has_avx512() && allowed >= InstructionSet::Avx512 as u8 {
             return InstructionSet::Avx512;
         }
         if std::arch::is_x86_feature_detected!("avx2") && allowed >= InstructionSet::Avx2 as u8 {
@@ -107,22 +104,63 @@ pub fn instruction_set() -> InstructionSet {
     InstructionSet::Baseline
 }
 
+/// The processor has every AVX-512 feature [`InstructionSet::Avx512`] names (whatever the limit).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn processor_has_avx512() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+        && std::arch::is_x86_feature_detected!("avx512dq")
+        && std::arch::is_x86_feature_detected!("avx512vl")
+        && std::arch::is_x86_feature_detected!("avx512bw")
+}
+
+/// Which hand-written kernels the code [`with_widest_simd`] compiles may call. It is a constant in
+/// each of that function's copies, so once `f` is inlined the choice costs no branch (a flag read
+/// from memory in the month's step cost the AVX2 copy about 5 %, measured).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kernels {
+    /// `crate::avx512`'s kernels: only ever true where the processor has AVX-512 (this type's
+    /// values with it are made here alone).
+    avx512: bool,
+}
+
+impl Kernels {
+    /// The portable loops (and in the page, the `simd128` kernels, which wasm always has).
+    pub const PORTABLE: Kernels = Kernels { avx512: false };
+
+    /// `crate::avx512`'s kernels may run: the processor has AVX-512.
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    #[inline(always)]
+    pub fn avx512(self) -> bool {
+        self.avx512
+    }
+
+    /// The widest kernels the processor can run, whatever [`limit_instruction_set`] says (tests).
+    #[cfg(test)]
+    pub(crate) fn widest() -> Kernels {
+        #[cfg(target_arch = "x86_64")]
+        if processor_has_avx512() {
+            return Kernels { avx512: true };
+        }
+        Kernels::PORTABLE
+    }
+}
+
 /// Calls `f` compiled for the widest vector instructions at hand: natively AVX-512 or AVX2 when the
 /// processor has them ([`instruction_set`]; otherwise the build's own target, SSE2 on x86-64), in
 /// the page's wasm `simd128` (which the browser must support: `src/web/boot.js` checks before
 /// loading). Rust never contracts a multiply and an add on its own (AVX-512 and AVX2 machines have
 /// FMA, and it is not used unless asked for), so `f` computes the same bits on every path.
 #[inline(always)]
-pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
+pub fn with_widest_simd<R>(f: impl FnOnce(Kernels) -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
         #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
-        unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
-            f()
+        unsafe fn avx512<R>(f: impl FnOnce(Kernels) -> R) -> R {
+            f(Kernels { avx512: true })
         }
         #[target_feature(enable = "avx2")]
-        unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
-            f()
+        unsafe fn avx2<R>(f: impl FnOnce(Kernels) -> R) -> R {
+            f(Kernels::PORTABLE)
         }
         match instruction_set() {
             // SAFETY: the processor has these features, checked by `instruction_set`.
@@ -135,8 +173,8 @@ pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "wasm32")]
     {
         #[target_feature(enable = "simd128")]
-        unsafe fn simd128<R>(f: impl FnOnce() -> R) -> R {
-            f()
+        unsafe fn simd128<R>(f: impl FnOnce(Kernels) -> R) -> R {
+            f(Kernels::PORTABLE)
         }
         // SAFETY: a wasm engine without SIMD rejects the whole module when it loads, so code
         // that runs here runs where simd128 is supported.
@@ -144,7 +182,7 @@ pub fn with_widest_simd<R>(f: impl FnOnce() -> R) -> R {
         return unsafe { simd128(f) };
     }
     #[allow(unreachable_code)]
-    f()
+    f(Kernels::PORTABLE)
 }
 
 #[cfg(test)]

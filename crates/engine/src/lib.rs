@@ -4,6 +4,8 @@
 //! [`Ensemble::run`] or drive an [`Ensemble`] chunk by chunk with [`Ensemble::advance`] (as the
 //! Web Worker does, to report progress and to stop when the user moves on).
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod blocs;
 mod ensemble;
 mod fastmath;

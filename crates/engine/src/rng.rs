@@ -16,7 +16,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::fastmath::ExpTable;
-use super::lanes::{map_to, Lanes, LANES};
+use super::lanes::{map_to, Kernels, Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
 pub fn splitmix64(state: &mut u64) -> u64 {
@@ -327,13 +327,20 @@ impl LaneRng {
         LaneRng { s }
     }
 
-    /// The next 64 random bits of every lane.
+    /// The next 64 random bits of every lane, with `kernels`' step.
     #[inline(always)]
-    fn next_u64(&mut self) -> [u64; LANES] {
+    fn next_u64(&mut self, kernels: Kernels) -> [u64; LANES] {
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = kernels;
         // In the page, with `simd128` intrinsics: LLVM keeps the loop below scalar in wasm.
         #[cfg(target_arch = "wasm32")]
         {
             crate::simd128::xoshiro_next(&mut self.s)
+        }
+        #[cfg(target_arch = "x86_64")]
+        if kernels.avx512() {
+            // SAFETY: `Kernels::avx512` is true only where the processor has the kernel's features.
+            return unsafe { crate::avx512::xoshiro_next(&mut self.s) };
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
@@ -356,8 +363,8 @@ impl LaneRng {
     /// One uniform in [0, 1) per lane as its integer k of k · 2^-53 (compare it with
     /// [`firing_threshold`]): what [`RunRng::uniform`] gives for each lane's run, unscaled.
     #[inline(always)]
-    pub fn unit_steps(&mut self) -> [u64; LANES] {
-        let bits = self.next_u64();
+    pub fn unit_steps(&mut self, kernels: Kernels) -> [u64; LANES] {
+        let bits = self.next_u64(kernels);
         map_to(|l| unit_steps(bits[l]))
     }
 
@@ -365,26 +372,39 @@ impl LaneRng {
     /// take the rectangle test together; a lane that fails it (2.8 % of draws) finishes
     /// on the scalar path with its own stream.
     #[inline(always)]
-    pub fn normal(&mut self, zig: &Ziggurat) -> Lanes {
-        let bits = self.next_u64();
+    pub fn normal(&mut self, zig: &Ziggurat, kernels: Kernels) -> Lanes {
+        let bits = self.next_u64(kernels);
         #[cfg(target_arch = "wasm32")]
         let (mut x, outside) = crate::simd128::ziggurat_rectangles(&bits, &zig.x, &zig.ratio);
-        #[cfg(not(target_arch = "wasm32"))]
-        let (mut x, outside) = {
-            let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
-            let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
-            let mut x = [0.0; LANES];
-            let mut outside = 0u32;
-            for l in 0..LANES {
-                x[l] = u[l] * zig.x[layer[l]];
-                outside |= u32::from(u[l].abs() >= zig.ratio[layer[l]]) << l;
-            }
-            (x, outside)
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Kernels::avx512` is true only where the processor has the kernel's features.
+        let (mut x, outside) = if kernels.avx512() {
+            unsafe { crate::avx512::ziggurat_rectangles(&bits, &zig.x, &zig.ratio) }
+        } else {
+            self.rectangles(&bits, zig)
         };
+        #[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
+        let (mut x, outside) = self.rectangles(&bits, zig);
         if outside != 0 {
             self.finish_outside(zig, &bits, outside, &mut x);
         }
         x
+    }
+
+    /// The rectangle step of [`LaneRng::normal`], portable: each lane's candidate, and the lanes
+    /// that fell outside their rectangles (bit l for lane l).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn rectangles(&self, bits: &[u64; LANES], zig: &Ziggurat) -> (Lanes, u32) {
+        let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
+        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
+        let mut x = [0.0; LANES];
+        let mut outside = 0u32;
+        for l in 0..LANES {
+            x[l] = u[l] * zig.x[layer[l]];
+            outside |= u32::from(u[l].abs() >= zig.ratio[layer[l]]) << l;
+        }
+        (x, outside)
     }
 
     /// The lanes of a normal draw that fell outside their rectangles (bit l of `outside` for lane
@@ -522,7 +542,12 @@ mod tests {
     #[test]
     fn lanes_draw_exactly_what_each_run_draws() {
         let zig = Ziggurat::new();
-        for purpose in [Stream::Noise, Stream::Events] {
+        // The portable loops, and where the processor has AVX-512, its kernels (`crate::avx512`).
+        let kernels = [Kernels::PORTABLE, Kernels::widest()];
+        for (purpose, kernels) in [Stream::Noise, Stream::Events]
+            .into_iter()
+            .flat_map(|p| kernels.into_iter().map(move |k| (p, k)))
+        {
             let mut lanes = LaneRng::for_runs(77, 40, purpose);
             let mut runs: Vec<RunRng> = (0..LANES as u64)
                 .map(|l| RunRng::for_run(77, 40 + l, purpose))
@@ -530,15 +555,18 @@ mod tests {
             // Enough normals that every lane takes the slow path (tail and wedges) many times.
             for i in 0..20_000 {
                 let (got, want): (Lanes, Vec<f64>) = if i % 3 == 0 {
-                    let steps = lanes.unit_steps();
+                    let steps = lanes.unit_steps(kernels);
                     (
                         map(|l| steps[l] as f64 / 2f64.powi(53)),
                         runs.iter_mut().map(|r| r.uniform()).collect(),
                     )
                 } else {
-                    (lanes.normal(&zig), runs.iter_mut().map(|r| r.normal(&zig)).collect())
+                    (
+                        lanes.normal(&zig, kernels),
+                        runs.iter_mut().map(|r| r.normal(&zig)).collect(),
+                    )
                 };
-                assert_eq!(got.to_vec(), want, "draw {i}");
+                assert_eq!(got.to_vec(), want, "draw {i} ({kernels:?})");
             }
         }
     }

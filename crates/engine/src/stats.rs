@@ -35,7 +35,7 @@ impl Quantiles {
         // 16-bit buckets and doubles.
         with_widest_simd(
             #[inline(always)]
-            || self.of_any_simd(values),
+            |_| self.of_any_simd(values),
         )
     }
 
