@@ -5,7 +5,7 @@
 //! one, and folded the lanes that fell outside with shuffles. Each kernel does, lane by lane,
 //! exactly the operations of the portable code it replaces ([`crate::rng::LaneRng`]'s step and the
 //! rectangle step of its normal), in the same order and rounding: the numbers do not depend on
-//! which runs, and a test runs both on the same draws.
+//! which of the two runs, and a test runs both on the same draws.
 //!
 //! Called only where [`crate::lanes::Kernels::avx512`] says so, which only the AVX-512 copy of
 //! [`crate::lanes::with_widest_simd`]'s work is told: inlined there, and absent from the other

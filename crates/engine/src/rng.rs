@@ -129,6 +129,23 @@ impl Ziggurat {
         }
         sum(libm::exp(to_outer), libm::exp(to_inner)) < 1.0
     }
+
+    /// The rectangle step of [`LaneRng::normal`] for the draws `bits`, portable (the page's and the
+    /// AVX-512 kernels do the same): each lane's candidate, and the lanes that fell outside their
+    /// rectangles (bit l for lane l).
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn rectangles(&self, bits: &[u64; LANES]) -> (Lanes, u32) {
+        let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
+        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
+        let mut x = [0.0; LANES];
+        let mut outside = 0u32;
+        for l in 0..LANES {
+            x[l] = u[l] * self.x[layer[l]];
+            outside |= u32::from(u[l].abs() >= self.ratio[layer[l]]) << l;
+        }
+        (x, outside)
+    }
 }
 
 impl Default for Ziggurat {
@@ -381,30 +398,14 @@ impl LaneRng {
         let (mut x, outside) = if kernels.avx512() {
             unsafe { crate::avx512::ziggurat_rectangles(&bits, &zig.x, &zig.ratio) }
         } else {
-            self.rectangles(&bits, zig)
+            zig.rectangles(&bits)
         };
         #[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
-        let (mut x, outside) = self.rectangles(&bits, zig);
+        let (mut x, outside) = zig.rectangles(&bits);
         if outside != 0 {
             self.finish_outside(zig, &bits, outside, &mut x);
         }
         x
-    }
-
-    /// The rectangle step of [`LaneRng::normal`], portable: each lane's candidate, and the lanes
-    /// that fell outside their rectangles (bit l for lane l).
-    #[cfg(not(target_arch = "wasm32"))]
-    #[inline(always)]
-    fn rectangles(&self, bits: &[u64; LANES], zig: &Ziggurat) -> (Lanes, u32) {
-        let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
-        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
-        let mut x = [0.0; LANES];
-        let mut outside = 0u32;
-        for l in 0..LANES {
-            x[l] = u[l] * zig.x[layer[l]];
-            outside |= u32::from(u[l].abs() >= zig.ratio[layer[l]]) << l;
-        }
-        (x, outside)
     }
 
     /// The lanes of a normal draw that fell outside their rectangles (bit l of `outside` for lane
