@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::blocs::{frustration, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits};
 use super::fastmath::ExpTable;
-use super::lanes::{blocks_for, map, map_to, with_widest_simd, Kernels, Lanes, LANES};
+use super::lanes::{blocks_for, lane_mask, map, map_to, with_widest_simd, Kernels, Lanes, ALL_LANES, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
 use super::params::{Constants, Derived, PerRun, RunCache, Shared, StepParams};
 use super::rng::{self, LaneRng, Stream, Ziggurat};
@@ -485,54 +485,55 @@ impl MonthStep<'_> {
             // months no lane's draw is, and then nothing below can fire the event: skipping the
             // eligibility and condition tests then changes no number, only the work.
             let below = params.firing_threshold(e);
-            let drawn: [bool; LANES] = map_to(|l| open(l) & rng::fires(draw[l], below[l]));
-            if !drawn.iter().any(|&d| d) && !certain_now {
+            let drawn = lane_mask(|l| open(l) & rng::fires(draw[l], below[l]));
+            if drawn == 0 && !certain_now {
                 continue;
             }
             // Another event's state at the snapshot: fired in an earlier month (this month's
             // firings of events earlier in the file do not count, whatever the file order).
-            // Lane by lane with `&` rather than `&&`, so that no lane's value is a branch.
-            let fired_before = |other: usize| -> [bool; LANES] {
+            // Lanes as bits of a mask, so that no lane's value is a branch (and the vector
+            // comparisons compile to mask registers).
+            let fired_before = |other: usize| -> u32 {
                 let first = &first_fired[other * LANES..(other + 1) * LANES];
-                map_to(|l| (first[l] != 0) & ((first[l] as usize) < month))
+                lane_mask(|l| (first[l] != 0) & ((first[l] as usize) < month))
             };
-            let mut eligible: [bool; LANES] = [true; LANES];
+            let mut eligible = ALL_LANES;
             for &other in &event.after {
-                let fired = fired_before(other);
-                eligible = map_to(|l| eligible[l] & fired[l]);
+                eligible &= fired_before(other);
             }
             for &other in &event.unless {
-                let fired = fired_before(other);
-                eligible = map_to(|l| eligible[l] & !fired[l]);
+                eligible &= !fired_before(other);
             }
             let lanes = e * LANES..(e + 1) * LANES;
             let count: &mut [u32; LANES] = (&mut firings[lanes.clone()]).try_into().expect("one block");
             let first: &mut [u32; LANES] = (&mut first_fired[lanes]).try_into().expect("one block");
-            let mut fire: [bool; LANES] = map_to(|l| drawn[l] & eligible[l] & (event.repeatable | (count[l] == 0)));
+            let not_yet = if event.repeatable {
+                ALL_LANES
+            } else {
+                lane_mask(|l| count[l] == 0)
+            };
+            let mut fire = drawn & eligible & not_yet;
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
-                for l in 0..LANES {
-                    fire[l] &= condition.comparison.holds(a[l], threshold[l]);
-                }
+                fire &= lane_mask(|l| condition.comparison.holds(a[l], threshold[l]));
             }
             if certain_now {
-                fire = [true; LANES];
+                fire = ALL_LANES;
             } else if event.certain_month.is_some() && !event.repeatable {
-                fire = [false; LANES];
+                fire = 0;
             }
-            let mut fired = 0;
             for l in 0..LANES {
-                count[l] += u32::from(fire[l]);
-                first[l] = if fire[l] & (first[l] == 0) {
+                let fires_here = fire & (1 << l) != 0;
+                count[l] += u32::from(fires_here);
+                first[l] = if fires_here & (first[l] == 0) {
                     month as u32
                 } else {
                     first[l]
                 };
-                fired |= u32::from(fire[l]) << l;
             }
-            fired_lanes[e] = fired;
-            any_fired |= fired != 0;
+            fired_lanes[e] = fire;
+            any_fired |= fire != 0;
         }
 
         // (c) Exact OU step toward the baseline, plus the balance pressure from the snapshot.

@@ -32,6 +32,20 @@ pub fn map_to<T: Copy + Default>(f: impl Fn(usize) -> T) -> [T; LANES] {
     lanes
 }
 
+/// Every lane's bit of a [`lane_mask`].
+pub const ALL_LANES: u32 = (1 << LANES) - 1;
+
+/// The lanes where `holds` is true, as bits (bit l for lane l): one mask register or movemask
+/// from a vector comparison, where an array of `bool` is bytes moved between registers.
+#[inline(always)]
+pub fn lane_mask(holds: impl Fn(usize) -> bool) -> u32 {
+    let mut mask = 0;
+    for l in 0..LANES {
+        mask |= u32::from(holds(l)) << l;
+    }
+    mask
+}
+
 /// The smaller of `a` and `b`, for values that are never NaN (the engine's state, whose pairs are
 /// tanh of finite numbers). Not `f64::min`: its NaN rule is not wasm's `f64.min`, so in the page
 /// every call became a call to `fmin` (9 % of the worker's plain ensemble, measured in Node), while
