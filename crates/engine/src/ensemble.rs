@@ -13,7 +13,9 @@
 
 use std::sync::Arc;
 
-use super::blocs::{frustration, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits};
+use super::blocs::{
+    frustration, frustration_of_block, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits,
+};
 use super::fastmath::ExpTable;
 use super::lanes::{blocks_for, lane_mask, map, map_to, with_widest_simd, Kernels, Lanes, ALL_LANES, LANES};
 use super::model::{Join, Model, Reference, Settings, When};
@@ -625,13 +627,7 @@ impl MonthStep<'_> {
             }
             let two_best: &mut [TwoBestSplits; LANES] = splits.try_into().expect("one block");
             *two_best = two_best_splits_of_block(&weights[..actors], alignment);
-            let mut run_alignment = [0.0; MAX_PAIRS];
-            for l in 0..LANES {
-                for (p, a) in alignment.iter().enumerate() {
-                    run_alignment[p] = a[l];
-                }
-                frustrations[l] = frustration(actors, &run_alignment[..pairs]);
-            }
+            frustrations.copy_from_slice(&frustration_of_block(actors, alignment));
         }
     }
 }
