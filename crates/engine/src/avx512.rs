@@ -14,6 +14,7 @@
 use core::arch::x86_64::*;
 
 use crate::lanes::{Lanes, LANES};
+use crate::rng::{EXPONENT_OF_ONE, LAST_BIT_SCALE, LAYER_BITS};
 
 /// The features each kernel needs; [`crate::lanes::InstructionSet::Avx512`] checks all of them.
 macro_rules! avx512_kernel {
@@ -60,7 +61,7 @@ avx512_kernel! {
         // low 7 bits, below 128, so it reads within both tables.
         unsafe {
             let b = _mm512_loadu_si512(bits.as_ptr() as *const __m512i);
-            let exponent = _mm512_set1_epi64(0x3FF0_0000_0000_0000);
+            let exponent = _mm512_set1_epi64(EXPONENT_OF_ONE as i64);
             let one_to_two = _mm512_castsi512_pd(_mm512_or_si512(exponent, _mm512_srli_epi64::<12>(b)));
             let last_bit_bits = _mm512_slli_epi64::<51>(_mm512_and_si512(_mm512_srli_epi64::<11>(b), _mm512_set1_epi64(1)));
             let last_bit = _mm512_sub_pd(
@@ -69,9 +70,9 @@ avx512_kernel! {
             );
             let position = _mm512_add_pd(
                 _mm512_sub_pd(_mm512_mul_pd(_mm512_set1_pd(2.0), one_to_two), _mm512_set1_pd(3.0)),
-                _mm512_mul_pd(last_bit, _mm512_set1_pd(1.0 / (1u64 << 51) as f64)),
+                _mm512_mul_pd(last_bit, _mm512_set1_pd(LAST_BIT_SCALE)),
             );
-            let layer = _mm512_and_si512(b, _mm512_set1_epi64(0x7F));
+            let layer = _mm512_and_si512(b, _mm512_set1_epi64(LAYER_BITS as i64));
             let edge = _mm512_i64gather_pd::<8>(layer, edges.as_ptr());
             let ratio = _mm512_i64gather_pd::<8>(layer, ratios.as_ptr());
             let mut x = [0.0; LANES];

@@ -222,10 +222,20 @@ pub fn fires(k: u64, threshold: u64) -> bool {
 /// Every step is exact, so this is the very value `2.0 * unit_interval(bits) - 1.0`.
 #[inline(always)]
 fn signed_unit(bits: u64) -> f64 {
-    let one_to_two = f64::from_bits(0x3FF0_0000_0000_0000 | (bits >> 12));
-    let last_bit = f64::from_bits(0x3FF0_0000_0000_0000 | ((bits >> 11) & 1) << 51) - 1.0; // 0 or 2^-1
-    (2.0 * one_to_two - 3.0) + last_bit * (1.0 / (1u64 << 51) as f64)
+    let one_to_two = f64::from_bits(EXPONENT_OF_ONE | (bits >> 12));
+    let last_bit = f64::from_bits(EXPONENT_OF_ONE | ((bits >> 11) & 1) << 51) - 1.0; // 0 or 2^-1
+    (2.0 * one_to_two - 3.0) + last_bit * LAST_BIT_SCALE
 }
+
+// The ziggurat's layout of a draw, here once for the scalar step and for the vector copies of its
+// rectangle step (`simd128.rs`, `avx512.rs`), which must compute exactly what it computes.
+
+/// The bits of 1.0: OR-ed with 52 bits of mantissa, a double in [1, 2).
+pub(crate) const EXPONENT_OF_ONE: u64 = 0x3FF0_0000_0000_0000;
+/// 2^-51: takes [`signed_unit`]'s 53rd bit, read as 0 or 2^-1, to its place, 2^-52.
+pub(crate) const LAST_BIT_SCALE: f64 = 1.0 / (1u64 << 51) as f64;
+/// The draw's low bits that number its layer (128 layers).
+pub(crate) const LAYER_BITS: u64 = 0x7F;
 
 /// Xoshiro256++ (Blackman & Vigna), one stream.
 #[derive(Clone, Debug)]
@@ -317,7 +327,7 @@ impl RunRng {
 /// The ziggurat layer of a draw: its low 7 bits.
 #[inline(always)]
 fn layer_of(bits: u64) -> usize {
-    (bits & 0x7F) as usize
+    (bits & LAYER_BITS) as usize
 }
 
 /// [`LANES`] Xoshiro256++ streams side by side, lane l being one run's [`RunRng`].

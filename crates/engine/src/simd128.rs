@@ -15,6 +15,7 @@ use core::arch::wasm32::*;
 
 use crate::fastmath::{LN2_64_HI, LN2_64_LO, ROUNDER, SCALE, TABLE_BITS, TABLE_SIZE};
 use crate::lanes::{Lanes, LANES};
+use crate::rng::{EXPONENT_OF_ONE, LAST_BIT_SCALE, LAYER_BITS};
 
 /// The rotation of each 64-bit lane left by `k` (0 < k < 64).
 #[inline(always)]
@@ -115,7 +116,7 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
     let mut outside = 0;
     for h in 0..LANES / 2 {
         let b = load(bits, h);
-        let exponent = i64x2_splat(0x3FF0_0000_0000_0000);
+        let exponent = i64x2_splat(EXPONENT_OF_ONE as i64);
         let one_to_two = v128_or(exponent, u64x2_shr(b, 12));
         let last_bit = f64x2_sub(
             v128_or(exponent, i64x2_shl(v128_and(u64x2_shr(b, 11), i64x2_splat(1)), 51)),
@@ -123,9 +124,9 @@ pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -
         );
         let position = f64x2_add(
             f64x2_sub(f64x2_mul(f64x2_splat(2.0), one_to_two), f64x2_splat(3.0)),
-            f64x2_mul(last_bit, f64x2_splat(1.0 / (1u64 << 51) as f64)),
+            f64x2_mul(last_bit, f64x2_splat(LAST_BIT_SCALE)),
         );
-        let layer = v128_and(b, i64x2_splat(0x7F));
+        let layer = v128_and(b, i64x2_splat(LAYER_BITS as i64));
         let (low, high) = (
             i64x2_extract_lane::<0>(layer) as usize,
             i64x2_extract_lane::<1>(layer) as usize,
