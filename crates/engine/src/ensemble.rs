@@ -1554,6 +1554,10 @@ mod tests {
         let mut some = Ensemble::outcomes_only_of_runs(model(), settings, &rows);
         while !some.advance(usize::MAX).is_done() {}
         let (outcomes, events, pairs) = (model().outcomes.len(), model().events.len(), model().pair_count());
+        // Exactly the rows' runs, no more: an ensemble left at the other's 40 runs computes the
+        // same first 11 (their padding repeats the last row) but counts 40.
+        assert_eq!(some.progress().runs, rows.len());
+        assert_eq!(some.outcome_states().len(), rows.len() * outcomes);
         let (latent_some, latent_whole) = (some.latent(), whole.latent());
         let (fired_some, fired_whole) = (some.first_fired_months(), whole.first_fired_months());
         assert!(fired_whole.iter().any(|&month| month > 0), "some event fires");
