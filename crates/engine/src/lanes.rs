@@ -199,6 +199,25 @@ pub fn with_widest_simd<R>(f: impl FnOnce(Kernels) -> R) -> R {
     f(Kernels::PORTABLE)
 }
 
+/// Whether the processor has `set`, read for the tests straight from the standard library's
+/// detection rather than through [`instruction_set`] or [`processor_has_avx512`], which they check.
+#[cfg(test)]
+pub(crate) fn processor_reports(set: InstructionSet) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        match set {
+            InstructionSet::Baseline => true,
+            InstructionSet::Avx2 => has!("avx2"),
+            InstructionSet::Avx512 => has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("avx512bw"),
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        set == InstructionSet::Baseline
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
