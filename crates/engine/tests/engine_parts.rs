@@ -146,6 +146,32 @@ fn each_event_reads_its_own_draws_from_the_tape() {
     assert_eq!(from_tape, from_streams);
 }
 
+#[test]
+fn a_tape_gives_every_run_the_shocks_its_own_streams_give() {
+    // Read from the tape, every run's latent scores after the last month are those its own streams
+    // give, to the bit: three blocks (the last one short), so that a shock read from another block,
+    // month or pair moves some of them. (The event test above cannot see the shocks.)
+    let mut model = three_actors(1);
+    model.balance = 0.05;
+    model.events[0].per_year = 0.5;
+    let settings = Settings {
+        seed: 12,
+        runs: 21,
+        horizon: 7,
+    };
+    let tape = Arc::new(RandomTape::draw(&model, settings).expect("a small tape fits"));
+    let latent = |mut ensemble: Ensemble| {
+        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.latent().iter().map(|z| z.to_bits()).collect::<Vec<_>>()
+    };
+    let from_streams = latent(Ensemble::outcomes_only(model.clone(), settings));
+    assert_eq!(from_streams.len(), 21 * 3);
+    assert_eq!(
+        latent(Ensemble::outcomes_only_from_tape(model, settings, tape)),
+        from_streams
+    );
+}
+
 fn progress(months_done: usize, horizon: usize, runs_done: usize, runs: usize) -> Progress {
     Progress {
         months_done,
