@@ -1,7 +1,7 @@
 // Times the page's engine (one or two builds of bench/wasm) in Node: alternating pairs, medians
-// and the median of the pairwise ratios, for each kind of work of bench/wasm/src/lib.rs (all three,
+// and the median of the pairwise ratios, for each kind of work of bench/wasm/src/lib.rs (all four,
 // or those listed in WORKS). Usage:
-//   [WORKS=full,per_run,tape] node run.mjs MODELS.tsv SCENARIO RUNS PAIRS A.wasm [B.wasm]
+//   [WORKS=full,full_tape,per_run,tape] node run.mjs MODELS.tsv SCENARIO RUNS PAIRS A.wasm [B.wasm]
 import { readFileSync } from 'node:fs';
 
 const [models, scenario, runs, pairs, ...files] = process.argv.slice(2);
@@ -18,7 +18,7 @@ for (const file of files) {
   builds.push({ file, exports });
 }
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-for (const work of (process.env.WORKS || 'full,per_run,tape').split(',')) {
+for (const work of (process.env.WORKS || 'full,full_tape,per_run,tape').split(',')) {
   const lacking = builds.filter((b) => typeof b.exports[work] !== 'function');
   if (lacking.length) {
     console.log(`${work}: not in ${lacking.map((b) => b.file).join(', ')} (an older build); skipped`);

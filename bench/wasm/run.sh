@@ -2,7 +2,7 @@
 # Builds the page's engine for Node (bench/wasm) from this tree and times it; with a second
 # build's .wasm, times both in alternating pairs (the machine's speed drifts, so only paired
 # ratios compare). Usage (from anywhere):
-#   [WORKS=full,per_run,tape] bash bench/wasm/run.sh [SCENARIO] [OTHER.wasm]
+#   [WORKS=full,full_tape,per_run,tape] bash bench/wasm/run.sh [SCENARIO] [OTHER.wasm]
 # Writes target/bench-wasm/engine.wasm (copy it aside to compare it with a later tree).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -107,8 +107,9 @@ struct KeptA {
 }
 
 /// Larger random tapes are not kept: a page's worker keeps its tape until its batch of the
-/// tornado ends, and 2 000 runs of 36 months of the largest built-in take 18 MB.
-const KEPT_TAPE_BYTES: usize = 64 << 20;
+/// tornado ends (the main ensemble's worker, until the next ensemble of another shape), and 2 000
+/// runs of 36 months of the largest built-in take 18 MB.
+pub const KEPT_TAPE_BYTES: usize = 64 << 20;
 
 /// A plain ensemble's runs (run r on stream r, one model), kept for the ensembles of models that
 /// differ from it only in some events' effect sizes, and its random numbers, for the others: the

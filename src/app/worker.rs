@@ -29,11 +29,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 
-use crate::analysis::per_run::{self, KeptPlain, MatrixCache, PerRunJob, PlanRun};
+use std::sync::Arc;
+
+use crate::analysis::per_run::{self, KeptPlain, MatrixCache, PerRunJob, PlanRun, KEPT_TAPE_BYTES};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
-use crate::engine::{Ensemble, Model, PairBands, Proportion, Settings, Summary};
+use crate::engine::{Ensemble, Model, PairBands, Proportion, RandomTape, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -307,6 +309,11 @@ pub struct SimWorker {
     cache: MatrixCache,
     /// The channel between lead and follow, once the page gave one.
     channel: Option<Channel>,
+    /// The random numbers of this worker's last whole ensemble (not shared with another worker),
+    /// kept for the next: a slider step changes values, not the seed, the runs, the horizon or
+    /// how many pairs and events there are, so its ensemble reads the same numbers instead of
+    /// drawing them again (the same numbers: `RandomTape`). `None` above [`KEPT_TAPE_BYTES`].
+    draws: Option<Arc<RandomTape>>,
 }
 
 fn now() -> f64 {
@@ -314,6 +321,20 @@ fn now() -> f64 {
 }
 
 impl SimWorker {
+    /// The whole ensemble of `model` with `settings`, reading the kept draws when they are this
+    /// ensemble's, or new ones drawn now and kept (when they fit [`KEPT_TAPE_BYTES`]).
+    fn whole_ensemble(&mut self, model: Model, settings: Settings) -> Ensemble {
+        if !self.draws.as_ref().is_some_and(|draws| draws.fits(&model, settings)) {
+            // Freed first: the old draws and the new need not be held at once.
+            self.draws = None;
+            self.draws = RandomTape::draw_within(&model, settings, KEPT_TAPE_BYTES).map(Arc::new);
+        }
+        match &self.draws {
+            Some(draws) => Ensemble::from_tape(model, settings, draws.clone()),
+            None => Ensemble::new(model, settings),
+        }
+    }
+
     /// Ends the running job (if any); a per-run job leaves its matrix cache to the next.
     fn end_job(&mut self) {
         if let Some(Running {
@@ -358,6 +379,7 @@ thread_local! {
         running: None,
         cache: MatrixCache::default(),
         channel: None,
+        draws: None,
     });
 }
 
@@ -625,14 +647,16 @@ impl SimWorker {
                 self.cache = MatrixCache::default();
                 return;
             }
-            Task::Ensemble { model, share } => {
-                let whole = Ensemble::new(model.clone(), job.settings);
-                match share {
-                    None => main_ensemble(whole, model, job.settings),
-                    Some(Share { lead: true, blocks }) => main_ensemble(whole.into_lead(blocks), model, job.settings),
-                    Some(Share { lead: false, blocks }) => Work::Follow(Box::new(whole.into_follow(blocks))),
+            Task::Ensemble { model, share } => match share {
+                None => main_ensemble(self.whole_ensemble(model.clone(), job.settings), model, job.settings),
+                Some(Share { lead, blocks }) => {
+                    let whole = Ensemble::new(model.clone(), job.settings);
+                    match lead {
+                        true => main_ensemble(whole.into_lead(blocks), model, job.settings),
+                        false => Work::Follow(Box::new(whole.into_follow(blocks))),
+                    }
                 }
-            }
+            },
             Task::Outcomes { base, models } => {
                 let total = models.len();
                 let pending = Pending::Models {

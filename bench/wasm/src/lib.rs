@@ -1,7 +1,8 @@
-//! The engine's three kinds of work in the page, as functions Node can call: the plain ensemble of
-//! the main lane, an outcomes-only ensemble of per-run models (a Sobol matrix), and an
-//! outcomes-only ensemble reading its draws from a tape (one of the tornado's). Each returns a
-//! checksum of its numbers, so that two builds can be checked to compute the same thing.
+//! The engine's kinds of work in the page, as functions Node can call: the plain ensemble of the
+//! main lane, drawing its numbers or reading those kept from the last (a slider step), an
+//! outcomes-only ensemble of per-run models (a Sobol matrix), and an outcomes-only ensemble
+//! reading its draws from a tape (one of the tornado's). Each returns a checksum of its numbers,
+//! so that two builds can be checked to compute the same thing.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -76,14 +77,33 @@ pub extern "C" fn per_run(runs: usize) -> f64 {
 #[no_mangle]
 pub extern "C" fn tape(runs: usize) -> f64 {
     let mut model = model();
-    let tape = TAPE.with_borrow_mut(|tape| {
-        let tape = tape.get_or_insert_with(|| Arc::new(RandomTape::draw(&model, settings(runs)).expect("a tape")));
-        assert!(tape.fits(&model, settings(runs)), "one run count per process");
-        tape.clone()
-    });
+    let tape = kept_tape(&model, runs);
     model.balance *= 1.01;
     let ensemble = Ensemble::outcomes_only_from_tape(model, settings(runs), tape);
     held(ensemble)
+}
+
+/// The full ensemble reading the model's draws from a tape (what a slider step in the page's
+/// worker does, which keeps the last ensemble's draws): the same numbers as [`full`], so the same
+/// checksum.
+#[no_mangle]
+pub extern "C" fn full_tape(runs: usize) -> f64 {
+    let model = model();
+    let tape = kept_tape(&model, runs);
+    let mut ensemble = Ensemble::from_tape(model, settings(runs), tape);
+    while !ensemble.advance(usize::MAX).is_done() {}
+    let summary = ensemble.summary();
+    let means: f64 = summary.pairs.iter().flat_map(|p| p.mean.iter()).sum();
+    means + summary.outcomes.iter().map(|o| o.probability).sum::<f64>()
+}
+
+/// The model's tape of `runs` runs, drawn at the first call and kept.
+fn kept_tape(model: &Model, runs: usize) -> Arc<RandomTape> {
+    TAPE.with_borrow_mut(|tape| {
+        let tape = tape.get_or_insert_with(|| Arc::new(RandomTape::draw(model, settings(runs)).expect("a tape")));
+        assert!(tape.fits(model, settings(runs)), "one run count per process");
+        tape.clone()
+    })
 }
 
 /// Runs an outcomes-only ensemble to its end: the number of (run, outcome) pairs that hold.

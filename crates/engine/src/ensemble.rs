@@ -759,15 +759,24 @@ impl Ensemble {
         Self::with_outputs(model, settings, false)
     }
 
+    /// As [`Ensemble::new`], reading its random numbers from `tape` (the same numbers it would
+    /// draw) when the tape fits this model and these settings.
+    pub fn from_tape(model: Model, settings: Settings, tape: Arc<RandomTape>) -> Self {
+        Self::with_outputs(model, settings, true).reading(tape)
+    }
+
     /// As [`Ensemble::outcomes_only`], reading its random numbers from `tape` (the same numbers
     /// it would draw) when the tape fits this model and these settings.
     pub fn outcomes_only_from_tape(model: Model, settings: Settings, tape: Arc<RandomTape>) -> Self {
-        let fits = tape.fits(&model, settings);
-        let mut ensemble = Self::with_outputs(model, settings, false);
-        if fits {
-            ensemble.tape = Some(tape);
+        Self::with_outputs(model, settings, false).reading(tape)
+    }
+
+    /// This ensemble, reading `tape` if it holds its draws.
+    fn reading(mut self, tape: Arc<RandomTape>) -> Self {
+        if tape.fits(&self.model, self.settings) {
+            self.tape = Some(tape);
         }
-        ensemble
+        self
     }
 
     /// As [`Ensemble::outcomes_only`], of the runs numbered `runs` of an ensemble with these
