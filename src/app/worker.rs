@@ -29,13 +29,11 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, MessagePort};
 
-use std::sync::Arc;
-
 use crate::analysis::per_run::{self, KeptPlain, MatrixCache, PerRunJob, PlanRun, KEPT_TAPE_BYTES};
 use crate::analysis::readings::RunReadings;
 use crate::analysis::OutcomeRuns;
 
-use crate::engine::{Ensemble, Model, PairBands, Proportion, RandomTape, Settings, Summary};
+use crate::engine::{Ensemble, KeptDraws, Model, PairBands, Proportion, Settings, Summary};
 
 /// Work done between two looks at the message queue.
 pub const SLICE_MILLISECONDS: f64 = 30.0;
@@ -309,11 +307,9 @@ pub struct SimWorker {
     cache: MatrixCache,
     /// The channel between lead and follow, once the page gave one.
     channel: Option<Channel>,
-    /// The random numbers of this worker's last whole ensemble (not shared with another worker),
-    /// kept for the next: a slider step changes values, not the seed, the runs, the horizon or
-    /// how many pairs and events there are, so its ensemble reads the same numbers instead of
-    /// drawing them again (the same numbers: `RandomTape`). `None` above [`KEPT_TAPE_BYTES`].
-    draws: Option<Arc<RandomTape>>,
+    /// The random numbers of this worker's last whole ensemble (one not shared with another
+    /// worker), for the next: a slider step's (up to [`KEPT_TAPE_BYTES`]).
+    draws: KeptDraws,
 }
 
 fn now() -> f64 {
@@ -321,20 +317,6 @@ fn now() -> f64 {
 }
 
 impl SimWorker {
-    /// The whole ensemble of `model` with `settings`, reading the kept draws when they are this
-    /// ensemble's, or new ones drawn now and kept (when they fit [`KEPT_TAPE_BYTES`]).
-    fn whole_ensemble(&mut self, model: Model, settings: Settings) -> Ensemble {
-        if !self.draws.as_ref().is_some_and(|draws| draws.fits(&model, settings)) {
-            // Freed first: the old draws and the new need not be held at once.
-            self.draws = None;
-            self.draws = RandomTape::draw_within(&model, settings, KEPT_TAPE_BYTES).map(Arc::new);
-        }
-        match &self.draws {
-            Some(draws) => Ensemble::from_tape(model, settings, draws.clone()),
-            None => Ensemble::new(model, settings),
-        }
-    }
-
     /// Ends the running job (if any); a per-run job leaves its matrix cache to the next.
     fn end_job(&mut self) {
         if let Some(Running {
@@ -379,7 +361,7 @@ thread_local! {
         running: None,
         cache: MatrixCache::default(),
         channel: None,
-        draws: None,
+        draws: KeptDraws::default(),
     });
 }
 
@@ -648,7 +630,10 @@ impl SimWorker {
                 return;
             }
             Task::Ensemble { model, share } => match share {
-                None => main_ensemble(self.whole_ensemble(model.clone(), job.settings), model, job.settings),
+                None => {
+                    let whole = self.draws.ensemble(model.clone(), job.settings, KEPT_TAPE_BYTES);
+                    main_ensemble(whole, model, job.settings)
+                }
                 Some(Share { lead, blocks }) => {
                     let whole = Ensemble::new(model.clone(), job.settings);
                     match lead {

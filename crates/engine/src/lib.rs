@@ -34,4 +34,4 @@ pub use params::RunCache;
 pub use rng::{splitmix64, RunRng, Stream};
 pub use stats::{quantiles, Quantiles, QUANTILE_LEVELS};
 pub use summary::{BlocShare, EventStats, FrustrationStats, PairBands, Proportion, Summary, REPORTED_SPLITS};
-pub use tape::{RandomTape, MAX_TAPE_BYTES};
+pub use tape::{KeptDraws, RandomTape, MAX_TAPE_BYTES};
