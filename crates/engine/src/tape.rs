@@ -94,17 +94,21 @@ pub struct KeptDraws {
 
 impl KeptDraws {
     /// The whole ensemble ([`Ensemble::new`]) of `model` with `settings`, reading the kept draws
-    /// when they are this ensemble's, else new ones drawn now and kept in their place (when they
-    /// fit in `max_bytes`; else none are kept, and the ensemble draws as it goes).
-    pub fn ensemble(&mut self, model: Model, settings: Settings, max_bytes: usize) -> Ensemble {
-        if !self.holds(&model, settings) {
-            // Freed first: the old draws and the new are never held at once.
-            self.tape = None;
-            self.tape = RandomTape::draw_within(&model, settings, max_bytes).map(Arc::new);
-        }
+    /// when they are this ensemble's; else it draws as it goes.
+    pub fn ensemble(&self, model: Model, settings: Settings) -> Ensemble {
         match &self.tape {
             Some(tape) => Ensemble::from_tape(model, settings, tape.clone()),
             None => Ensemble::new(model, settings),
+        }
+    }
+
+    /// Keeps the draws of ensembles of `model` with `settings`, drawn now unless they are kept
+    /// already, in place of any others; none are kept if they would take more than `max_bytes`.
+    pub fn keep(&mut self, model: &Model, settings: Settings, max_bytes: usize) {
+        if !self.holds(model, settings) {
+            // Freed first: the old draws and the new are never held at once.
+            self.tape = None;
+            self.tape = RandomTape::draw_within(model, settings, max_bytes).map(Arc::new);
         }
     }
 
@@ -156,37 +160,48 @@ mod tests {
         };
         let mut kept = KeptDraws::default();
         let model = three_actors();
-        assert!(!kept.holds(&model, settings));
-        let first = kept.ensemble(model.clone(), settings, MAX_TAPE_BYTES);
-        assert!(first.reads_a_tape() && kept.holds(&model, settings));
+        // Nothing kept yet: the ensemble draws its own.
+        assert!(!kept.holds(&model, settings) && !kept.ensemble(model.clone(), settings).reads_a_tape());
+        kept.keep(&model, settings, MAX_TAPE_BYTES);
+        assert!(kept.holds(&model, settings));
+        let first = kept.ensemble(model.clone(), settings);
+        assert!(first.reads_a_tape());
         assert_eq!(summary(first), summary(Ensemble::new(model.clone(), settings)));
         let tape = kept.tape.clone().expect("drawn");
 
-        // A slider step: other values, the same draws read again (not drawn anew), and the
-        // numbers of the ensemble drawing its own.
+        // A slider step: other values, the same draws (kept, not drawn anew), and the numbers of
+        // the ensemble drawing its own.
         let mut moved = model.clone();
         moved.balance = 0.2;
         moved.initial[1] = 0.4;
-        let step = kept.ensemble(moved.clone(), settings, MAX_TAPE_BYTES);
-        assert!(step.reads_a_tape());
+        kept.keep(&moved, settings, MAX_TAPE_BYTES);
         assert!(Arc::ptr_eq(&tape, kept.tape.as_ref().expect("kept")));
+        let step = kept.ensemble(moved.clone(), settings);
+        assert!(step.reads_a_tape());
         assert_eq!(summary(step), summary(Ensemble::new(moved.clone(), settings)));
 
-        // Another seed, or another event: new draws, in place of the old.
+        // Another seed, or another event: not these draws. The ensemble draws its own, and new
+        // draws are kept in place of the old.
         let reseeded = Settings { seed: 4, ..settings };
-        let other = kept.ensemble(moved.clone(), reseeded, MAX_TAPE_BYTES);
-        assert!(other.reads_a_tape() && kept.holds(&moved, reseeded) && !kept.holds(&moved, settings));
+        assert!(!kept.holds(&moved, reseeded));
+        let other = kept.ensemble(moved.clone(), reseeded);
+        assert!(!other.reads_a_tape());
+        assert_eq!(summary(other), summary(Ensemble::new(moved.clone(), reseeded)));
+        kept.keep(&moved, reseeded, MAX_TAPE_BYTES);
+        assert!(kept.holds(&moved, reseeded) && !kept.holds(&moved, settings));
+        let other = kept.ensemble(moved.clone(), reseeded);
+        assert!(other.reads_a_tape());
         assert_eq!(summary(other), summary(Ensemble::new(moved.clone(), reseeded)));
         let mut two_events = moved.clone();
         two_events.events.push(two_events.events[0].clone());
         assert!(!kept.holds(&two_events, reseeded));
-        let other = kept.ensemble(two_events.clone(), reseeded, MAX_TAPE_BYTES);
-        assert!(other.reads_a_tape() && kept.holds(&two_events, reseeded));
+        assert!(!kept.ensemble(two_events.clone(), reseeded).reads_a_tape());
+        kept.keep(&two_events, reseeded, MAX_TAPE_BYTES);
+        assert!(kept.holds(&two_events, reseeded));
 
-        // Draws too large to keep: none are kept (the old ones are dropped), and the ensemble
-        // draws as it goes, with the same numbers.
-        let tiny = kept.ensemble(moved.clone(), settings, 64);
-        assert!(!tiny.reads_a_tape() && kept.tape.is_none());
-        assert_eq!(summary(tiny), summary(Ensemble::new(moved, settings)));
+        // Draws too large to keep: none are kept (the old ones are dropped).
+        kept.keep(&moved, settings, 64);
+        assert!(kept.tape.is_none());
+        assert!(!kept.ensemble(moved, settings).reads_a_tape());
     }
 }
