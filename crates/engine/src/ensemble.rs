@@ -1325,13 +1325,13 @@ impl Ensemble {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::{Comparison, Condition, Effect, Event, Outcome};
 
     /// Four actors, balance pressure, and an event with a condition, a jump and a shift: every
-    /// step of the month is exercised.
-    fn model() -> Model {
+    /// step of the month is exercised (the tape's tests use it too).
+    pub(crate) fn model() -> Model {
         Model {
             weights: vec![1.0, 0.6, 0.8, 0.3],
             initial: vec![0.5, -0.4, 0.2, 0.3, -0.6, 0.1],

@@ -121,29 +121,8 @@ impl KeptDraws {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Event, MAX_TAPE_BYTES};
-
-    fn three_actors() -> Model {
-        Model {
-            weights: vec![1.0, 2.0, 3.0],
-            initial: vec![0.1, -0.2, 0.3],
-            baseline: vec![0.0; 3],
-            volatility: vec![0.1; 3],
-            half_life: 12.0,
-            balance: 0.05,
-            events: vec![Event {
-                per_year: 0.5,
-                window: (1, 12),
-                repeatable: false,
-                conditions: vec![],
-                after: vec![],
-                unless: vec![],
-                certain_month: None,
-                effects: vec![],
-            }],
-            outcomes: vec![],
-        }
-    }
+    use crate::ensemble::tests::model as four_actors;
+    use crate::MAX_TAPE_BYTES;
 
     fn summary(mut ensemble: Ensemble) -> String {
         while !ensemble.advance(usize::MAX).is_done() {}
@@ -159,7 +138,7 @@ mod tests {
             horizon: 8,
         };
         let mut kept = KeptDraws::default();
-        let model = three_actors();
+        let model = four_actors();
         // Nothing kept yet: the ensemble draws its own.
         assert!(!kept.holds(&model, settings) && !kept.ensemble(model.clone(), settings).reads_a_tape());
         kept.keep(&model, settings, MAX_TAPE_BYTES);

@@ -172,36 +172,6 @@ fn a_tape_gives_every_run_the_shocks_its_own_streams_give() {
     );
 }
 
-#[test]
-fn a_whole_ensemble_on_a_tape_reports_what_its_own_streams_give() {
-    // What a page's worker does at a slider step: the whole ensemble of a moved value reads the
-    // draws kept from the last one. Its summary (bands, blocs, frustration, events, outcomes) is
-    // the one the ensemble drawing its own numbers reports, to the bit (`{:?}` prints every
-    // double exactly); a tape of other settings is not read, and changes nothing either.
-    let mut model = three_actors(1);
-    model.balance = 0.05;
-    model.events[0].per_year = 0.5;
-    let settings = Settings {
-        seed: 4,
-        runs: 21,
-        horizon: 9,
-    };
-    let tape = Arc::new(RandomTape::draw(&model, settings).expect("a small tape fits"));
-    model.balance = 0.08;
-    let summary = |mut ensemble: Ensemble| {
-        while !ensemble.advance(usize::MAX).is_done() {}
-        format!("{:?}", ensemble.summary())
-    };
-    let own = summary(Ensemble::new(model.clone(), settings));
-    let on_tape = Ensemble::from_tape(model.clone(), settings, tape.clone());
-    assert!(on_tape.reads_a_tape());
-    assert_eq!(summary(on_tape), own);
-    let other = Settings { seed: 5, ..settings };
-    let not_its_tape = Ensemble::from_tape(model.clone(), other, tape);
-    assert!(!not_its_tape.reads_a_tape());
-    assert_eq!(summary(not_its_tape), summary(Ensemble::new(model, other)));
-}
-
 fn progress(months_done: usize, horizon: usize, runs_done: usize, runs: usize) -> Progress {
     Progress {
         months_done,
