@@ -648,12 +648,12 @@ impl SimWorker {
                     self.to_keep = (!whole.reads_a_tape()).then(|| (model.clone(), job.settings));
                     main_ensemble(whole, model, job.settings)
                 }
-                Some(Share { lead, blocks }) => {
-                    let whole = Ensemble::new(model.clone(), job.settings);
-                    match lead {
-                        true => main_ensemble(whole.into_lead(blocks), model, job.settings),
-                        false => Work::Follow(Box::new(whole.into_follow(blocks))),
-                    }
+                Some(Share { lead: true, blocks }) => {
+                    let lead = Ensemble::new(model.clone(), job.settings).into_lead(blocks);
+                    main_ensemble(lead, model, job.settings)
+                }
+                Some(Share { lead: false, blocks }) => {
+                    Work::Follow(Box::new(Ensemble::new(model, job.settings).into_follow(blocks)))
                 }
             },
             Task::Outcomes { base, models } => {
