@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use std::sync::Arc;
 
-use alignment_engine::{Ensemble, Model, RandomTape, Settings};
+use alignment_engine::{Ensemble, Model, RandomTape, Settings, Summary};
 
 thread_local! {
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
@@ -49,11 +49,15 @@ fn settings(runs: usize) -> Settings {
     }
 }
 
-/// The full ensemble (bands, blocs, outcomes): the sum of every pair's monthly means and the
-/// outcome probabilities.
+/// The full ensemble (bands, blocs, outcomes): its [`checksum`].
 #[no_mangle]
 pub extern "C" fn full(runs: usize) -> f64 {
-    let summary = Ensemble::run(model(), settings(runs));
+    checksum(&Ensemble::run(model(), settings(runs)))
+}
+
+/// The checksum of a full ensemble: the sum of every pair's monthly means and the outcome
+/// probabilities.
+fn checksum(summary: &Summary) -> f64 {
     let means: f64 = summary.pairs.iter().flat_map(|p| p.mean.iter()).sum();
     means + summary.outcomes.iter().map(|o| o.probability).sum::<f64>()
 }
@@ -85,16 +89,14 @@ pub extern "C" fn tape(runs: usize) -> f64 {
 
 /// The full ensemble reading the model's draws from a tape (what a slider step in the page's
 /// worker does, which keeps the last ensemble's draws): the same numbers as [`full`], so the same
-/// checksum.
+/// [`checksum`].
 #[no_mangle]
 pub extern "C" fn full_tape(runs: usize) -> f64 {
     let model = model();
     let tape = kept_tape(&model, runs);
     let mut ensemble = Ensemble::from_tape(model, settings(runs), tape);
     while !ensemble.advance(usize::MAX).is_done() {}
-    let summary = ensemble.summary();
-    let means: f64 = summary.pairs.iter().flat_map(|p| p.mean.iter()).sum();
-    means + summary.outcomes.iter().map(|o| o.probability).sum::<f64>()
+    checksum(&ensemble.summary())
 }
 
 /// The model's tape of `runs` runs, drawn at the first call and kept.
