@@ -1,11 +1,12 @@
 //! The command line's kernels that LLVM's vectoriser compiles poorly for AVX-512, written with
-//! intrinsics: the lanes' Xoshiro256++ step and the ziggurat's rectangle step. From the portable
-//! loops LLVM built vectors across the four words of the generator's state (loads at odd offsets,
-//! shuffles, partial stores), gathered half of the rectangle test's ratios and read the rest one by
-//! one, and folded the lanes that fell outside with shuffles. Each kernel does, lane by lane,
-//! exactly the operations of the portable code it replaces ([`crate::rng::LaneRng`]'s step and the
-//! rectangle step of its normal), in the same order and rounding: the numbers do not depend on
-//! which of the two runs, and a test runs both on the same draws.
+//! intrinsics: the lanes' Xoshiro256++ step, the ziggurat's rectangle step, and the quantiles' test
+//! of which buckets lie in a level's span. From the portable loops LLVM built vectors across the
+//! four words of the generator's state (loads at odd offsets, shuffles, partial stores), gathered
+//! half of the rectangle test's ratios and read the rest one by one, and folded the lanes that fell
+//! outside (and the buckets in a span) with shuffles. Each kernel does, lane by lane, exactly the
+//! operations of the portable code it replaces ([`crate::rng::LaneRng`]'s step and the rectangle
+//! step of its normal, `stats::in_some_span`), in the same order and rounding: the numbers do not
+//! depend on which of the two runs, and tests run both on the same inputs.
 //!
 //! Called only where [`crate::lanes::Kernels::avx512`] says so, which only the AVX-512 copy of
 //! [`crate::lanes::with_widest_simd`]'s work is told: inlined there, and absent from the other
@@ -80,6 +81,21 @@ avx512_kernel! {
             // Never NaN: `position` is finite, so "not below the ratio" is "at or above it".
             let outside = _mm512_cmp_pd_mask::<_CMP_GE_OQ>(_mm512_abs_pd(position), ratio);
             (x, u32::from(outside))
+        }
+    }
+
+    /// Bit i set when `buckets[i]` lies in one of `spans` (first, width): `stats::in_some_span`'s
+    /// comparisons, 32 buckets in one vector.
+    pub fn in_some_span(buckets: &[u16; 32], spans: &[(u16, u16); 5]) -> u32 {
+        // SAFETY: 32 u16 are one 64-byte vector (unaligned load).
+        unsafe {
+            let b = _mm512_loadu_si512(buckets.as_ptr() as *const __m512i);
+            let mut hits = 0;
+            for &(first, width) in spans {
+                let offset = _mm512_sub_epi16(b, _mm512_set1_epi16(first as i16));
+                hits |= _mm512_cmple_epu16_mask(offset, _mm512_set1_epi16(width as i16));
+            }
+            hits
         }
     }
 }

@@ -3,9 +3,10 @@
 //! the generator scalar), the table tanh (its one table read per lane made LLVM keep the whole
 //! function scalar), the ziggurat's rectangle step (two table reads per lane), the quantiles'
 //! running extremes (LLVM does not turn their comparison and select into `f64x2.pmin`, and kept
-//! them scalar) and their buckets (kept scalar too). Each does, lane by lane, exactly the
-//! operations of the portable code it replaces ([`crate::rng::LaneRng`]'s step and normal,
-//! [`ExpTable::tanh`], `stats::extremes`, the bucketing pass of `stats::Quantiles::of`), in the same
+//! them scalar), their buckets (kept scalar too) and the test of which buckets lie in a level's
+//! span (whose bits LLVM built with shuffles). Each does, lane by lane, exactly the operations of
+//! the portable code it replaces ([`crate::rng::LaneRng`]'s step and normal, [`ExpTable::tanh`],
+//! `stats::extremes`, the bucketing pass of `stats::Quantiles::of`, `stats::in_some_span`), in the same
 //! order and rounding, so the page computes the command line's bits; the browser tests compare the
 //! two for every built-in scenario. Native builds never compile this module.
 //!
@@ -190,4 +191,21 @@ pub fn running_extremes(values: &[f64]) -> (Lanes, Lanes) {
         store(&mut highs, h, high[h]);
     }
     (lows, highs)
+}
+
+/// Bit i set when `buckets[i]` lies in one of `spans` (first, width): `stats::in_some_span`'s
+/// comparisons, eight buckets a vector.
+#[inline(always)]
+pub fn in_some_span(buckets: &[u16; 32], spans: &[(u16, u16); 5]) -> u32 {
+    let mut bits = 0;
+    for (q, eight) in buckets.chunks_exact(8).enumerate() {
+        // SAFETY: eight u16 are 16 bytes; v128_load has no alignment requirement.
+        let b = unsafe { v128_load(eight.as_ptr() as *const v128) };
+        let mut hit = u16x8_splat(0);
+        for &(first, width) in spans {
+            hit = v128_or(hit, u16x8_le(i16x8_sub(b, u16x8_splat(first)), u16x8_splat(width)));
+        }
+        bits |= (i16x8_bitmask(hit) as u32) << (8 * q);
+    }
+    bits
 }

@@ -1,6 +1,6 @@
 //! Summary statistics over the runs of one month, without keeping any path.
 
-use crate::lanes::{greater, lesser, with_widest_simd, LANES};
+use crate::lanes::{greater, lesser, with_widest_simd, Kernels, LANES};
 
 /// The quantile levels of the fan charts.
 pub const QUANTILE_LEVELS: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
@@ -35,12 +35,12 @@ impl Quantiles {
         // 16-bit buckets and doubles.
         with_widest_simd(
             #[inline(always)]
-            |_| self.of_any_simd(values),
+            |kernels| self.of_any_simd(values, kernels),
         )
     }
 
     #[inline(always)]
-    fn of_any_simd(&mut self, values: &[f64]) -> [f64; 5] {
+    fn of_any_simd(&mut self, values: &[f64], kernels: Kernels) -> [f64; 5] {
         let n = values.len();
         assert!(n > 0, "quantiles of no values");
         let (min, max) = extremes(values);
@@ -118,41 +118,33 @@ impl Quantiles {
             g.clear();
         }
         // A value is in span k when its bucket minus the span's first is at most the span's width,
-        // in wrapping 16-bit arithmetic: bit k of the value's mask. Sixteen values at a time, as
-        // vectors; the rarer group with a value in some span is then gathered value by value.
-        let span_masks = |buckets: &[u16], masks: &mut [u16]| {
-            for (k, &(first, last, _)) in spans.iter().enumerate() {
-                for (mask, &b) in masks.iter_mut().zip(buckets) {
-                    *mask |= u16::from(b.wrapping_sub(first) <= last - first) << k;
-                }
-            }
-        };
+        // in wrapping 16-bit arithmetic. For 32 values at a time, one bit per value in some span
+        // (vector comparisons); then only those few values are visited, one by one.
+        let spans_by_width = spans.map(|(first, last, _)| (first, last - first));
         let gathered = &mut self.gathered;
-        let mut gather = |chunk: &[f64], masks: &[u16]| {
-            for (&v, &mask) in chunk.iter().zip(masks) {
-                if mask != 0 {
-                    for (k, gathered) in gathered.iter_mut().enumerate() {
-                        if mask & (1 << k) != 0 {
-                            gathered.push(v);
-                        }
-                    }
+        let mut gather = |b: u16, v: f64| {
+            for (gathered, &(first, width)) in gathered.iter_mut().zip(&spans_by_width) {
+                if b.wrapping_sub(first) <= width {
+                    gathered.push(v);
                 }
             }
         };
-        let chunks = values.chunks_exact(GROUP);
-        let rest = chunks.remainder();
-        let bucket_chunks = self.bucket_of.chunks_exact(GROUP);
-        let rest_buckets = bucket_chunks.remainder();
-        for (chunk, chunk_buckets) in chunks.zip(bucket_chunks) {
-            let mut masks = [0u16; GROUP];
-            span_masks(chunk_buckets, &mut masks);
-            if masks.iter().fold(0, |any, &mask| any | mask) != 0 {
-                gather(chunk, &masks);
+        let whole = n - n % SPAN_CHUNK;
+        let chunks = values[..whole]
+            .chunks_exact(SPAN_CHUNK)
+            .zip(self.bucket_of.chunks_exact(SPAN_CHUNK));
+        for (chunk, buckets) in chunks {
+            let buckets: &[u16; SPAN_CHUNK] = buckets.try_into().expect("a whole chunk");
+            let mut hits = in_some_span(buckets, &spans_by_width, kernels);
+            while hits != 0 {
+                let i = hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                gather(buckets[i], chunk[i]);
             }
         }
-        let mut masks = [0u16; GROUP];
-        span_masks(rest_buckets, &mut masks[..rest.len()]);
-        gather(rest, &masks[..rest.len()]);
+        for (&b, &v) in self.bucket_of[whole..].iter().zip(&values[whole..]) {
+            gather(b, v);
+        }
         for g in &mut self.gathered[..spans.len()] {
             crate::order::sort_doubles(g);
         }
@@ -169,6 +161,36 @@ impl Quantiles {
             };
         }
         levels
+    }
+}
+
+/// How many values' buckets [`in_some_span`] tests at once.
+const SPAN_CHUNK: usize = 32;
+
+/// Bit i set when `buckets[i]` lies in one of `spans` (first bucket, width): bucket − first ≤
+/// width in wrapping 16-bit arithmetic. With AVX-512 and in the page, a kernel of the same
+/// comparisons: from this loop LLVM builds the bits with shuffles and a horizontal OR.
+#[inline(always)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
+fn in_some_span(buckets: &[u16; SPAN_CHUNK], spans: &[(u16, u16); 5], kernels: Kernels) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    if kernels.avx512() {
+        // SAFETY: `kernels` says the processor has AVX-512.
+        return unsafe { crate::avx512::in_some_span(buckets, spans) };
+    }
+    #[cfg(target_arch = "wasm32")]
+    return crate::simd128::in_some_span(buckets, spans);
+    #[allow(unreachable_code)]
+    {
+        let mut hits = [false; SPAN_CHUNK];
+        for &(first, width) in spans {
+            for (hit, &b) in hits.iter_mut().zip(buckets) {
+                *hit |= b.wrapping_sub(first) <= width;
+            }
+        }
+        hits.iter()
+            .enumerate()
+            .fold(0, |bits, (i, &hit)| bits | u32::from(hit) << i)
     }
 }
 
@@ -236,6 +258,48 @@ mod tests {
             order(j)
         } else {
             order(j) + g * (order(j + 1) - order(j))
+        }
+    }
+
+    /// Which of 32 buckets lie in some span, by the portable loop and by the widest kernel the
+    /// processor has (AVX-512's where it has it), against spans read as first ≤ bucket ≤ first +
+    /// width, without the wrapping subtraction. Spans as the quantiles make them (within the 4 097
+    /// buckets, one bucket wide or more), buckets on and next to their edges, and the extremes of
+    /// the 16-bit range.
+    #[test]
+    fn buckets_in_some_span_by_every_kernel() {
+        let mut state = 11u64;
+        let mut next = || crate::rng::splitmix64(&mut state);
+        for _ in 0..3000 {
+            let spans: [(u16, u16); 5] = core::array::from_fn(|_| {
+                let r = next();
+                let first = (r % 4097) as u16;
+                (first, ((r >> 16) % 4) as u16 % (4097 - first))
+            });
+            let buckets: [u16; SPAN_CHUNK] = core::array::from_fn(|_| {
+                let r = next();
+                let (first, width) = spans[(r % 5) as usize];
+                match (r >> 8) % 8 {
+                    0 => first,
+                    1 => first + width,
+                    2 => first.wrapping_sub(1),
+                    3 => first + width + 1,
+                    4 => 0,
+                    5 => u16::MAX,
+                    _ => ((r >> 20) % 4097) as u16,
+                }
+            });
+            let expected = (0..SPAN_CHUNK)
+                .filter(|&i| {
+                    spans.iter().any(|&(first, width)| {
+                        first <= buckets[i] && u32::from(buckets[i]) <= u32::from(first) + u32::from(width)
+                    })
+                })
+                .fold(0u32, |bits, i| bits | 1 << i);
+            for kernels in [Kernels::PORTABLE, Kernels::widest()] {
+                let found = in_some_span(&buckets, &spans, kernels);
+                assert_eq!(found, expected, "{kernels:?}: buckets {buckets:?}, spans {spans:?}");
+            }
         }
     }
 
