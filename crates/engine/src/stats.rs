@@ -117,14 +117,13 @@ impl Quantiles {
         for g in &mut self.gathered {
             g.clear();
         }
-        // A value is in span k when its bucket minus the span's first is at most the span's width,
-        // in wrapping 16-bit arithmetic. For 32 values at a time, one bit per value in some span
-        // (vector comparisons); then only those few values are visited, one by one.
+        // For 32 values at a time, one bit per value in some span (vector comparisons); then only
+        // those few values are visited, one by one, and go to each span they are in.
         let spans_by_width = spans.map(|(first, last, _)| (first, last - first));
         let gathered = &mut self.gathered;
         let mut gather = |b: u16, v: f64| {
-            for (gathered, &(first, width)) in gathered.iter_mut().zip(&spans_by_width) {
-                if b.wrapping_sub(first) <= width {
+            for (gathered, &span) in gathered.iter_mut().zip(&spans_by_width) {
+                if in_span(b, span) {
                     gathered.push(v);
                 }
             }
@@ -164,12 +163,20 @@ impl Quantiles {
     }
 }
 
+/// Whether `bucket` lies in the span of buckets (first, width): bucket − first ≤ width in wrapping
+/// 16-bit arithmetic, one comparison for first ≤ bucket ≤ first + width (spans never wrap past
+/// 65 535). The kernels of [`in_some_span`] make the same comparison.
+#[inline(always)]
+fn in_span(bucket: u16, (first, width): (u16, u16)) -> bool {
+    bucket.wrapping_sub(first) <= width
+}
+
 /// How many values' buckets [`in_some_span`] tests at once.
 const SPAN_CHUNK: usize = 32;
 
-/// Bit i set when `buckets[i]` lies in one of `spans` (first bucket, width): bucket − first ≤
-/// width in wrapping 16-bit arithmetic. With AVX-512 and in the page, a kernel of the same
-/// comparisons: from this loop LLVM builds the bits with shuffles and a horizontal OR.
+/// Bit i set when `buckets[i]` lies in one of `spans` ([`in_span`]). With AVX-512 and in the page,
+/// a kernel of the same comparisons: from this loop LLVM builds the bits with shuffles and a
+/// horizontal OR.
 #[inline(always)]
 #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
 fn in_some_span(buckets: &[u16; SPAN_CHUNK], spans: &[(u16, u16); 5], kernels: Kernels) -> u32 {
@@ -183,9 +190,9 @@ fn in_some_span(buckets: &[u16; SPAN_CHUNK], spans: &[(u16, u16); 5], kernels: K
     #[allow(unreachable_code)]
     {
         let mut hits = [false; SPAN_CHUNK];
-        for &(first, width) in spans {
+        for &span in spans {
             for (hit, &b) in hits.iter_mut().zip(buckets) {
-                *hit |= b.wrapping_sub(first) <= width;
+                *hit |= in_span(b, span);
             }
         }
         hits.iter()
