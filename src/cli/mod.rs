@@ -8,6 +8,7 @@ mod calibrate;
 mod compare;
 mod discover;
 mod export;
+mod memory;
 mod parallel;
 mod report;
 mod schema;
@@ -18,6 +19,8 @@ pub use args::{
     parse_args, usage, AblateOptions, By, Command, CompareOptions, DiscoverOptions, ExportKind, ExportOptions, Format,
     Method, Parsed, RunOptions, SensitivityOptions, StateOptions, SweepOptions, Vary,
 };
+
+pub use memory::keep_freed_memory;
 
 use std::fmt::Write;
 use std::process::ExitCode;
@@ -46,6 +49,7 @@ impl std::fmt::Display for CliError {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    memory::keep_freed_memory();
     let command = match parse_args(std::env::args().skip(1)) {
         Ok(Parsed::Command(command)) => command,
         Ok(Parsed::Help(text)) => {
