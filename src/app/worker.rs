@@ -635,8 +635,11 @@ impl SimWorker {
     fn received(&mut self, job: Job) {
         // A waiting lead has no slice scheduled: the new job starts now, as in an idle worker.
         let idle = self.running.as_ref().is_none_or(|running| running.waiting);
-        // The job this one replaces leaves its matrix cache to it.
+        // The job this one replaces leaves its matrix cache to it, and its draws are not kept:
+        // only a plain ensemble that this job is sets `to_keep` again (else a shared or batch job
+        // would keep, when it ends, the draws of an ensemble the page has moved on from).
         self.end_job();
+        self.to_keep = None;
         let work = match job.task {
             Task::Cancel => {
                 self.cache = MatrixCache::default();
