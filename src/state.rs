@@ -641,7 +641,7 @@ mod tests {
         };
         let model = state.scenario.model(&state.values);
         let mut ensemble = crate::engine::Ensemble::new(model.clone(), settings);
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         Action::Finished {
             generation,
             summary: Rc::new(ensemble.summary()),

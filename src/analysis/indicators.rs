@@ -27,7 +27,7 @@ impl OutcomeRuns {
     /// equal those of the full summary.
     pub fn simulate(model: Model, settings: Settings) -> Self {
         let mut ensemble = Ensemble::outcomes_only(model, settings);
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         Self::from_ensemble(&ensemble)
     }
 

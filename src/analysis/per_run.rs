@@ -129,7 +129,7 @@ impl KeptPlain {
     pub fn simulate(model: Model, settings: Settings) -> Self {
         let tape = RandomTape::draw_within(&model, settings, KEPT_TAPE_BYTES).map(Arc::new);
         let mut ensemble = outcomes_only(model.clone(), settings, tape.as_ref());
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         let runs = FiredRuns::of(&ensemble, model.events.len());
         KeptPlain {
             model,
@@ -260,7 +260,7 @@ fn kept_a<'c>(
         .is_some_and(|a| a.of.1 == settings && a.of.0 == *propagation);
     if !held {
         let mut ensemble = ensemble(propagation, factors, settings, Plan::Sobol(Matrix::A), None, cache);
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         cache.a = Some(Box::new(KeptA {
             of: (propagation.clone(), settings),
             runs: FiredRuns::of(&ensemble, propagation.template.event_count()),
@@ -389,7 +389,7 @@ mod tests {
                     let model = propagation.template.model(&row_values);
                     let alone = Settings { runs: 1, ..settings };
                     let mut ensemble = Ensemble::per_run(model.clone(), alone, false, |_| (model.clone(), stream));
-                    while !ensemble.advance(usize::MAX).is_done() {}
+                    ensemble.finish();
                     let want = OutcomeRuns::from_ensemble(&ensemble);
                     for outcome in 0..want.outcome_count() {
                         assert_eq!(
@@ -435,7 +435,7 @@ mod tests {
                     some_runs_reused += 1;
                 }
                 let mut plain = Ensemble::outcomes_only(model, settings);
-                while !plain.advance(usize::MAX).is_done() {}
+                plain.finish();
                 assert_eq!(
                     run.outcomes(),
                     OutcomeRuns::from_ensemble(&plain),

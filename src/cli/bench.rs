@@ -44,7 +44,7 @@ fn measure_ensemble(
                 let mut ensemble = Ensemble::per_run(model.clone(), settings, true, |run| {
                     (run_model(&scenario, &values, key, run as u64), run as u64)
                 });
-                while !ensemble.advance(usize::MAX).is_done() {}
+                ensemble.finish();
                 ensemble.summary()
             } else {
                 Ensemble::run(model.clone(), settings)

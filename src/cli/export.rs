@@ -28,7 +28,7 @@ pub fn run(options: &ExportOptions) -> Result<String, CliError> {
         ExportKind::Outcomes => {
             // The outcomes need no fan-chart bands: same runs, same numbers, less work.
             let mut ensemble = Ensemble::outcomes_only(scenario.model(&prepared.values), prepared.settings);
-            while !ensemble.advance(usize::MAX).is_done() {}
+            ensemble.finish();
             outcomes_csv(scenario, &ensemble.summary())
         }
         ExportKind::Assumptions => assumptions_markdown(scenario, &prepared.values),

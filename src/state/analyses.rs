@@ -747,7 +747,7 @@ mod tests {
                     run as u64,
                 )
             });
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         assert_eq!(*runs, OutcomeRuns::from_ensemble(&ensemble));
         let generation = state.generation;
         state.apply(Action::Analysis(AnalysisAction::UncertainFinished {

@@ -1124,10 +1124,16 @@ impl Ensemble {
         self.progress()
     }
 
+    /// Advances every remaining month at once: what a caller that does not report progress or
+    /// yield between chunks does. (A lead waiting for its follow's rows never finishes alone.)
+    pub fn finish(&mut self) {
+        while !self.advance(usize::MAX).is_done() {}
+    }
+
     /// Runs the whole ensemble and summarises it.
     pub fn run(model: Model, settings: Settings) -> Summary {
         let mut ensemble = Ensemble::new(model, settings);
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         ensemble.summary()
     }
 
@@ -1149,7 +1155,7 @@ impl Ensemble {
                 horizon,
             },
         );
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         // The bands themselves, not `summary()`, which would ask for this path again.
         ensemble.bands.into_iter().map(|bands| bands.mean).collect()
     }
@@ -1407,7 +1413,7 @@ pub(crate) mod tests {
                 ..settings
             };
             let mut alone = Ensemble::new(model_of_run(run), alone_settings);
-            while !alone.advance(usize::MAX).is_done() {}
+            alone.finish();
             let s = stream(run) as usize;
             assert_eq!(
                 alignments[run * pairs..(run + 1) * pairs],
@@ -1469,8 +1475,8 @@ pub(crate) mod tests {
                 run as u64
             });
             let mut fresh = Ensemble::per_run(variant(0), settings, true, |run| (variant(run), run as u64));
-            while !cached.advance(usize::MAX).is_done() {}
-            while !fresh.advance(usize::MAX).is_done() {}
+            cached.finish();
+            fresh.finish();
             assert_eq!(cached.alignments(), fresh.alignments(), "variant {v}");
             assert_eq!(cached.summary(), fresh.summary(), "variant {v}");
         }
@@ -1505,7 +1511,7 @@ pub(crate) mod tests {
                 m
             };
             let mut plain = Ensemble::new(model(), settings);
-            while !plain.advance(usize::MAX).is_done() {}
+            plain.finish();
             let weights = model().weights;
             let searched = crate::two_best_splits_of_runs(&plain.alignments(), runs, |_| &weights);
             assert_eq!(
@@ -1515,7 +1521,7 @@ pub(crate) mod tests {
             );
 
             let mut per_run = Ensemble::per_run(model(), settings, true, |run| (model_of_run(run), run as u64));
-            while !per_run.advance(usize::MAX).is_done() {}
+            per_run.finish();
             let weights: Vec<Vec<f64>> = (0..runs).map(|run| model_of_run(run).weights).collect();
             let searched = crate::two_best_splits_of_runs(&per_run.alignments(), runs, |run| &weights[run]);
             assert_eq!(
@@ -1544,7 +1550,7 @@ pub(crate) mod tests {
         };
         let plain = Ensemble::run(model(), settings);
         let mut same = Ensemble::per_run(model(), settings, true, |run| (model(), run as u64));
-        while !same.advance(usize::MAX).is_done() {}
+        same.finish();
         assert_eq!(same.summary(), plain);
     }
 
@@ -1558,10 +1564,10 @@ pub(crate) mod tests {
             horizon: 12,
         };
         let mut whole = Ensemble::outcomes_only(model(), settings);
-        while !whole.advance(usize::MAX).is_done() {}
+        whole.finish();
         let rows: Vec<u64> = vec![3, 0, 17, 17, 39, 8, 22, 31, 5, 12, 38];
         let mut some = Ensemble::outcomes_only_of_runs(model(), settings, &rows);
-        while !some.advance(usize::MAX).is_done() {}
+        some.finish();
         let (outcomes, events, pairs) = (model().outcomes.len(), model().events.len(), model().pair_count());
         // Exactly the rows' runs, no more: an ensemble left at the other's 40 runs computes the
         // same first 11 (their padding repeats the last row) but counts 40.
@@ -1707,13 +1713,13 @@ pub(crate) mod tests {
                         assert_eq!(lead.bands()[0].mean.len(), months_before + 2, "{what}");
                     }
                 }
-                while !follow.advance(usize::MAX).is_done() {}
+                follow.finish();
                 assert!(sent.is_empty() && follow.month_rows().is_none(), "{what}");
                 assert!(lead.awaits_end(), "{what}");
                 lead.join_end(&follow.follow_end());
                 assert!(!lead.awaits_end(), "{what}");
                 if lead_blocks == 1 {
-                    while !whole.advance(usize::MAX).is_done() {}
+                    whole.finish();
                 }
                 assert_eq!(lead.summary(), whole.summary(), "{what}");
                 assert_eq!(lead.outcome_states(), whole.outcome_states(), "{what}");

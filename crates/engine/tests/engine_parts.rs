@@ -133,7 +133,7 @@ fn each_event_reads_its_own_draws_from_the_tape() {
     };
     let tape = Arc::new(RandomTape::draw(&model, settings).expect("a small tape fits"));
     let first_fired = |mut ensemble: Ensemble| {
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         ensemble.first_fired_months()
     };
     let from_streams = first_fired(Ensemble::outcomes_only(model.clone(), settings));
@@ -161,7 +161,7 @@ fn a_tape_gives_every_run_the_shocks_its_own_streams_give() {
     };
     let tape = Arc::new(RandomTape::draw(&model, settings).expect("a small tape fits"));
     let latent = |mut ensemble: Ensemble| {
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         ensemble.latent().iter().map(|z| z.to_bits()).collect::<Vec<_>>()
     };
     let from_streams = latent(Ensemble::outcomes_only(model.clone(), settings));
@@ -227,7 +227,7 @@ fn an_ensemble_reports_its_progress_block_by_block() {
     let model = two_event_model(5);
     let settings = Settings { horizon: 3, ..settings };
     let mut plain = Ensemble::new(model.clone(), settings);
-    while !plain.advance(usize::MAX).is_done() {}
+    plain.finish();
     let mut e = Ensemble::new(model, settings);
     assert_eq!(e.advance(8), progress(0, 3, 8, 20));
     assert_eq!(e.advance_month_on_threads(2), progress(1, 3, 0, 20));
@@ -318,7 +318,7 @@ fn runs_with_models_of_their_own_start_from_their_own_values_and_read_each_event
         (mixed.bands()[1].mean[0], mixed.bands()[1].quantiles[0]),
         (0.2, [0.2; 5])
     );
-    while !mixed.advance(usize::MAX).is_done() {}
+    mixed.finish();
     let (alignments, fired) = (mixed.alignments(), mixed.first_fired_months());
     let mut second_fired = 0;
     for run in 0..settings.runs {
@@ -329,7 +329,7 @@ fn runs_with_models_of_their_own_start_from_their_own_values_and_read_each_event
                 ..settings
             },
         );
-        while !alone.advance(usize::MAX).is_done() {}
+        alone.finish();
         assert_eq!(
             alignments[run * 3..run * 3 + 3],
             alone.alignments()[run * 3..],
@@ -415,7 +415,7 @@ fn a_summary_worked_out_by_hand() {
         horizon: 6,
     };
     let mut e = Ensemble::per_run(still_run(0), settings, true, |run| (still_run(run), run as u64));
-    while !e.advance(usize::MAX).is_done() {}
+    e.finish();
     let summary = e.summary();
 
     // Event 0 first fires in month 1, 2, 3, 4, 1, 2, 3, 4: by months 0 … 6 in 0, 2, 4, 6, 8, 8, 8
@@ -447,7 +447,7 @@ fn a_summary_worked_out_by_hand() {
     assert_eq!(frustration.quantiles, [0.0, 0.0, 0.0, 0.25, 1.0]);
     assert_eq!(frustration.initial, 0.0);
     let mut hostile = Ensemble::new(still_run(7), settings);
-    while !hostile.advance(usize::MAX).is_done() {}
+    hostile.finish();
     assert_eq!(hostile.summary().frustration.expect("full").initial, 1.0);
 }
 
@@ -469,7 +469,7 @@ fn two_noisy_months_follow_the_ou_step_with_each_runs_own_normals() {
         horizon: 2,
     };
     let mut e = Ensemble::new(model.clone(), settings);
-    while !e.advance(usize::MAX).is_done() {}
+    e.finish();
     let latent = e.latent();
     let theta = std::f64::consts::LN_2 / 12.0;
     let factor = ((1.0 - (-2.0 * theta).exp()) / (2.0 * theta)).sqrt();
@@ -508,7 +508,7 @@ fn events_fire_where_each_runs_own_uniforms_fall_below_the_monthly_hazard() {
         horizon: 12,
     };
     let mut e = Ensemble::new(model, settings);
-    while !e.advance(usize::MAX).is_done() {}
+    e.finish();
     let summary = e.summary();
     let got = e.first_fired_months();
     let mut firings = [0u32; 2];

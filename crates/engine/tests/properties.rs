@@ -83,7 +83,7 @@ fn without_balance_or_events_latent_scores_follow_the_ou_formulas() {
             plain_model(3, a0, mu, sigma, half_life),
             Settings { seed: 9, runs, horizon },
         );
-        while !e.advance(usize::MAX).is_done() {}
+        e.finish();
         let theta = std::f64::consts::LN_2 / half_life;
         let (z0, m) = (f64::atanh(a0), f64::atanh(mu));
         let t = horizon as f64;

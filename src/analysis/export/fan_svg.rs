@@ -212,7 +212,7 @@ mod tests {
                 horizon: 6,
             },
         );
-        while !ensemble.advance(usize::MAX).is_done() {}
+        ensemble.finish();
         let svg = fan_chart_svg(&s, &ensemble.summary(), 0);
         check_well_formed(&svg).unwrap();
         assert!(svg.contains("No fan-chart results"));
