@@ -3,8 +3,8 @@
 //! One ensemble of 2 000 runs allocates about 1.5 MB of state and monthly rows in blocks of a few
 //! hundred kilobytes, which glibc's `malloc` maps fresh from the kernel and unmaps again when they
 //! are freed, or trims off the top of its heap. The next ensemble then pays a page fault for every
-//! 4 KB it touches: about 380 a default ensemble, 7–10 % of its time on the 2-core machines this
-//! was measured on (README, Benchmark). Commands that run many ensembles (`bench`, the
+//! 4 KB it touches: about 390 for a default ensemble, 5–9 % of its time on the 2-core machine of
+//! the README's figures (§8, Benchmark). Commands that run many ensembles (`bench`, the
 //! sensitivity analyses, sweeps, calibration) keep that memory instead. No number depends on it.
 //! The page has no such cost: a wasm module's memory is never handed back.
 
@@ -14,8 +14,8 @@ const M_TRIM_THRESHOLD: i32 = -1;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const M_MMAP_THRESHOLD: i32 = -3;
 
-/// Blocks below this size come from the heap, not from a mapping of their own: glibc's largest
-/// allowed value on 64-bit systems (half its 64 MiB heap size), above the 16.8 MB of each of a
+/// Blocks below this size come from the heap, not from a mapping of their own: the largest value
+/// `man mallopt` allows on 64-bit systems, above the 16.8 MB of each of a
 /// 100 000-run ensemble's state arrays (21 pairs × 100 000 runs × 8 bytes).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MAPPED_FROM_BYTES: i32 = 32 << 20;
@@ -35,8 +35,8 @@ pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         // SAFETY: `mallopt` only sets the allocator's parameters; it is called before the
-        // command starts any thread.
-        // (glibc's `mallopt` answers 1 even where it ignores a value, so the answer says nothing.)
+        // command starts any thread. Its answer is not read: glibc's answered 1 here even for a
+        // threshold twice the documented limit, so `tests/kept_memory.rs` counts faults instead.
         unsafe {
             mallopt(M_MMAP_THRESHOLD, MAPPED_FROM_BYTES);
             mallopt(M_TRIM_THRESHOLD, KEPT_FREE_BYTES);
