@@ -3,7 +3,7 @@
 //! One ensemble of 2 000 runs allocates about 1.5 MB of state and monthly rows in blocks of a few
 //! hundred kilobytes, which glibc's `malloc` maps fresh from the kernel and unmaps again when they
 //! are freed, or trims off the top of its heap. The next ensemble then pays a page fault for every
-//! 4 KB it touches: about 390 for a default ensemble, 5–9 % of its time on the 2-core machine of
+//! 4 KB it touches: about 390 for a default ensemble, 1–9 % of its time on the 2-core machine of
 //! the README's figures (§8, Benchmark). Commands that run many ensembles (`bench`, the
 //! sensitivity analyses, sweeps, calibration) keep that memory instead. No number depends on it.
 //! The page has no such cost: a wasm module's memory is never handed back.
