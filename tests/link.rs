@@ -1,7 +1,7 @@
 //! Share links (DESIGN.md §5): encode → parse → resolve gives back exactly the state, and a bad,
 //! tampered or future link keeps every valid part and says what it ignored.
 
-use alignment_sim::engine::{Ensemble, Settings};
+use alignment_sim::engine::{Ensemble, Settings, ENGINE_VERSION};
 use alignment_sim::link::{encode_link, fragment_of, parse_link, resolve_link, ResolvedLink, MAX_LINK_CHARS};
 use alignment_sim::scenario::{builtin, builtin_ids, Scenario};
 
@@ -413,6 +413,62 @@ fn a_changed_content_hash_is_noted_and_the_values_still_apply() {
 }
 
 #[test]
+fn a_link_names_its_engine_and_another_engines_link_says_its_numbers_differ() {
+    let s = scenario("sino-russian-drift");
+    let (link, values, settings) = good_link(&s);
+    let written = format!("e={ENGINE_VERSION}");
+    assert!(link.split('&').any(|part| part == written), "{link}");
+    assert!(resolve(&s, &link).notes.is_empty(), "{}", notes(&resolve(&s, &link)));
+    let with_engine = |engine: &str| link.replacen(&written, engine, 1);
+    let without = |part: &str| link.replacen(part, "", 1);
+    // (link, the one note's text, or None for no note)
+    let cases = [
+        (
+            with_engine(&format!("e={}", ENGINE_VERSION - 1)),
+            Some(format!("made by engine {};", ENGINE_VERSION - 1)),
+        ),
+        (
+            with_engine(&format!("e={}", ENGINE_VERSION + 1)),
+            Some("newer than this one".to_string()),
+        ),
+        (
+            with_engine("e=banana"),
+            Some("`banana` is not an engine version".to_string()),
+        ),
+        (with_engine("e=0"), Some("`0` is not an engine version".to_string())),
+        // As the page wrote links before engines were named: `sh` and no `e`.
+        (
+            without(&format!("&{written}")),
+            Some("made before 3 December 2026, by engine 1".to_string()),
+        ),
+        // Written by hand (no `sh`): no engine made numbers for it.
+        (
+            without(&format!("&{written}")).replacen(&format!("&sh={}", s.content_hash), "", 1),
+            None,
+        ),
+    ];
+    for (case, want) in cases {
+        assert_ne!(case, link);
+        let resolved = resolve(&s, &case);
+        match &want {
+            Some(text) => {
+                assert_eq!(resolved.notes.len(), 1, "{case}: {}", notes(&resolved));
+                assert_eq!(resolved.notes[0].key, "e");
+                assert!(
+                    resolved.notes[0].message.contains(text.as_str()),
+                    "{case}: {}",
+                    notes(&resolved)
+                );
+            }
+            None => assert!(resolved.notes.is_empty(), "{case}: {}", notes(&resolved)),
+        }
+        // The engine changes no value and no setting, only what the note says about them.
+        assert!(same_bits(&resolved.values, &values), "{case}");
+        assert_eq!(resolved.settings, settings, "{case}");
+    }
+}
+
+#[test]
 fn garbage_and_badly_escaped_links_never_lose_the_valid_parts() {
     let s = scenario("us-russia-rapprochement");
     let (link, values, settings) = good_link(&s);
@@ -616,9 +672,22 @@ fn old_links_keep_their_meaning() {
             .count();
         assert!(changed <= values.len(), "{fragment}");
         assert!(
-            resolved.notes.iter().all(|n| n.key == "v" || n.key == "sh"),
+            resolved
+                .notes
+                .iter()
+                .all(|n| ["v", "sh", "e"].contains(&n.key.as_str())),
             "{fragment}: {:?}",
             resolved.notes
         );
+        // The page wrote `sh` into every link before engines were named (3 December 2026), so such
+        // a link's numbers were engine 1's, and the reader says these are another engine's; a
+        // link written by hand (no `sh`) had no numbers to differ from.
+        let engine_notes: Vec<_> = resolved.notes.iter().filter(|n| n.key == "e").collect();
+        if fragment.contains("&sh=") {
+            assert_eq!(engine_notes.len(), 1, "{fragment}: {:?}", resolved.notes);
+            assert!(engine_notes[0].message.contains("by engine 1;"), "{}", engine_notes[0]);
+        } else {
+            assert!(engine_notes.is_empty(), "{fragment}: {engine_notes:?}");
+        }
     }
 }

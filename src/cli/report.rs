@@ -63,8 +63,11 @@ pub fn table(
     write_title(&mut out, s);
     let _ = writeln!(
         out,
-        "seed {}, {} runs, {} months",
-        settings.seed, settings.runs, horizon
+        "seed {}, {} runs, {} months, engine {}",
+        settings.seed,
+        settings.runs,
+        horizon,
+        crate::engine::ENGINE_VERSION
     );
     if let Some(start) = s.start {
         let _ = writeln!(out, "month 0 = {start}; {} is the last month", month_text(s, horizon));
@@ -515,6 +518,8 @@ pub fn json(
         "view": view,
         "calendar_months": calendar,
         "settings": summary.settings,
+        // Which engine made these numbers: the same settings give the same numbers only from it.
+        "engine": crate::engine::ENGINE_VERSION,
         "quantile_levels": crate::engine::QUANTILE_LEVELS,
         "assumptions": assumptions,
         "pairs": pairs,

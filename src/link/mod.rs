@@ -1,8 +1,11 @@
 //! Share links (DESIGN.md §5): the whole state in a readable, versioned URL fragment.
 //!
-//! `#v=1&s=sino-russian-drift&sh=1a2b3c4d&seed=7&runs=2000&h=36&pair.RUS-CHN.baseline=0.2&view.pair=RUS-CHN`
+//! `#v=1&e=2&s=sino-russian-drift&sh=1a2b3c4d&seed=7&runs=2000&h=36&pair.RUS-CHN.baseline=0.2&view.pair=RUS-CHN`
 //!
 //! - `v` link format version, `s` scenario id, `sh` short hash of the scenario file's content;
+//! - `e` the engine version that made the link's numbers ([`ENGINE_VERSION`]); a link written by
+//!   the page without it is from engine 1. Opened by another engine, the link gets a note that its
+//!   numbers differ from the link's by Monte Carlo error ([`engine_note`]);
 //! - `seed`, `runs`, `h` (horizon in months);
 //! - one `<assumption id>=<value>` for every assumption that differs from the scenario's default;
 //! - `happened.<event id>=M` and `notby.<event id>=M`: events the user marked as having happened
@@ -28,7 +31,7 @@ mod payload;
 pub use open::{open_link, open_link_on, LinkView, OpenedLink};
 pub use payload::{decode_scenario_text, encode_scenario_text};
 
-use crate::engine::Settings;
+use crate::engine::{Settings, ENGINE_VERSION};
 use crate::scenario::{builtin, parse_scenario, Observation, Scenario, MAX_HORIZON, MAX_RUNS};
 
 /// The link format this code writes.
@@ -77,6 +80,9 @@ impl std::fmt::Display for LinkNote {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParsedLink {
     pub version: Option<u32>,
+    /// `e`: the engine version that made the link (absent in links made before there were
+    /// versions, which are all engine 1's).
+    pub engine: Option<u32>,
     pub scenario: Option<String>,
     pub scenario_hash: Option<String>,
     pub seed: Option<u64>,
@@ -313,6 +319,16 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
             "v" => {}
             "s" => link.scenario = Some(value),
             "sh" => link.scenario_hash = Some(value),
+            "e" => match value.parse::<u32>() {
+                Ok(engine) if engine > 0 => link.engine = Some(engine),
+                _ => link.notes.push(note(
+                    "e",
+                    format!(
+                        "`{}` is not an engine version (a whole number from 1); these numbers come from engine {ENGINE_VERSION} and may differ from the link's by Monte Carlo error",
+                        shown(&value)
+                    ),
+                )),
+            },
             "seed" => link.seed = parse_seed(&value, &mut link.notes),
             "runs" => link.runs = parse_count("runs", &value, MAX_RUNS, &mut link.notes),
             "h" => link.horizon = parse_count("h", &value, MAX_HORIZON, &mut link.notes),
@@ -406,10 +422,38 @@ fn parse_count(key: &str, text: &str, max: usize, notes: &mut Vec<LinkNote>) -> 
     }
 }
 
+/// What a link's engine version means for the numbers it opens with, when that is not this
+/// engine: the same settings and assumptions, other random draws, so figures that differ from the
+/// link's by Monte Carlo error. A link the page wrote before there were versions (it has the
+/// scenario's hash, `sh`, which every written link has, but no `e`) is engine 1's; a link without
+/// either was written by hand, and no engine made numbers for it, so nothing is said.
+pub fn engine_note(link: &ParsedLink) -> Option<LinkNote> {
+    let differ = "the same settings and assumptions, other random draws, so every figure differs from the link's by Monte Carlo error (about the ± beside it)";
+    let message = match link.engine {
+        Some(ENGINE_VERSION) => return None,
+        Some(newer) if newer > ENGINE_VERSION => format!(
+            "the link was made by engine {newer}, newer than this one (engine {ENGINE_VERSION}); its numbers may differ from these by Monte Carlo error"
+        ),
+        Some(older) => format!(
+            "the link was made by engine {older}; these numbers come from engine {ENGINE_VERSION}: {differ}"
+        ),
+        // The version was there but unreadable: its own note has said so.
+        None if link.notes.iter().any(|n| n.key == "e") => return None,
+        None if link.scenario_hash.is_some() => format!(
+            "the link names no engine, so it was made before 3 December 2026, by engine 1; these numbers come from engine {ENGINE_VERSION}: {differ}"
+        ),
+        None => return None,
+    };
+    Some(note("e", message))
+}
+
 /// Checks a parsed link against the scenario it names and produces the values to use.
 pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
     let mut notes = link.notes.clone();
     let defaults = scenario.default_settings();
+    if let Some(engine) = engine_note(link) {
+        notes.push(engine);
+    }
     if let Some(hash) = &link.scenario_hash {
         if hash != &scenario.content_hash {
             notes.push(note(
@@ -500,6 +544,7 @@ pub fn resolve_link(link: &ParsedLink, scenario: &Scenario) -> ResolvedLink {
 pub fn encode_link(scenario: &Scenario, values: &[f64], settings: Settings, view: &[(String, String)]) -> String {
     let mut parts = vec![
         format!("v={LINK_VERSION}"),
+        format!("e={ENGINE_VERSION}"),
         format!("s={}", percent_encode(&scenario.id)),
         format!("sh={}", scenario.content_hash),
         format!("seed={}", settings.seed),

@@ -15,7 +15,7 @@
 use core::arch::x86_64::*;
 
 use crate::lanes::{Lanes, LANES};
-use crate::rng::{EXPONENT_OF_ONE, LAST_BIT_SCALE, LAYER_BITS};
+use crate::rng::{EXPONENT_OF_ONE, LAST_BIT_SCALE, LAYER_BITS, ZIGGURAT_LAYERS};
 
 /// The features each kernel needs; [`crate::lanes::InstructionSet::Avx512`] checks all of them.
 macro_rules! avx512_kernel {
@@ -54,12 +54,12 @@ avx512_kernel! {
     }
 
     /// The rectangle step of `LaneRng::normal` for the draws `bits`, with the ziggurat's layer edges
-    /// `edges` (129) and their ratios `ratios` (128): each lane's position u in [−1, 1) (exactly
-    /// `rng::signed_unit`) times x_layer (the layer is the draw's low 7 bits, as `rng::layer_of`):
+    /// `edges` (257) and their ratios `ratios` (256): each lane's position u in [−1, 1) (exactly
+    /// `rng::signed_unit`) times x_layer (the layer is the draw's low 8 bits, as `rng::layer_of`):
     /// each lane's candidate, and the lanes that fell outside their rectangles (bit l for lane l).
-    pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64; 129], ratios: &[f64; 128]) -> (Lanes, u32) {
+    pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64; ZIGGURAT_LAYERS + 1], ratios: &[f64; ZIGGURAT_LAYERS]) -> (Lanes, u32) {
         // SAFETY: `bits` is one 64-byte vector (unaligned load); each gathered index is a draw's
-        // low 7 bits, below 128, so it reads within both tables.
+        // low 8 bits, below 256, so it reads within both tables.
         unsafe {
             let b = _mm512_loadu_si512(bits.as_ptr() as *const __m512i);
             let exponent = _mm512_set1_epi64(EXPONENT_OF_ONE as i64);
