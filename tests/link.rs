@@ -425,7 +425,7 @@ fn a_link_names_its_engine_and_another_engines_link_says_its_numbers_differ() {
     let cases = [
         (
             with_engine(&format!("e={}", ENGINE_VERSION - 1)),
-            Some(format!("made by engine {};", ENGINE_VERSION - 1)),
+            Some(format!("made by engine version {};", ENGINE_VERSION - 1)),
         ),
         (
             with_engine(&format!("e={}", ENGINE_VERSION + 1)),
@@ -439,7 +439,7 @@ fn a_link_names_its_engine_and_another_engines_link_says_its_numbers_differ() {
         // As the page wrote links before engines were named: `sh` and no `e`.
         (
             without(&format!("&{written}")),
-            Some("made before 3 December 2026, by engine 1".to_string()),
+            Some("from before 3 December 2026, when the engine was version 1;".to_string()),
         ),
         // Written by hand (no `sh`): no engine made numbers for it.
         (
@@ -685,7 +685,11 @@ fn old_links_keep_their_meaning() {
         let engine_notes: Vec<_> = resolved.notes.iter().filter(|n| n.key == "e").collect();
         if fragment.contains("&sh=") {
             assert_eq!(engine_notes.len(), 1, "{fragment}: {:?}", resolved.notes);
-            assert!(engine_notes[0].message.contains("by engine 1;"), "{}", engine_notes[0]);
+            assert!(
+                engine_notes[0].message.contains("when the engine was version 1;"),
+                "{}",
+                engine_notes[0]
+            );
         } else {
             assert!(engine_notes.is_empty(), "{fragment}: {engine_notes:?}");
         }

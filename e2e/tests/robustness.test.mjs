@@ -273,6 +273,12 @@ test('old links keep opening: version-less and version 1 links of each built-in'
     const { context, page } = await openPage(browser, `${BASE_URL}#${fragment}`);
     await waitForResults(page);
     assert.equal(await page.locator('#seed').inputValue(), want.seed, fragment);
+    // The page wrote `sh` into every link before engines were named, so such a link's numbers were
+    // engine 1's, and the page says these come from another; a link without it was written by hand.
+    const notices = page.locator('.link-notices');
+    const noticeText = (await notices.count()) > 0 ? await notices.textContent() : '';
+    if (fragment.includes('&sh=')) assert.match(noticeText, /from before 3 December 2026, when the engine was version 1/, fragment);
+    else assert.doesNotMatch(noticeText, /engine/, fragment);
     if (want.runs) assert.equal(await page.locator('#runs').inputValue(), want.runs);
     if (want.balance) assert.equal(await page.locator('#a-model_balance').inputValue(), want.balance);
     const cli = await assertPageEqualsCli(page, `${BASE_URL}#${fragment}`);

@@ -194,6 +194,13 @@ impl PlanRun {
             .is_none_or(|ensemble| ensemble.advance(max_runs).is_done())
     }
 
+    /// Advances to the end at once, for a caller that neither reports progress nor yields.
+    pub fn finish(&mut self) {
+        if let Some(ensemble) = &mut self.ensemble {
+            ensemble.finish();
+        }
+    }
+
     /// An ensemble of `rows` alone (`build`'s run i is row `rows[i]`, on that row's stream), the
     /// other rows being those of `others`.
     fn of_rows(rows: Vec<usize>, others: OutcomeRuns, build: impl FnOnce(&[usize]) -> Ensemble) -> Self {
@@ -376,7 +383,7 @@ mod tests {
             let design = Design::new(settings.seed, settings.runs);
             for matrix in matrices(&factors) {
                 let mut run = outcomes(&propagation, &factors, settings, Plan::Sobol(matrix), &mut cache);
-                while !run.advance(usize::MAX) {}
+                run.finish();
                 match &run.rows_of {
                     Some((rows, _)) if rows.is_empty() => every_row_reused += 1,
                     Some((rows, _)) if rows.len() < settings.runs => some_rows_reused += 1,
@@ -426,7 +433,7 @@ mod tests {
                 let model = job.model(&scenario);
                 let mut run = plain_outcomes(model.clone(), settings, Some(&base));
                 on_the_tape += usize::from(run.ensemble.as_ref().is_some_and(Ensemble::reads_a_tape));
-                while !run.advance(usize::MAX) {}
+                run.finish();
                 if run
                     .rows_of
                     .as_ref()

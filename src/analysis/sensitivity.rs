@@ -120,7 +120,7 @@ pub fn run_job(scenario: &Scenario, settings: Settings, job: &TornadoJob) -> Job
 /// numbers as [`run_job`], with less work.
 pub fn run_job_reusing(scenario: &Scenario, settings: Settings, job: &TornadoJob, base: &KeptPlain) -> JobResult {
     let mut run = plain_outcomes(job.model(scenario), settings, Some(base));
-    while !run.advance(usize::MAX) {}
+    run.finish();
     JobResult {
         probe: job.probe,
         runs: run.outcomes(),

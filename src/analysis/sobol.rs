@@ -312,7 +312,7 @@ pub fn run_matrix(
     cache: &mut MatrixCache,
 ) -> OutcomeRuns {
     let mut run = super::per_run::outcomes(propagation, factors, settings, Plan::Sobol(matrix), cache);
-    while !run.advance(usize::MAX) {}
+    run.finish();
     run.outcomes()
 }
 

@@ -324,7 +324,7 @@ fn decode_v1(pairs: Vec<(String, String)>, link: &mut ParsedLink) {
                 _ => link.notes.push(note(
                     "e",
                     format!(
-                        "`{}` is not an engine version (a whole number from 1); these numbers come from engine {ENGINE_VERSION} and may differ from the link's by Monte Carlo error",
+                        "`{}` is not an engine version (a whole number from 1); these numbers come from engine version {ENGINE_VERSION}, and each may differ from what the link showed by Monte Carlo error",
                         shown(&value)
                     ),
                 )),
@@ -428,19 +428,19 @@ fn parse_count(key: &str, text: &str, max: usize, notes: &mut Vec<LinkNote>) -> 
 /// scenario's hash, `sh`, which every written link has, but no `e`) is engine 1's; a link without
 /// either was written by hand, and no engine made numbers for it, so nothing is said.
 pub fn engine_note(link: &ParsedLink) -> Option<LinkNote> {
-    let differ = "the same settings and assumptions, other random draws, so every figure differs from the link's by Monte Carlo error (about the ± beside it)";
+    let differ = "which draws its random numbers differently: with the same settings and assumptions, each figure differs from what the link showed by Monte Carlo error (about the ± beside it)";
     let message = match link.engine {
         Some(ENGINE_VERSION) => return None,
         Some(newer) if newer > ENGINE_VERSION => format!(
-            "the link was made by engine {newer}, newer than this one (engine {ENGINE_VERSION}); its numbers may differ from these by Monte Carlo error"
+            "the link was made by engine version {newer}, newer than this one (version {ENGINE_VERSION}); each figure may differ from what the link showed by Monte Carlo error"
         ),
         Some(older) => format!(
-            "the link was made by engine {older}; these numbers come from engine {ENGINE_VERSION}: {differ}"
+            "the link was made by engine version {older}; these numbers come from engine version {ENGINE_VERSION}, {differ}"
         ),
         // The version was there but unreadable: its own note has said so.
         None if link.notes.iter().any(|n| n.key == "e") => return None,
         None if link.scenario_hash.is_some() => format!(
-            "the link names no engine, so it was made before 3 December 2026, by engine 1; these numbers come from engine {ENGINE_VERSION}: {differ}"
+            "the link is from before 3 December 2026, when the engine was version 1; these numbers come from engine version {ENGINE_VERSION}, {differ}"
         ),
         None => return None,
     };

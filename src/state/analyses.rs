@@ -596,7 +596,7 @@ mod tests {
             .map(|&plan| {
                 let mut run =
                     crate::analysis::per_run::outcomes(&job.propagation, &job.factors, settings, plan, &mut cache);
-                while !run.advance(usize::MAX) {}
+                run.finish();
                 run.outcomes()
             })
             .collect()
