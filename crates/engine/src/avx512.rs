@@ -54,12 +54,12 @@ avx512_kernel! {
     }
 
     /// The rectangle step of `LaneRng::normal` for the draws `bits`, with the ziggurat's layer edges
-    /// `edges` (257) and their ratios `ratios` (256): each lane's position u in [−1, 1) (exactly
-    /// `rng::signed_unit`) times x_layer (the layer is the draw's low 8 bits, as `rng::layer_of`):
+    /// `edges` (1025) and their ratios `ratios` (1024): each lane's position u in [−1, 1) (exactly
+    /// `rng::signed_unit`) times x_layer (the layer is the draw's low 10 bits, as `rng::layer_of`):
     /// each lane's candidate, and the lanes that fell outside their rectangles (bit l for lane l).
     pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64; ZIGGURAT_LAYERS + 1], ratios: &[f64; ZIGGURAT_LAYERS]) -> (Lanes, u32) {
         // SAFETY: `bits` is one 64-byte vector (unaligned load); each gathered index is a draw's
-        // low 8 bits, below 256, so it reads within both tables.
+        // low 10 bits, below 1024, so it reads within both tables.
         unsafe {
             let b = _mm512_loadu_si512(bits.as_ptr() as *const __m512i);
             let exponent = _mm512_set1_epi64(EXPONENT_OF_ONE as i64);

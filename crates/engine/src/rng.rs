@@ -5,7 +5,7 @@
 //! streams 2r (shocks) and 2r+1 (events). SplitMix64 is a bijection of its counter, so every stream
 //! of a seed starts from its own distinct state, and run r draws the same numbers whatever the batch
 //! size, worker count or platform. Normals use the Marsaglia–Tsang
-//! ziggurat (256 layers, Doornik's ZIGNOR formulation) with tables and tail computed by `libm`, so
+//! ziggurat (1024 layers, Doornik's ZIGNOR formulation) with tables and tail computed by `libm`, so
 //! the page (wasm) and the command line (native) agree to the bit.
 //!
 //! [`LaneRng`] runs [`LANES`] such streams side by side (one run per lane) so that the compiler can
@@ -27,15 +27,21 @@ pub fn splitmix64(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
-pub(crate) const ZIGGURAT_LAYERS: usize = 256;
-/// Start of the tail, and the area of each layer, for 256 layers.
-const ZIGGURAT_R: f64 = 3.654_152_885_361_009; // 3.6541528853610088 in the paper: the same double
-const ZIGGURAT_V: f64 = 0.00492867323399;
+/// 1024 layers: a draw falls outside its layer's rectangle 0.43 % of the time (2.8 % with 128).
+/// The layer takes a draw's low 10 bits, and the position its bits 11 to 63, so they never overlap.
+pub(crate) const ZIGGURAT_LAYERS: usize = 1024;
+/// Start of the tail, R, and the area of each layer, V, for 1024 layers: the root of the
+/// ziggurat's closing equation (V = R·f(R) + ∫_R^∞ f, x_{i+1} = f⁻¹(f(x_i) + V/x_i), and the top
+/// layer ending at f(0) = 1), solved by bisection in 50-digit arithmetic (`mpmath`). The same
+/// solver gives Marsaglia and Tsang's published constants for 128 and 256 layers to all their
+/// digits. The test `every_layer_of_the_tables_has_the_area_v` checks the tables they build.
+const ZIGGURAT_R: f64 = 4.038_849_846_109_505;
+const ZIGGURAT_V: f64 = 0.001_226_324_646_353_088;
 
 /// Layer tables of the ziggurat for N(0, 1).
 #[derive(Clone, Debug)]
 pub struct Ziggurat {
-    /// Right edges x_i of the layers (x_0 = V / f(R) for the base strip, x_1 = R, x_256 = 0).
+    /// Right edges x_i of the layers (x_0 = V / f(R) for the base strip, x_1 = R, x_1024 = 0).
     x: [f64; ZIGGURAT_LAYERS + 1],
     /// x_{i+1} / x_i: below this |u| the point is inside the layer's rectangle.
     ratio: [f64; ZIGGURAT_LAYERS],
@@ -59,15 +65,15 @@ enum Curve {
 
 /// How far from the chord, in the uniform, a point must be for the chord to decide the wedge
 /// test. The density is on the chord's other side, and a uniform that far from it is at least
-/// 1e-9 · (f(x_{i+1}) − f(x_i)) / f(x) from the edge of acceptance: over 1.3e-12 (each layer's
-/// rectangle has area V, so f(x_{i+1}) − f(x_i) ≥ V / R ≈ 0.00135, and f ≤ 1), against the 1e-14 at
+/// 1e-9 · (f(x_{i+1}) − f(x_i)) / f(x) from the edge of acceptance: over 3e-13 (each layer's
+/// rectangle has area V, so f(x_{i+1}) − f(x_i) ≥ V / R ≈ 0.000304, and f ≤ 1), against the 1e-14 at
 /// most by which the sum `libm`'s exponentials give can be off. So the chord decides only where
 /// `libm`'s sum would decide the same.
 const CHORD_MARGIN: f64 = 1e-9;
 
 /// How close to 1 the wedge test's sum may come before it is computed again with `libm`'s exp.
 /// The table's exp is within 1e-15 of e^x relatively, as `libm`'s is, on the arguments the test
-/// takes (−0.73 to 0.73 with 256 layers), so the two sums differ by less than 1e-14 (the larger exponential is
+/// takes (−0.73 to 0.73 with 1024 layers), so the two sums differ by less than 1e-14 (the larger exponential is
 /// below 2.1): a margin a hundred times that leaves every decision to `libm`'s sum.
 const WEDGE_MARGIN: f64 = 1e-12;
 
@@ -234,7 +240,7 @@ fn signed_unit(bits: u64) -> f64 {
 pub(crate) const EXPONENT_OF_ONE: u64 = 0x3FF0_0000_0000_0000;
 /// 2^-51: takes [`signed_unit`]'s 53rd bit, read as 0 or 2^-1, to its place, 2^-52.
 pub(crate) const LAST_BIT_SCALE: f64 = 1.0 / (1u64 << 51) as f64;
-/// The draw's low bits that number its layer (256 layers: the low 8).
+/// The draw's low bits that number its layer (1024 layers: the low 10).
 pub(crate) const LAYER_BITS: u64 = ZIGGURAT_LAYERS as u64 - 1;
 
 /// Xoshiro256++ (Blackman & Vigna), one stream.
@@ -282,7 +288,7 @@ impl RunRng {
     }
 
     /// Standard normal N(0, 1) by the ziggurat: one 64-bit draw almost always suffices
-    /// (the layer from its low 8 bits, the position from its high 53).
+    /// (the layer from its low 10 bits, the position from its high 53).
     pub fn normal(&mut self, zig: &Ziggurat) -> f64 {
         let bits = self.next_u64();
         let (layer, u) = (layer_of(bits), signed_unit(bits));
@@ -324,7 +330,7 @@ impl RunRng {
     }
 }
 
-/// The ziggurat layer of a draw: its low 8 bits.
+/// The ziggurat layer of a draw: its low 10 bits.
 #[inline(always)]
 fn layer_of(bits: u64) -> usize {
     (bits & LAYER_BITS) as usize
@@ -398,7 +404,7 @@ impl LaneRng {
     }
 
     /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
-    /// take the rectangle test together; a lane that fails it (1.5 % of draws) finishes
+    /// take the rectangle test together; a lane that fails it (0.43 % of draws) finishes
     /// on the scalar path with its own stream.
     #[inline(always)]
     pub fn normal(&mut self, zig: &Ziggurat, kernels: Kernels) -> Lanes {
@@ -422,7 +428,7 @@ impl LaneRng {
 
     /// The lanes of a normal draw that fell outside their rectangles (bit l of `outside` for lane
     /// l), finished one by one. Passed as a mask so that only those lanes are visited: about one
-    /// block draw in nine has one (1 − 0.985⁸), and seldom more than one.
+    /// block draw in thirty has one (1 − 0.9957⁸), and seldom more than one.
     #[cold]
     #[inline(never)]
     fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], outside: u32, x: &mut Lanes) {
@@ -591,7 +597,7 @@ mod tests {
     }
 
     /// Doornik's ZIGNOR for one normal, written from the paper with the density in its plain form
-    /// f(x) = e^(−x²/2) and the words of the reference Xoshiro256++: the layer from the low 8 bits,
+    /// f(x) = e^(−x²/2) and the words of the reference Xoshiro256++: the layer from the low 10 bits,
     /// u = 2·(high 53 bits · 2^−53) − 1 and x = u·x_i; inside the rectangle (|x| < x_{i+1}) x is
     /// taken; in the base strip (i = 0) beyond it, Marsaglia's tail beyond R on the side of u
     /// (ξ = −ln U₁/R, η = −ln U₂ with U in (0, 1], until 2η > ξ²); in a wedge, x is taken when
@@ -602,7 +608,7 @@ mod tests {
         let uniform = |words: &mut rand_xoshiro::Xoshiro256PlusPlus| (words.next_u64() >> 11) as f64 / 2f64.powi(53);
         loop {
             let bits = words.next_u64();
-            let layer = (bits & 255) as usize;
+            let layer = (bits & 1023) as usize;
             let u = 2.0 * ((bits >> 11) as f64 / 2f64.powi(53)) - 1.0;
             let x = u * zig.x[layer];
             if x.abs() < zig.x[layer + 1] {
@@ -629,7 +635,7 @@ mod tests {
 
     #[test]
     fn normals_outside_the_rectangles_follow_an_independent_zignor() {
-        // 400 000 normals bit for bit, with enough draws through the tail and the wedges (and
+        // 3 000 000 normals bit for bit, with enough draws through the tail and the wedges (and
         // wedges rejected, which start over) that every branch of the slow path is taken often.
         let zig = Ziggurat::new();
         let mut ours = RunRng::new(2026, 12);
@@ -639,7 +645,7 @@ mod tests {
         }
         let mut words = rand_xoshiro::Xoshiro256PlusPlus::from_seed(seed);
         let mut path = (0, 0, 0);
-        for i in 0..400_000 {
+        for i in 0..3_000_000 {
             let want = zignor(&mut words, &zig, &mut path);
             assert_eq!(ours.normal(&zig).to_bits(), want.to_bits(), "normal {i}: {want}");
         }
@@ -733,7 +739,7 @@ mod tests {
     #[test]
     fn every_layer_of_the_tables_has_the_area_v() {
         // The ziggurat's defining property, checked from the tables and the density alone: each
-        // layer's rectangle x_i · (f(x_{i+1}) − f(x_i)) has the area V, the top one (x_256 = 0)
+        // layer's rectangle x_i · (f(x_{i+1}) − f(x_i)) has the area V, the top one (x_1024 = 0)
         // included, and so has the base strip with the tail beyond R, R·f(R) + √(π/2)·erfc(R/√2).
         // Wrong constants R and V for this layer count leave the top layer off by far more.
         let zig = Ziggurat::new();

@@ -109,7 +109,7 @@ pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
 
 /// The rectangle step of [`crate::rng::LaneRng::normal`] for the draws `bits`, with the ziggurat's
 /// layer edges `edges` and their ratios `ratios`: each lane's position u in [−1, 1) (exactly
-/// `rng::signed_unit`) times x_layer (the layer is the draw's low 8 bits, as `rng::layer_of`): each
+/// `rng::signed_unit`) times x_layer (the layer is the draw's low 10 bits, as `rng::layer_of`): each
 /// lane's candidate, and the lanes that fell outside their rectangles (bit l for lane l).
 #[inline(always)]
 pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, u32) {
