@@ -22,9 +22,10 @@ mod tape;
 
 /// Which engine computes the numbers: the same link, settings and assumptions give the same numbers
 /// to the bit only from the same engine version. A new version changes the random draws, or how
-/// they are used, and with them every number by no more than Monte Carlo error; share links state
-/// the version that made them (`e=`, `crate::link` of the simulator), and a page or command line
-/// of a newer engine says so when it opens an older link. The older engines are not kept.
+/// they are used, and with them every number by no more than Monte Carlo error. Share links state
+/// the version that made them (their `e=` part, read by the simulator's `link` module), and the
+/// page and the command line say so when they open a link of another engine. Older engines are
+/// not kept.
 ///
 /// 1. Until 3 December 2026: normals by a ziggurat of 128 layers.
 /// 2. Normals by a ziggurat of 1024 layers (the layer from a draw's low 10 bits; R and V solved

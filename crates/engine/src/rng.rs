@@ -66,15 +66,16 @@ enum Curve {
 /// How far from the chord, in the uniform, a point must be for the chord to decide the wedge
 /// test. The density is on the chord's other side, and a uniform that far from it is at least
 /// 1e-9 · (f(x_{i+1}) − f(x_i)) / f(x) from the edge of acceptance: over 3e-13 (each layer's
-/// rectangle has area V, so f(x_{i+1}) − f(x_i) ≥ V / R ≈ 0.000304, and f ≤ 1), against the 1e-14 at
-/// most by which the sum `libm`'s exponentials give can be off. So the chord decides only where
-/// `libm`'s sum would decide the same.
+/// rectangle has area V, so f(x_{i+1}) − f(x_i) ≥ V / R ≈ 0.000304, and f ≤ 1), against the
+/// 1e-14 at most by which the sum `libm`'s exponentials give can be off. So the chord decides
+/// only where `libm`'s sum would decide the same.
 const CHORD_MARGIN: f64 = 1e-9;
 
 /// How close to 1 the wedge test's sum may come before it is computed again with `libm`'s exp.
 /// The table's exp is within 1e-15 of e^x relatively, as `libm`'s is, on the arguments the test
-/// takes (−0.73 to 0.73 with 1024 layers), so the two sums differ by less than 1e-14 (the larger exponential is
-/// below 2.1): a margin a hundred times that leaves every decision to `libm`'s sum.
+/// takes (−0.73 to 0.73 with 1024 layers), so the two sums differ by less than 1e-14 (the
+/// larger exponential is below 2.1): a margin a hundred times that leaves every decision to
+/// `libm`'s sum.
 const WEDGE_MARGIN: f64 = 1e-12;
 
 impl Ziggurat {

@@ -103,8 +103,12 @@ pub fn Results(props: &ResultsProps) -> Html {
     let status = match (progress, state.last_run_milliseconds) {
         (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),
         (None, Some(ms)) => format!(
-            "{} runs × {} months computed in {:.0} ms (seed {}).",
-            state.settings.runs, state.settings.horizon, ms, state.settings.seed
+            "{} runs × {} months computed in {:.0} ms (seed {}, engine {}).",
+            state.settings.runs,
+            state.settings.horizon,
+            ms,
+            state.settings.seed,
+            crate::engine::ENGINE_VERSION
         ),
         (None, None) => "Starting…".to_string(),
     };
