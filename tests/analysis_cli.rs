@@ -457,3 +457,39 @@ fn two_views_are_compared_on_common_random_numbers() {
     assert_eq!(got, expected);
     assert!(fails(&["compare", "sino-russian-drift", "--against-view", "nope"]).contains("sceptics"));
 }
+
+/// The same seed and runs give other numbers in another engine, so everything that states the seed
+/// a result came from also names the engine that drew it: the table of every command, and the
+/// images' captions.
+#[test]
+fn every_report_that_states_its_seed_names_its_engine() {
+    let engine = format!("engine {}", alignment_sim::engine::ENGINE_VERSION);
+    let outcome = ["--outcome", "rus-chn-below-03"];
+    let reports: [(&str, Vec<&str>); 8] = [
+        ("run", vec!["run", ID, "--runs", "40"]),
+        ("tornado", [&["sensitivity", ID, "--runs", "40"][..], &outcome].concat()),
+        (
+            "sobol",
+            [&["sensitivity", ID, "--method", "sobol", "--runs", "40"][..], &outcome].concat(),
+        ),
+        (
+            "compare",
+            vec!["compare", ID, "--runs", "40", "--set", "model.balance=0.05"],
+        ),
+        ("ablate", vec!["ablate", ID, "--without", "seed-001", "--runs", "40"]),
+        ("discover", [&["discover", ID, "--runs", "200"][..], &outcome].concat()),
+        ("fan image", vec!["export", ID, "--what", "svg", "--runs", "40"]),
+        (
+            "tornado image",
+            [&["sensitivity", ID, "--runs", "40", "--format", "svg"][..], &outcome].concat(),
+        ),
+    ];
+    for (name, args) in reports {
+        let out = ok(&args);
+        let seed_lines: Vec<&str> = out.lines().filter(|line| line.contains("seed 1,")).collect();
+        assert!(!seed_lines.is_empty(), "{name}: no line states the seed:\n{out}");
+        for line in seed_lines {
+            assert!(line.contains(&engine), "{name}: {line}");
+        }
+    }
+}

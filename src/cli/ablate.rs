@@ -8,6 +8,7 @@ use super::report::{json_text, outcome_heading, pct, write_title};
 use super::{prepare, report_notes, AblateOptions, CliError, Format};
 use crate::analysis::ablate::{ablatable, ablation};
 use crate::analysis::{OutcomeRuns, PairedDifference, NOTICE};
+use crate::view::format;
 
 pub fn run(options: &AblateOptions) -> Result<String, CliError> {
     let prepared = prepare(&options.state)?;
@@ -69,8 +70,8 @@ pub fn run(options: &AblateOptions) -> Result<String, CliError> {
     write_title(&mut out, s);
     let _ = writeln!(
         out,
-        "seed {}, {} runs, {} months; both states on the same random draws\n",
-        settings.seed, settings.runs, settings.horizon
+        "{}; both states on the same random draws\n",
+        format::recipe(&settings)
     );
     let _ = writeln!(out, "Without: {} ({})", s.sources[source].title, s.sources[source].id);
     if ablated.changed.is_empty() {

@@ -9,6 +9,7 @@ use super::report::{json_text, pct};
 use super::{apply_view, prepare, report_notes, CliError, CompareOptions, Format, Prepared, StateOptions};
 use crate::analysis::compare::{compare_states, StateComparison};
 use crate::analysis::NOTICE;
+use crate::view::format;
 
 /// A difference at least this many paired standard errors from zero is marked as one that
 /// sampling noise does not explain.
@@ -101,8 +102,8 @@ fn table(a: &Prepared, a_described: &str, b: &Prepared, comparison: &StateCompar
     let _ = writeln!(out, "B: {} ({}): {given}", b.scenario.title, b.scenario.id);
     let _ = writeln!(
         out,
-        "seed {}, {} runs, {} months; both states on the same random draws\n",
-        settings.seed, settings.runs, settings.horizon
+        "{}; both states on the same random draws\n",
+        format::recipe(&settings)
     );
     let differences = changed(a, b);
     if a.scenario.id == b.scenario.id {

@@ -10,6 +10,7 @@ use super::{prepare, report_notes, simulate_uncertain, thread_count, CliError, D
 use crate::analysis::discover::{discover, Discovery, MIN_COVERAGE, MIN_SUPPORT, PEEL_ALPHA};
 use crate::analysis::uncertainty::{assumption_key, draw_range, run_values};
 use crate::analysis::NOTICE;
+use crate::view::format;
 
 pub fn run(options: &DiscoverOptions) -> Result<String, CliError> {
     let prepared = prepare(&options.state)?;
@@ -129,8 +130,8 @@ fn to_table(prepared: &Prepared, outcome: usize, dims: &[usize], found: &Discove
     write_title(&mut out, s);
     let _ = writeln!(
         out,
-        "seed {}, {} runs, {} months; every run draws every assumption from its plausible range\n",
-        settings.seed, settings.runs, settings.horizon
+        "{}; every run draws every assumption from its plausible range\n",
+        format::recipe(&settings)
     );
     let _ = writeln!(out, "What would have to be true for: {}", outcome_heading(spec));
     let _ = writeln!(out, "{}\n", sentence(prepared, outcome, dims, found));

@@ -14,6 +14,7 @@ use crate::analysis::NOTICE;
 use crate::engine::{Proportion, Settings, Summary};
 use crate::scenario::Confidence;
 use crate::scenario::Scenario;
+use crate::view::format;
 
 /// The first lines of every command's table: the scenario's title and id, then the notice.
 pub fn write_title(out: &mut String, s: &Scenario) {
@@ -61,14 +62,7 @@ pub fn table(
     let horizon = settings.horizon;
     let mut out = String::new();
     write_title(&mut out, s);
-    let _ = writeln!(
-        out,
-        "seed {}, {} runs, {} months, engine {}",
-        settings.seed,
-        settings.runs,
-        horizon,
-        crate::engine::ENGINE_VERSION
-    );
+    let _ = writeln!(out, "{}", format::recipe(&settings));
     if let Some(start) = s.start {
         let _ = writeln!(out, "month 0 = {start}; {} is the last month", month_text(s, horizon));
     }

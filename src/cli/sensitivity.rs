@@ -16,6 +16,7 @@ use crate::analysis::sensitivity::{
 };
 use crate::analysis::sobol::{self, GroupBy, SobolResult, CHANCE};
 use crate::analysis::NOTICE;
+use crate::view::format;
 
 /// The index of an outcome id, or an error listing the ids there are.
 pub(super) fn outcome_index(prepared: &Prepared, id: &str) -> Result<usize, CliError> {
@@ -69,11 +70,7 @@ fn table(prepared: &Prepared, tornado: &Tornado) -> String {
     let settings = tornado.settings;
     let mut out = String::new();
     write_title(&mut out, s);
-    let _ = writeln!(
-        out,
-        "seed {}, {} runs, {} months\n",
-        settings.seed, settings.runs, settings.horizon
-    );
+    let _ = writeln!(out, "{}\n", format::recipe(&settings));
     let _ = writeln!(out, "Sensitivity of: {}", outcome_heading(spec));
     let _ = writeln!(
         out,
@@ -255,11 +252,12 @@ fn sobol_table(
     write_title(&mut out, s);
     let _ = writeln!(
         out,
-        "seed {}, {} base samples × {} matrices = {model_runs} runs, {} months\n",
+        "seed {}, {} base samples × {} matrices = {model_runs} runs, {} months, {}\n",
         settings.seed,
         settings.runs,
         factors.len() + 2,
-        settings.horizon
+        settings.horizon,
+        format::engine()
     );
     let _ = writeln!(out, "Sobol indices of: {}", outcome_heading(spec));
     let _ = writeln!(

@@ -84,8 +84,9 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
     );
     let settings = summary.settings;
     let subtitle = format!(
-        "{} · seed {}, {} runs · bands 5–95 % and 25–75 %, line median",
-        scenario.title, settings.seed, settings.runs
+        "{} · {} · bands 5–95 % and 25–75 %, line median",
+        scenario.title,
+        format::recipe(&settings)
     );
     let _ = writeln!(
         out,

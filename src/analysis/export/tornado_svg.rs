@@ -24,7 +24,7 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
     let description = format!(
         "Tornado chart of the {shown} most influential of {total} assumptions of the scenario “{scenario}” for the outcome “{label}” \
          ({probability} at the current values). Each assumption is set to the low and to the high end of its plausible range, all else \
-         unchanged, on the same random draws (seed {seed}, {runs} runs). {top} {flagged} assumptions are flagged: they move the \
+         unchanged, on the same random draws ({recipe}). {top} {flagged} assumptions are flagged: they move the \
          outcome by at least {points:.0} percentage points and {NOISE_MULTIPLE} paired standard errors, and have low confidence. \
          A speculative model, not a forecast.",
         points = 100.0 * INFLUENTIAL_SWING,
@@ -33,8 +33,7 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
         scenario = scenario.title,
         label = spec.label,
         probability = format::percent(tornado.base.probability),
-        seed = settings.seed,
-        runs = settings.runs,
+        recipe = format::recipe(&settings),
         top = bars.first().map_or(String::new(), |b| format!(
             "The largest swing is {} ({}): {} at its low end, {} at its high end.",
             scenario.assumptions[b.assumption].id,
@@ -58,11 +57,9 @@ pub fn tornado_svg(scenario: &Scenario, tornado: &Tornado, max_bars: usize) -> S
         xml(&title)
     );
     let subtitle = format!(
-        "{} · seed {}, {} runs, {} months · current value {} · grey dashed: low end, blue solid: high end · * flagged",
+        "{} · {} · current value {} · grey dashed: low end, blue solid: high end · * flagged",
         scenario.title,
-        settings.seed,
-        settings.runs,
-        settings.horizon,
+        format::recipe(&settings),
         format::percent(tornado.base.probability)
     );
     let _ = writeln!(

@@ -9,6 +9,7 @@ use super::outcomes::Outcomes;
 use super::results::{shown_bands, shown_outcomes};
 use crate::app::Shared;
 use crate::state::State;
+use crate::view::format;
 
 /// The whole page in embed mode; `full_url` is the same state on the full page. A plain
 /// function, not a component, so that it adds no copy of Yew's component machinery.
@@ -33,7 +34,7 @@ pub fn embed(state: &State, full_url: String) -> Html {
             }
             <p class="embed-foot">
                 <a href={full_url} target="_blank" rel="noopener">{ "Open the full page: every assumption, its sources, and the sliders" }</a>
-                { format!(" · {} runs, {} months, seed {}", state.settings.runs, state.settings.horizon, state.settings.seed) }
+                { format!(" · {}", format::recipe(&state.settings)) }
             </p>
         </main>
     }

@@ -23,6 +23,7 @@ use crate::app::runner::pool_size;
 use crate::app::{send, Shared};
 use crate::engine::{PairBands, Proportion};
 use crate::state::{Action, AnalysisAction, State};
+use crate::view::format;
 
 /// A typed callback that dispatches one analysis action.
 fn analysis<T: 'static>(
@@ -103,12 +104,12 @@ pub fn Results(props: &ResultsProps) -> Html {
     let status = match (progress, state.last_run_milliseconds) {
         (Some(fraction), _) => format!("Computing {} runs… {:.0} %", state.settings.runs, 100.0 * fraction),
         (None, Some(ms)) => format!(
-            "{} runs × {} months computed in {:.0} ms (seed {}, engine {}).",
+            "{} runs × {} months computed in {:.0} ms (seed {}, {}).",
             state.settings.runs,
             state.settings.horizon,
             ms,
             state.settings.seed,
-            crate::engine::ENGINE_VERSION
+            format::engine()
         ),
         (None, None) => "Starting…".to_string(),
     };
