@@ -486,7 +486,10 @@ fn every_report_that_states_its_seed_names_its_engine() {
     ];
     for (name, args) in reports {
         let out = ok(&args);
-        let seed_lines: Vec<&str> = out.lines().filter(|line| line.contains("seed 1,")).collect();
+        let seed_lines: Vec<&str> = out
+            .lines()
+            .filter(|line| line.to_lowercase().contains("seed 1,"))
+            .collect();
         assert!(!seed_lines.is_empty(), "{name}: no line states the seed:\n{out}");
         for line in seed_lines {
             assert!(line.contains(&engine), "{name}: {line}");

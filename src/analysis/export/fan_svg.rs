@@ -15,10 +15,11 @@ const MEDIAN_COLOUR: &str = "#00466e";
 
 const FRAME: Frame = Frame {
     width: 640.0,
-    height: 360.0,
+    height: 374.0,
     left: 44.0,
     right: 14.0,
-    top: 58.0,
+    // Below the title and two lines of subtitle (the scenario; the settings and the legend).
+    top: 72.0,
     bottom: 34.0,
 };
 
@@ -42,8 +43,10 @@ fn describe(scenario: &Scenario, summary: &Summary, pair: usize) -> String {
     format!(
         "Fan chart of the {name} alignment (−1 hostile to +1 aligned) over {} months in the scenario “{}”: \
          the outer band holds 5–95 % of runs, the inner band 25–75 %, the line is the median. {result} \
-         Seed {}, {} runs. A speculative model, not a forecast.",
-        settings.horizon, scenario.title, settings.seed, settings.runs
+         Computed with {}. A speculative model, not a forecast.",
+        settings.horizon,
+        scenario.title,
+        format::recipe(&settings)
     )
 }
 
@@ -83,16 +86,19 @@ pub fn fan_chart_svg(scenario: &Scenario, summary: &Summary, pair: usize) -> Str
         xml(&title)
     );
     let settings = summary.settings;
-    let subtitle = format!(
-        "{} · {} · bands 5–95 % and 25–75 %, line median",
-        scenario.title,
-        format::recipe(&settings)
-    );
-    let _ = writeln!(
-        out,
-        r#"<text x="{x0}" y="38" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
-        xml(&subtitle)
-    );
+    // Two lines: on one, a long scenario title and the settings ran past the image's width.
+    let subtitles = [
+        scenario.title.clone(),
+        format!("{} · bands 5–95 % and 25–75 %, line median", format::recipe(&settings)),
+    ];
+    for (line, subtitle) in subtitles.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            r#"<text x="{x0}" y="{}" font-size="11" fill="{TEXT_COLOUR}">{}</text>"#,
+            38 + 14 * line,
+            xml(subtitle)
+        );
+    }
     let _ = writeln!(
         out,
         r#"<rect x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{NEUTRAL_COLOUR}" stroke-width="1"/>"#,
