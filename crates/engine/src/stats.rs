@@ -45,9 +45,10 @@ impl Quantiles {
         assert!(n > 0, "quantiles of no values");
         let (min, max) = extremes(values);
         let positions = QUANTILE_LEVELS.map(|q| quantile_position(n, q));
-        // All equal (or NaN, which the engine never produces): every quantile is that value.
+        // All equal (or NaN, which the engine never produces): every quantile is that value, the
+        // first one's bits, so that +0 and −0 never depend on the order `extremes` visits them in.
         if max.partial_cmp(&min) != Some(std::cmp::Ordering::Greater) {
-            return [min; 5];
+            return [values[0]; 5];
         }
         let buckets = (n / 2).clamp(16, 4096);
         // Bucket = (v − min)·scale rounded to nearest, by adding and removing 1.5·2^52 (monotone in
@@ -337,6 +338,24 @@ mod tests {
         assert!((top - 0.05 * 1e9).abs() < 1e-3, "{top}");
     }
 
+    /// Values that are all zero, of both signs: every quantile is the first value, to its sign,
+    /// whatever order a pass that finds the extremes visits them in (the native and the page's
+    /// passes are written separately).
+    #[test]
+    fn quantiles_of_signed_zeros_are_the_first_value() {
+        for n in [1usize, 5, 8, 33, 100, 2000] {
+            for first in [0.0, -0.0] {
+                let mut values = vec![-first; n];
+                values[0] = first;
+                let quantiles = quantiles(&values);
+                assert!(
+                    quantiles.iter().all(|q| q.to_bits() == first.to_bits()),
+                    "n = {n}, first {first:?}: {quantiles:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn values_spread_over_a_wide_range() {
         // Bucketing must keep the order of values whatever their scale: values 0, 1e5, 2e5, … (in a
@@ -368,7 +387,7 @@ mod tests {
     fn extremes_wherever_they_are() {
         // Sizes below, at and past one block of eight, the extremes in a block's first or last
         // lane or among the values after the last whole block.
-        for n in [1usize, 7, 8, 9, 16, 21] {
+        for n in [1usize, 7, 8, 9, 16, 21, 33, 64, 2000] {
             for (at_low, at_high) in [(0, n - 1), (n - 1, 0), (n / 2, n.saturating_sub(2)), (n - 1, n / 3)] {
                 if at_low == at_high && n > 1 {
                     continue;
