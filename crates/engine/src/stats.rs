@@ -385,8 +385,8 @@ mod tests {
 
     #[test]
     fn extremes_wherever_they_are() {
-        // Sizes below, at and past one block of eight, the extremes in a block's first or last
-        // lane or among the values after the last whole block.
+        // Sizes below, at and past one block of eight, and up to a month's row of 2 000 runs; the
+        // extremes in a block's first or last lane or among the values after the last whole block.
         for n in [1usize, 7, 8, 9, 16, 21, 33, 64, 2000] {
             for (at_low, at_high) in [(0, n - 1), (n - 1, 0), (n / 2, n.saturating_sub(2)), (n - 1, n / 3)] {
                 if at_low == at_high && n > 1 {
