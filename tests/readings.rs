@@ -95,7 +95,9 @@ fn leans_of_a_fixed_state_by_hand() {
     let blocs = &json["bloc_leans"];
     assert_eq!(blocs["camps"], serde_json::json!([["AAA", "BBB"], ["CCC"]]));
     assert_eq!(f(&blocs["camps_share"]), 1.0);
-    let close = |got: &Value, want: f64| assert!((f(got) - want).abs() < 1e-12, "got {got}, want {want}");
+    // The state is the engine's single-precision tanh of atanh of each value (within 2.5e-7 of it),
+    // so the leans computed from it are within a few 1e-7 of the hand-worked ones.
+    let close = |got: &Value, want: f64| assert!((f(got) - want).abs() < 2e-6, "got {got}, want {want}");
     for (actor, want) in blocs["actors"]
         .as_array()
         .unwrap()

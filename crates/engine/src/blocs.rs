@@ -1,6 +1,6 @@
 //! Structure of one state: the best two-bloc split and the frustration of its triads.
 
-use super::lanes::{map, with_widest_simd, Lanes, LANES};
+use super::lanes::{map_to, with_widest_simd, DoubleLanes, LANES};
 use super::model::pair_index;
 
 /// A two-bloc split: bit i set means actor i is on the second side. Actor 0 is always on the
@@ -47,11 +47,14 @@ fn ranks_before(energy: f64, mask: SplitMask, other_energy: f64, other_mask: Spl
 /// The couplings w_i w_j a_ij of a block's runs, lane by lane (as the one-run searches compute
 /// them), for [`visit_splits`].
 #[inline(always)]
-fn block_couplings<'a>(weights: &'a [Lanes], alignments: &'a [Lanes]) -> impl Fn(usize, usize) -> Lanes + 'a {
+fn block_couplings<'a>(
+    weights: &'a [DoubleLanes],
+    alignments: &'a [DoubleLanes],
+) -> impl Fn(usize, usize) -> DoubleLanes + 'a {
     let n = weights.len();
     move |i, j| {
         let (w_i, w_j, a) = (&weights[i], &weights[j], &alignments[pair_index(n, i, j)]);
-        map(|l| w_i[l] * w_j[l] * a[l])
+        map_to(|l| w_i[l] * w_j[l] * a[l])
     }
 }
 
@@ -126,7 +129,7 @@ pub fn two_best_splits_of_runs<'a>(
 /// two, ties included: the same masks and the same energies to the bit. Not inlined: one copy in
 /// the page's worker, compiled for the widest SIMD at hand.
 #[inline(never)]
-pub(super) fn two_best_splits_of_block(weights: &[Lanes], alignments: &[Lanes]) -> [TwoBestSplits; LANES] {
+pub(super) fn two_best_splits_of_block(weights: &[DoubleLanes], alignments: &[DoubleLanes]) -> [TwoBestSplits; LANES] {
     with_widest_simd(
         #[inline(always)]
         |_| {
@@ -134,7 +137,7 @@ pub(super) fn two_best_splits_of_block(weights: &[Lanes], alignments: &[Lanes]) 
             let (mut best_energy, mut best_mask) = ([0.0; LANES], [0 as SplitMask; LANES]);
             // No second yet: an energy every split beats (energies are finite).
             let (mut second_energy, mut second_mask) = ([f64::INFINITY; LANES], [SplitMask::MAX; LANES]);
-            visit_splits(n, block_couplings(weights, alignments), |mask, energy: Lanes| {
+            visit_splits(n, block_couplings(weights, alignments), |mask, energy: DoubleLanes| {
                 for l in 0..LANES {
                     let e = energy[l];
                     let beats_best = ranks_before(e, mask, best_energy[l], best_mask[l]);
@@ -159,7 +162,7 @@ pub(super) fn two_best_splits_of_block(weights: &[Lanes], alignments: &[Lanes]) 
     )
 }
 
-/// An energy E of one run (`f64`) or of the runs of a block ([`Lanes`], lane by lane).
+/// An energy E of one run (`f64`) or of the runs of a block ([`DoubleLanes`], lane by lane).
 trait Energy: Copy {
     const ZERO: Self;
     fn plus(self, other: Self) -> Self;
@@ -178,15 +181,15 @@ impl Energy for f64 {
     }
 }
 
-impl Energy for Lanes {
+impl Energy for DoubleLanes {
     const ZERO: Self = [0.0; LANES];
     #[inline(always)]
     fn plus(self, other: Self) -> Self {
-        map(|l| self[l] + other[l])
+        map_to(|l| self[l] + other[l])
     }
     #[inline(always)]
     fn minus(self, other: Self) -> Self {
-        map(|l| self[l] - other[l])
+        map_to(|l| self[l] - other[l])
     }
 }
 
@@ -260,7 +263,7 @@ pub fn frustration(n: usize, alignments: &[f64]) -> f64 {
 /// alignments `alignments[pair][l]`, to the bit (the same products, summed in the same triad
 /// order, lane by lane). At the horizon, where one run at a time took 2–3 % of an ensemble.
 #[inline(always)]
-pub(super) fn frustration_of_block(n: usize, alignments: &[Lanes]) -> Lanes {
+pub(super) fn frustration_of_block(n: usize, alignments: &[DoubleLanes]) -> DoubleLanes {
     let mut unbalanced = [0.0; LANES];
     let mut total = [0.0; LANES];
     for i in 0..n {
@@ -268,9 +271,9 @@ pub(super) fn frustration_of_block(n: usize, alignments: &[Lanes]) -> Lanes {
             let a_ij = &alignments[pair_index(n, i, j)];
             for k in j + 1..n {
                 let (a_jk, a_ik) = (&alignments[pair_index(n, j, k)], &alignments[pair_index(n, i, k)]);
-                let product = map(|l| a_ij[l] * a_jk[l] * a_ik[l]);
-                total = map(|l| total[l] + product[l].abs());
-                unbalanced = map(|l| {
+                let product = map_to(|l| a_ij[l] * a_jk[l] * a_ik[l]);
+                total = map_to(|l| total[l] + product[l].abs());
+                unbalanced = map_to(|l| {
                     if product[l] < 0.0 {
                         unbalanced[l] - product[l]
                     } else {
@@ -280,7 +283,7 @@ pub(super) fn frustration_of_block(n: usize, alignments: &[Lanes]) -> Lanes {
             }
         }
     }
-    map(|l| if total[l] > 0.0 { unbalanced[l] / total[l] } else { 0.0 })
+    map_to(|l| if total[l] > 0.0 { unbalanced[l] / total[l] } else { 0.0 })
 }
 
 #[cfg(test)]
@@ -387,14 +390,14 @@ mod tests {
         let mut next = uniforms(31);
         for n in 2..=9 {
             for round in 0..20 {
-                let weights: Vec<Lanes> = (0..n)
+                let weights: Vec<DoubleLanes> = (0..n)
                     .map(|_| {
                         let mut w = [0.0; LANES];
                         w.iter_mut().for_each(|w| *w = 0.2 + next());
                         w
                     })
                     .collect();
-                let alignments: Vec<Lanes> = (0..n * (n - 1) / 2)
+                let alignments: Vec<DoubleLanes> = (0..n * (n - 1) / 2)
                     .map(|_| {
                         let mut a = [0.0; LANES];
                         // Every third round coarse values, so that equal energies (ties) occur.

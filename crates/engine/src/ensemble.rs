@@ -16,8 +16,10 @@ use std::sync::Arc;
 use super::blocs::{
     frustration, frustration_of_block, split_counts, two_best_splits_of_block, SplitMask, TwoBestSplits,
 };
-use super::fastmath::ExpTable;
-use super::lanes::{blocks_for, lane_mask, map, map_to, with_widest_simd, Kernels, Lanes, ALL_LANES, LANES};
+use super::fastmath::Tanh;
+use super::lanes::{
+    blocks_for, lane_mask, map, map_to, with_widest_simd, DoubleLanes, Kernels, Lanes, ALL_LANES, LANES,
+};
 use super::model::{Join, Model, Reference, Settings, When};
 use super::params::{Constants, Derived, PerRun, RunCache, Shared, StepParams};
 use super::rng::{self, LaneRng, Stream, Ziggurat};
@@ -31,10 +33,11 @@ use halves::Part;
 /// Alignments are clamped here when an event moves them or their baseline.
 pub const ALIGNMENT_CLAMP: f64 = 0.995;
 
-/// Latent scores are kept within ±this, so that a = tanh z stays strictly inside (−1, 1) in
-/// floating point (tanh rounds to exactly 1 beyond about 19.1). Only strongly saturated states, such
-/// as a very large balance strength, ever reach it, where a differs from ±1 by less than 1e-15.
-pub const LATENT_LIMIT: f64 = 18.0;
+/// Latent scores are kept within ±this. The state is single precision, whose tanh is exactly ±1
+/// beyond about ±9.01; the limit keeps z finite and an event's jump from it meaningful (tanh z
+/// read back as a double, moved and clamped to ±[`ALIGNMENT_CLAMP`]). Only strongly saturated
+/// states, such as a very large balance strength, ever reach it.
+pub const LATENT_LIMIT: f32 = 18.0;
 
 /// Months of ensembles at least this large take their quantiles on several threads (when asked to).
 #[cfg(not(target_arch = "wasm32"))]
@@ -48,7 +51,7 @@ const MAX_PAIRS: usize = 16 * 15 / 2;
 struct Prepared {
     constants: Constants,
     ziggurat: Ziggurat,
-    exp: ExpTable,
+    tanh: Tanh,
 }
 
 impl Prepared {
@@ -56,7 +59,7 @@ impl Prepared {
         Prepared {
             constants: Constants::of(model),
             ziggurat: Ziggurat::new(),
-            exp: ExpTable::new(),
+            tanh: Tanh::new(),
         }
     }
 }
@@ -106,8 +109,11 @@ impl BlockStreams {
         with_widest_simd(
             #[inline(always)]
             |kernels| {
-                for shock in shocks {
-                    *shock = self.noise.normal(ziggurat, kernels);
+                // Two pairs' shocks per draw; with an odd number of pairs, the last draw's second
+                // normal is left unused, as [`AsItGoes`] leaves it.
+                for two in shocks.chunks_mut(2) {
+                    let pair = self.noise.normal_pair(ziggurat, kernels);
+                    two.copy_from_slice(&pair[..two.len()]);
                 }
                 for draw in events {
                     *draw = self.events.unit_steps(kernels);
@@ -123,13 +129,21 @@ impl BlockStreams {
 struct AsItGoes<'a> {
     streams: &'a mut BlockStreams,
     kernels: Kernels,
+    /// The second normal of the last draw, for the next (odd-numbered) pair.
+    spare: Lanes,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 impl BlockDraws for AsItGoes<'_> {
     #[inline(always)]
-    fn shocks(&mut self, _pair: usize, ziggurat: &Ziggurat) -> Lanes {
-        self.streams.noise.normal(ziggurat, self.kernels)
+    fn shocks(&mut self, pair: usize, ziggurat: &Ziggurat) -> Lanes {
+        // Pairs are asked for in order, from 0, once each: an even pair draws two normals.
+        if pair % 2 == 1 {
+            return self.spare;
+        }
+        let [this, next] = self.streams.noise.normal_pair(ziggurat, self.kernels);
+        self.spare = next;
+        this
     }
 
     #[inline(always)]
@@ -393,16 +407,16 @@ impl MonthStep<'_> {
             // before the step.
             #[cfg(target_arch = "wasm32")]
             {
-                // The page's step reads draws made ahead: no kernel choice reaches it.
-                let _ = kernels;
+                // The page's step reads draws made ahead; its kernels are `simd128`'s, whatever
+                // `kernels` says.
                 let block_index = first_block + b;
                 let draws = match self.tape {
                     Some(tape) => FromTape::of(tape, block_index, self.month),
                     None => scratch.draws.draw(stream, &self.prepared.ziggurat),
                 };
                 match self.per_run.get(block_index) {
-                    Some(params) => self.advance_block(block, draws, params, &mut scratch.fired),
-                    None => self.advance_block(block, draws, self.shared(), &mut scratch.fired),
+                    Some(params) => self.advance_block(block, draws, params, &mut scratch.fired, kernels),
+                    None => self.advance_block(block, draws, self.shared(), &mut scratch.fired, kernels),
                 }
             }
             #[cfg(not(target_arch = "wasm32"))]
@@ -411,6 +425,7 @@ impl MonthStep<'_> {
                 AsItGoes {
                     streams: stream,
                     kernels,
+                    spare: [0.0; LANES],
                 },
                 first_block + b,
                 &mut scratch.fired,
@@ -423,13 +438,17 @@ impl MonthStep<'_> {
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
     fn advance_block_natively(&self, block: OneBlock<'_>, stream: AsItGoes<'_>, block_index: usize, fired: &mut [u32]) {
+        let kernels = stream.kernels;
         if let Some(params) = self.per_run.get(block_index) {
             // Runs with models of their own (never read from a tape).
-            return self.advance_block(block, stream, params, fired);
+            return self.advance_block(block, stream, params, fired, kernels);
         }
         match self.tape {
-            Some(tape) => self.advance_block(block, FromTape::of(tape, block_index, self.month), self.shared(), fired),
-            None => self.advance_block(block, stream, self.shared(), fired),
+            Some(tape) => {
+                let draws = FromTape::of(tape, block_index, self.month);
+                self.advance_block(block, draws, self.shared(), fired, kernels)
+            }
+            None => self.advance_block(block, stream, self.shared(), fired, kernels),
         }
     }
 
@@ -442,7 +461,7 @@ impl MonthStep<'_> {
         }
     }
 
-    /// Steps (a)–(e) of one month for the runs of one block.
+    /// Steps (a)–(e) of one month for the runs of one block, with `kernels`' tanh.
     #[inline(always)]
     fn advance_block<P: StepParams>(
         &self,
@@ -450,6 +469,7 @@ impl MonthStep<'_> {
         mut draws: impl BlockDraws,
         params: P,
         fired_lanes: &mut [u32],
+        kernels: Kernels,
     ) {
         let OneBlock {
             latent,
@@ -518,7 +538,7 @@ impl MonthStep<'_> {
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
-                fire &= lane_mask(|l| condition.comparison.holds(a[l], threshold[l]));
+                fire &= lane_mask(|l| condition.comparison.holds(f64::from(a[l]), threshold[l]));
             }
             if certain_now {
                 fire = ALL_LANES;
@@ -571,16 +591,17 @@ impl MonthStep<'_> {
                     for (f, effect) in event.effects.iter().enumerate() {
                         let pair = effect.pair;
                         let jump = params.jump(e, f, l);
+                        // In double precision from the state's tanh, rounded to single once.
                         if jump != 0.0 {
-                            let moved =
-                                (prepared.exp.tanh(latent[pair][l]) + jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
-                            latent[pair][l] = libm::atanh(moved);
+                            let a = f64::from(prepared.tanh.of(latent[pair][l]));
+                            let moved = (a + jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                            latent[pair][l] = libm::atanh(moved) as f32;
                         }
                         let shift = params.shift(e, f, l);
                         if shift != 0.0 {
-                            let mu =
-                                (prepared.exp.tanh(baseline[pair][l]) + shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
-                            baseline[pair][l] = libm::atanh(mu);
+                            let mu = f64::from(prepared.tanh.of(baseline[pair][l]));
+                            let moved = (mu + shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
+                            baseline[pair][l] = libm::atanh(moved) as f32;
                         }
                     }
                 }
@@ -589,7 +610,7 @@ impl MonthStep<'_> {
 
         // (e) Record a = tanh z: the month's value and the next month's snapshot.
         for (a, z) in alignment.iter_mut().zip(latent.iter()) {
-            *a = prepared.exp.tanh_lanes(z);
+            *a = prepared.tanh.of_lanes(z, kernels);
         }
 
         let horizon = month == self.horizon;
@@ -600,10 +621,12 @@ impl MonthStep<'_> {
             }
             let mut holds_in: [bool; LANES] = [outcome.join == Join::All; LANES];
             for test in &outcome.tests {
-                let left = &alignment[test.pair];
+                // Compared in double precision (exact for single-precision values): a level is
+                // the file's number, not its rounding to single.
+                let left: DoubleLanes = alignment[test.pair].map(f64::from);
                 let right = match test.reference {
                     Reference::Level(level) => [level; LANES],
-                    Reference::Pair(pair) => alignment[pair],
+                    Reference::Pair(pair) => alignment[pair].map(f64::from),
                 };
                 let holds: [bool; LANES] = map_to(|l| test.comparison.holds(left[l], right[l]));
                 holds_in = match outcome.join {
@@ -625,9 +648,16 @@ impl MonthStep<'_> {
             for (actor, w) in weights[..actors].iter_mut().enumerate() {
                 *w = params.weight(actor);
             }
+            // The blocs and the frustration, once per run, in double precision (the exact values
+            // of the single-precision state).
+            let mut wide = [[0.0; LANES]; MAX_PAIRS];
+            for (wide, a) in wide.iter_mut().zip(alignment.iter()) {
+                *wide = a.map(f64::from);
+            }
+            let wide = &wide[..alignment.len()];
             let two_best: &mut [TwoBestSplits; LANES] = splits.try_into().expect("one block");
-            *two_best = two_best_splits_of_block(&weights[..actors], alignment);
-            frustrations.copy_from_slice(&frustration_of_block(actors, alignment));
+            *two_best = two_best_splits_of_block(&weights[..actors], wide);
+            frustrations.copy_from_slice(&frustration_of_block(actors, wide));
         }
     }
 }
@@ -664,14 +694,14 @@ fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, stride: usize, recor
                 if g < group {
                     let v = &values[g];
                     let start = (first + g) * stride + b * LANES;
-                    let row: &mut Lanes = (&mut record[start..start + LANES]).try_into().expect("a block");
-                    *row = *v;
+                    let row: &mut DoubleLanes = (&mut record[start..start + LANES]).try_into().expect("a block");
+                    *row = v.map(f64::from);
                 }
             }
             for l in 0..LANES {
                 for g in 0..GROUP {
                     if g < group {
-                        sum[g] += values[g][l];
+                        sum[g] += f64::from(values[g][l]);
                     }
                 }
             }
@@ -680,9 +710,9 @@ fn column_sums(blocks: &[Lanes], pairs: usize, runs: usize, stride: usize, recor
             if rest > 0 {
                 let values = &blocks[full * pairs + first + g][..rest];
                 let start = (first + g) * stride + full * LANES;
-                record[start..start + rest].copy_from_slice(values);
-                for &v in values {
-                    sum[g] += v;
+                for (slot, &v) in record[start..start + rest].iter_mut().zip(values) {
+                    *slot = f64::from(v);
+                    sum[g] += f64::from(v);
                 }
             }
             sums[first + g] = sum[g];
@@ -817,10 +847,11 @@ impl Ensemble {
         let blocks = blocks_for(settings.runs);
         let padded_runs = blocks * LANES;
         let prepared = Box::new(Prepared::new(&model));
-        let initial_latent: Vec<f64> = model.initial.iter().map(|&a| libm::atanh(a)).collect();
-        let initial_alignment: Vec<f64> = initial_latent.iter().map(|&z| prepared.exp.tanh(z)).collect();
-        let baseline_latent: Vec<f64> = model.baseline.iter().map(|&mu| libm::atanh(mu)).collect();
-        let per_block = |row: &[f64]| -> Vec<Lanes> {
+        // As `Derived::update_start` derives them for a run of its own.
+        let initial_latent: Vec<f32> = model.initial.iter().map(|&a| libm::atanh(a) as f32).collect();
+        let initial_alignment: Vec<f32> = initial_latent.iter().map(|&z| prepared.tanh.of(z)).collect();
+        let baseline_latent: Vec<f32> = model.baseline.iter().map(|&mu| libm::atanh(mu) as f32).collect();
+        let per_block = |row: &[f32]| -> Vec<Lanes> {
             let block: Vec<Lanes> = row.iter().map(|&v| [v; LANES]).collect();
             block.iter().copied().cycle().take(block.len() * blocks).collect()
         };
@@ -929,7 +960,7 @@ impl Ensemble {
         let mut models: [Model; LANES] = core::array::from_fn(|_| model.clone());
         let mut ensemble = Self::with_outputs(model, settings, full);
         let pairs = ensemble.shape.pairs;
-        let exp = &ensemble.prepared.exp;
+        let tanh = &ensemble.prepared.tanh;
         // Without a cache to keep (or with too many runs for one), each lane's entry is reused by
         // the lane's next run.
         let mut cache = cache.filter(|_| settings.runs <= RunCache::MAX_RUNS);
@@ -948,7 +979,7 @@ impl Ensemble {
             };
             for (lane, run_model) in derived.iter_mut().zip(&models) {
                 lane.update_step(run_model);
-                lane.update_start(run_model, exp);
+                lane.update_start(run_model, tanh);
             }
             for p in 0..pairs {
                 let state = b * pairs + p;
@@ -1031,7 +1062,7 @@ impl Ensemble {
         for (b, block) in state.chunks_exact(pairs.max(1)).take(blocks_for(runs)).enumerate() {
             for (p, lanes) in block.iter().enumerate() {
                 for (l, &value) in lanes.iter().enumerate().take(runs - b * LANES) {
-                    by_run[(b * LANES + l) * pairs + p] = value;
+                    by_run[(b * LANES + l) * pairs + p] = f64::from(value);
                 }
             }
         }
@@ -1605,7 +1636,7 @@ pub(crate) mod tests {
             state = state
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            ((state >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+            ((state >> 40) as f32 / (1u32 << 24) as f32) * 2.0 - 1.0
         };
         for (pairs, runs) in [(1, 1), (3, 8), (6, 13), (21, 2000), (21, 2003), (10, 7), (120, 17)] {
             let blocks: Vec<Lanes> = (0..blocks_for(runs) * pairs)
@@ -1622,7 +1653,9 @@ pub(crate) mod tests {
             let mut sums = [f64::NAN; MAX_PAIRS];
             column_sums(&blocks, pairs, runs, stride, &mut record, &mut sums);
             for p in 0..pairs {
-                let row: Vec<f64> = (0..runs).map(|r| blocks[r / LANES * pairs + p][r % LANES]).collect();
+                let row: Vec<f64> = (0..runs)
+                    .map(|r| f64::from(blocks[r / LANES * pairs + p][r % LANES]))
+                    .collect();
                 assert_eq!(
                     record[p * stride..p * stride + runs],
                     row[..],
@@ -1681,7 +1714,7 @@ pub(crate) mod tests {
     #[test]
     fn two_halves_compute_what_one_ensemble_computes() {
         let model = model();
-        for runs in [9, 17, 203] {
+        for runs in [17, 33, 203] {
             let settings = Settings {
                 seed: 5,
                 runs,

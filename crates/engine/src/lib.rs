@@ -32,7 +32,10 @@ mod tape;
 ///    for 1024 layers, see `rng.rs`): a normal's first draw falls outside its layer's rectangle
 ///    0.43 % of the time instead of 2.8 %, so far fewer draws take the scalar path, and the
 ///    default ensemble takes about 15 % less time (README, "Where issue 13 stands").
-pub const ENGINE_VERSION: u32 = 2;
+/// 3. Single precision: the runs' state, the month's step and its tanh in 32-bit floats, sixteen
+///    runs a block (one AVX-512 register, four `simd128` ones), two normals from each 64-bit draw
+///    (one from each half); events, outcomes, blocs and every statistic still in double precision.
+pub const ENGINE_VERSION: u32 = 3;
 
 pub use blocs::{
     best_split, frustration, split_counts, two_best_splits, two_best_splits_of_runs, SplitMask, TwoBestSplits,

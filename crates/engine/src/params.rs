@@ -6,10 +6,15 @@
 //! scalars, which is exactly what the step computed before per-run values existed; [`PerRun`] holds
 //! the values of each lane's run, computed from that run's model by the very functions behind
 //! [`Constants::of`] (`decay_and_noise_factor`, `balance_terms`, `Event::monthly_hazard`). A block
-//! whose eight models are equal therefore computes the same bits either way.
+//! whose models are all equal therefore computes the same bits either way.
+//!
+//! The month's step is single precision: the decay, the noise scales, β and the balance terms'
+//! weights are derived in double precision and rounded to single once, here. What is compared with
+//! the state (conditions' thresholds) and what is computed once per run (the blocs' weights) stays
+//! in double precision.
 
-use super::fastmath::ExpTable;
-use super::lanes::{map_to, Lanes, LANES};
+use super::fastmath::Tanh;
+use super::lanes::{map_to, DoubleLanes, Lanes, LANES};
 use super::model::{pair_index, pair_list, Model};
 use super::rng::firing_threshold;
 
@@ -19,16 +24,18 @@ pub(super) struct BalanceTerm {
     /// Pair indices, below 120 (as `u8`, so a term fits in 16 bytes).
     pub pair_ik: u8,
     pub pair_kj: u8,
-    pub weight: f64,
+    pub weight: f32,
 }
 
 /// The numbers the step derives from one model.
 #[derive(Clone, Debug)]
 pub(super) struct Constants {
     /// e^(−θ)
-    pub decay: f64,
+    pub decay: f32,
     /// σ_p · sqrt((1 − e^(−2θ)) / (2θ)), per pair.
-    pub noise: Vec<f64>,
+    pub noise: Vec<f32>,
+    /// β
+    pub balance: f32,
     /// Per event, [`firing_threshold`] of its monthly hazard: it fires when its draw is below.
     pub firing_thresholds: Vec<u64>,
     /// Every pair has the same number of balance terms (one per third actor, n − 2): those of
@@ -41,7 +48,11 @@ impl Constants {
     pub fn of(model: &Model) -> Self {
         let n = model.actor_count();
         let (decay, noise_factor) = decay_and_noise_factor(model.half_life);
-        let noise = model.volatility.iter().map(|sigma| sigma * noise_factor).collect();
+        let noise = model
+            .volatility
+            .iter()
+            .map(|sigma| (sigma * noise_factor) as f32)
+            .collect();
         let firing_thresholds = model
             .events
             .iter()
@@ -52,12 +63,13 @@ impl Constants {
             terms.push(BalanceTerm {
                 pair_ik: pair_ik as u8,
                 pair_kj: pair_kj as u8,
-                weight,
+                weight: weight as f32,
             })
         });
         Constants {
-            decay,
+            decay: decay as f32,
             noise,
+            balance: model.balance as f32,
             firing_thresholds,
             terms_per_pair: n.saturating_sub(2),
             terms,
@@ -128,13 +140,13 @@ pub(super) trait StepParams {
     fn balance_off(&self) -> bool;
     fn firing_threshold(&self, event: usize) -> [u64; LANES];
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES];
-    fn threshold(&self, event: usize, condition: usize) -> Lanes;
+    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes;
     /// The weight of balance term number `term`, which is `shared` in the ensemble's model.
     fn term_weight(&self, term: usize, shared: &BalanceTerm) -> Lanes;
     fn jump(&self, event: usize, effect: usize, lane: usize) -> f64;
     fn shift(&self, event: usize, effect: usize, lane: usize) -> f64;
     /// The capability weight of `actor` in each lane's run.
-    fn weight(&self, actor: usize) -> Lanes;
+    fn weight(&self, actor: usize) -> DoubleLanes;
 }
 
 /// Every run uses the model itself.
@@ -155,7 +167,7 @@ impl StepParams for Shared<'_> {
     }
     #[inline(always)]
     fn balance(&self) -> Lanes {
-        [self.model.balance; LANES]
+        [self.constants.balance; LANES]
     }
     #[inline(always)]
     fn balance_off(&self) -> bool {
@@ -171,7 +183,7 @@ impl StepParams for Shared<'_> {
         [opens as usize <= month && month <= closes as usize; LANES]
     }
     #[inline(always)]
-    fn threshold(&self, event: usize, condition: usize) -> Lanes {
+    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes {
         [self.model.events[event].conditions[condition].threshold; LANES]
     }
     #[inline(always)]
@@ -187,7 +199,7 @@ impl StepParams for Shared<'_> {
         self.model.events[event].effects[effect].shift
     }
     #[inline(always)]
-    fn weight(&self, actor: usize) -> Lanes {
+    fn weight(&self, actor: usize) -> DoubleLanes {
         [self.model.weights[actor]; LANES]
     }
 }
@@ -205,11 +217,11 @@ pub(super) struct PerRun {
     /// than pairs, so that the window test is one vector comparison each).
     opens: Vec<[u32; LANES]>,
     closes: Vec<[u32; LANES]>,
-    thresholds: Vec<Lanes>,
+    thresholds: Vec<DoubleLanes>,
     term_weights: Vec<Lanes>,
-    jumps: Vec<Lanes>,
-    shifts: Vec<Lanes>,
-    weights: Vec<Lanes>,
+    jumps: Vec<DoubleLanes>,
+    shifts: Vec<DoubleLanes>,
+    weights: Vec<DoubleLanes>,
     offsets: Offsets,
 }
 
@@ -231,18 +243,18 @@ impl PerRun {
         let mut jumps = vec![[0.0; LANES]; effects];
         let mut shifts = vec![[0.0; LANES]; effects];
         // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
-        // Sobol design builds one block per eight runs, and allocating each run's constants took
+        // Sobol design builds one block per sixteen runs, and allocating each run's constants took
         // about a tenth of its time (`perf`: `Constants::of` 5.4 %, `malloc`/`free` 5.3 %).
         for ((l, model), derived) in models.iter().enumerate().zip(derived) {
-            decay[l] = derived.decay;
+            decay[l] = derived.decay as f32;
             for (lanes, sigma) in noise.iter_mut().zip(&model.volatility) {
-                lanes[l] = sigma * derived.noise_factor;
+                lanes[l] = (sigma * derived.noise_factor) as f32;
             }
             for (lanes, &threshold) in firing_thresholds.iter_mut().zip(&derived.firing_thresholds) {
                 lanes[l] = threshold;
             }
             for (lanes, &weight) in term_weights.iter_mut().zip(&derived.term_weights) {
-                lanes[l] = weight;
+                lanes[l] = weight as f32;
             }
             // Conditions and effects in `Offsets` order: event by event, in their event's order.
             let (mut c, mut f) = (0, 0);
@@ -258,7 +270,7 @@ impl PerRun {
                 }
             }
         }
-        let balance: Lanes = core::array::from_fn(|l| models[l].balance);
+        let balance: Lanes = core::array::from_fn(|l| models[l].balance as f32);
         PerRun {
             decay,
             noise,
@@ -298,10 +310,11 @@ pub(super) struct Derived {
     hazards: Vec<Option<(u64, bool)>>,
     pub firing_thresholds: Vec<u64>,
     initial: Vec<Option<u64>>,
-    pub initial_latent: Vec<f64>,
-    pub initial_alignment: Vec<f64>,
+    /// atanh a₀ rounded to single precision, and its tanh: the state a run starts from.
+    pub initial_latent: Vec<f32>,
+    pub initial_alignment: Vec<f32>,
     baseline: Vec<Option<u64>>,
-    pub baseline_latent: Vec<f64>,
+    pub baseline_latent: Vec<f32>,
 }
 
 /// Each value's bits (equal bits give equal results; ±0 and NaNs are simply told apart).
@@ -350,7 +363,7 @@ impl Derived {
 
     /// Brings the runs' starting state up to date with `model`: a = tanh(atanh a₀) at month 0, as
     /// an ensemble of one model starts.
-    pub fn update_start(&mut self, model: &Model, exp: &ExpTable) {
+    pub fn update_start(&mut self, model: &Model, tanh: &Tanh) {
         let pairs = model.initial.len();
         if self.initial.len() != pairs {
             self.initial = vec![None; pairs];
@@ -362,13 +375,13 @@ impl Derived {
         for p in 0..pairs {
             let initial = Some(model.initial[p].to_bits());
             if self.initial[p] != initial {
-                self.initial_latent[p] = libm::atanh(model.initial[p]);
-                self.initial_alignment[p] = exp.tanh(self.initial_latent[p]);
+                self.initial_latent[p] = libm::atanh(model.initial[p]) as f32;
+                self.initial_alignment[p] = tanh.of(self.initial_latent[p]);
                 self.initial[p] = initial;
             }
             let baseline = Some(model.baseline[p].to_bits());
             if self.baseline[p] != baseline {
-                self.baseline_latent[p] = libm::atanh(model.baseline[p]);
+                self.baseline_latent[p] = libm::atanh(model.baseline[p]) as f32;
                 self.baseline[p] = baseline;
             }
         }
@@ -430,7 +443,7 @@ impl StepParams for &PerRun {
         map_to(|l| (opens[l] <= month) & (month <= closes[l]))
     }
     #[inline(always)]
-    fn threshold(&self, event: usize, condition: usize) -> Lanes {
+    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes {
         self.thresholds[self.offsets.conditions[event] + condition]
     }
     #[inline(always)]
@@ -446,7 +459,7 @@ impl StepParams for &PerRun {
         self.shifts[self.offsets.effects[event] + effect][lane]
     }
     #[inline(always)]
-    fn weight(&self, actor: usize) -> Lanes {
+    fn weight(&self, actor: usize) -> DoubleLanes {
         self.weights[actor]
     }
 }

@@ -6,7 +6,10 @@
 //! of a seed starts from its own distinct state, and run r draws the same numbers whatever the batch
 //! size, worker count or platform. Normals use the Marsaglia–Tsang
 //! ziggurat (1024 layers, Doornik's ZIGNOR formulation) with tables and tail computed by `libm`, so
-//! the page (wasm) and the command line (native) agree to the bit.
+//! the page (wasm) and the command line (native) agree to the bit. Engine 3 takes two normals from
+//! each 64-bit draw, one from each half (the state they feed is single precision, so 22 bits of
+//! position are as fine as it can resolve); the rare point outside its layer's rectangle is
+//! decided in double precision, as before.
 //!
 //! [`LaneRng`] runs [`LANES`] such streams side by side (one run per lane) so that the compiler can
 //! keep them in SIMD registers: every lane computes exactly what [`RunRng`] computes for its run,
@@ -28,7 +31,7 @@ pub fn splitmix64(state: &mut u64) -> u64 {
 }
 
 /// 1024 layers: a draw falls outside its layer's rectangle 0.43 % of the time (2.8 % with 128).
-/// The layer takes a draw's low 10 bits, and the position its bits 11 to 63, so they never overlap.
+/// The layer takes a half draw's low 10 bits, and the position its high 22, so they never overlap.
 pub(crate) const ZIGGURAT_LAYERS: usize = 1024;
 /// Start of the tail, R, and the area of each layer, V, for 1024 layers: the root of the
 /// ziggurat's closing equation (V = R·f(R) + ∫_R^∞ f, x_{i+1} = f⁻¹(f(x_i) + V/x_i), and the top
@@ -45,6 +48,17 @@ pub struct Ziggurat {
     x: [f64; ZIGGURAT_LAYERS + 1],
     /// x_{i+1} / x_i: below this |u| the point is inside the layer's rectangle.
     ratio: [f64; ZIGGURAT_LAYERS],
+    /// x_i in single precision (nearest): a normal inside its layer's rectangle is u · x_i in
+    /// single precision, wherever it was decided.
+    x_single: [f32; ZIGGURAT_LAYERS + 1],
+    /// x_{i+1} / x_i rounded down to single precision: below it the point is inside for certain,
+    /// so the vector step's test never accepts a point that [`Ziggurat::ratio`] would not; a point
+    /// between the two is decided on the scalar path, against `ratio` itself.
+    ratio_below: [f32; ZIGGURAT_LAYERS],
+    /// Layer i's `x_single` (low 32 bits) and `ratio_below` (high 32 bits) in one word: the vector
+    /// kernels read both with one 64-bit read per lane instead of two 32-bit ones (with AVX-512,
+    /// half the gathered elements).
+    edge_and_ratio: [u64; ZIGGURAT_LAYERS],
     /// The wedge test's exponentials, checked against `libm`'s where they could decide it.
     exp: ExpTable,
     /// 1 / (x_i − x_{i+1}): a point's place across its layer's wedge, for the chord test.
@@ -93,6 +107,10 @@ impl Ziggurat {
             ratio[i] = x[i + 1] / x[i];
         }
         let inverse_width = core::array::from_fn(|i| 1.0 / (x[i] - x[i + 1]));
+        let x_single = x.map(|edge| edge as f32);
+        let ratio_below = ratio.map(single_at_most);
+        let edge_and_ratio =
+            core::array::from_fn(|i| u64::from(x_single[i].to_bits()) | u64::from(ratio_below[i].to_bits()) << 32);
         let curve = core::array::from_fn(|i| match i {
             0 => Curve::Crossing,
             _ if x[i + 1] >= 1.0 => Curve::BelowTheChord,
@@ -102,6 +120,9 @@ impl Ziggurat {
         Ziggurat {
             x,
             ratio,
+            x_single,
+            ratio_below,
+            edge_and_ratio,
             exp: ExpTable::new(),
             inverse_width,
             curve,
@@ -137,23 +158,33 @@ impl Ziggurat {
         sum(libm::exp(to_outer), libm::exp(to_inner)) < 1.0
     }
 
-    /// The rectangle step of [`LaneRng::normal`] for the draws `bits`, portable (the page's and the
-    /// AVX-512 kernels do the same): each lane's candidate, and the lanes that fell outside their
-    /// rectangles (bit l for lane l).
+    /// The rectangle step of [`LaneRng::normal_pair`] for the half draws `halves`, portable (the
+    /// page's and the AVX-512 kernels do the same): each lane's candidate, and the lanes that fell
+    /// outside their rectangles (bit l for lane l), or may have ([`Ziggurat::ratio_below`]).
     #[cfg(not(target_arch = "wasm32"))]
     #[inline(always)]
-    fn rectangles(&self, bits: &[u64; LANES]) -> (Lanes, u32) {
-        let u: Lanes = super::lanes::map(|l| signed_unit(bits[l]));
-        let layer: [usize; LANES] = map_to(|l| layer_of(bits[l]));
+    fn rectangles(&self, halves: &[u32; LANES]) -> (Lanes, u32) {
+        let u: Lanes = super::lanes::map(|l| signed_unit(halves[l]));
+        let layer: [usize; LANES] = map_to(|l| layer_of(halves[l]));
         let mut x = [0.0; LANES];
         let mut outside = 0u32;
         // One loop for the candidate and the mask: a `map` and a `lanes::lane_mask` read each
         // lane's layer twice, and the AVX2 copy of the default ensemble took 1–2 % longer.
         for l in 0..LANES {
-            x[l] = u[l] * self.x[layer[l]];
-            outside |= u32::from(u[l].abs() >= self.ratio[layer[l]]) << l;
+            x[l] = u[l] * self.x_single[layer[l]];
+            outside |= u32::from(u[l].abs() >= self.ratio_below[layer[l]]) << l;
         }
         (x, outside)
+    }
+
+    /// [`Ziggurat::rectangles`] of both halves of each lane's draw: the low halves' candidates and
+    /// lanes outside, then the high halves'.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn rectangles_of_both_halves(&self, bits: &[u64; LANES]) -> ([Lanes; 2], [u32; 2]) {
+        let (first, first_outside) = self.rectangles(&map_to(|l| bits[l] as u32));
+        let (second, second_outside) = self.rectangles(&map_to(|l| (bits[l] >> 32) as u32));
+        ([first, second], [first_outside, second_outside])
     }
 }
 
@@ -193,6 +224,16 @@ fn stream_state(seed: u64, stream: u64) -> [u64; 4] {
 /// 2^-53: turns the top 53 bits of a draw into a uniform in [0, 1).
 const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
 
+/// The largest single-precision value at most `v` (for `v` ≥ 0).
+fn single_at_most(v: f64) -> f32 {
+    let nearest = v as f32;
+    if f64::from(nearest) > v {
+        nearest.next_down()
+    } else {
+        nearest
+    }
+}
+
 /// The uniform in [0, 1) of a 64-bit draw: its high 53 bits times 2^-53.
 #[inline(always)]
 fn unit_interval(bits: u64) -> f64 {
@@ -223,26 +264,23 @@ pub fn fires(k: u64, threshold: u64) -> bool {
     (k as i64) < (threshold as i64)
 }
 
-/// The ziggurat's position in [−1, 1) of a 64-bit draw, 2·(high 53 bits · 2^-53) − 1, computed
-/// without an integer-to-float conversion (none exists for 64-bit lanes before AVX-512): the high 52
-/// bits become a double in [1, 2) by their exponent alone, and the 53rd bit is added separately.
-/// Every step is exact, so this is the very value `2.0 * unit_interval(bits) - 1.0`.
+/// The ziggurat's position in [−1, 1) of a half draw: its high 22 bits k as k · 2^-21 − 1. Exact in
+/// single precision (k converts exactly, the scale is a power of two, and the difference has at
+/// most 22 significant bits), so the vector kernels compute the very same value.
 #[inline(always)]
-fn signed_unit(bits: u64) -> f64 {
-    let one_to_two = f64::from_bits(EXPONENT_OF_ONE | (bits >> 12));
-    let last_bit = f64::from_bits(EXPONENT_OF_ONE | ((bits >> 11) & 1) << 51) - 1.0; // 0 or 2^-1
-    (2.0 * one_to_two - 3.0) + last_bit * LAST_BIT_SCALE
+fn signed_unit(half: u32) -> f32 {
+    (half >> POSITION_SHIFT) as f32 * POSITION_SCALE - 1.0
 }
 
-// The ziggurat's layout of a draw, here once for the scalar step and for the vector copies of its
-// rectangle step (`simd128.rs`, `avx512.rs`), which must compute exactly what it computes.
+// The ziggurat's layout of a half draw, here once for the scalar step and for the vector copies of
+// its rectangle step (`simd128.rs`, `avx512.rs`), which must compute exactly what it computes.
 
-/// The bits of 1.0: OR-ed with 52 bits of mantissa, a double in [1, 2).
-pub(crate) const EXPONENT_OF_ONE: u64 = 0x3FF0_0000_0000_0000;
-/// 2^-51: takes [`signed_unit`]'s 53rd bit, read as 0 or 2^-1, to its place, 2^-52.
-pub(crate) const LAST_BIT_SCALE: f64 = 1.0 / (1u64 << 51) as f64;
-/// The draw's low bits that number its layer (1024 layers: the low 10).
-pub(crate) const LAYER_BITS: u64 = ZIGGURAT_LAYERS as u64 - 1;
+/// A half draw's low bits that number its layer (1024 layers: the low 10).
+pub(crate) const LAYER_BITS: u32 = ZIGGURAT_LAYERS as u32 - 1;
+/// The position is the half draw's bits above the layer's.
+pub(crate) const POSITION_SHIFT: u32 = 10;
+/// 2^-21: the position's 22 bits k to k · 2^-21 in [0, 2).
+pub(crate) const POSITION_SCALE: f32 = 1.0 / (1u32 << 21) as f32;
 
 /// Xoshiro256++ (Blackman & Vigna), one stream.
 #[derive(Clone, Debug)]
@@ -288,34 +326,46 @@ impl RunRng {
         1.0 - self.uniform()
     }
 
-    /// Standard normal N(0, 1) by the ziggurat: one 64-bit draw almost always suffices
-    /// (the layer from its low 10 bits, the position from its high 53).
-    pub fn normal(&mut self, zig: &Ziggurat) -> f64 {
+    /// Two standard normals N(0, 1) by the ziggurat from one 64-bit draw: the first from its low 32
+    /// bits, the second from its high 32 (each: the layer from the low 10 bits, the position from
+    /// the high 22). A half that falls outside its rectangle draws what it needs next, the first
+    /// half's before the second's.
+    pub fn normal_pair(&mut self, zig: &Ziggurat) -> [f32; 2] {
         let bits = self.next_u64();
-        let (layer, u) = (layer_of(bits), signed_unit(bits));
-        if u.abs() < zig.ratio[layer] {
-            return u * zig.x[layer];
-        }
-        self.normal_outside_rectangle(zig, bits)
+        let first = self.normal_of_half(zig, bits as u32);
+        let second = self.normal_of_half(zig, (bits >> 32) as u32);
+        [first, second]
     }
 
-    /// The rest of [`RunRng::normal`] when the first draw `bits` fell outside its layer's rectangle:
-    /// the tail, the wedge test, and further draws until one is accepted.
+    /// The normal of a half draw: almost always its rectangle's point.
+    fn normal_of_half(&mut self, zig: &Ziggurat, half: u32) -> f32 {
+        let (layer, u) = (layer_of(half), signed_unit(half));
+        if u.abs() < zig.ratio_below[layer] {
+            return u * zig.x_single[layer];
+        }
+        self.normal_outside_rectangle(zig, half)
+    }
+
+    /// The rest of a normal when the half draw `half` fell outside its layer's rectangle (or may
+    /// have: [`Ziggurat::ratio_below`]), decided in double precision: the rectangle test against
+    /// the exact ratio, the tail, the wedge test, and further draws until one is accepted (each a
+    /// new 64-bit draw, of which the low half is read: rare enough not to count).
     #[cold]
-    fn normal_outside_rectangle(&mut self, zig: &Ziggurat, mut bits: u64) -> f64 {
+    fn normal_outside_rectangle(&mut self, zig: &Ziggurat, mut half: u32) -> f32 {
         loop {
-            let (layer, u) = (layer_of(bits), signed_unit(bits));
-            if u.abs() < zig.ratio[layer] {
-                return u * zig.x[layer];
+            let (layer, u) = (layer_of(half), signed_unit(half));
+            let wide = f64::from(u);
+            if wide.abs() < zig.ratio[layer] {
+                return u * zig.x_single[layer];
             }
             if layer == 0 {
-                return self.normal_tail(u < 0.0);
+                return self.normal_tail(u < 0.0) as f32;
             }
-            let x = u * zig.x[layer];
+            let x = wide * zig.x[layer];
             if zig.wedge_accepts(layer, x, self.uniform()) {
-                return x;
+                return x as f32;
             }
-            bits = self.next_u64();
+            half = self.next_u64() as u32;
         }
     }
 
@@ -331,10 +381,10 @@ impl RunRng {
     }
 }
 
-/// The ziggurat layer of a draw: its low 10 bits.
+/// The ziggurat layer of a half draw: its low 10 bits.
 #[inline(always)]
-fn layer_of(bits: u64) -> usize {
-    (bits & LAYER_BITS) as usize
+fn layer_of(half: u32) -> usize {
+    (half & LAYER_BITS) as usize
 }
 
 /// [`LANES`] Xoshiro256++ streams side by side, lane l being one run's [`RunRng`].
@@ -404,45 +454,48 @@ impl LaneRng {
         map_to(|l| unit_steps(bits[l]))
     }
 
-    /// One standard normal per lane: what [`RunRng::normal`] gives for each lane's run. All lanes
-    /// take the rectangle test together; a lane that fails it (0.43 % of draws) finishes
-    /// on the scalar path with its own stream.
+    /// Two standard normals per lane: what [`RunRng::normal_pair`] gives for each lane's run. All
+    /// lanes take the rectangle test together, for both halves of their draw; a half that fails it
+    /// (0.43 % of them) finishes on the scalar path with its lane's stream, the first halves'
+    /// before the second halves', as each run draws them.
     #[inline(always)]
-    pub fn normal(&mut self, zig: &Ziggurat, kernels: Kernels) -> Lanes {
+    pub fn normal_pair(&mut self, zig: &Ziggurat, kernels: Kernels) -> [Lanes; 2] {
         let bits = self.next_u64(kernels);
         #[cfg(target_arch = "wasm32")]
-        let (mut x, outside) = crate::simd128::ziggurat_rectangles(&bits, &zig.x, &zig.ratio);
+        let ([mut first, mut second], outside) = crate::simd128::ziggurat_rectangles(&bits, &zig.edge_and_ratio);
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Kernels::avx512` is true only where the processor has the kernel's features.
-        let (mut x, outside) = if kernels.avx512() {
-            unsafe { crate::avx512::ziggurat_rectangles(&bits, &zig.x, &zig.ratio) }
+        let ([mut first, mut second], outside) = if kernels.avx512() {
+            unsafe { crate::avx512::ziggurat_rectangles(&bits, &zig.edge_and_ratio) }
         } else {
-            zig.rectangles(&bits)
+            zig.rectangles_of_both_halves(&bits)
         };
         #[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
-        let (mut x, outside) = zig.rectangles(&bits);
-        if outside != 0 {
-            self.finish_outside(zig, &bits, outside, &mut x);
+        let ([mut first, mut second], outside) = zig.rectangles_of_both_halves(&bits);
+        if outside != [0, 0] {
+            self.finish_outside(zig, &bits, outside, [&mut first, &mut second]);
         }
-        x
+        [first, second]
     }
 
-    /// The lanes of a normal draw that fell outside their rectangles (bit l of `outside` for lane
-    /// l), finished one by one. Passed as a mask so that only those lanes are visited: about one
-    /// block draw in thirty has one (1 − 0.9957⁸), and seldom more than one.
+    /// The halves of a normal pair's draw that fell outside their rectangles (bit l of
+    /// `outside[h]` for lane l's half h), finished one by one: every lane's first half, then every
+    /// lane's second. Passed as masks so that only those lanes are visited: about one block draw
+    /// in eight has one (1 − 0.9957³²), and seldom more than one.
     #[cold]
     #[inline(never)]
-    fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], outside: u32, x: &mut Lanes) {
-        let mut lanes = outside;
-        while lanes != 0 {
-            let l = lanes.trailing_zeros() as usize;
-            lanes &= lanes - 1;
-            let mut lane = RunRng {
-                s: [self.s[0][l], self.s[1][l], self.s[2][l], self.s[3][l]],
-            };
-            x[l] = lane.normal_outside_rectangle(zig, bits[l]);
-            for w in 0..4 {
-                self.s[w][l] = lane.s[w];
+    fn finish_outside(&mut self, zig: &Ziggurat, bits: &[u64; LANES], outside: [u32; 2], x: [&mut Lanes; 2]) {
+        for (half, (mut lanes, x)) in outside.into_iter().zip(x).enumerate() {
+            while lanes != 0 {
+                let l = lanes.trailing_zeros() as usize;
+                lanes &= lanes - 1;
+                let mut lane = RunRng {
+                    s: [self.s[0][l], self.s[1][l], self.s[2][l], self.s[3][l]],
+                };
+                x[l] = lane.normal_outside_rectangle(zig, (bits[l] >> (32 * half)) as u32);
+                for w in 0..4 {
+                    self.s[w][l] = lane.s[w];
+                }
             }
         }
     }
@@ -451,7 +504,6 @@ impl LaneRng {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lanes::map;
     use rand::{RngCore, SeedableRng};
 
     #[test]
@@ -504,12 +556,17 @@ mod tests {
     }
 
     #[test]
-    fn conversions_without_integer_casts_are_exact() {
+    fn a_half_draws_position_is_exact_in_single_precision() {
+        // 2 · (k / 2^22) − 1 for the high 22 bits k, computed in double precision (where every
+        // step is exact): the single-precision steps round nothing either.
         let mut r = RunRng::new(3, 3);
-        let edges = [0, 1, 1 << 11, (1 << 12) - 1, 1 << 63, u64::MAX, u64::MAX - (1 << 11)];
-        for bits in edges.into_iter().chain((0..100_000).map(|_| r.next_u64())) {
-            assert_eq!(signed_unit(bits), 2.0 * unit_interval(bits) - 1.0, "{bits:#x}");
+        let edges = [0, 1, 1 << 10, (1 << 11) - 1, 1 << 31, u32::MAX, u32::MAX - (1 << 10)];
+        for half in edges.into_iter().chain((0..100_000).map(|_| r.next_u64() as u32)) {
+            let want = 2.0 * (f64::from(half >> 10) / 2f64.powi(22)) - 1.0;
+            assert_eq!(f64::from(signed_unit(half)), want, "{half:#x}");
         }
+        assert_eq!(signed_unit(0), -1.0);
+        assert_eq!(f64::from(signed_unit(u32::MAX)), 1.0 - 2f64.powi(-21));
     }
 
     /// The event step's integer comparison is the comparison of the uniform with the hazard:
@@ -578,60 +635,78 @@ mod tests {
             let mut runs: Vec<RunRng> = (0..LANES as u64)
                 .map(|l| RunRng::for_run(77, 40 + l, purpose))
                 .collect();
-            // Enough normals that every lane takes the slow path (tail and wedges) many times.
+            // Enough normals that every lane takes the slow path (tail and wedges) many times, in
+            // both halves of its draws.
             for i in 0..20_000 {
-                let (got, want): (Lanes, Vec<f64>) = if i % 3 == 0 {
+                let (got, want): (Vec<u64>, Vec<u64>) = if i % 3 == 0 {
                     let steps = lanes.unit_steps(kernels);
                     (
-                        map(|l| steps[l] as f64 / 2f64.powi(53)),
-                        runs.iter_mut().map(|r| r.uniform()).collect(),
+                        steps.map(|k| (k as f64 / 2f64.powi(53)).to_bits()).to_vec(),
+                        runs.iter_mut().map(|r| r.uniform().to_bits()).collect(),
                     )
                 } else {
+                    let [first, second] = lanes.normal_pair(&zig, kernels);
+                    let pairs: Vec<[f32; 2]> = runs.iter_mut().map(|r| r.normal_pair(&zig)).collect();
                     (
-                        lanes.normal(&zig, kernels),
-                        runs.iter_mut().map(|r| r.normal(&zig)).collect(),
+                        first.iter().chain(&second).map(|x| u64::from(x.to_bits())).collect(),
+                        (0..2)
+                            .flat_map(|h| pairs.iter().map(move |pair| u64::from(pair[h].to_bits())))
+                            .collect(),
                     )
                 };
-                assert_eq!(got.to_vec(), want, "draw {i} ({kernels:?})");
+                assert_eq!(got, want, "draw {i} ({kernels:?})");
             }
         }
     }
 
-    /// Doornik's ZIGNOR for one normal, written from the paper with the density in its plain form
-    /// f(x) = e^(−x²/2) and the words of the reference Xoshiro256++: the layer from the low 10 bits,
-    /// u = 2·(high 53 bits · 2^−53) − 1 and x = u·x_i; inside the rectangle (|x| < x_{i+1}) x is
-    /// taken; in the base strip (i = 0) beyond it, Marsaglia's tail beyond R on the side of u
-    /// (ξ = −ln U₁/R, η = −ln U₂ with U in (0, 1], until 2η > ξ²); in a wedge, x is taken when
-    /// f(x_{i+1}) + U·(f(x_i) − f(x_{i+1})) < f(x); otherwise all over again with a new word.
-    /// `path` counts (tails, wedge tests, rejected wedges).
-    fn zignor(words: &mut rand_xoshiro::Xoshiro256PlusPlus, zig: &Ziggurat, path: &mut (usize, usize, usize)) -> f64 {
+    /// Doornik's ZIGNOR for two normals from one word, written from the paper with the density in
+    /// its plain form f(x) = e^(−x²/2) and the words of the reference Xoshiro256++. Each normal
+    /// starts from one 32-bit half of the word (the first from the low half, the second from the
+    /// high): the layer from the half's low 10 bits, u = 2·(high 22 bits · 2^−22) − 1 and x = u·x_i;
+    /// inside the rectangle (|x| < x_{i+1}) the normal is u times x_i rounded to single precision,
+    /// in single precision; in the base strip (i = 0) beyond it, Marsaglia's tail beyond R on the
+    /// side of u (ξ = −ln U₁/R, η = −ln U₂ with U in (0, 1], until 2η > ξ²); in a wedge, x is taken
+    /// when f(x_{i+1}) + U·(f(x_i) − f(x_{i+1})) < f(x); otherwise all over again with the low half
+    /// of a new word. A tail or wedge value is rounded to single precision. `path` counts (tails,
+    /// wedge tests, rejected wedges).
+    fn zignor_pair(
+        words: &mut rand_xoshiro::Xoshiro256PlusPlus,
+        zig: &Ziggurat,
+        path: &mut (usize, usize, usize),
+    ) -> [f32; 2] {
         let f = |x: f64| libm::exp(-0.5 * x * x);
         let uniform = |words: &mut rand_xoshiro::Xoshiro256PlusPlus| (words.next_u64() >> 11) as f64 / 2f64.powi(53);
-        loop {
-            let bits = words.next_u64();
-            let layer = (bits & 1023) as usize;
-            let u = 2.0 * ((bits >> 11) as f64 / 2f64.powi(53)) - 1.0;
-            let x = u * zig.x[layer];
-            if x.abs() < zig.x[layer + 1] {
-                return x;
-            }
-            if layer == 0 {
-                path.0 += 1;
-                let r = zig.x[1];
-                loop {
-                    let xi = -libm::log(1.0 - uniform(words)) / r;
-                    let eta = -libm::log(1.0 - uniform(words));
-                    if 2.0 * eta > xi * xi {
-                        return if u < 0.0 { -(r + xi) } else { r + xi };
+        let mut one = |mut half: u32, words: &mut rand_xoshiro::Xoshiro256PlusPlus| -> f32 {
+            loop {
+                let layer = (half & 1023) as usize;
+                let u = 2.0 * (f64::from(half >> 10) / 2f64.powi(22)) - 1.0;
+                let x = u * zig.x[layer];
+                if x.abs() < zig.x[layer + 1] {
+                    return u as f32 * zig.x[layer] as f32;
+                }
+                if layer == 0 {
+                    path.0 += 1;
+                    let r = zig.x[1];
+                    loop {
+                        let xi = -libm::log(1.0 - uniform(words)) / r;
+                        let eta = -libm::log(1.0 - uniform(words));
+                        if 2.0 * eta > xi * xi {
+                            return (if u < 0.0 { -(r + xi) } else { r + xi }) as f32;
+                        }
                     }
                 }
+                path.1 += 1;
+                if f(zig.x[layer + 1]) + uniform(words) * (f(zig.x[layer]) - f(zig.x[layer + 1])) < f(x) {
+                    return x as f32;
+                }
+                path.2 += 1;
+                half = words.next_u64() as u32;
             }
-            path.1 += 1;
-            if f(zig.x[layer + 1]) + uniform(words) * (f(zig.x[layer]) - f(zig.x[layer + 1])) < f(x) {
-                return x;
-            }
-            path.2 += 1;
-        }
+        };
+        let word = words.next_u64();
+        let first = one(word as u32, words);
+        let second = one((word >> 32) as u32, words);
+        [first, second]
     }
 
     #[test]
@@ -646,9 +721,10 @@ mod tests {
         }
         let mut words = rand_xoshiro::Xoshiro256PlusPlus::from_seed(seed);
         let mut path = (0, 0, 0);
-        for i in 0..3_000_000 {
-            let want = zignor(&mut words, &zig, &mut path);
-            assert_eq!(ours.normal(&zig).to_bits(), want.to_bits(), "normal {i}: {want}");
+        for i in 0..1_500_000 {
+            let want = zignor_pair(&mut words, &zig, &mut path);
+            let got = ours.normal_pair(&zig);
+            assert_eq!(got.map(f32::to_bits), want.map(f32::to_bits), "pair {i}: {want:?}");
         }
         let (tails, wedges, rejected) = path;
         assert!(tails > 100 && wedges > 5_000 && rejected > 500, "{path:?}");
@@ -762,7 +838,7 @@ mod tests {
         let mut r = RunRng::new(1, 0);
         let zig = Ziggurat::new();
         let n = 200_000;
-        let xs: Vec<f64> = (0..n).map(|_| r.normal(&zig)).collect();
+        let xs: Vec<f64> = (0..n / 2).flat_map(|_| r.normal_pair(&zig)).map(f64::from).collect();
         let mean = xs.iter().sum::<f64>() / n as f64;
         let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
         // Standard errors: 1/sqrt(n) ≈ 0.0022 for the mean, sqrt(2/n) ≈ 0.0032 for the variance.
@@ -781,7 +857,7 @@ mod tests {
         let mut r = RunRng::new(42, 7);
         let zig = Ziggurat::new();
         let n = 400_000;
-        let mut xs: Vec<f64> = (0..n).map(|_| r.normal(&zig)).collect();
+        let mut xs: Vec<f64> = (0..n / 2).flat_map(|_| r.normal_pair(&zig)).map(f64::from).collect();
         xs.sort_by(f64::total_cmp);
         let ks = xs
             .iter()

@@ -5,7 +5,7 @@
 //! running extremes (LLVM does not turn their comparison and select into `f64x2.pmin`, and kept
 //! them scalar), their buckets (kept scalar too) and the test of which buckets lie in a level's
 //! span (whose bits LLVM built with shuffles). Each does, lane by lane, exactly the operations of
-//! the portable code it replaces ([`crate::rng::LaneRng`]'s step and normal, [`ExpTable::tanh`],
+//! the portable code it replaces ([`crate::rng::LaneRng`]'s step and `normal_pair`, [`crate::fastmath::Tanh::of`],
 //! `stats::extremes`, the bucketing pass of `stats::Quantiles::of`, `stats::in_some_span`), in the same
 //! order and rounding, so the page computes the command line's bits; the browser tests compare the
 //! two for every built-in scenario. Native builds never compile this module.
@@ -14,9 +14,13 @@
 
 use core::arch::wasm32::*;
 
-use crate::fastmath::{LN2_64_HI, LN2_64_LO, ROUNDER, SCALE, TABLE_BITS, TABLE_SIZE};
+use crate::fastmath::{
+    SINGLE_ARGUMENT_LIMIT, SINGLE_LN2_HI, SINGLE_LN2_LO, SINGLE_ROUNDER, SINGLE_SCALE, SINGLE_TABLE_BITS,
+    SINGLE_TABLE_SIZE,
+};
 use crate::lanes::{Lanes, LANES};
-use crate::rng::{EXPONENT_OF_ONE, LAST_BIT_SCALE, LAYER_BITS};
+use crate::rng::{LAYER_BITS, POSITION_SCALE, POSITION_SHIFT};
+use crate::stats::DOUBLES;
 
 /// The rotation of each 64-bit lane left by `k` (0 < k < 64).
 #[inline(always)]
@@ -24,25 +28,25 @@ fn rotate_left(x: v128, k: u32) -> v128 {
     v128_or(i64x2_shl(x, k), u64x2_shr(x, 64 - k))
 }
 
-/// Two lanes of `lanes` from lane `2h`.
+/// The `v`-th 16 bytes of `values`.
 #[inline(always)]
-fn load<T>(lanes: &[T; LANES], h: usize) -> v128 {
-    debug_assert!(2 * h + 1 < LANES && core::mem::size_of::<T>() == 8);
-    // SAFETY: lanes 2h and 2h + 1 of an array of eight 8-byte values are in bounds;
-    // v128_load has no alignment requirement.
-    unsafe { v128_load(lanes.as_ptr().add(2 * h) as *const v128) }
+fn load<T, const N: usize>(values: &[T; N], v: usize) -> v128 {
+    assert!(16 * (v + 1) <= core::mem::size_of::<[T; N]>());
+    // SAFETY: bytes 16v … 16v + 15 of the array are in bounds (checked above, a constant check
+    // once inlined); v128_load has no alignment requirement.
+    unsafe { v128_load((values.as_ptr() as *const u8).add(16 * v) as *const v128) }
 }
 
-/// Stores `v` in lanes `2h` and `2h + 1` of `lanes`.
+/// Stores `x` as the `v`-th 16 bytes of `values`.
 #[inline(always)]
-fn store<T>(lanes: &mut [T; LANES], h: usize, v: v128) {
-    debug_assert!(2 * h + 1 < LANES && core::mem::size_of::<T>() == 8);
+fn store<T, const N: usize>(values: &mut [T; N], v: usize, x: v128) {
+    assert!(16 * (v + 1) <= core::mem::size_of::<[T; N]>());
     // SAFETY: as in `load`.
-    unsafe { v128_store(lanes.as_mut_ptr().add(2 * h) as *mut v128, v) }
+    unsafe { v128_store((values.as_mut_ptr() as *mut u8).add(16 * v) as *mut v128, x) }
 }
 
 /// One Xoshiro256++ step of each lane of the state `s` (word w of lane l at `s[w][l]`): the
-/// output of every lane.
+/// output of every lane, two lanes at a time.
 #[inline(always)]
 pub fn xoshiro_next(s: &mut [[u64; LANES]; 4]) -> [u64; LANES] {
     let mut result = [0; LANES];
@@ -63,82 +67,92 @@ pub fn xoshiro_next(s: &mut [[u64; LANES]; 4]) -> [u64; LANES] {
     result
 }
 
-/// [`ExpTable::tanh`] of every lane, with `powers` its table of 2^(j/64): two
-/// lanes at a time, the table read lane by lane.
+/// Four values of a table, one per lane of the 32-bit indices `index` (read lane by lane: wasm
+/// has no gather).
 #[inline(always)]
-pub fn tanh(powers: &[f64; TABLE_SIZE], z: &Lanes) -> Lanes {
-    let splat = f64x2_splat;
+fn table_of(table: &[f32], index: v128) -> v128 {
+    f32x4(
+        table[i32x4_extract_lane::<0>(index) as usize],
+        table[i32x4_extract_lane::<1>(index) as usize],
+        table[i32x4_extract_lane::<2>(index) as usize],
+        table[i32x4_extract_lane::<3>(index) as usize],
+    )
+}
+
+/// [`crate::fastmath::Tanh::of`] of every lane, with `powers` its table of 2^(j/32): four lanes
+/// at a time, the table read lane by lane.
+#[inline(always)]
+pub fn tanh(powers: &[f32; SINGLE_TABLE_SIZE], z: &Lanes) -> Lanes {
+    let splat = f32x4_splat;
     let mut result = [0.0; LANES];
-    for h in 0..LANES / 2 {
-        let z = load(z, h);
-        let x = f64x2_mul(splat(-2.0), f64x2_abs(z));
-        // ExpTable::exp(x), step by step.
-        let shifted = f64x2_add(f64x2_mul(x, splat(SCALE)), splat(ROUNDER));
-        let n_float = f64x2_sub(shifted, splat(ROUNDER));
-        let n = i64x2_sub(shifted, i64x2_splat(ROUNDER.to_bits() as i64));
-        let r = f64x2_sub(
-            f64x2_sub(x, f64x2_mul(n_float, splat(LN2_64_HI))),
-            f64x2_mul(n_float, splat(LN2_64_LO)),
+    for q in 0..LANES / 4 {
+        let z = load(z, q);
+        // `lanes::lesser(|z|, limit)`: `f32x4.pmin` is `b < a ? b : a` exactly.
+        let x = f32x4_mul(splat(-2.0), f32x4_pmin(f32x4_abs(z), splat(SINGLE_ARGUMENT_LIMIT)));
+        let shifted = f32x4_add(f32x4_mul(x, splat(SINGLE_SCALE)), splat(SINGLE_ROUNDER));
+        let n_float = f32x4_sub(shifted, splat(SINGLE_ROUNDER));
+        let n = i32x4_sub(shifted, i32x4_splat(SINGLE_ROUNDER.to_bits() as i32));
+        let r = f32x4_sub(
+            f32x4_sub(x, f32x4_mul(n_float, splat(SINGLE_LN2_HI))),
+            f32x4_mul(n_float, splat(SINGLE_LN2_LO)),
         );
-        let j = v128_and(n, i64x2_splat(TABLE_SIZE as i64 - 1));
-        let k = i64x2_shr(n, TABLE_BITS);
-        let r2 = f64x2_mul(r, r);
-        let low = f64x2_mul(r2, f64x2_add(splat(0.5), f64x2_mul(r, splat(1.0 / 6.0))));
-        let high = f64x2_mul(
-            f64x2_mul(r2, r2),
-            f64x2_add(splat(1.0 / 24.0), f64x2_mul(r, splat(1.0 / 120.0))),
+        let j = v128_and(n, i32x4_splat(SINGLE_TABLE_SIZE as i32 - 1));
+        let k = i32x4_shr(n, SINGLE_TABLE_BITS);
+        let poly = f32x4_add(
+            f32x4_add(splat(1.0), r),
+            f32x4_mul(f32x4_mul(r, r), f32x4_add(splat(0.5), f32x4_mul(r, splat(1.0 / 6.0)))),
         );
-        let poly = f64x2_add(f64x2_add(f64x2_add(splat(1.0), r), low), high);
-        let scale = i64x2_shl(i64x2_add(i64x2_splat(1023), k), 52);
-        let power = f64x2(
-            powers[i64x2_extract_lane::<0>(j) as usize],
-            powers[i64x2_extract_lane::<1>(j) as usize],
-        );
-        let value = f64x2_mul(f64x2_mul(power, poly), scale);
-        let t = v128_bitselect(splat(0.0), value, f64x2_lt(x, splat(-708.0)));
-        // tanh = sign(z) · (1 − t)/(1 + t).
-        let magnitude = f64x2_div(f64x2_sub(splat(1.0), t), f64x2_add(splat(1.0), t));
-        store(
-            &mut result,
-            h,
-            v128_bitselect(f64x2_neg(magnitude), magnitude, f64x2_lt(z, splat(0.0))),
-        );
+        let scale = i32x4_shl(i32x4_add(i32x4_splat(127), k), 23);
+        let t = f32x4_mul(f32x4_mul(table_of(powers, j), poly), scale);
+        let magnitude = f32x4_div(f32x4_sub(splat(1.0), t), f32x4_add(splat(1.0), t));
+        // −magnitude where z < 0: the sign bit flipped, as Rust's negation does.
+        let sign = v128_and(f32x4_lt(z, splat(0.0)), splat(-0.0));
+        store(&mut result, q, v128_xor(magnitude, sign));
     }
     result
 }
 
-/// The rectangle step of [`crate::rng::LaneRng::normal`] for the draws `bits`, with the ziggurat's
-/// layer edges `edges` and their ratios `ratios`: each lane's position u in [−1, 1) (exactly
-/// `rng::signed_unit`) times x_layer (the layer is the draw's low 10 bits, as `rng::layer_of`): each
-/// lane's candidate, and the lanes that fell outside their rectangles (bit l for lane l).
+/// The rectangle step of [`crate::rng::LaneRng::normal_pair`] for the draws `bits`, with each
+/// layer's single-precision edge x_i and the ratio below which a point is inside for certain
+/// packed in one word (`edge_and_ratio`): for the low half of each lane's draw, then for the high
+/// half, each lane's position u in [−1, 1) (exactly `rng::signed_unit`) times x_layer (the layer
+/// is the half's low 10 bits, as `rng::layer_of`), and the lanes that fell outside their
+/// rectangles (bit l for lane l).
 #[inline(always)]
-pub fn ziggurat_rectangles(bits: &[u64; LANES], edges: &[f64], ratios: &[f64]) -> (Lanes, u32) {
-    let mut x = [0.0; LANES];
-    let mut outside = 0;
-    for h in 0..LANES / 2 {
-        let b = load(bits, h);
-        let exponent = i64x2_splat(EXPONENT_OF_ONE as i64);
-        let one_to_two = v128_or(exponent, u64x2_shr(b, 12));
-        let last_bit = f64x2_sub(
-            v128_or(exponent, i64x2_shl(v128_and(u64x2_shr(b, 11), i64x2_splat(1)), 51)),
-            f64x2_splat(1.0),
-        );
-        let position = f64x2_add(
-            f64x2_sub(f64x2_mul(f64x2_splat(2.0), one_to_two), f64x2_splat(3.0)),
-            f64x2_mul(last_bit, f64x2_splat(LAST_BIT_SCALE)),
-        );
-        let layer = v128_and(b, i64x2_splat(LAYER_BITS as i64));
-        let (low, high) = (
-            i64x2_extract_lane::<0>(layer) as usize,
-            i64x2_extract_lane::<1>(layer) as usize,
-        );
-        let edge = f64x2(edges[low], edges[high]);
-        let ratio = f64x2(ratios[low], ratios[high]);
-        store(&mut x, h, f64x2_mul(position, edge));
-        // Never NaN: `position` is finite, so "not below the ratio" is "at or above it".
-        outside |= (i64x2_bitmask(f64x2_ge(f64x2_abs(position), ratio)) as u32) << (2 * h);
+pub fn ziggurat_rectangles(bits: &[u64; LANES], edge_and_ratio: &[u64]) -> ([Lanes; 2], [u32; 2]) {
+    let mut candidates = [[0.0; LANES]; 2];
+    let mut outside = [0; 2];
+    for q in 0..LANES / 4 {
+        // Four lanes' draws; lane l's low half is 32-bit word 2l, its high half word 2l + 1.
+        let (first, second) = (load(bits, 2 * q), load(bits, 2 * q + 1));
+        let halves = [
+            i32x4_shuffle::<0, 2, 4, 6>(first, second),
+            i32x4_shuffle::<1, 3, 5, 7>(first, second),
+        ];
+        for (h, halves) in halves.into_iter().enumerate() {
+            // The position's 22 bits convert exactly, as signed integers.
+            let steps = f32x4_convert_i32x4(u32x4_shr(halves, POSITION_SHIFT));
+            let position = f32x4_sub(f32x4_mul(steps, f32x4_splat(POSITION_SCALE)), f32x4_splat(1.0));
+            let layer = v128_and(halves, i32x4_splat(LAYER_BITS as i32));
+            // Each lane's word, read one by one (wasm has no gather); its edge is the low half.
+            let word = |i: usize| edge_and_ratio[i];
+            let low = u64x2(
+                word(i32x4_extract_lane::<0>(layer) as usize),
+                word(i32x4_extract_lane::<1>(layer) as usize),
+            );
+            let high = u64x2(
+                word(i32x4_extract_lane::<2>(layer) as usize),
+                word(i32x4_extract_lane::<3>(layer) as usize),
+            );
+            let edge = i32x4_shuffle::<0, 2, 4, 6>(low, high);
+            let ratio = i32x4_shuffle::<1, 3, 5, 7>(low, high);
+            store(&mut candidates[h], q, f32x4_mul(position, edge));
+            // Never NaN: `position` is finite, so "not below the ratio" is "at or above it".
+            let out = f32x4_ge(f32x4_abs(position), ratio);
+            outside[h] |= (i32x4_bitmask(out) as u32) << (4 * q);
+        }
     }
-    (x, outside)
+    (candidates, outside)
 }
 
 /// The quantiles' first pass over `values` (`stats::Quantiles::of`): each value's bucket, the low
@@ -154,10 +168,10 @@ pub fn buckets(values: &[f64], min: f64, scale: f64, rounder: f64, cap: u32, out
         f64x2_splat(rounder),
         u32x4_splat(cap),
     );
-    let groups = values.chunks_exact(LANES).zip(out.chunks_exact_mut(LANES));
-    let done = groups.len() * LANES;
+    let groups = values.chunks_exact(DOUBLES).zip(out.chunks_exact_mut(DOUBLES));
+    let done = groups.len() * DOUBLES;
     for (group, slots) in groups {
-        let group: &Lanes = group.try_into().expect("a group of eight");
+        let group: &[f64; DOUBLES] = group.try_into().expect("a group of eight");
         let shifted = |h| f64x2_add(f64x2_mul(f64x2_sub(load(group, h), min), scale), rounder);
         // Each double's low 32 bits are lanes 0 and 2 of its pair as four 32-bit lanes.
         let first = u32x4_min(i32x4_shuffle::<0, 2, 4, 6>(shifted(0), shifted(1)), cap);
@@ -169,24 +183,24 @@ pub fn buckets(values: &[f64], min: f64, scale: f64, rounder: f64, cap: u32, out
     done
 }
 
-/// The running extremes of `values`' whole blocks of [`LANES`] (what is left over is the caller's),
-/// eight of each side by side, folded from ±∞ with `lanes::lesser` and `lanes::greater`: those
-/// are `f64x2.pmin` and `f64x2.pmax` exactly (`b < a ? b : a` and `a < b ? b : a`), so the
-/// extremes are the portable pass's, to the sign of a zero.
+/// The running extremes of `values`' whole blocks of [`DOUBLES`] (what is left over is the
+/// caller's), eight of each side by side, folded from ±∞ with `lanes::lesser` and
+/// `lanes::greater`: those are `f64x2.pmin` and `f64x2.pmax` exactly (`b < a ? b : a` and
+/// `a < b ? b : a`), so the extremes are the portable pass's, to the sign of a zero.
 #[inline(always)]
-pub fn running_extremes(values: &[f64]) -> (Lanes, Lanes) {
-    let mut low = [f64x2_splat(f64::INFINITY); LANES / 2];
-    let mut high = [f64x2_splat(f64::NEG_INFINITY); LANES / 2];
-    for block in values.chunks_exact(LANES) {
-        let block: &Lanes = block.try_into().expect("a whole block");
-        for h in 0..LANES / 2 {
+pub fn running_extremes(values: &[f64]) -> ([f64; DOUBLES], [f64; DOUBLES]) {
+    let mut low = [f64x2_splat(f64::INFINITY); DOUBLES / 2];
+    let mut high = [f64x2_splat(f64::NEG_INFINITY); DOUBLES / 2];
+    for block in values.chunks_exact(DOUBLES) {
+        let block: &[f64; DOUBLES] = block.try_into().expect("a whole block");
+        for h in 0..DOUBLES / 2 {
             let v = load(block, h);
             low[h] = f64x2_pmin(low[h], v);
             high[h] = f64x2_pmax(high[h], v);
         }
     }
-    let (mut lows, mut highs) = ([0.0; LANES], [0.0; LANES]);
-    for h in 0..LANES / 2 {
+    let (mut lows, mut highs) = ([0.0; DOUBLES], [0.0; DOUBLES]);
+    for h in 0..DOUBLES / 2 {
         store(&mut lows, h, low[h]);
         store(&mut highs, h, high[h]);
     }

@@ -1,6 +1,6 @@
 //! Summary statistics over the runs of one month, without keeping any path.
 
-use crate::lanes::{greater, lesser, with_widest_simd, Kernels, LANES};
+use crate::lanes::{greater, lesser, with_widest_simd, Kernels};
 
 /// The quantile levels of the fan charts.
 pub const QUANTILE_LEVELS: [f64; 5] = [0.05, 0.25, 0.50, 0.75, 0.95];
@@ -202,10 +202,15 @@ fn in_some_span(buckets: &[u16; SPAN_CHUNK], spans: &[(u16, u16); 5], kernels: K
     }
 }
 
+/// How many doubles the quantiles' vector passes take at a time: the running extremes side by
+/// side, and the buckets computed together in the page.
+pub(crate) const DOUBLES: usize = 8;
+
 /// The smallest and the largest of `values` (never NaN), eight running extremes side by side so
 /// that the pass vectorises (in the page, written with `simd128` intrinsics, which do the same).
 #[inline(always)]
 fn extremes(values: &[f64]) -> (f64, f64) {
+    const LANES: usize = DOUBLES;
     let rest = values.chunks_exact(LANES).remainder();
     #[cfg(target_arch = "wasm32")]
     let (low, high) = crate::simd128::running_extremes(values);

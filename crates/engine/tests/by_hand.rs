@@ -9,9 +9,11 @@ use alignment_engine::{
     best_split, frustration, pair_index, pair_list, two_best_splits, Ensemble, Model, Settings, Summary,
 };
 
-/// Floating-point slack for values that pass through tanh/atanh a few times (the engine's table
-/// tanh is within 5e-16 of libm's); far below any modelling error a test is after.
-const TOLERANCE: f64 = 1e-12;
+/// Floating-point slack: the engine's state is single precision (a relative rounding of 6e-8 per
+/// operation, and its table tanh within 2.5e-7 of libm's), over a dozen months of a few dozen
+/// operations a pair; far below any modelling error a test is after, and far above what a wrong
+/// formula gives (a wrong decay, weight or sign moves a value by 1e-3 or more within a month).
+const TOLERANCE: f64 = 2e-6;
 
 fn close(got: f64, want: f64, what: &str) {
     assert!((got - want).abs() < TOLERANCE, "{what}: got {got}, want {want}");
@@ -315,7 +317,7 @@ fn check_largest_scenarios(n: usize) {
     for (t, row) in want.iter().enumerate() {
         for (p, &value) in row.iter().enumerate() {
             assert!(
-                (summary.pairs[p].mean[t] - value).abs() < 1e-10,
+                (summary.pairs[p].mean[t] - value).abs() < TOLERANCE,
                 "{n} actors, pair {p}, month {t}: {} vs {value}",
                 summary.pairs[p].mean[t]
             );
@@ -389,7 +391,7 @@ fn check_largest_scenarios(n: usize) {
             .mean
             - frustrated / total)
             .abs()
-            < 1e-10
+            < TOLERANCE
     );
 }
 
@@ -420,10 +422,10 @@ fn noise_free_runs_follow_the_reference_path_whatever_the_number_of_runs() {
         for (t, row) in want.iter().enumerate() {
             for (p, &value) in row.iter().enumerate() {
                 assert!(
-                    (summary.pairs[p].mean[t] - value).abs() < 1e-12,
+                    (summary.pairs[p].mean[t] - value).abs() < TOLERANCE,
                     "{runs} runs, pair {p}, month {t}"
                 );
-                assert!((summary.pairs[p].quantiles[t][2] - value).abs() < 1e-12);
+                assert!((summary.pairs[p].quantiles[t][2] - value).abs() < TOLERANCE);
             }
         }
     }

@@ -12,8 +12,10 @@ use alignment_engine::{
     Summary, Test, When, MAX_TAPE_BYTES,
 };
 
+/// Floating-point slack: the engine's state is single precision (a relative rounding of 6e-8 per
+/// operation, its tanh within 2.5e-7 of libm's); a wrong formula is off by far more.
 fn close(got: f64, want: f64, what: &str) {
-    assert!((got - want).abs() < 1e-12, "{what}: got {got}, want {want}");
+    assert!((got - want).abs() < 2e-6, "{what}: got {got}, want {want}");
 }
 
 /// Three actors (three pairs) and `events` events that never fire: the shape a tape is drawn for.
@@ -197,28 +199,28 @@ fn progress_counts_whole_months_and_the_runs_of_the_month_in_progress() {
 
 #[test]
 fn an_ensemble_reports_its_progress_block_by_block() {
-    // 20 runs are three blocks of 8 (8, 8 and 4 runs); `advance(n)` advances ⌈n/8⌉ blocks (at
-    // least one) and closes the month after its last block.
+    // 40 runs are three blocks of 16 (16, 16 and 8 runs); `advance(n)` advances ⌈n/16⌉ blocks
+    // (at least one) and closes the month after its last block.
     let model = three_actors(1);
     let settings = Settings {
         seed: 2,
-        runs: 20,
+        runs: 40,
         horizon: 2,
     };
     let mut e = Ensemble::new(model.clone(), settings);
-    assert_eq!(e.progress(), progress(0, 2, 0, 20));
-    assert_eq!(e.advance(8), progress(0, 2, 8, 20));
-    assert_eq!(e.advance(1), progress(0, 2, 16, 20));
+    assert_eq!(e.progress(), progress(0, 2, 0, 40));
+    assert_eq!(e.advance(16), progress(0, 2, 16, 40));
+    assert_eq!(e.advance(1), progress(0, 2, 32, 40));
     // The third block ends month 1.
-    assert_eq!(e.advance(5), progress(1, 2, 0, 20));
-    // 9 runs are two blocks; 0 runs still advance one.
-    assert_eq!(e.advance(9), progress(1, 2, 16, 20));
+    assert_eq!(e.advance(5), progress(1, 2, 0, 40));
+    // 17 runs are two blocks; 0 runs still advance one.
+    assert_eq!(e.advance(17), progress(1, 2, 32, 40));
     let done = e.advance(0);
-    assert_eq!(done, progress(2, 2, 0, 20));
+    assert_eq!(done, progress(2, 2, 0, 40));
     assert!(done.is_done());
     assert_eq!(done.fraction(), 1.0);
     // Nothing more to do.
-    assert_eq!(e.advance(100), progress(2, 2, 0, 20));
+    assert_eq!(e.advance(100), progress(2, 2, 0, 40));
     assert_eq!(e.summary(), Ensemble::run(model.clone(), settings));
 
     // A month finished on threads from where `advance` left it: the same numbers, for a model
@@ -229,11 +231,11 @@ fn an_ensemble_reports_its_progress_block_by_block() {
     let mut plain = Ensemble::new(model.clone(), settings);
     plain.finish();
     let mut e = Ensemble::new(model, settings);
-    assert_eq!(e.advance(8), progress(0, 3, 8, 20));
-    assert_eq!(e.advance_month_on_threads(2), progress(1, 3, 0, 20));
-    assert_eq!(e.advance_month_on_threads(3), progress(2, 3, 0, 20));
-    assert_eq!(e.advance_month_on_threads(2), progress(3, 3, 0, 20));
-    assert_eq!(e.advance_month_on_threads(3), progress(3, 3, 0, 20));
+    assert_eq!(e.advance(16), progress(0, 3, 16, 40));
+    assert_eq!(e.advance_month_on_threads(2), progress(1, 3, 0, 40));
+    assert_eq!(e.advance_month_on_threads(3), progress(2, 3, 0, 40));
+    assert_eq!(e.advance_month_on_threads(2), progress(3, 3, 0, 40));
+    assert_eq!(e.advance_month_on_threads(3), progress(3, 3, 0, 40));
     assert_eq!(e.summary(), plain.summary());
     assert_eq!(e.outcome_states(), plain.outcome_states());
     assert_eq!(e.first_fired_months(), plain.first_fired_months());
@@ -478,10 +480,13 @@ fn two_noisy_months_follow_the_ou_step_with_each_runs_own_normals() {
         let mut noise = RunRng::for_run(42, run as u64, Stream::Noise);
         let mut z: Vec<f64> = model.initial.iter().map(|a: &f64| a.atanh()).collect();
         for _month in 1..=2 {
-            for (p, z) in z.iter_mut().enumerate() {
+            // Two normals per draw, in pair order: pairs 0 and 1 from the first, pair 2 from the
+            // first of the second (its other normal is not used).
+            let [first, second] = noise.normal_pair(&ziggurat);
+            let [third, _] = noise.normal_pair(&ziggurat);
+            for (p, (z, shock)) in z.iter_mut().zip([first, second, third]).enumerate() {
                 let m = model.baseline[p].atanh();
-                let shock = noise.normal(&ziggurat);
-                *z = m + (*z - m) * (-theta).exp() + model.volatility[p] * factor * shock;
+                *z = m + (*z - m) * (-theta).exp() + model.volatility[p] * factor * f64::from(shock);
             }
         }
         for p in 0..3 {

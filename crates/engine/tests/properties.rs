@@ -554,7 +554,10 @@ fn the_path_without_noise_or_events_is_the_ou_mean_when_there_is_no_balance_term
         let (z0, m) = (model.initial[p].atanh(), model.baseline[p].atanh());
         for (t, a) in pair_path.iter().enumerate() {
             let want = (m + (z0 - m) * (-theta * t as f64).exp()).tanh();
-            assert!((a - want).abs() < 1e-12, "pair {p}, month {t}: {a} vs {want}");
+            assert!(
+                (a - want).abs() < 2e-6,
+                "pair {p}, month {t}: {a} vs {want} (single-precision state)"
+            );
         }
     }
     // With β > 0 the path leaves the baseline toward the camp the other pairs imply: a pair at

@@ -158,8 +158,19 @@ impl Ensemble {
         let (shape, runs) = (self.shape, &self.runs);
         let per_block = |size: usize| from * size..self.blocks * size;
         let mut end = Vec::new();
-        end.extend(runs.latent[per_block(shape.pairs)].as_flattened());
-        end.extend(runs.alignment[per_block(shape.pairs)].as_flattened());
+        // Single-precision state as doubles: exact, and exactly single again when joined.
+        end.extend(
+            runs.latent[per_block(shape.pairs)]
+                .as_flattened()
+                .iter()
+                .map(|&v| f64::from(v)),
+        );
+        end.extend(
+            runs.alignment[per_block(shape.pairs)]
+                .as_flattened()
+                .iter()
+                .map(|&v| f64::from(v)),
+        );
         end.extend(&runs.frustrations[per_block(LANES)]);
         let counts = runs.firings[per_block(LANES * shape.events)].iter();
         let months = runs.first_fired[per_block(LANES * shape.events)].iter();
@@ -188,11 +199,12 @@ impl Ensemble {
         let per_block = |size: usize| blocks * size..self.blocks * size;
         let values = &mut end.iter().copied();
         let number = |v: f64| v;
-        fill(runs.latent[per_block(shape.pairs)].as_flattened_mut(), values, number);
+        let single = |v: f64| v as f32;
+        fill(runs.latent[per_block(shape.pairs)].as_flattened_mut(), values, single);
         fill(
             runs.alignment[per_block(shape.pairs)].as_flattened_mut(),
             values,
-            number,
+            single,
         );
         fill(&mut runs.frustrations[per_block(LANES)], values, number);
         let count = |v: f64| v as u32;
