@@ -8,8 +8,11 @@ split (all 2^(n-1) splits, as one matrix product) and its frustration. Its rando
 (PCG64), not the engine's, so its numbers agree with the engine's only within Monte Carlo error; this
 script exists to time the same work, not to check it (tests/independent_model.py checks the model).
 
-Usage: python3 bench/numpy_engine.py SCENARIO_ID_OR_FILE [--runs N] [--horizon T] [--repeats R] [--seed S]
-Prints one JSON line: {"scenario", "runs", "horizon", "pairs", "repeats", "median_ms", "min_ms"}.
+With --single the state, its shocks and its step are float32, as the engine's (engine 3); without,
+float64, as NumPy computes by default.
+
+Usage: python3 bench/numpy_engine.py SCENARIO_ID_OR_FILE [--runs N] [--horizon T] [--repeats R] [--seed S] [--single]
+Prints one JSON line: {"scenario", "runs", "horizon", "pairs", "repeats", "median_ms", "min_ms", "dtype"}.
 """
 
 import argparse
@@ -43,16 +46,16 @@ def compare(op, left, right):
     return left > right if op == ">" else left < right
 
 
-def ensemble(m, runs, horizon, rng):
-    """One ensemble; returns its outputs (so that nothing is optimised away)."""
+def ensemble(m, runs, horizon, rng, dtype=np.float64):
+    """One ensemble, its state of `dtype`; returns its outputs (so that nothing is optimised away)."""
     P, n = len(m["pairs"]), m["n"]
     theta = math.log(2) / m["half_life"]
-    decay = math.exp(-theta)
-    noise = m["sigma"] * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))
-    beta = m["balance"]
+    decay = dtype(math.exp(-theta))
+    noise = (m["sigma"] * math.sqrt((1 - math.exp(-2 * theta)) / (2 * theta))).astype(dtype)
+    beta = dtype(m["balance"])
     hazards = np.array([e["hazard"] for e in m["events"]])
-    z = np.tile(np.arctanh(m["initial"]), (runs, 1))
-    latent_baseline = np.tile(np.arctanh(m["baseline"]), (runs, 1))
+    z = np.tile(np.arctanh(m["initial"]), (runs, 1)).astype(dtype)
+    latent_baseline = np.tile(np.arctanh(m["baseline"]), (runs, 1)).astype(dtype)
     firings = np.zeros((runs, len(m["events"])), dtype=np.int64)
     first = np.zeros((runs, len(m["events"])), dtype=np.int64)
     states = [np.full(runs, o["when"] == "every_month") for o in m["outcomes"]]
@@ -63,8 +66,9 @@ def ensemble(m, runs, horizon, rng):
     a = np.tanh(z)
     upper_i = np.array([i for i, _ in m["pairs"]], dtype=np.intp)
     upper_j = np.array([j for _, j in m["pairs"]], dtype=np.intp)
-    other_weight = m["weights"].sum() - m["weights"][upper_i] - m["weights"][upper_j]
-    matrix = np.zeros((runs, n, n))
+    other_weight = (m["weights"].sum() - m["weights"][upper_i] - m["weights"][upper_j]).astype(dtype)
+    weights = m["weights"].astype(dtype)
+    matrix = np.zeros((runs, n, n), dtype=dtype)
     for t in range(1, horizon + 1):
         # (b) events on the snapshot a
         draws = rng.random((runs, len(m["events"])))
@@ -92,12 +96,12 @@ def ensemble(m, runs, horizon, rng):
             first[:, e] = np.where((first[:, e] == 0) & fire, t, first[:, e])
             fired.append(fire)
         # (c) OU step and balance pressure from the snapshot
-        z = latent_baseline + (z - latent_baseline) * decay + noise * rng.standard_normal((runs, P))
+        z = latent_baseline + (z - latent_baseline) * decay + noise * rng.standard_normal((runs, P), dtype=dtype)
         if beta != 0.0 and n > 2:
             # Σ_k w_k a_ik a_kj as a batched matrix product (a zero diagonal leaves out k = i, j).
             matrix[:, upper_i, upper_j] = a
             matrix[:, upper_j, upper_i] = a
-            z += beta * ((matrix * m["weights"]) @ matrix)[:, upper_i, upper_j] / other_weight
+            z += beta * ((matrix * weights) @ matrix)[:, upper_i, upper_j] / other_weight
         np.clip(z, -18.0, 18.0, out=z)
         # (d) jumps and shifts of the events that fired
         for event, fire in zip(m["events"], fired):
@@ -149,24 +153,26 @@ def main():
     parser.add_argument("--horizon", type=int, default=None)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--single", action="store_true", help="the state in float32, as the engine's")
     args = parser.parse_args()
+    dtype = np.float32 if args.single else np.float64
     path = pathlib.Path(args.scenario)
     if not path.exists():
         path = ROOT / "scenarios" / f"{args.scenario}.toml"
     m = load(path)
     horizon = args.horizon or m["horizon"]
     rng = np.random.default_rng(args.seed)
-    ensemble(m, min(args.runs, 100), horizon, rng)  # warm-up: imports, allocator, caches
+    ensemble(m, min(args.runs, 100), horizon, rng, dtype)  # warm-up: imports, allocator, caches
     seconds = []
     for _ in range(args.repeats):
         start = time.perf_counter()
-        ensemble(m, args.runs, horizon, rng)
+        ensemble(m, args.runs, horizon, rng, dtype)
         seconds.append(time.perf_counter() - start)
     seconds.sort()
     print(json.dumps({
         "scenario": args.scenario, "runs": args.runs, "horizon": horizon, "pairs": len(m["pairs"]),
         "repeats": args.repeats, "median_ms": 1e3 * seconds[len(seconds) // 2], "min_ms": 1e3 * seconds[0],
-        "numpy": np.__version__,
+        "numpy": np.__version__, "dtype": np.dtype(dtype).name,
     }))
 
 

@@ -68,14 +68,16 @@ fn measure_ensemble(
     Some(median)
 }
 
-/// Runs the NumPy version of one ensemble `repeats` times in one Python process; returns its
-/// median in seconds, or why it could not be run.
-fn numpy_median(scenario_id: &str, runs: usize, horizon: usize, repeats: usize) -> Result<f64, String> {
+/// Runs the NumPy version of one ensemble `repeats` times in one Python process, its state in
+/// float64 (NumPy's default) or, with `single`, float32 (as the engine's); returns its median in
+/// seconds, or why it could not be run.
+fn numpy_median(scenario_id: &str, runs: usize, horizon: usize, repeats: usize, single: bool) -> Result<f64, String> {
     let output = Command::new("python3")
         .arg(NUMPY_SCRIPT)
         .arg(scenario_id)
         .args(["--runs", &runs.to_string(), "--horizon", &horizon.to_string()])
         .args(["--repeats", &repeats.to_string()])
+        .args(single.then_some("--single"))
         .output()
         .map_err(|e| format!("python3 could not be started ({e})"))?;
     if !output.status.success() {
@@ -90,29 +92,29 @@ fn numpy_median(scenario_id: &str, runs: usize, horizon: usize, repeats: usize) 
         .ok_or_else(|| "no median in its output".to_string())
 }
 
-/// The engine and NumPy on the same ensemble, alternately, and the ratio of their medians.
+/// The engine and NumPy (float64, then float32) on the same ensemble, alternately, and the ratios
+/// of their medians. The float64 ratio is the yardstick: what an analyst's NumPy computes by
+/// default; float32 is the same precision as the engine's state.
 fn against_numpy(scenario_id: &str, runs: usize, horizon: usize, rounds: usize, repeats: usize) {
     let mut engine = Vec::new();
-    let mut numpy = Vec::new();
+    let mut numpy = [Vec::new(), Vec::new()];
     for _ in 0..rounds {
         let label = format!("engine: {scenario_id}");
         let Some(e) = measure(&label, scenario_id, runs, horizon, repeats) else {
             return;
         };
-        match numpy_median(scenario_id, runs, horizon, repeats) {
-            Ok(n) => {
-                println!(
-                    "{:<34} {:>48} median {:>9.2} ms",
-                    format!("numpy:  {scenario_id}"),
-                    "",
-                    n * 1e3
-                );
-                engine.push(e);
-                numpy.push(n);
-            }
-            Err(why) => {
-                println!("NumPy comparison skipped: {NUMPY_SCRIPT}: {why} (`pip install numpy`)");
-                return;
+        engine.push(e);
+        for (single, medians) in [false, true].into_iter().zip(&mut numpy) {
+            match numpy_median(scenario_id, runs, horizon, repeats, single) {
+                Ok(n) => {
+                    let label = format!("numpy {}: {scenario_id}", if single { "float32" } else { "float64" });
+                    println!("{label:<34} {:>48} median {:>9.2} ms", "", n * 1e3);
+                    medians.push(n);
+                }
+                Err(why) => {
+                    println!("NumPy comparison skipped: {NUMPY_SCRIPT}: {why} (`pip install numpy`)");
+                    return;
+                }
             }
         }
     }
@@ -120,13 +122,16 @@ fn against_numpy(scenario_id: &str, runs: usize, horizon: usize, rounds: usize, 
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (engine, numpy) = (median(engine), median(numpy));
-    println!(
-        "NumPy / engine, {runs} runs × {horizon} months of {scenario_id}: {:.1}× (medians of {rounds} rounds: {:.2} ms vs {:.2} ms)",
-        numpy / engine,
-        numpy * 1e3,
-        engine * 1e3
-    );
+    let engine = median(engine);
+    for (name, medians) in ["NumPy / engine", "NumPy float32 / engine"].into_iter().zip(numpy) {
+        let numpy = median(medians);
+        println!(
+            "{name}, {runs} runs × {horizon} months of {scenario_id}: {:.1}× (medians of {rounds} rounds: {:.2} ms vs {:.2} ms)",
+            numpy / engine,
+            numpy * 1e3,
+            engine * 1e3
+        );
+    }
 }
 
 /// The vector instructions the engine's month step is compiled for on this run.

@@ -1,6 +1,6 @@
 //! Share links (DESIGN.md §5): the whole state in a readable, versioned URL fragment.
 //!
-//! `#v=1&e=2&s=sino-russian-drift&sh=1a2b3c4d&seed=7&runs=2000&h=36&pair.RUS-CHN.baseline=0.2&view.pair=RUS-CHN`
+//! `#v=1&e=3&s=sino-russian-drift&sh=1a2b3c4d&seed=7&runs=2000&h=36&pair.RUS-CHN.baseline=0.2&view.pair=RUS-CHN`
 //!
 //! - `v` link format version, `s` scenario id, `sh` short hash of the scenario file's content;
 //! - `e` the engine version that made the link's numbers ([`ENGINE_VERSION`]); a link written by

@@ -4,13 +4,13 @@ use crate::engine::{Settings, ENGINE_VERSION};
 pub use crate::scenario::decimals_for_step;
 use crate::scenario::{Assumption, Quantity};
 
-/// "engine 2": which engine computed a result. The same seed and runs give other draws, and so
+/// "engine 3": which engine computed a result. The same seed and runs give other draws, and so
 /// other numbers within Monte Carlo error, in another engine (`ENGINE_VERSION`).
 pub fn engine() -> String {
     format!("engine {ENGINE_VERSION}")
 }
 
-/// "seed 7, 2000 runs, 36 months, engine 2": what reproduces a result, as every header, caption and
+/// "seed 7, 2000 runs, 36 months, engine 3": what reproduces a result, as every header, caption and
 /// image of one ensemble states it.
 pub fn recipe(settings: &Settings) -> String {
     format!(

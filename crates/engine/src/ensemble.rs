@@ -538,21 +538,23 @@ impl MonthStep<'_> {
             for (c, condition) in event.conditions.iter().enumerate() {
                 let a = &snapshot[condition.pair];
                 let threshold = params.threshold(e, c);
-                fire &= lane_mask(|l| condition.comparison.holds(f64::from(a[l]), threshold[l]));
+                fire &= lane_mask(|l| condition.comparison.holds_single(a[l], threshold[l]));
             }
             if certain_now {
                 fire = ALL_LANES;
             } else if event.certain_month.is_some() && !event.repeatable {
                 fire = 0;
             }
-            for l in 0..LANES {
-                let fires_here = fire & (1 << l) != 0;
-                count[l] += u32::from(fires_here);
-                first[l] = if fires_here & (first[l] == 0) {
-                    month as u32
-                } else {
-                    first[l]
-                };
+            // Only the lanes that fired, one by one: seldom more than one, and a loop over all
+            // sixteen, unrolled, was a kilobyte of the page's bundle per month step.
+            let mut lanes_fired = fire;
+            while lanes_fired != 0 {
+                let l = lanes_fired.trailing_zeros() as usize;
+                lanes_fired &= lanes_fired - 1;
+                count[l] += 1;
+                if first[l] == 0 {
+                    first[l] = month as u32;
+                }
             }
             fired_lanes[e] = fire;
             any_fired |= fire != 0;
@@ -587,19 +589,22 @@ impl MonthStep<'_> {
         // (d) Jumps of the events that fired, in file order, then their baseline shifts.
         if any_fired {
             for (e, (event, &fired)) in model.events.iter().zip(&*fired_lanes).enumerate() {
-                for l in (0..LANES).filter(|l| fired & (1 << l) != 0) {
+                let mut lanes_fired = fired;
+                while lanes_fired != 0 {
+                    let l = lanes_fired.trailing_zeros() as usize;
+                    lanes_fired &= lanes_fired - 1;
                     for (f, effect) in event.effects.iter().enumerate() {
                         let pair = effect.pair;
                         let jump = params.jump(e, f, l);
                         // In double precision from the state's tanh, rounded to single once.
                         if jump != 0.0 {
-                            let a = f64::from(prepared.tanh.of(latent[pair][l]));
+                            let a = f64::from(prepared.tanh.of_one(latent[pair][l]));
                             let moved = (a + jump).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                             latent[pair][l] = libm::atanh(moved) as f32;
                         }
                         let shift = params.shift(e, f, l);
                         if shift != 0.0 {
-                            let mu = f64::from(prepared.tanh.of(baseline[pair][l]));
+                            let mu = f64::from(prepared.tanh.of_one(baseline[pair][l]));
                             let moved = (mu + shift).clamp(-ALIGNMENT_CLAMP, ALIGNMENT_CLAMP);
                             baseline[pair][l] = libm::atanh(moved) as f32;
                         }
@@ -621,14 +626,14 @@ impl MonthStep<'_> {
             }
             let mut holds_in: [bool; LANES] = [outcome.join == Join::All; LANES];
             for test in &outcome.tests {
-                // Compared in double precision (exact for single-precision values): a level is
-                // the file's number, not its rounding to single.
-                let left: DoubleLanes = alignment[test.pair].map(f64::from);
+                // In single precision, deciding exactly what the file's level in double precision
+                // decides (`Comparison::single_threshold`).
+                let left = &alignment[test.pair];
                 let right = match test.reference {
-                    Reference::Level(level) => [level; LANES],
-                    Reference::Pair(pair) => alignment[pair].map(f64::from),
+                    Reference::Level(level) => [test.comparison.single_threshold(level); LANES],
+                    Reference::Pair(pair) => alignment[pair],
                 };
-                let holds: [bool; LANES] = map_to(|l| test.comparison.holds(left[l], right[l]));
+                let holds: [bool; LANES] = map_to(|l| test.comparison.holds_single(left[l], right[l]));
                 holds_in = match outcome.join {
                     Join::All => map_to(|l| holds_in[l] & holds[l]),
                     Join::Any => map_to(|l| holds_in[l] | holds[l]),
@@ -849,7 +854,7 @@ impl Ensemble {
         let prepared = Box::new(Prepared::new(&model));
         // As `Derived::update_start` derives them for a run of its own.
         let initial_latent: Vec<f32> = model.initial.iter().map(|&a| libm::atanh(a) as f32).collect();
-        let initial_alignment: Vec<f32> = initial_latent.iter().map(|&z| prepared.tanh.of(z)).collect();
+        let initial_alignment: Vec<f32> = initial_latent.iter().map(|&z| prepared.tanh.of_one(z)).collect();
         let baseline_latent: Vec<f32> = model.baseline.iter().map(|&mu| libm::atanh(mu) as f32).collect();
         let per_block = |row: &[f32]| -> Vec<Lanes> {
             let block: Vec<Lanes> = row.iter().map(|&v| [v; LANES]).collect();
@@ -924,7 +929,7 @@ impl Ensemble {
     }
 
     /// [`Ensemble::per_run`] without a new model per run: `fill(r, m)` writes run r's values into
-    /// `m` and returns its stream. `m` is one of eight reused models (one per lane of a block),
+    /// `m` and returns its stream. `m` is one of sixteen reused models (one per lane of a block),
     /// which starts as a copy of `model` and then holds what the previous run of its lane left, so
     /// `fill` must write every number that differs between runs.
     pub fn per_run_filled(
@@ -964,7 +969,9 @@ impl Ensemble {
         // Without a cache to keep (or with too many runs for one), each lane's entry is reused by
         // the lane's next run.
         let mut cache = cache.filter(|_| settings.runs <= RunCache::MAX_RUNS);
-        let mut lanes: [Derived; LANES] = Default::default();
+        // A vector, not an array: the page's bundle holds one loop rather than sixteen unrolled
+        // constructions (2.7 KB of wasm).
+        let mut lanes: Vec<Derived> = (0..LANES).map(|_| Derived::default()).collect();
         // Month 0's values, for its fan-chart bands (an ensemble of outcomes only has none).
         let mut initial_rows: Vec<Vec<f64>> = vec![Vec::with_capacity(if full { settings.runs } else { 0 }); pairs];
         for b in 0..ensemble.blocks {

@@ -123,6 +123,14 @@ impl Tanh {
         }
     }
 
+    /// [`Tanh::of`] of one value, not inlined: for the events' jumps and shifts, lane by lane
+    /// where an event fired, and the runs' start (each inlined copy was a few hundred bytes of the
+    /// page's bundle).
+    #[inline(never)]
+    pub fn of_one(&self, z: f32) -> f32 {
+        self.of(z)
+    }
+
     /// [`Tanh::of`] of every lane, with `kernels`' code (in the page, with `simd128` intrinsics:
     /// see `crate::simd128`; with AVX-512, `crate::avx512`'s).
     #[inline(always)]

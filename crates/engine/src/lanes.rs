@@ -76,6 +76,21 @@ pub fn greater<T: PartialOrd>(a: T, b: T) -> T {
     }
 }
 
+/// The largest single-precision value at most `v` (finite).
+pub(crate) fn single_at_most(v: f64) -> f32 {
+    let nearest = v as f32;
+    if f64::from(nearest) > v {
+        nearest.next_down()
+    } else {
+        nearest
+    }
+}
+
+/// The smallest single-precision value at least `v` (finite).
+pub(crate) fn single_at_least(v: f64) -> f32 {
+    -single_at_most(-v)
+}
+
 /// Number of blocks of [`LANES`] runs that hold `runs` runs.
 pub fn blocks_for(runs: usize) -> usize {
     runs.div_ceil(LANES)
@@ -227,6 +242,30 @@ pub(crate) fn processor_reports(set: InstructionSet) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_bounds_bracket_every_double() {
+        let mut state = 5u64;
+        for i in 0..200_000 {
+            state = crate::rng::splitmix64(&mut state);
+            // Doubles of every kind near [−2, 2], and every third one exactly a single.
+            let v = f64::from_bits(state) % 2.0;
+            let v = if !v.is_finite() {
+                0.5
+            } else if i % 3 == 0 {
+                f64::from(v as f32)
+            } else {
+                v
+            };
+            let (below, above) = (single_at_most(v), single_at_least(v));
+            assert!(f64::from(below) <= v && v <= f64::from(above), "{v}");
+            if f64::from(v as f32) == v {
+                assert!(f64::from(below) == v && f64::from(above) == v, "{v}");
+            } else {
+                assert_eq!(below.next_up(), above, "{v}");
+            }
+        }
+    }
 
     #[test]
     fn lesser_and_greater_by_hand() {

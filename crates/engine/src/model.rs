@@ -51,6 +51,29 @@ impl Comparison {
         }
     }
 
+    /// The single-precision threshold against which [`Comparison::holds_single`] decides, for a
+    /// single-precision `left`, exactly what [`Comparison::holds`] decides against `level`: the
+    /// smallest single at least `level` for "below" (no single lies between the two, so a single
+    /// is below one exactly when it is below the other), the largest at most it for "above".
+    /// Not inlined: the month's step asks once per test and block, and each inlined copy of its
+    /// rounding was a few hundred bytes of the page's bundle.
+    #[inline(never)]
+    pub fn single_threshold(self, level: f64) -> f32 {
+        match self {
+            Comparison::Above => crate::lanes::single_at_most(level),
+            Comparison::Below => crate::lanes::single_at_least(level),
+        }
+    }
+
+    /// [`Comparison::holds`] in single precision.
+    #[inline(always)]
+    pub fn holds_single(self, left: f32, right: f32) -> bool {
+        match self {
+            Comparison::Above => left > right,
+            Comparison::Below => left < right,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             Comparison::Above => ">",
@@ -301,6 +324,46 @@ pub struct Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_threshold_decides_as_the_double_level() {
+        // Levels of every kind (singles, their neighbours in double precision, random doubles),
+        // and for each, the singles around it: the single-precision test agrees with the double
+        // one on every single.
+        let mut state = 3u64;
+        let mut next = || {
+            state = crate::rng::splitmix64(&mut state);
+            state
+        };
+        for i in 0..20_000 {
+            let random = 2.0 * (next() >> 11) as f64 / 2f64.powi(53) - 1.0;
+            let single = f64::from(random as f32);
+            let level = match i % 4 {
+                0 => random,
+                1 => single,
+                2 => single.next_up(),
+                _ => single.next_down(),
+            };
+            let near = level as f32;
+            let mut lefts = vec![near, -near, 0.0, -0.0, 1.0, -1.0];
+            let (mut up, mut down) = (near, near);
+            for _ in 0..3 {
+                up = up.next_up();
+                down = down.next_down();
+                lefts.extend([up, down]);
+            }
+            for comparison in [Comparison::Above, Comparison::Below] {
+                let threshold = comparison.single_threshold(level);
+                for &left in &lefts {
+                    assert_eq!(
+                        comparison.holds_single(left, threshold),
+                        comparison.holds(f64::from(left), level),
+                        "{left} {comparison:?} {level}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn pair_actors_inverts_pair_index() {

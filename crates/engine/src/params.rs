@@ -9,9 +9,10 @@
 //! whose models are all equal therefore computes the same bits either way.
 //!
 //! The month's step is single precision: the decay, the noise scales, β and the balance terms'
-//! weights are derived in double precision and rounded to single once, here. What is compared with
-//! the state (conditions' thresholds) and what is computed once per run (the blocs' weights) stays
-//! in double precision.
+//! weights are derived in double precision and rounded to single once, here; the conditions'
+//! thresholds are rounded so that a single-precision comparison decides exactly what the double
+//! one would. What is computed once per run (the blocs' weights) and the events' jumps and shifts
+//! stay in double precision.
 
 use super::fastmath::Tanh;
 use super::lanes::{map_to, DoubleLanes, Lanes, LANES};
@@ -140,7 +141,9 @@ pub(super) trait StepParams {
     fn balance_off(&self) -> bool;
     fn firing_threshold(&self, event: usize) -> [u64; LANES];
     fn in_window(&self, event: usize, month: usize) -> [bool; LANES];
-    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes;
+    /// The condition's threshold as its comparison reads it in single precision
+    /// ([`crate::Comparison::single_threshold`]).
+    fn threshold(&self, event: usize, condition: usize) -> Lanes;
     /// The weight of balance term number `term`, which is `shared` in the ensemble's model.
     fn term_weight(&self, term: usize, shared: &BalanceTerm) -> Lanes;
     fn jump(&self, event: usize, effect: usize, lane: usize) -> f64;
@@ -183,8 +186,9 @@ impl StepParams for Shared<'_> {
         [opens as usize <= month && month <= closes as usize; LANES]
     }
     #[inline(always)]
-    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes {
-        [self.model.events[event].conditions[condition].threshold; LANES]
+    fn threshold(&self, event: usize, condition: usize) -> Lanes {
+        let condition = &self.model.events[event].conditions[condition];
+        [condition.comparison.single_threshold(condition.threshold); LANES]
     }
     #[inline(always)]
     fn term_weight(&self, _term: usize, shared: &BalanceTerm) -> Lanes {
@@ -217,7 +221,7 @@ pub(super) struct PerRun {
     /// than pairs, so that the window test is one vector comparison each).
     opens: Vec<[u32; LANES]>,
     closes: Vec<[u32; LANES]>,
-    thresholds: Vec<DoubleLanes>,
+    thresholds: Vec<Lanes>,
     term_weights: Vec<Lanes>,
     jumps: Vec<DoubleLanes>,
     shifts: Vec<DoubleLanes>,
@@ -242,11 +246,19 @@ impl PerRun {
         let mut thresholds = vec![[0.0; LANES]; conditions];
         let mut jumps = vec![[0.0; LANES]; effects];
         let mut shifts = vec![[0.0; LANES]; effects];
+        let mut balance = [0.0; LANES];
+        let mut opens = vec![[0; LANES]; events];
+        let mut closes = vec![[0; LANES]; events];
+        let mut weights = vec![[0.0; LANES]; n];
         // Lane by lane, by the formulas of `Constants::of`, written straight into the lanes: a
         // Sobol design builds one block per sixteen runs, and allocating each run's constants took
         // about a tenth of its time (`perf`: `Constants::of` 5.4 %, `malloc`/`free` 5.3 %).
         for ((l, model), derived) in models.iter().enumerate().zip(derived) {
             decay[l] = derived.decay as f32;
+            balance[l] = model.balance as f32;
+            for (lanes, &weight) in weights.iter_mut().zip(&model.weights) {
+                lanes[l] = weight;
+            }
             for (lanes, sigma) in noise.iter_mut().zip(&model.volatility) {
                 lanes[l] = (sigma * derived.noise_factor) as f32;
             }
@@ -258,9 +270,10 @@ impl PerRun {
             }
             // Conditions and effects in `Offsets` order: event by event, in their event's order.
             let (mut c, mut f) = (0, 0);
-            for event in &model.events {
+            for (e, event) in model.events.iter().enumerate() {
+                (opens[e][l], closes[e][l]) = event.window;
                 for condition in &event.conditions {
-                    thresholds[c][l] = condition.threshold;
+                    thresholds[c][l] = condition.comparison.single_threshold(condition.threshold);
                     c += 1;
                 }
                 for effect in &event.effects {
@@ -270,24 +283,19 @@ impl PerRun {
                 }
             }
         }
-        let balance: Lanes = core::array::from_fn(|l| models[l].balance as f32);
         PerRun {
             decay,
             noise,
             balance,
             balance_off: balance.iter().all(|&b| b == 0.0),
             firing_thresholds,
-            opens: (0..events)
-                .map(|e| core::array::from_fn(|l| models[l].events[e].window.0))
-                .collect(),
-            closes: (0..events)
-                .map(|e| core::array::from_fn(|l| models[l].events[e].window.1))
-                .collect(),
+            opens,
+            closes,
             thresholds,
             term_weights,
             jumps,
             shifts,
-            weights: (0..n).map(|i| core::array::from_fn(|l| models[l].weights[i])).collect(),
+            weights,
             offsets: Offsets::of(first),
         }
     }
@@ -376,7 +384,7 @@ impl Derived {
             let initial = Some(model.initial[p].to_bits());
             if self.initial[p] != initial {
                 self.initial_latent[p] = libm::atanh(model.initial[p]) as f32;
-                self.initial_alignment[p] = tanh.of(self.initial_latent[p]);
+                self.initial_alignment[p] = tanh.of_one(self.initial_latent[p]);
                 self.initial[p] = initial;
             }
             let baseline = Some(model.baseline[p].to_bits());
@@ -443,7 +451,7 @@ impl StepParams for &PerRun {
         map_to(|l| (opens[l] <= month) & (month <= closes[l]))
     }
     #[inline(always)]
-    fn threshold(&self, event: usize, condition: usize) -> DoubleLanes {
+    fn threshold(&self, event: usize, condition: usize) -> Lanes {
         self.thresholds[self.offsets.conditions[event] + condition]
     }
     #[inline(always)]

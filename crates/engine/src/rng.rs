@@ -19,7 +19,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::fastmath::ExpTable;
-use super::lanes::{map_to, Kernels, Lanes, LANES};
+use super::lanes::{map_to, single_at_most, Kernels, Lanes, LANES};
 
 /// SplitMix64 step: spreads a 64-bit seed into well-mixed key material.
 pub fn splitmix64(state: &mut u64) -> u64 {
@@ -224,16 +224,6 @@ fn stream_state(seed: u64, stream: u64) -> [u64; 4] {
 /// 2^-53: turns the top 53 bits of a draw into a uniform in [0, 1).
 const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
 
-/// The largest single-precision value at most `v` (for `v` ≥ 0).
-fn single_at_most(v: f64) -> f32 {
-    let nearest = v as f32;
-    if f64::from(nearest) > v {
-        nearest.next_down()
-    } else {
-        nearest
-    }
-}
-
 /// The uniform in [0, 1) of a 64-bit draw: its high 53 bits times 2^-53.
 #[inline(always)]
 fn unit_interval(bits: u64) -> f64 {
@@ -401,7 +391,9 @@ impl LaneRng {
     }
 
     /// The streams for `purpose` of the runs numbered `runs` (one per lane): lane l draws what run
-    /// `runs[l]` of an ensemble with this seed draws.
+    /// `runs[l]` of an ensemble with this seed draws. Not inlined: once per block, and each copy
+    /// of its sixteen unrolled seedings is over a kilobyte of the page's bundle.
+    #[inline(never)]
     pub fn for_run_ids(seed: u64, runs: [u64; LANES], purpose: Stream) -> Self {
         let mut s = [[0; LANES]; 4];
         for l in 0..LANES {

@@ -39,8 +39,10 @@ impl RandomTape {
     pub fn draw_within(model: &Model, settings: Settings, max_bytes: usize) -> Option<Self> {
         let (pairs, events) = (model.pair_count(), model.events.len());
         let blocks = blocks_for(settings.runs);
-        let per_block = settings.horizon * (pairs + events);
-        if blocks.checked_mul(per_block)?.checked_mul(LANES * 8)? > max_bytes.min(MAX_TAPE_BYTES) {
+        // A block's month: a vector of single-precision shocks per pair, one of 64-bit draws per
+        // event.
+        let per_month = pairs * size_of::<Lanes>() + events * size_of::<[u64; LANES]>();
+        if blocks.checked_mul(settings.horizon)?.checked_mul(per_month)? > max_bytes.min(MAX_TAPE_BYTES) {
             return None;
         }
         let ziggurat = Ziggurat::new();

@@ -92,24 +92,24 @@ fn a_tape_fits_only_ensembles_of_its_settings_and_shape() {
 
 #[test]
 fn a_tape_over_256_mib_is_not_drawn() {
-    // A tape holds blocks × horizon × (pairs + events) vectors of 8 doubles (64 bytes). Three pairs
-    // and one event, one block (8 runs): 256 bytes a month, so 2^28 bytes = 256 MiB is 2^20 months
-    // and one month more is 256 bytes too many.
+    // A tape holds, per block and month, a vector of 16 single-precision shocks (64 bytes) per pair
+    // and one of 16 draws of 64 bits (128 bytes) per event. Three pairs and one event, one block
+    // (16 runs): 320 bytes a month, so 2^28 bytes = 256 MiB hold 838 860 months (268 435 200
+    // bytes) and one month more is 64 bytes too many.
     assert_eq!(MAX_TAPE_BYTES, 1 << 28);
     let model = three_actors(1);
-    let over = Settings {
-        seed: 1,
-        runs: 8,
-        horizon: (1 << 20) + 1,
-    };
-    assert!(RandomTape::draw(&model, over).is_none());
-    // Nine runs take two blocks: half the months are already too many (2 × 2^19 × 256 = 2^28 + …).
-    let two_blocks = Settings {
-        seed: 1,
-        runs: 9,
-        horizon: (1 << 19) + 1,
-    };
-    assert!(RandomTape::draw(&model, two_blocks).is_none());
+    let at = |runs, horizon| Settings { seed: 1, runs, horizon };
+    assert!(RandomTape::draw(&model, at(16, 838_861)).is_none());
+    // Exactly at a limit a tape is drawn, and not a byte past it (a lower limit, so that the tape
+    // at it is small: ten months, 3 200 bytes).
+    assert!(RandomTape::draw_within(&model, at(16, 10), 3_200).is_some());
+    assert!(RandomTape::draw_within(&model, at(16, 10), 3_199).is_none());
+    assert!(RandomTape::draw_within(&model, at(16, 11), 3_200).is_none());
+    assert!(RandomTape::draw_within(&model, at(32, 5), 3_200).is_some());
+    assert!(RandomTape::draw_within(&model, at(33, 5), 3_200).is_none());
+    // Seventeen runs take two blocks: half the months are already too many (2 × 419 431 × 320 =
+    // 268 435 840 bytes).
+    assert!(RandomTape::draw(&model, at(17, 419_431)).is_none());
     // A size past the machine's integers is refused too, not wrapped round.
     let huge = Settings {
         seed: 1,
